@@ -1,0 +1,99 @@
+import type { EnrollmentState } from "../domain/enrollment-state.js";
+
+/**
+ * Persistence ports. Implementations: src/adapters/sql/* (SQLite and PostgreSQL through
+ * one Kysely code path). Every method is safe to call from several instances at once.
+ */
+
+export interface Versioned<T> {
+  value: T;
+  version: number;
+}
+
+export interface NewToken {
+  id: string;
+  /** The directory login name (lowercase): what Citrix/VPN verification looks up. */
+  loginName: string;
+  upn: string;
+  deviceName: string;
+  /** AES-256-GCM sealed base32 secret (SecretBox.seal). */
+  secretSealed: string;
+  activatedAt: Date;
+  /** Time step of the code that activated it: codes at or before it are replays. */
+  lastTimeStep: number;
+}
+
+export type TokenStatus = "active" | "replaced" | "revoked";
+
+export interface TokenRecord extends NewToken {
+  status: TokenStatus;
+  endedAt?: Date;
+}
+
+export interface EnrollmentStore {
+  /** Keyed by the Teams user (Entra object id, or the channel user id when absent). */
+  load(userKey: string): Promise<Versioned<EnrollmentState> | null>;
+  /**
+   * Writes when the stored version still equals `expectedVersion` (null: no row may exist
+   * yet), else throws ConcurrentUpdateError. Returns the new version. With `activate`, in
+   * the same transaction, the login's active token becomes "replaced" and the new one
+   * becomes the only active one.
+   */
+  save(
+    userKey: string,
+    state: EnrollmentState,
+    expectedVersion: number | null,
+    activate?: NewToken,
+  ): Promise<number>;
+}
+
+export interface TokenStore {
+  findActive(loginName: string): Promise<TokenRecord | null>;
+  /** Marks the active token revoked; false when there was none. */
+  revoke(loginName: string, at: Date): Promise<boolean>;
+  /** Raises lastTimeStep (against replay) only if higher; false when not higher. */
+  advanceTimeStep(tokenId: string, timeStep: number): Promise<boolean>;
+}
+
+/** Sliding-window counters (SMS caps). */
+export interface RateCounter {
+  record(key: string, at: Date): Promise<void>;
+  countSince(key: string, since: Date): Promise<number>;
+}
+
+export type AuditOutcome = "ok" | "refused" | "error";
+
+export interface AuditEvent {
+  at: Date;
+  /** Whom it concerns: the Teams caller's UPN (lowercase). */
+  subject: string;
+  /** Who acted: the subject, a helpdesk UPN, or "system". */
+  actor: string;
+  /** Dotted name, e.g. "enroll.sms.sent". */
+  action: string;
+  outcome: AuditOutcome;
+  /** Never secrets, codes, passwords or full phone numbers. */
+  detail?: Record<string, string | number | boolean>;
+}
+
+/** Append-only: there is deliberately no update or delete. */
+export interface AuditLog {
+  append(event: AuditEvent): Promise<void>;
+  /** Everything about one subject, oldest first. */
+  listForSubject(subject: string, limit?: number): Promise<AuditEvent[]>;
+}
+
+export interface StoredConversationRef {
+  userKey: string;
+  upn?: string;
+  locale: "sv" | "en";
+  /** botbuilder ConversationReference as JSON. */
+  reference: Record<string, unknown>;
+  updatedAt: Date;
+}
+
+export interface ConversationRefStore {
+  upsert(ref: StoredConversationRef): Promise<void>;
+  get(userKey: string): Promise<StoredConversationRef | null>;
+  findByUpn(upn: string): Promise<StoredConversationRef | null>;
+}

@@ -1,0 +1,18 @@
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s): the only variant Microsoft Authenticator handles everywhere. */
+export interface TotpMatch {
+  /** Number of 30 s steps between the code's window and now (0 = current window). */
+  delta: number;
+  /** Absolute time step the code belongs to; used against replay. */
+  timeStep: number;
+}
+
+export interface Totp {
+  /** A fresh random secret (20 bytes), base32. */
+  generateSecret(): string;
+  /** otpauth://totp/... URI for the QR code. */
+  uri(secret: string, issuer: string, label: string): string;
+  /** The code for `at` (tests and tools only). */
+  codeAt(secret: string, at: Date): string;
+  /** Where within ±maxSteps of `at` the code is valid, or null when nowhere. */
+  match(secret: string, code: string, at: Date, maxSteps: number): TotpMatch | null;
+}
