@@ -1,0 +1,70 @@
+import type { Kysely, Selectable } from "kysely";
+import type { AuditEvent, AuditLog } from "../../ports/stores.js";
+import type { AuditEventsTable, Schema } from "./schema.js";
+import { guard } from "./sql-errors.js";
+import { fromDbTime, fromJsonText, toDbTime, toJsonText } from "./sql-values.js";
+
+/**
+ * Append-only audit trail. This class has no update or delete path by design; in
+ * production also grant the application role only INSERT and SELECT on audit_events.
+ */
+export class SqlAuditLog implements AuditLog {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  async append(event: AuditEvent): Promise<void> {
+    await guard("audit append", async () => {
+      await this.db
+        .insertInto("audit_events")
+        .values({
+          at: toDbTime(event.at),
+          subject: event.subject,
+          actor: event.actor,
+          action: event.action,
+          outcome: event.outcome,
+          detail: event.detail === undefined ? null : toJsonText(event.detail),
+        })
+        .execute();
+    });
+  }
+
+  /**
+   * Oldest first (by time, then by insertion). With `limit`, the most recent `limit`
+   * events, still oldest first.
+   */
+  async listForSubject(subject: string, limit?: number): Promise<AuditEvent[]> {
+    return guard("audit list", async () => {
+      if (limit === undefined) {
+        const rows = await this.db
+          .selectFrom("audit_events")
+          .selectAll()
+          .where("subject", "=", subject)
+          .orderBy("at", "asc")
+          .orderBy("id", "asc")
+          .execute();
+        return rows.map(toAuditEvent);
+      }
+      if (!Number.isInteger(limit) || limit < 0) throw new RangeError("limit must be a non-negative integer");
+      const rows = await this.db
+        .selectFrom("audit_events")
+        .selectAll()
+        .where("subject", "=", subject)
+        .orderBy("at", "desc")
+        .orderBy("id", "desc")
+        .limit(limit)
+        .execute();
+      return rows.reverse().map(toAuditEvent);
+    });
+  }
+}
+
+function toAuditEvent(row: Selectable<AuditEventsTable>): AuditEvent {
+  const event: AuditEvent = {
+    at: fromDbTime(row.at),
+    subject: row.subject,
+    actor: row.actor,
+    action: row.action,
+    outcome: row.outcome,
+  };
+  if (row.detail !== null) event.detail = fromJsonText<Record<string, string | number | boolean>>(row.detail);
+  return event;
+}

@@ -1,0 +1,71 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Schema } from "./schema.js";
+
+export type { Schema } from "./schema.js";
+
+export type Engine = "sqlite" | "postgres";
+
+/** One open database: the Kysely instance, which engine it talks to, and how to close it. */
+export interface Database {
+  db: Kysely<Schema>;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /** SQLite busy_timeout in ms (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+export const SQLITE_FILE_NAME = "enrollment.sqlite";
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return url !== undefined && /^postgres(ql)?:\/\//i.test(url.trim());
+}
+
+/**
+ * `postgres://…` / `postgresql://…` opens a PostgreSQL pool; anything else (including
+ * undefined or empty) opens the embedded SQLite file `${dataDir}/enrollment.sqlite`.
+ * Does not migrate: call migrateToLatest(database.db) after.
+ */
+export async function openDatabase(
+  url: string | undefined,
+  dataDir: string,
+  options: OpenDatabaseOptions = {},
+): Promise<Database> {
+  if (isPostgresUrl(url)) return openPostgres(url.trim(), options.poolSize ?? 10);
+  return openSqlite(dataDir, options.busyTimeoutMs ?? 5000);
+}
+
+function openPostgres(connectionString: string, max: number): Database {
+  const pool = new pg.Pool({ connectionString, max });
+  // An idle client losing its connection emits 'error' on the pool; unhandled, it would
+  // crash the process. The next query gets a fresh connection (or fails, and is translated).
+  pool.on("error", () => undefined);
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: "postgres", close: () => db.destroy() };
+}
+
+function openSqlite(dataDir: string, busyTimeoutMs: number): Database {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, SQLITE_FILE_NAME);
+  const db = new Kysely<Schema>({
+    dialect: new SqliteDialect({
+      database: async () => {
+        const conn = new BetterSqlite3(file);
+        conn.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+        conn.pragma("journal_mode = WAL");
+        conn.pragma("synchronous = NORMAL");
+        conn.pragma("foreign_keys = ON");
+        return conn;
+      },
+    }),
+  });
+  return { db, engine: "sqlite", close: () => db.destroy() };
+}

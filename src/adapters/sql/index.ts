@@ -1,0 +1,34 @@
+import type { Clock } from "../../ports/clock.js";
+import type { AuditLog, ConversationRefStore, EnrollmentStore, RateCounter, TokenStore } from "../../ports/stores.js";
+import { SqlAuditLog } from "./audit-log.js";
+import { SqlConversationRefStore } from "./conversation-ref-store.js";
+import type { Database } from "./database.js";
+import { SqlEnrollmentStore } from "./enrollment-store.js";
+import { SqlRateCounter } from "./rate-counter.js";
+import { SqlTokenStore } from "./token-store.js";
+
+export { type Database, type Engine, type OpenDatabaseOptions, openDatabase, isPostgresUrl, SQLITE_FILE_NAME } from "./database.js";
+export type { Schema } from "./schema.js";
+export { migrateToLatest, buildMigrations } from "./migrations.js";
+export { translateError } from "./sql-errors.js";
+export { SqlAuditLog, SqlConversationRefStore, SqlEnrollmentStore, SqlRateCounter, SqlTokenStore };
+
+export interface SqlStores {
+  enrollments: EnrollmentStore;
+  tokens: TokenStore;
+  rateCounter: RateCounter;
+  audit: AuditLog;
+  conversationRefs: ConversationRefStore;
+}
+
+/** The five persistence ports over one open (and migrated) database. */
+export function createSqlStores(database: Database, clock?: Clock): SqlStores {
+  const { db } = database;
+  return {
+    enrollments: new SqlEnrollmentStore(db, clock),
+    tokens: new SqlTokenStore(db),
+    rateCounter: new SqlRateCounter(db),
+    audit: new SqlAuditLog(db),
+    conversationRefs: new SqlConversationRefStore(db),
+  };
+}

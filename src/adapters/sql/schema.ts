@@ -1,0 +1,68 @@
+import type { Generated } from "kysely";
+
+/**
+ * The SQL schema, identical on SQLite and PostgreSQL. Portable column types only:
+ * times are ISO-8601 UTC text (`Date.toISOString()`, which sorts lexically in time order),
+ * JSON is text, counters are 32-bit integers.
+ */
+export interface EnrollmentsTable {
+  user_key: string;
+  /** EnrollmentState as JSON. */
+  state: string;
+  version: number;
+  updated_at: string;
+}
+
+export interface TokensTable {
+  id: string;
+  login_name: string;
+  upn: string;
+  device_name: string;
+  secret_sealed: string;
+  status: "active" | "replaced" | "revoked";
+  activated_at: string;
+  ended_at: string | null;
+  last_time_step: number;
+}
+
+export interface RateEventsTable {
+  key: string;
+  at: string;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: string;
+  subject: string;
+  actor: string;
+  action: string;
+  outcome: "ok" | "refused" | "error";
+  /** JSON object or null. */
+  detail: string | null;
+}
+
+export interface ConversationRefsTable {
+  user_key: string;
+  /** Lowercase UPN, or null when unknown. */
+  upn: string | null;
+  locale: "sv" | "en";
+  /** botbuilder ConversationReference as JSON. */
+  reference: string;
+  updated_at: string;
+}
+
+export interface BotStateTable {
+  key: string;
+  /** The store item as JSON, without its eTag. */
+  data: string;
+  etag: string;
+}
+
+export interface Schema {
+  enrollments: EnrollmentsTable;
+  tokens: TokensTable;
+  rate_events: RateEventsTable;
+  audit_events: AuditEventsTable;
+  conversation_refs: ConversationRefsTable;
+  bot_state: BotStateTable;
+}

@@ -1,0 +1,67 @@
+import type { Kysely, Selectable } from "kysely";
+import type { TokenRecord, TokenStore } from "../../ports/stores.js";
+import type { Schema, TokensTable } from "./schema.js";
+import { guard } from "./sql-errors.js";
+import { fromDbTime, toDbTime } from "./sql-values.js";
+
+/** Tokens are written by SqlEnrollmentStore.save(…, activate); this reads and retires them. */
+export class SqlTokenStore implements TokenStore {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  async findActive(loginName: string): Promise<TokenRecord | null> {
+    return guard("token lookup", async () => {
+      const row = await this.db
+        .selectFrom("tokens")
+        .selectAll()
+        .where("login_name", "=", loginName.toLowerCase())
+        .where("status", "=", "active")
+        .executeTakeFirst();
+      return row ? toTokenRecord(row) : null;
+    });
+  }
+
+  async revoke(loginName: string, at: Date): Promise<boolean> {
+    return guard("token revoke", async () => {
+      const result = await this.db
+        .updateTable("tokens")
+        .set({ status: "revoked", ended_at: toDbTime(at) })
+        .where("login_name", "=", loginName.toLowerCase())
+        .where("status", "=", "active")
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    });
+  }
+
+  /**
+   * One conditional UPDATE, so two instances verifying the same code cannot both win.
+   * Only an active token advances: false when not higher, or the token was replaced
+   * or revoked meanwhile (its codes must no longer be accepted).
+   */
+  async advanceTimeStep(tokenId: string, timeStep: number): Promise<boolean> {
+    return guard("token time step", async () => {
+      const result = await this.db
+        .updateTable("tokens")
+        .set({ last_time_step: timeStep })
+        .where("id", "=", tokenId)
+        .where("status", "=", "active")
+        .where("last_time_step", "<", timeStep)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    });
+  }
+}
+
+export function toTokenRecord(row: Selectable<TokensTable>): TokenRecord {
+  const record: TokenRecord = {
+    id: row.id,
+    loginName: row.login_name,
+    upn: row.upn,
+    deviceName: row.device_name,
+    secretSealed: row.secret_sealed,
+    activatedAt: fromDbTime(row.activated_at),
+    lastTimeStep: Number(row.last_time_step),
+    status: row.status,
+  };
+  if (row.ended_at !== null) record.endedAt = fromDbTime(row.ended_at);
+  return record;
+}
