@@ -26,6 +26,10 @@ export interface EnrollmentState {
   passwordFailures: number;
   passwordBlockedUntil?: string;
   sms?: SmsChallenge;
+  /** Keyed hash of the verified SMS code, to recognise it when typed as the app code. */
+  verifiedSmsCodeHash?: string;
+  /** Kept across restarts of the flow so starting over cannot bypass the resend cooldown. */
+  lastSmsSentAt?: string;
   deviceName?: string;
   /** Sealed TOTP secret waiting for its first code. */
   pendingSecret?: string;

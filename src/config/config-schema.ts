@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (min: number, max: number) => z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(min).max(max);
+const optionalText = z.string().trim().min(1).optional();
+
+/**
+ * Every setting the bot reads, by environment variable name. `.env.example` lists them all.
+ * Secrets have no defaults. Validated once at start-up by loadConfig.
+ */
+export const envSchema = z.object({
+  HOST: z.string().default("127.0.0.1"),
+  PORT: int(0, 65535).default(3978),
+  DATA_DIR: z.string().default("./data"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// (leave unset for embedded SQLite)").optional(),
+
+  MICROSOFT_APP_ID: optionalText,
+  MICROSOFT_APP_PASSWORD: optionalText,
+  MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("SingleTenant"),
+  MICROSOFT_APP_TENANT_ID: optionalText,
+
+  ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes, base64 (openssl rand -base64 32)")
+    .optional(),
+
+  TOTP_ISSUER: z.string().trim().min(1).max(64).default("Region JH"),
+  CITRIX_URL: z.string().url("must be a URL").default("https://citrix.regionjh.se"),
+
+  SMS_CODE_TTL_SECONDS: int(60, 1800).default(300),
+  SMS_MAX_ATTEMPTS: int(1, 10).default(5),
+  SMS_RESEND_COOLDOWN_SECONDS: int(10, 3600).default(60),
+  SMS_MAX_PER_USER_PER_HOUR: int(1, 20).default(3),
+  SMS_MAX_GLOBAL_PER_HOUR: int(1, 1_000_000).default(1000),
+  SMS_GATEWAY_URL: z.string().url("must be a URL").optional(),
+  SMS_GATEWAY_TOKEN: optionalText,
+  SMS_SENDER_NAME: z.string().trim().min(1).max(11).default("RegionJH"),
+
+  LDAP_URL: z.string().regex(/^ldaps?:\/\//, "must start with ldap:// or ldaps://").optional(),
+  LDAP_START_TLS: bool.default(true),
+  LDAP_ALLOW_PLAINTEXT: bool.default(false),
+  LDAP_CA_FILE: optionalText,
+  LDAP_BIND_DN: optionalText,
+  LDAP_BIND_PASSWORD: optionalText,
+  LDAP_BASE_DN: optionalText,
+  LDAP_ELIGIBLE_GROUP_DN: optionalText,
+  LDAP_LOGIN_ATTRIBUTE: z.string().default("sAMAccountName"),
+  LDAP_UPN_ATTRIBUTE: z.string().default("userPrincipalName"),
+  LDAP_MOBILE_ATTRIBUTE: z.string().default("mobile"),
+  LDAP_NESTED_GROUPS: z.enum(["auto", "in-chain", "memberOf"]).default("auto"),
+  LDAP_LOCKOUT_MINUTES: int(1, 100_000).default(30),
+  LDAP_CONNECT_TIMEOUT_MS: int(100, 60_000).default(5000),
+  LDAP_TIMEOUT_MS: int(100, 60_000).default(10_000),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { resolve } from "node:path";
+import { envSchema, type Env } from "./config-schema.js";
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface Config extends Env {
+  /** No Azure Bot credentials: no Bot Framework authentication, loopback only. */
+  localMode: boolean;
+  dataDir: string;
+  ldapCaPem?: string;
+}
+
+const isLoopback = (host: string) => host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
+
+/**
+ * Reads and checks every setting once. Each problem names the variable and why, and a
+ * secret's value is never echoed back.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const localMode = !e.MICROSOFT_APP_ID;
+  if (localMode && !isLoopback(e.HOST)) {
+    problems.push(`HOST: is ${e.HOST}, but without MICROSOFT_APP_ID there is no Bot Framework authentication, which is only allowed on loopback (127.0.0.1)`);
+  }
+  if (!localMode) {
+    if (e.MICROSOFT_APP_TYPE !== "UserAssignedMSI" && !e.MICROSOFT_APP_PASSWORD) problems.push("MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (or set MICROSOFT_APP_TYPE=UserAssignedMSI)");
+    if (e.MICROSOFT_APP_TYPE !== "MultiTenant" && !e.MICROSOFT_APP_TENANT_ID) problems.push("MICROSOFT_APP_TENANT_ID: required for SingleTenant and UserAssignedMSI");
+    if (!e.ENCRYPTION_KEY) problems.push("ENCRYPTION_KEY: required in production (32 random bytes, base64); only local mode generates one");
+    if (!e.LDAP_URL) problems.push("LDAP_URL: required in production; the demo directory is for local mode only");
+    if (!e.SMS_GATEWAY_URL) problems.push("SMS_GATEWAY_URL: required in production; the SMS outbox is for local mode only");
+  }
+  if (e.LDAP_URL) {
+    for (const name of ["LDAP_BIND_DN", "LDAP_BIND_PASSWORD", "LDAP_BASE_DN"] as const) {
+      if (!e[name]) problems.push(`${name}: required when LDAP_URL is set`);
+    }
+  }
+  if (e.SMS_GATEWAY_URL && !e.SMS_GATEWAY_TOKEN) problems.push("SMS_GATEWAY_TOKEN: required when SMS_GATEWAY_URL is set");
+  let ldapCaPem: string | undefined;
+  if (e.LDAP_CA_FILE) {
+    try {
+      ldapCaPem = readFileSync(e.LDAP_CA_FILE, "utf8");
+    } catch {
+      problems.push(`LDAP_CA_FILE: cannot read ${e.LDAP_CA_FILE}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...e, localMode, dataDir: resolve(e.DATA_DIR), ldapCaPem };
+}

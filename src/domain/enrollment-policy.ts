@@ -1,0 +1,31 @@
+/** Limits of the enrollment flow. Defaults follow the security model in DESIGN.md. */
+export interface EnrollmentPolicy {
+  smsCodeTtlSeconds: number;
+  smsMaxAttempts: number;
+  smsResendCooldownSeconds: number;
+  smsMaxPerUserPerHour: number;
+  /** Across all users: SMS pumping costs real money. */
+  smsMaxGlobalPerHour: number;
+  passwordMaxFailures: number;
+  passwordBlockMinutes: number;
+  confirmMaxFailures: number;
+  /** Codes this many 30 s steps away are recognised as a wrong phone clock. */
+  clockDriftMaxSteps: number;
+  /** An unfinished enrollment idle this long must start over (the pending secret dies with it). */
+  flowIdleMinutes: number;
+  totpIssuer: string;
+}
+
+export const defaultEnrollmentPolicy: EnrollmentPolicy = {
+  smsCodeTtlSeconds: 300,
+  smsMaxAttempts: 5,
+  smsResendCooldownSeconds: 60,
+  smsMaxPerUserPerHour: 3,
+  smsMaxGlobalPerHour: 1000,
+  passwordMaxFailures: 5,
+  passwordBlockMinutes: 15,
+  confirmMaxFailures: 5,
+  clockDriftMaxSteps: 10,
+  flowIdleMinutes: 30,
+  totpIssuer: "Region JH",
+};

@@ -1,0 +1,242 @@
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../ports/clock.js";
+import type { Directory } from "../ports/directory.js";
+import type { SecretBox } from "../ports/secret-box.js";
+import type { SmsSender } from "../ports/sms-sender.js";
+import type { AuditLog, EnrollmentStore, RateCounter, TokenStore } from "../ports/stores.js";
+import type { Totp } from "../ports/totp.js";
+import { t } from "../i18n/messages.js";
+import { normaliseCode } from "./codes.js";
+import type { EnrollmentPolicy } from "./enrollment-policy.js";
+import type { EnrollmentState, EnrollmentStep } from "./enrollment-state.js";
+import { FlowEngine, inProgressSteps, type Loaded, type Transition } from "./flow-engine.js";
+import { checkIdentity } from "./identity-check.js";
+import { SmsChallenges } from "./sms-challenges.js";
+import type { Caller, Notice, StepView } from "./step-view.js";
+import { confirmFirstCode } from "./totp-confirmation.js";
+import { buildStepView } from "./step-views.js";
+import { SmsDeliveryError } from "./errors.js";
+
+export interface EnrollmentDeps {
+  directory: Directory;
+  sms: SmsSender;
+  secrets: SecretBox;
+  totp: Totp;
+  enrollments: EnrollmentStore;
+  tokens: TokenStore;
+  rates: RateCounter;
+  audit: AuditLog;
+  clock: Clock;
+  policy: EnrollmentPolicy;
+}
+
+const DEVICE_NAME = /^[\p{L}\p{N} ._'’()-]{1,40}$/u;
+const refusal = (key: Notice["key"], params?: Notice["params"]): Notice => ({ key, params, kind: "refusal" });
+
+/**
+ * The enrollment journey of the customer's guide as a state machine: welcome → identity
+ * (AD password) → SMS code → device name → QR → first code → done. Each public method is
+ * one button of the cards; every input is validated here and a refused one changes nothing.
+ */
+export class EnrollmentService {
+  private readonly engine: FlowEngine;
+  private readonly challenges: SmsChallenges;
+
+  constructor(private readonly deps: EnrollmentDeps) {
+    this.engine = new FlowEngine(deps.enrollments, deps.audit, deps.clock);
+    this.challenges = new SmsChallenges(deps.rates, deps.secrets, deps.policy);
+  }
+
+  /** A greeting: continue an enrollment in progress, or show the welcome card. */
+  async greet(caller: Caller): Promise<StepView> {
+    const result = await this.engine.run(caller, async ({ state }, now) => {
+      if (state && inProgressSteps.includes(state.step) && !this.idle(state, now)) {
+        return { notice: { key: "info.resumed", kind: "info" } };
+      }
+      return { state: this.freshFlow(caller, state, "welcome", now) };
+    });
+    return this.view(caller, result);
+  }
+
+  /** "Start" / "Start over": a new flow at the identity step (limits carry over). */
+  async start(caller: Caller): Promise<StepView> {
+    const result = await this.engine.run(caller, async ({ state }, now) => {
+      const next = this.freshFlow(caller, state, "identity", now);
+      const account = await this.deps.directory.findByUpn(caller.upn);
+      const active = account ? await this.deps.tokens.findActive(account.loginName.toLowerCase()) : null;
+      next.reEnrollment = active !== null;
+      return {
+        state: next,
+        notice: active ? { key: "info.reEnrollment", kind: "info" } : undefined,
+        audit: [{ action: "enroll.started", outcome: "ok", detail: { reEnrollment: next.reEnrollment } }],
+      };
+    });
+    return this.view(caller, result);
+  }
+
+  async submitIdentity(caller: Caller, flowId: unknown, username: unknown, password: unknown): Promise<StepView> {
+    return this.step(caller, flowId, "identity", async (state, now) => {
+      if (state.passwordBlockedUntil && Date.parse(state.passwordBlockedUntil) > now.getTime()) {
+        const minutes = Math.ceil((Date.parse(state.passwordBlockedUntil) - now.getTime()) / 60_000);
+        return { notice: refusal("error.passwordBlocked", { minutes }) };
+      }
+      const result = await checkIdentity(this.deps.directory, caller.upn, username, password);
+      if (!result.ok) {
+        const audit = [{ action: "enroll.identity", outcome: "refused" as const, detail: { reason: result.reason } }];
+        if (!result.countsAsFailure) return { notice: refusal(result.key), audit, state: { ...state, lastError: result.key } };
+        return { ...this.passwordFailure(state, result.key, now), audit };
+      }
+      const { user } = result;
+      const next: EnrollmentState = {
+        ...state,
+        passwordFailures: 0,
+        passwordBlockedUntil: undefined,
+        account: { id: user.id, loginName: user.loginName, displayName: user.displayName, mobile: user.mobile },
+      };
+      const audit = [{ action: "enroll.identity", outcome: "ok" as const }];
+      if (!user.mobile) {
+        return { state: { ...next, lastError: "error.noMobile" }, notice: refusal("error.noMobile"), audit: [...audit, { action: "enroll.sms", outcome: "refused", detail: { reason: "noMobile" } }] };
+      }
+      return this.sendCode({ ...next, step: "sms" }, now, audit);
+    });
+  }
+
+  async resendSms(caller: Caller, flowId: unknown): Promise<StepView> {
+    return this.step(caller, flowId, "sms", (state, now) => this.sendCode(state, now, []));
+  }
+
+  async submitSms(caller: Caller, flowId: unknown, input: unknown): Promise<StepView> {
+    return this.step(caller, flowId, "sms", async (state, now) => {
+      const code = normaliseCode(input);
+      if (!code) return { notice: refusal("error.smsCodeFormat") };
+      const verdict = this.challenges.verify(state, code, now);
+      if (!verdict.ok) {
+        const audit = [{ action: "enroll.sms.verify", outcome: "refused" as const, detail: { reason: verdict.notice.key } }];
+        if (!verdict.countAttempt || !state.sms) return { notice: verdict.notice, audit };
+        const sms = { ...state.sms, attempts: state.sms.attempts + 1 };
+        return { state: { ...state, sms, lastError: verdict.notice.key }, notice: verdict.notice, audit };
+      }
+      return {
+        state: { ...state, step: "device", sms: undefined, verifiedSmsCodeHash: this.challenges.hash(state.flowId, code), lastError: undefined },
+        audit: [{ action: "enroll.sms.verify", outcome: "ok" }],
+      };
+    });
+  }
+
+  async submitDevice(caller: Caller, flowId: unknown, input: unknown): Promise<StepView> {
+    return this.step(caller, flowId, "device", async (state, now) => {
+      const deviceName = typeof input === "string" ? input.trim().normalize("NFC") : "";
+      if (!DEVICE_NAME.test(deviceName)) return { notice: refusal("error.deviceNameInvalid") };
+      const secret = this.deps.totp.generateSecret();
+      return {
+        state: { ...state, step: "qr", deviceName, pendingSecret: this.deps.secrets.seal(secret), qrShownAt: now.toISOString(), confirmFailures: 0 },
+        audit: [{ action: "enroll.qr.shown", outcome: "ok", detail: { deviceName } }],
+      };
+    });
+  }
+
+  async confirm(caller: Caller, flowId: unknown, input: unknown): Promise<StepView> {
+    return this.step(caller, flowId, "qr", async (state, now) => {
+      const code = normaliseCode(input);
+      if (!code) return { notice: refusal("error.totpFormat") };
+      const transition = confirmFirstCode(this.deps, state, code, now);
+      if (transition.state?.step === "identity") {
+        transition.state = { ...this.freshFlow(caller, state, "identity", now), lastError: "error.totpTooMany" };
+      }
+      if (transition.activate && state.reEnrollment && state.account?.mobile) {
+        const to = state.account.mobile;
+        transition.afterSave = async () => {
+          const text = t(state.locale, "smsText.newAuthenticator", { device: state.deviceName ?? "", time: now.toISOString().slice(0, 16).replace("T", " ") + " UTC" });
+          await this.deps.sms.send(to, text).catch(async (error: unknown) => {
+            await this.engine.append(caller.upn, now, [{ action: "sms.notice.failed", outcome: "error", detail: { kind: error instanceof SmsDeliveryError ? "delivery" : "unexpected" } }]);
+          });
+        };
+      }
+      return transition;
+    });
+  }
+
+  async cancel(caller: Caller, flowId: unknown): Promise<StepView> {
+    return this.step(caller, flowId, [...inProgressSteps], async (state) => ({
+      state: { ...state, step: "cancelled", sms: undefined, pendingSecret: undefined, verifiedSmsCodeHash: undefined, account: undefined },
+      audit: [{ action: "enroll.cancelled", outcome: "ok", detail: { atStep: state.step } }],
+    }));
+  }
+
+  /** The current card, e.g. for a command the bot does not understand. */
+  async current(caller: Caller): Promise<StepView | null> {
+    const record = await this.deps.enrollments.load(caller.userKey);
+    return record ? this.view(caller, { state: record.value }) : null;
+  }
+
+  /** Guards every card action: right flow, right step, not idle too long. */
+  private async step(caller: Caller, flowId: unknown, expected: EnrollmentStep | EnrollmentStep[], handler: (state: EnrollmentState, now: Date) => Promise<Transition>): Promise<StepView> {
+    const steps = Array.isArray(expected) ? expected : [expected];
+    const result = await this.engine.run(caller, async ({ state }: Loaded, now) => {
+      if (!state || typeof flowId !== "string" || flowId !== state.flowId) return { notice: refusal("error.staleCard") };
+      if (inProgressSteps.includes(state.step) && this.idle(state, now)) {
+        return { state: this.freshFlow(caller, state, "welcome", now), notice: refusal("error.sessionExpired"), audit: [{ action: "enroll.expired", outcome: "refused", detail: { atStep: state.step } }] };
+      }
+      if (!steps.includes(state.step)) return { notice: { key: "info.alreadyHandled", kind: "info" } };
+      return handler({ ...state, locale: caller.locale }, now);
+    });
+    return this.view(caller, result);
+  }
+
+  private async sendCode(state: EnrollmentState, now: Date, audit: NonNullable<Transition["audit"]>): Promise<Transition> {
+    const refused = await this.challenges.quotaRefusal(state, now);
+    if (refused) return { state: { ...state, lastError: refused.key }, notice: refused, audit: [...audit, { action: "enroll.sms.send", outcome: "refused", detail: { reason: refused.key } }] };
+    const { code, challenge } = this.challenges.issue(state.flowId, now);
+    const mobile = state.account?.mobile ?? "";
+    return {
+      state: { ...state, sms: challenge, lastSmsSentAt: now.toISOString(), lastError: undefined },
+      audit,
+      afterSave: async (saved) => {
+        await this.challenges.recordSent(state.callerUpn, now);
+        const text = t(state.locale, "smsText.code", { code, minutes: Math.round(this.deps.policy.smsCodeTtlSeconds / 60) });
+        try {
+          await this.deps.sms.send(mobile, text);
+          await this.engine.append(state.callerUpn, now, [{ action: "enroll.sms.sent", outcome: "ok" }]);
+        } catch (error) {
+          if (!(error instanceof SmsDeliveryError)) throw error;
+          await this.engine.append(state.callerUpn, now, [{ action: "enroll.sms.sent", outcome: "error" }]);
+          return { state: { ...saved, sms: undefined, lastSmsSentAt: undefined, lastError: "error.smsSendFailed" }, notice: refusal("error.smsSendFailed") };
+        }
+      },
+    };
+  }
+
+  private passwordFailure(state: EnrollmentState, key: Notice["key"], now: Date): Transition {
+    const failures = state.passwordFailures + 1;
+    if (failures >= this.deps.policy.passwordMaxFailures) {
+      const until = new Date(now.getTime() + this.deps.policy.passwordBlockMinutes * 60_000);
+      return { state: { ...state, passwordFailures: 0, passwordBlockedUntil: until.toISOString(), lastError: "error.passwordBlocked" }, notice: refusal("error.passwordBlocked", { minutes: this.deps.policy.passwordBlockMinutes }) };
+    }
+    const remaining = this.deps.policy.passwordMaxFailures - failures;
+    return { state: { ...state, passwordFailures: failures, lastError: key }, notice: refusal(key, { remaining }) };
+  }
+
+  private idle(state: EnrollmentState, now: Date): boolean {
+    return Date.parse(state.updatedAt) + this.deps.policy.flowIdleMinutes * 60_000 < now.getTime();
+  }
+
+  /** A new flow id; the limits that must survive starting over are carried along. */
+  private freshFlow(caller: Caller, previous: EnrollmentState | null, step: EnrollmentStep, now: Date): EnrollmentState {
+    return {
+      flowId: randomUUID(),
+      step,
+      locale: caller.locale,
+      startedAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      callerUpn: caller.upn,
+      passwordFailures: previous?.passwordFailures ?? 0,
+      passwordBlockedUntil: previous?.passwordBlockedUntil,
+      lastSmsSentAt: previous?.lastSmsSentAt,
+      confirmFailures: 0,
+    };
+  }
+
+  private view(caller: Caller, result: { state: EnrollmentState | null; notice?: Notice }): StepView {
+    return buildStepView(this.deps, caller, result.state, result.notice);
+  }
+}

@@ -1,0 +1,33 @@
+import type { MessageKey } from "../i18n/messages.js";
+import type { EnrollmentStep } from "./enrollment-state.js";
+
+/** A message for the user: an i18n key plus values to fill in. */
+export interface Notice {
+  key: MessageKey;
+  params?: Record<string, string | number>;
+  /** Refusals are shown as warnings; information as plain text. */
+  kind: "refusal" | "info";
+}
+
+/** What the bot must show next: the step's card, filled with these values. */
+export interface StepView {
+  step: EnrollmentStep;
+  flowId: string;
+  locale: "sv" | "en";
+  notice?: Notice;
+  username?: string;
+  maskedMobile?: string;
+  deviceSuggestion?: string;
+  deviceName?: string;
+  /** Only on the QR step. Contains the secret: never log a StepView. */
+  qr?: { uri: string; secret: string; issuer: string; label: string };
+}
+
+/** Who is talking to the bot, as the Teams channel reports it. */
+export interface Caller {
+  /** Entra object id (or channel user id when absent): the key of the enrollment state. */
+  userKey: string;
+  /** UPN from Teams member info, lowercase. */
+  upn: string;
+  locale: "sv" | "en";
+}
