@@ -1,0 +1,198 @@
+/**
+ * Directory port over LDAP (Active Directory in production), with ldapts.
+ * Searches run on one shared service-account connection; password checks bind as the user on
+ * a fresh connection of their own that is closed right after.
+ */
+import { AndFilter, EqualityFilter, NotFilter, type Entry, type Filter } from "ldapts";
+import type { Clock } from "../../ports/clock.js";
+import { systemClock } from "../../ports/clock.js";
+import type { Directory, DirectoryUser, PasswordCheck } from "../../ports/directory.js";
+import { accountProblem } from "./account-status.js";
+import { GroupMembership } from "./group-membership.js";
+import { closeQuietly, openClient, type ConnectionSettings } from "./ldap-connection.js";
+import {
+  planTransport,
+  type LdapDirectoryDeps,
+  type LdapDirectoryOptions,
+  type LdapLogger,
+} from "./ldap-directory-options.js";
+import { passwordCheckFromBindError, unavailable } from "./ldap-errors.js";
+import { first, values } from "./ldap-entry.js";
+import { normaliseMobile } from "./mobile-number.js";
+import { ServiceConnection, describe } from "./service-connection.js";
+
+export type { LdapDirectoryOptions, LdapDirectoryDeps, LdapLogger, NestedGroupMode } from "./ldap-directory-options.js";
+
+/** Longest login name / UPN looked up; longer input cannot be an account (AD caps UPN at 1024). */
+const MAX_LOOKUP_LENGTH = 256;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+export class LdapDirectory implements Directory {
+  private readonly settings: ConnectionSettings;
+  private readonly service: ServiceConnection;
+  private readonly groups: GroupMembership;
+  private readonly logger: LdapLogger;
+  private readonly clock: Clock;
+  private readonly userObjectClass: string;
+
+  constructor(
+    private readonly options: LdapDirectoryOptions,
+    deps: LdapDirectoryDeps,
+  ) {
+    const plan = planTransport(options);
+    for (const key of ["bindDn", "bindPassword", "baseDn", "loginAttribute", "upnAttribute", "mobileAttribute"] as const) {
+      if (!options[key]) throw new Error(`LDAP directory option ${key} must not be empty`);
+    }
+    if (!(options.connectTimeoutMs > 0) || !(options.operationTimeoutMs > 0)) {
+      throw new Error("LDAP connectTimeoutMs and operationTimeoutMs must be positive");
+    }
+    this.logger = deps.logger;
+    this.clock = deps.clock ?? systemClock;
+    this.userObjectClass = options.userObjectClass ?? "user";
+    if (plan.secure === "plaintext") {
+      this.logger.warn(
+        { url: options.url },
+        "LDAP over plain ldap:// without StartTLS (LDAP_ALLOW_PLAINTEXT): passwords cross the network unencrypted",
+      );
+    }
+    this.settings = {
+      url: options.url,
+      plan,
+      ...(options.caPem ? { caPem: options.caPem } : {}),
+      connectTimeoutMs: options.connectTimeoutMs,
+      operationTimeoutMs: options.operationTimeoutMs,
+    };
+    this.service = new ServiceConnection(this.settings, { dn: options.bindDn, password: options.bindPassword }, this.logger);
+    this.groups = new GroupMembership(this.service, options.nestedGroups, options.maxNestingDepth ?? 5, this.logger);
+  }
+
+  findByUpn(upn: string): Promise<DirectoryUser | null> {
+    return this.findOne(this.options.upnAttribute, upn);
+  }
+
+  findByLoginName(loginName: string): Promise<DirectoryUser | null> {
+    return this.findOne(this.options.loginAttribute, loginName);
+  }
+
+  async verifyPassword(user: DirectoryUser, password: string): Promise<PasswordCheck> {
+    // AD treats a bind with an empty password as anonymous and *accepts* it.
+    if (typeof password !== "string" || password.length === 0) return { ok: false, reason: "invalidCredentials" };
+    if (!user.id) return { ok: false, reason: "invalidCredentials" };
+    let client;
+    try {
+      client = await openClient(this.settings, { dn: user.id, password });
+      return { ok: true };
+    } catch (error) {
+      const check = passwordCheckFromBindError(error);
+      this.logger.info({ reason: check.ok ? undefined : check.reason }, "LDAP user bind refused");
+      return check;
+    } finally {
+      await closeQuietly(client);
+    }
+  }
+
+  async isMemberOf(user: DirectoryUser, groupId: string): Promise<boolean> {
+    if (!user.id || !groupId) return false;
+    try {
+      return await this.groups.isMember(user.id, groupId);
+    } catch (error) {
+      throw unavailable("group membership", error);
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.service.run("ping", (client) => client.search("", { scope: "base", attributes: ["supportedLDAPVersion"] }));
+    } catch (error) {
+      throw unavailable("ping", error);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.service.close();
+  }
+
+  private async findOne(attribute: string, value: string): Promise<DirectoryUser | null> {
+    if (typeof value !== "string") return null;
+    const wanted = value.trim();
+    if (!wanted || wanted.length > MAX_LOOKUP_LENGTH || CONTROL_CHARACTERS.test(wanted)) return null;
+    // Filter objects: the value travels as an opaque octet string, never parsed as filter syntax.
+    const filter: Filter = new AndFilter({
+      filters: [
+        new EqualityFilter({ attribute: "objectClass", value: this.userObjectClass }),
+        new NotFilter({ filter: new EqualityFilter({ attribute: "objectClass", value: "computer" }) }),
+        new EqualityFilter({ attribute, value: wanted }),
+      ],
+    });
+    try {
+      const result = await this.service.run("user search", (client) =>
+        client.search(this.options.baseDn, { scope: "sub", filter, sizeLimit: 2, attributes: this.attributes() }),
+      );
+      const matches = result.searchEntries.filter((entry) => sameValue(first(entry, attribute), wanted));
+      if (matches.length !== 1) {
+        if (matches.length > 1) this.logger.warn({ attribute, matches: matches.length }, "LDAP lookup is ambiguous; treating as not found");
+        return null;
+      }
+      return await this.toUser(matches[0] as Entry);
+    } catch (error) {
+      this.logger.error({ attribute, err: describe(error) }, "LDAP user search failed");
+      throw unavailable("user search", error);
+    }
+  }
+
+  private attributes(): string[] {
+    const o = this.options;
+    return [
+      o.loginAttribute, o.upnAttribute, o.mobileAttribute,
+      "cn", "displayName", "givenName", "sn", "mail", "department",
+      "userAccountControl", "lockoutTime", "pwdLastSet", "memberOf",
+    ];
+  }
+
+  private async toUser(entry: Entry): Promise<DirectoryUser | null> {
+    const o = this.options;
+    const loginName = first(entry, o.loginAttribute);
+    const upn = first(entry, o.upnAttribute);
+    if (!loginName || !upn) return null;
+    const user: DirectoryUser = {
+      id: entry.dn,
+      loginName,
+      upn,
+      displayName: first(entry, "displayName") ?? first(entry, "cn") ?? loginName,
+    };
+    const optional = {
+      givenName: first(entry, "givenName"),
+      surname: first(entry, "sn"),
+      mail: first(entry, "mail"),
+      department: first(entry, "department"),
+      mobile: normaliseMobile(first(entry, o.mobileAttribute), o.defaultCountry),
+    };
+    for (const [key, value] of Object.entries(optional)) {
+      if (value !== undefined) (user as unknown as Record<string, string>)[key] = value;
+    }
+    const problem =
+      accountProblem(
+        {
+          userAccountControl: first(entry, "userAccountControl"),
+          lockoutTime: first(entry, "lockoutTime"),
+          pwdLastSet: first(entry, "pwdLastSet"),
+        },
+        this.clock.now(),
+        o.lockoutDurationMinutes,
+      ) ??
+      (o.eligibleGroupDn && !(await this.groups.isMember(entry.dn, o.eligibleGroupDn, values(entry, "memberOf")))
+        ? "notEligible"
+        : undefined);
+    if (problem) user.problem = problem;
+    return user;
+  }
+}
+
+/**
+ * The server matched case-insensitively; also insist the value is the same up to case
+ * (AD's collation can equate accented and plain letters: "åsa" must not find "asa").
+ */
+function sameValue(actual: string | undefined, wanted: string): boolean {
+  return actual !== undefined && actual.localeCompare(wanted, "sv", { sensitivity: "accent" }) === 0;
+}
