@@ -13,7 +13,7 @@ import {
 } from "../../src/adapters/sql/index.js";
 import { SqlBotStorage } from "../../src/bot/sql-bot-storage.js";
 import type { EnrollmentState } from "../../src/domain/enrollment-state.js";
-import { ConcurrentUpdateError } from "../../src/domain/errors.js";
+import { ConcurrentUpdateError, StorageError } from "../../src/domain/errors.js";
 import type { NewToken } from "../../src/ports/stores.js";
 import { findPostgresBinDir, startPostgres, type ThrowawayPostgres } from "../support/postgres.js";
 
@@ -306,6 +306,22 @@ function dataLayerContract(name: string, factory: EngineFactory, enabled: boolea
       // Both instances can use the schema.
       await createSqlStores(a).enrollments.save("x", state(), null);
       expect((await createSqlStores(b).enrollments.load("x"))?.version).toBe(1);
+    });
+
+    it("driver failures become StorageError with the cause kept", async () => {
+      await fresh();
+      if (database.engine === "sqlite") {
+        const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(database.db);
+        expect(mode.rows[0]?.journal_mode).toBe("wal");
+      }
+      await sql`drop table rate_events`.execute(database.db);
+      const failure = await stores.rateCounter.countSince("k", at(0)).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(StorageError);
+      expect((failure as StorageError).cause).toBeInstanceOf(Error);
+      await stores.enrollments.save("u", state(), null);
+      const conflict = await stores.enrollments.save("u", state(), null).catch((e: unknown) => e);
+      expect(conflict).toBeInstanceOf(ConcurrentUpdateError);
+      expect((conflict as ConcurrentUpdateError).cause).toBeDefined();
     });
 
     it("data survives close and reopen", async () => {

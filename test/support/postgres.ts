@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { chownSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -77,7 +77,20 @@ export async function startPostgres(database = "app"): Promise<ThrowawayPostgres
   chownSync(root, uid, gid);
 
   let started = false;
+  // If the test process ends without stop() (crash, killed worker), do not leave a server behind.
+  const stopOnExit = (): void => {
+    if (started) {
+      try {
+        execFileSync("runuser", ["-u", "postgres", "--", pgCtl, "stop", "-D", dataDir, "-m", "immediate", "-w"], { stdio: "ignore" });
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(root, { recursive: true, force: true });
+  };
+  process.once("exit", stopOnExit);
   const stop = async (): Promise<void> => {
+    process.removeListener("exit", stopOnExit);
     if (started) {
       started = false;
       await asPostgres(pgCtl, ["stop", "-D", dataDir, "-m", "immediate", "-w"]).catch(() => undefined);
