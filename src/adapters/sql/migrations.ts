@@ -118,8 +118,8 @@ export function engineOf(db: Kysely<any>): Engine {
  *   migrations under it, inside one transaction.
  * - SQLite: Kysely's SQLite "lock" only serialises one connection, so two processes on
  *   one file could both see a migration as pending. Here the whole run happens inside
- *   BEGIN IMMEDIATE (the file's write lock, waiting up to busy_timeout), so the second
- *   process sees what the first applied.
+ *   BEGIN IMMEDIATE (the file's write lock, retried asynchronously for up to 30 s), so
+ *   the second instance sees what the first applied.
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const engine = engineOf(db);
