@@ -50,6 +50,7 @@ export const envSchema = z.object({
   LDAP_LOGIN_ATTRIBUTE: z.string().default("sAMAccountName"),
   LDAP_UPN_ATTRIBUTE: z.string().default("userPrincipalName"),
   LDAP_MOBILE_ATTRIBUTE: z.string().default("mobile"),
+  LDAP_USER_OBJECT_CLASS: z.string().default("user"),
   LDAP_NESTED_GROUPS: z.enum(["auto", "in-chain", "memberOf"]).default("auto"),
   LDAP_LOCKOUT_MINUTES: int(1, 100_000).default(30),
   LDAP_CONNECT_TIMEOUT_MS: int(100, 60_000).default(5000),

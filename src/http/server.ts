@@ -1,0 +1,55 @@
+import type { CloudAdapter } from "botbuilder";
+import restify from "restify";
+import type { ActivityHandler } from "botbuilder";
+import type { Logger } from "pino";
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/** Larger than any real activity (cards come from us, not the user). */
+const MAX_BODY_BYTES = 256 * 1024;
+
+/**
+ * POST /api/messages (the Bot Connector posts activities here), GET /healthz (the process
+ * is up) and GET /readyz (the directory and the database answer).
+ */
+export function createServer(adapter: CloudAdapter, bot: ActivityHandler, readiness: ReadinessCheck[], logger: Logger): restify.Server {
+  const server = restify.createServer({ name: "otp-enrollment-bot", handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+
+  server.post("/api/messages", async (req, res) => {
+    if (!req.body || typeof req.body !== "object" || typeof (req.body as { type?: unknown }).type !== "string") {
+      res.send(400, { error: "The body must be a Bot Framework activity (JSON with a type)." });
+      return;
+    }
+    try {
+      await adapter.process(req, res, (context) => bot.run(context));
+    } catch (error) {
+      logger.error({ err: { name: (error as Error).name, message: (error as Error).message } }, "activity processing failed");
+      if (!res.headersSent) res.send(500, { error: "The activity could not be processed." });
+    }
+  });
+
+  server.get("/healthz", async (_req, res) => {
+    res.send(200, { status: "ok" });
+  });
+
+  server.get("/readyz", async (_req, res) => {
+    const results = await Promise.all(
+      readiness.map(async ({ name, check }) => {
+        try {
+          await check();
+          return [name, "ok"] as const;
+        } catch {
+          return [name, "unavailable"] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, state]) => state === "ok");
+    res.send(ready ? 200 : 503, { status: ready ? "ready" : "not ready", checks: Object.fromEntries(results) });
+  });
+
+  return server;
+}

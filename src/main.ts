@@ -1,0 +1,142 @@
+import { ConfigurationBotFrameworkAuthentication, CloudAdapter, UserState, type TurnContext } from "botbuilder";
+import { join } from "node:path";
+import { AesGcmSecretBox } from "./adapters/aes-gcm-secret-box.js";
+import { DemoDirectory } from "./adapters/demo-directory.js";
+import { HttpSmsGateway } from "./adapters/http-sms-gateway.js";
+import { LdapDirectory } from "./adapters/ldap/ldap-directory.js";
+import { loadOrCreateLocalKey } from "./adapters/local-encryption-key.js";
+import { createLogger, type Logger } from "./adapters/logger.js";
+import { OtplibTotp } from "./adapters/otplib-totp.js";
+import { SmsOutbox } from "./adapters/sms-outbox.js";
+import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
+import { EnrollmentBot } from "./bot/enrollment-bot.js";
+import { SqlBotStorage } from "./bot/sql-bot-storage.js";
+import { ConfigError, loadConfig, type Config } from "./config/load-config.js";
+import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./domain/enrollment-policy.js";
+import { EnrollmentService } from "./domain/enrollment-service.js";
+import { createServer } from "./http/server.js";
+import type { Directory } from "./ports/directory.js";
+import { systemClock } from "./ports/clock.js";
+import type { SmsSender } from "./ports/sms-sender.js";
+
+function buildDirectory(config: Config, logger: Logger): Directory {
+  if (!config.LDAP_URL) return new DemoDirectory();
+  return new LdapDirectory(
+    {
+      url: config.LDAP_URL,
+      startTls: config.LDAP_START_TLS,
+      allowPlaintext: config.LDAP_ALLOW_PLAINTEXT,
+      caPem: config.ldapCaPem,
+      bindDn: config.LDAP_BIND_DN ?? "",
+      bindPassword: config.LDAP_BIND_PASSWORD ?? "",
+      baseDn: config.LDAP_BASE_DN ?? "",
+      eligibleGroupDn: config.LDAP_ELIGIBLE_GROUP_DN,
+      loginAttribute: config.LDAP_LOGIN_ATTRIBUTE,
+      upnAttribute: config.LDAP_UPN_ATTRIBUTE,
+      mobileAttribute: config.LDAP_MOBILE_ATTRIBUTE,
+      userObjectClass: config.LDAP_USER_OBJECT_CLASS,
+      nestedGroups: config.LDAP_NESTED_GROUPS,
+      lockoutDurationMinutes: config.LDAP_LOCKOUT_MINUTES,
+      connectTimeoutMs: config.LDAP_CONNECT_TIMEOUT_MS,
+      operationTimeoutMs: config.LDAP_TIMEOUT_MS,
+      defaultCountry: "SE",
+    },
+    { logger: logger.child({ component: "ldap" }) },
+  );
+}
+
+function buildSms(config: Config): SmsSender {
+  if (config.SMS_GATEWAY_URL && config.SMS_GATEWAY_TOKEN) {
+    return new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN, config.SMS_SENDER_NAME);
+  }
+  return new SmsOutbox(join(config.dataDir, "sms-outbox.jsonl"));
+}
+
+function policyFrom(config: Config): EnrollmentPolicy {
+  return {
+    ...defaultEnrollmentPolicy,
+    smsCodeTtlSeconds: config.SMS_CODE_TTL_SECONDS,
+    smsMaxAttempts: config.SMS_MAX_ATTEMPTS,
+    smsResendCooldownSeconds: config.SMS_RESEND_COOLDOWN_SECONDS,
+    smsMaxPerUserPerHour: config.SMS_MAX_PER_USER_PER_HOUR,
+    smsMaxGlobalPerHour: config.SMS_MAX_GLOBAL_PER_HOUR,
+    totpIssuer: config.TOTP_ISSUER,
+  };
+}
+
+function botAuthentication(config: Config): ConfigurationBotFrameworkAuthentication {
+  if (config.localMode) return new ConfigurationBotFrameworkAuthentication({});
+  return new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.MICROSOFT_APP_ID,
+    MicrosoftAppPassword: config.MICROSOFT_APP_PASSWORD,
+    MicrosoftAppType: config.MICROSOFT_APP_TYPE,
+    MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID,
+  });
+}
+
+/** Composition root: every adapter is built and wired here, by hand. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const database = await openDatabase(config.DATABASE_URL, config.dataDir);
+  await migrateToLatest(database.db);
+  const stores = createSqlStores(database);
+  const directory = buildDirectory(config, logger);
+  const key = config.ENCRYPTION_KEY ? Buffer.from(config.ENCRYPTION_KEY, "base64") : loadOrCreateLocalKey(config.dataDir);
+  const secrets = new AesGcmSecretBox(key);
+  const policy = policyFrom(config);
+
+  const service = new EnrollmentService({
+    directory,
+    sms: buildSms(config),
+    secrets,
+    totp: new OtplibTotp(),
+    enrollments: stores.enrollments,
+    tokens: stores.tokens,
+    rates: stores.rateCounter,
+    audit: stores.audit,
+    clock: systemClock,
+    policy,
+  });
+  const userState = new UserState(new SqlBotStorage(database.db));
+  const bot = new EnrollmentBot(service, userState, stores.conversationRefs, { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds }, logger);
+
+  const adapter = new CloudAdapter(botAuthentication(config));
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error({ err: { name: error.name, message: error.message } }, "unhandled turn error");
+    await context.sendActivity("Något gick fel hos oss. Försök igen om en stund. / Something went wrong on our side.").catch(() => undefined);
+  };
+
+  const server = createServer(adapter, bot, [
+    { name: "directory", check: () => directory.ping() },
+    { name: "database", check: async () => void (await stores.audit.listForSubject("readyz", 1)) },
+  ], logger);
+
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const address = server.address();
+  logger.info(
+    { url: `http://${config.HOST}:${address.port}/api/messages`, mode: config.localMode ? "local" : "production", database: database.engine, directory: config.LDAP_URL ? "ldap" : "demo" },
+    "enrollment bot listening",
+  );
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    server.close();
+    await Promise.allSettled([directory.close(), database.close()]);
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`The bot could not start: ${(error as Error).name}: ${(error as Error).message}\n`);
+  process.exit(1);
+});
