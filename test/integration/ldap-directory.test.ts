@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from "node:net";
+import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { InvalidCredentialsError, UnavailableError, UnwillingToPerformError } from "ldapts";
 import { pino } from "pino";
@@ -7,6 +7,7 @@ import { accountProblem, dateToFileTime, fileTimeToDate } from "../../src/adapte
 import { LdapDirectory, type LdapDirectoryOptions, type LdapLogger } from "../../src/adapters/ldap/ldap-directory.js";
 import { passwordCheckFromBindError, reasonFromDiagnostic } from "../../src/adapters/ldap/ldap-errors.js";
 import { normaliseMobile } from "../../src/adapters/ldap/mobile-number.js";
+import { userFilter } from "../../src/adapters/ldap/user-filter.js";
 import { DirectoryUnavailableError } from "../../src/domain/errors.js";
 import type { DirectoryUser } from "../../src/ports/directory.js";
 import { freePort, startSlapd, type Slapd } from "../support/slapd.js";
@@ -58,6 +59,12 @@ describe("LDAP adapter helpers", () => {
     expect(() => passwordCheckFromBindError(new Error("connect ECONNREFUSED"))).toThrow(DirectoryUnavailableError);
   });
 
+  it("builds user filters from filter objects, escaping input", () => {
+    expect(userFilter("user", "sAMAccountName", "*)(uid=*\\").toString()).toBe(
+      "(&(objectClass=user)(!(objectClass=computer))(sAMAccountName=\\2a\\29\\28uid=\\2a\\5c))",
+    );
+  });
+
   it("reads FILETIME lockouts and applies precedence disabled > locked > passwordExpired", () => {
     expect(fileTimeToDate(dateToFileTime(NOW))?.toISOString()).toBe(NOW.toISOString());
     expect(fileTimeToDate("0")).toBeUndefined();
@@ -69,6 +76,9 @@ describe("LDAP adapter helpers", () => {
     expect(accountProblem({ userAccountControl: String(0x800200) }, NOW, 30)).toBe("passwordExpired");
     expect(accountProblem({ userAccountControl: "512", lockoutTime: old, pwdLastSet: "1339" }, NOW, 30)).toBeUndefined();
     expect(accountProblem({}, NOW, 30)).toBeUndefined();
+    const longAgo = dateToFileTime(new Date("2020-01-01T00:00:00Z"));
+    expect(accountProblem({ userAccountControl: "512", lockoutTime: longAgo }, NOW, 0)).toBe("locked");
+    expect(accountProblem({ userAccountControl: "512", lockoutTime: "0" }, NOW, 0)).toBeUndefined();
   });
 
   it("normalises mobile numbers to E.164", () => {
@@ -269,6 +279,14 @@ describe.skipIf(!slapdPath)("LdapDirectory against OpenLDAP", () => {
     expect((await make({ lockoutDurationMinutes: 4 }).findByLoginName("ceciliac"))?.problem).toBe("passwordExpired");
   });
 
+  it("shares one service connection between concurrent lookups", async () => {
+    const directory = make();
+    const logins = ["annaa", "gunillag", "fredrikf", "asaob", "matsn", "hansh", "karink", "jonasj"];
+    const users = await Promise.all(logins.map((login) => directory.findByLoginName(login)));
+    expect(users.map((u) => u?.loginName)).toEqual(logins);
+    expect(logger.lines.filter((l) => l.msg === "LDAP service connection bound")).toHaveLength(1);
+  });
+
   it("treats everybody as eligible without an eligible group", async () => {
     const directory = make({ eligibleGroupDn: undefined });
     expect((await directory.findByLoginName("fredrikf"))?.problem).toBeUndefined();
@@ -401,6 +419,44 @@ describe.skipIf(!slapdPath)("LdapDirectory against OpenLDAP", () => {
       const directory = make({ url, allowPlaintext: false, caPem: slapd.caPem });
       await expect(directory.ping()).rejects.toBeInstanceOf(DirectoryUnavailableError);
     });
+  });
+
+  it("retries once on a fresh connection when the shared one breaks mid-request", async () => {
+    // A TCP proxy in front of slapd that can drop a connection when the next request arrives.
+    const target = Number(new URL(slapd.url).port);
+    let dropNextRequest = false;
+    const proxied: Socket[] = [];
+    const proxy = createServer((inbound) => {
+      const outbound = createConnection(target, "127.0.0.1");
+      proxied.push(inbound, outbound);
+      inbound.on("data", (chunk) => {
+        if (dropNextRequest) {
+          dropNextRequest = false;
+          inbound.destroy();
+          outbound.destroy();
+          return;
+        }
+        outbound.write(chunk);
+      });
+      outbound.on("data", (chunk) => inbound.write(chunk));
+      inbound.on("error", () => outbound.destroy());
+      outbound.on("error", () => inbound.destroy());
+      inbound.on("close", () => outbound.destroy());
+      outbound.on("close", () => inbound.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (proxy.address() as { port: number }).port;
+      const directory = make({ url: `ldap://127.0.0.1:${port}` });
+      expect(await directory.findByLoginName("annaa")).not.toBeNull();
+      dropNextRequest = true;
+      expect((await directory.findByLoginName("asaob"))?.displayName).toBe("Åsa Öberg");
+      expect(logger.lines.filter((l) => l.msg === "LDAP service connection bound")).toHaveLength(2);
+      expect(logger.lines).toContainEqual(expect.objectContaining({ level: "warn", msg: "LDAP connection broke; reconnecting" }));
+    } finally {
+      proxied.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   // Last: it stops the server.

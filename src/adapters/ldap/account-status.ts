@@ -44,7 +44,10 @@ export function accountProblem(
   const uac = parseFlags(attributes.userAccountControl);
   if (uac & UAC_ACCOUNTDISABLE) return "disabled";
   const lockedAt = fileTimeToDate(attributes.lockoutTime);
-  if (lockedAt && now.getTime() - lockedAt.getTime() < lockoutDurationMinutes * 60_000) return "locked";
+  // AD's lockout duration 0 means "until an administrator unlocks": any lockoutTime counts.
+  if (lockedAt && (lockoutDurationMinutes <= 0 || now.getTime() - lockedAt.getTime() < lockoutDurationMinutes * 60_000)) {
+    return "locked";
+  }
   if (attributes.pwdLastSet?.trim() === "0" || uac & UAC_PASSWORD_EXPIRED) return "passwordExpired";
   return undefined;
 }

@@ -28,7 +28,7 @@ export interface LdapDirectoryOptions {
    * capability), else memberOf walked upwards; in-chain / memberOf force one of them.
    */
   nestedGroups: NestedGroupMode;
-  /** lockoutTime > 0 within this window = locked. */
+  /** lockoutTime > 0 within this window = locked; 0 = locked until unlocked (AD's meaning of 0). */
   lockoutDurationMinutes: number;
   connectTimeoutMs: number;
   operationTimeoutMs: number;

@@ -3,7 +3,7 @@
  * Searches run on one shared service-account connection; password checks bind as the user on
  * a fresh connection of their own that is closed right after.
  */
-import { AndFilter, EqualityFilter, NotFilter, type Entry, type Filter } from "ldapts";
+import type { Entry } from "ldapts";
 import type { Clock } from "../../ports/clock.js";
 import { systemClock } from "../../ports/clock.js";
 import type { Directory, DirectoryUser, PasswordCheck } from "../../ports/directory.js";
@@ -20,6 +20,7 @@ import { passwordCheckFromBindError, unavailable } from "./ldap-errors.js";
 import { first, values } from "./ldap-entry.js";
 import { normaliseMobile } from "./mobile-number.js";
 import { ServiceConnection, describe } from "./service-connection.js";
+import { userFilter } from "./user-filter.js";
 
 export type { LdapDirectoryOptions, LdapDirectoryDeps, LdapLogger, NestedGroupMode } from "./ldap-directory-options.js";
 
@@ -117,14 +118,7 @@ export class LdapDirectory implements Directory {
     if (typeof value !== "string") return null;
     const wanted = value.trim();
     if (!wanted || wanted.length > MAX_LOOKUP_LENGTH || CONTROL_CHARACTERS.test(wanted)) return null;
-    // Filter objects: the value travels as an opaque octet string, never parsed as filter syntax.
-    const filter: Filter = new AndFilter({
-      filters: [
-        new EqualityFilter({ attribute: "objectClass", value: this.userObjectClass }),
-        new NotFilter({ filter: new EqualityFilter({ attribute: "objectClass", value: "computer" }) }),
-        new EqualityFilter({ attribute, value: wanted }),
-      ],
-    });
+    const filter = userFilter(this.userObjectClass, attribute, wanted);
     try {
       const result = await this.service.run("user search", (client) =>
         client.search(this.options.baseDn, { scope: "sub", filter, sizeLimit: 2, attributes: this.attributes() }),
