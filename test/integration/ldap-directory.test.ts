@@ -76,6 +76,10 @@ describe("LDAP adapter helpers", () => {
     expect(accountProblem({ userAccountControl: String(0x800200) }, NOW, 30)).toBe("passwordExpired");
     expect(accountProblem({ userAccountControl: "512", lockoutTime: old, pwdLastSet: "1339" }, NOW, 30)).toBeUndefined();
     expect(accountProblem({}, NOW, 30)).toBeUndefined();
+    expect(accountProblem({ accountExpires: "9223372036854775807" }, NOW, 30)).toBeUndefined();
+    expect(accountProblem({ accountExpires: "0" }, NOW, 30)).toBeUndefined();
+    expect(accountProblem({ accountExpires: dateToFileTime(new Date(NOW.getTime() + 60_000)) }, NOW, 30)).toBeUndefined();
+    expect(accountProblem({ accountExpires: dateToFileTime(new Date(NOW.getTime() - 60_000)) }, NOW, 30)).toBe("disabled");
     const longAgo = dateToFileTime(new Date("2020-01-01T00:00:00Z"));
     expect(accountProblem({ userAccountControl: "512", lockoutTime: longAgo }, NOW, 0)).toBe("locked");
     expect(accountProblem({ userAccountControl: "512", lockoutTime: "0" }, NOW, 0)).toBeUndefined();
@@ -268,6 +272,7 @@ describe.skipIf(!slapdPath)("LdapDirectory against OpenLDAP", () => {
     expect(await problem("bertilb")).toBe("disabled"); // disabled and locked
     expect(await problem("ceciliac")).toBe("locked"); // locked and must change password
     expect(await problem("davidd")).toBeUndefined(); // lockout long expired
+    expect(await problem("olleo")).toBe("disabled"); // accountExpires in the past
     expect(await problem("erike")).toBe("passwordExpired"); // pwdLastSet 0, not eligible either
     expect(await problem("evae")).toBe("passwordExpired"); // UAC 0x800000
     expect(await problem("fredrikf")).toBe("notEligible");

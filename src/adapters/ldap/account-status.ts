@@ -3,6 +3,7 @@ import type { AccountProblem } from "../../ports/directory.js";
 
 export const UAC_ACCOUNTDISABLE = 0x2;
 export const UAC_PASSWORD_EXPIRED = 0x800000;
+const ACCOUNT_NEVER_EXPIRES = "9223372036854775807";
 
 /** Milliseconds between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
 const FILETIME_EPOCH_OFFSET_MS = 11_644_473_600_000n;
@@ -28,12 +29,14 @@ function parseFlags(value: string | undefined): number {
 
 export interface AccountAttributes {
   userAccountControl?: string;
+  /** FILETIME after which the account may not log on; 0 or 2^63-1 = never. */
+  accountExpires?: string;
   lockoutTime?: string;
   pwdLastSet?: string;
 }
 
 /**
- * The first of disabled, locked, passwordExpired that applies (eligibility is checked
+ * The first of disabled (incl. account expired), locked, passwordExpired that applies (eligibility is checked
  * separately, as it needs more searches).
  */
 export function accountProblem(
@@ -43,6 +46,12 @@ export function accountProblem(
 ): Exclude<AccountProblem, "notEligible"> | undefined {
   const uac = parseFlags(attributes.userAccountControl);
   if (uac & UAC_ACCOUNTDISABLE) return "disabled";
+  // An expired account is refused at bind like a disabled one (AD sub-code 701).
+  const expires = attributes.accountExpires?.trim();
+  if (expires && expires !== ACCOUNT_NEVER_EXPIRES) {
+    const expiresAt = fileTimeToDate(expires);
+    if (expiresAt && expiresAt.getTime() <= now.getTime()) return "disabled";
+  }
   const lockedAt = fileTimeToDate(attributes.lockoutTime);
   // AD's lockout duration 0 means "until an administrator unlocks": any lockoutTime counts.
   if (lockedAt && (lockoutDurationMinutes <= 0 || now.getTime() - lockedAt.getTime() < lockoutDurationMinutes * 60_000)) {

@@ -140,7 +140,7 @@ export class LdapDirectory implements Directory {
     return [
       o.loginAttribute, o.upnAttribute, o.mobileAttribute,
       "cn", "displayName", "givenName", "sn", "mail", "department",
-      "userAccountControl", "lockoutTime", "pwdLastSet", "memberOf",
+      "userAccountControl", "accountExpires", "lockoutTime", "pwdLastSet", "memberOf",
     ];
   }
 
@@ -169,6 +169,7 @@ export class LdapDirectory implements Directory {
       accountProblem(
         {
           userAccountControl: first(entry, "userAccountControl"),
+          accountExpires: first(entry, "accountExpires"),
           lockoutTime: first(entry, "lockoutTime"),
           pwdLastSet: first(entry, "pwdLastSet"),
         },
