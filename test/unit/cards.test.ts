@@ -1,0 +1,91 @@
+import { readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import { cardsDir, renderStepCard, type CardJson } from "../../src/bot/card-renderer.js";
+import { verbs } from "../../src/bot/card-action.js";
+import type { StepView } from "../../src/domain/step-view.js";
+import { en } from "../../src/i18n/en.js";
+import { sv } from "../../src/i18n/sv.js";
+
+// adaptivecards' ESM build does not load in plain Node; its UMD bundle parses without a DOM.
+const AC = createRequire(import.meta.url)("adaptivecards/dist/adaptivecards.js");
+
+const settings = { citrixUrl: "https://citrix.regionjh.se", smsCodeTtlSeconds: 300 };
+const qr = { uri: "otpauth://totp/Region%20JH:alexw?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Region%20JH", secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", issuer: "Region JH", label: "alexw" };
+const refusal = { key: "error.wrongPassword", params: { remaining: 3 }, kind: "refusal" } as const;
+
+function views(locale: "sv" | "en"): StepView[] {
+  const base = { flowId: "flow-1", locale };
+  return [
+    { ...base, step: "welcome" },
+    { ...base, step: "identity" },
+    { ...base, step: "identity", notice: refusal },
+    { ...base, step: "sms", maskedMobile: "+46 70 *** ** 05" },
+    { ...base, step: "device", deviceSuggestion: "Min mobil" },
+    { ...base, step: "qr", qr, notice: { key: "error.clockAhead", params: { minutes: 2 }, kind: "refusal" } },
+    { ...base, step: "done", deviceName: "Jobbmobil" },
+    { ...base, step: "cancelled", notice: { key: "info.alreadyHandled", kind: "info" } },
+  ];
+}
+
+function parse(card: CardJson): string[] {
+  const adaptiveCard = new AC.AdaptiveCard();
+  const context = new AC.SerializationContext();
+  adaptiveCard.parse(card, context);
+  const problems: string[] = [];
+  for (let i = 0; i < context.eventCount; i++) problems.push(context.getEventAt(i).message);
+  for (const event of adaptiveCard.validateProperties().validationEvents) problems.push(event.message);
+  return problems;
+}
+
+function actions(card: CardJson): { type: string; verb?: string; data?: Record<string, unknown>; associatedInputs?: string }[] {
+  const found: ReturnType<typeof actions> = [];
+  JSON.stringify(card, (key, value) => {
+    if (value && typeof value === "object" && typeof value.type === "string" && value.type.startsWith("Action.")) found.push(value);
+    return value;
+  });
+  return found;
+}
+
+describe.each(["sv", "en"] as const)("cards in %s", (locale) => {
+  it.each(views(locale).map((v) => [v.step, v] as const))("%s is a valid Adaptive Card 1.5 with every placeholder filled", async (_step, view) => {
+    const card = await renderStepCard(view, settings);
+    expect(card.version).toBe("1.5");
+    expect(parse(card)).toEqual([]);
+    expect(JSON.stringify(card)).not.toContain("${");
+    for (const action of actions(card).filter((a) => a.type === "Action.Execute")) {
+      expect(verbs).toContain(action.verb);
+      if (action.verb !== "enroll.start") expect(action.data).toEqual({ flowId: "flow-1" });
+      if (action.verb === "enroll.cancel" || action.verb === "enroll.resendSms") expect(action.associatedInputs).toBe("none");
+    }
+    expect(actions(card).some((a) => a.type === "Action.Submit")).toBe(false);
+  });
+
+  it("shows the QR as a PNG data URI and the key grouped for typing", async () => {
+    const card = await renderStepCard(views(locale).find((v) => v.step === "qr")!, settings);
+    const text = JSON.stringify(card);
+    expect(text).toMatch(/"url":"data:image\/png;base64,[A-Za-z0-9+/=]+"/);
+    expect(text).toContain("JBSW Y3DP EHPK 3PXP");
+    expect(text).toContain(locale === "sv" ? "Arbets- eller skolkonto" : "Work or school account");
+  });
+
+  it("masks the password field", async () => {
+    const card = await renderStepCard(views(locale)[1]!, settings);
+    expect(JSON.stringify(card)).toMatch(/"id":"password","label":"[^"]+","style":"Password"/);
+  });
+});
+
+describe("templates and texts", () => {
+  it("has a template for every step and nothing else", () => {
+    expect(readdirSync(cardsDir).sort()).toEqual(["cancelled.json", "device.json", "done.json", "identity.json", "qr.json", "sms.json", "welcome.json"]);
+  });
+
+  it("has every text in both languages, none empty, with the same placeholders", () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(sv).sort());
+    for (const key of Object.keys(sv) as (keyof typeof sv)[]) {
+      expect(sv[key].trim(), key).not.toBe("");
+      const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      expect(names(en[key]), key).toEqual(names(sv[key]));
+    }
+  });
+});

@@ -1,0 +1,82 @@
+import type { Clock } from "../../src/ports/clock.js";
+import type { SmsSender } from "../../src/ports/sms-sender.js";
+import type { AuditEvent, AuditLog, EnrollmentStore, NewToken, RateCounter, TokenRecord, TokenStore, Versioned } from "../../src/ports/stores.js";
+import type { EnrollmentState } from "../../src/domain/enrollment-state.js";
+import { ConcurrentUpdateError, SmsDeliveryError } from "../../src/domain/errors.js";
+
+/** In-memory fakes of the ports, for the domain's unit tests only. */
+export class FakeClock implements Clock {
+  constructor(private current = new Date("2026-11-25T09:00:00Z")) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(seconds: number): void {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+  }
+}
+
+export class FakeSms implements SmsSender {
+  sent: { to: string; text: string }[] = [];
+  failNext = false;
+  async send(to: string, text: string): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new SmsDeliveryError("gateway down");
+    }
+    this.sent.push({ to, text });
+  }
+  lastCode(): string {
+    const match = /\b(\d{6})\b/.exec(this.sent.at(-1)?.text ?? "");
+    if (!match?.[1]) throw new Error("no code sent");
+    return match[1];
+  }
+}
+
+export class MemoryStores implements EnrollmentStore, TokenStore, RateCounter, AuditLog {
+  rows = new Map<string, Versioned<EnrollmentState>>();
+  tokens: TokenRecord[] = [];
+  events: { key: string; at: Date }[] = [];
+  audit: AuditEvent[] = [];
+
+  async load(userKey: string) {
+    const row = this.rows.get(userKey);
+    return row ? structuredClone(row) : null;
+  }
+  async save(userKey: string, state: EnrollmentState, expected: number | null, activate?: NewToken) {
+    const current = this.rows.get(userKey)?.version ?? null;
+    if (current !== expected) throw new ConcurrentUpdateError("version moved");
+    if (activate) {
+      for (const token of this.tokens) if (token.loginName === activate.loginName && token.status === "active") token.status = "replaced";
+      this.tokens.push({ ...activate, status: "active" });
+    }
+    const version = (current ?? 0) + 1;
+    this.rows.set(userKey, { value: structuredClone(JSON.parse(JSON.stringify(state))), version });
+    return version;
+  }
+  async findActive(loginName: string) {
+    return this.tokens.find((t) => t.loginName === loginName && t.status === "active") ?? null;
+  }
+  async revoke(loginName: string) {
+    const token = await this.findActive(loginName);
+    if (token) token.status = "revoked";
+    return token !== null;
+  }
+  async advanceTimeStep(id: string, step: number) {
+    const token = this.tokens.find((t) => t.id === id);
+    if (!token || token.lastTimeStep >= step) return false;
+    token.lastTimeStep = step;
+    return true;
+  }
+  async record(key: string, at: Date) {
+    this.events.push({ key, at });
+  }
+  async countSince(key: string, since: Date) {
+    return this.events.filter((e) => e.key === key && e.at >= since).length;
+  }
+  async append(event: AuditEvent) {
+    this.audit.push(event);
+  }
+  async listForSubject(subject: string) {
+    return this.audit.filter((e) => e.subject === subject);
+  }
+}
