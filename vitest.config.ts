@@ -8,5 +8,7 @@ export default defineConfig({
     pool: "forks",
     // Integration suites start real servers; two cores are all this machine has.
     maxWorkers: 2,
+    // Under CI a JSON report lets .ci/run fail when anything was skipped.
+    reporters: process.env.CI === "true" ? ["default", ["json", { outputFile: "test-results.json" }]] : ["default"],
   },
 });
