@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { envSchema } from "../../src/config/config-schema.js";
+import { ConfigError, loadConfig } from "../../src/config/load-config.js";
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("configuration", () => {
+  it("starts in local mode with no settings at all", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ localMode: true, HOST: "127.0.0.1", PORT: 3978, TOTP_ISSUER: "Region JH", SMS_CODE_TTL_SECONDS: 300 });
+  });
+
+  it("refuses to run unauthenticated on anything but loopback", () => {
+    expect(problems({ HOST: "0.0.0.0" })[0]).toMatch(/^HOST: .*only allowed on loopback/);
+  });
+
+  it("names each wrong variable and why", () => {
+    expect(problems({ PORT: "http", SMS_MAX_ATTEMPTS: "0", LDAP_URL: "http://dc" })).toEqual([
+      expect.stringMatching(/^PORT: /),
+      expect.stringMatching(/^SMS_MAX_ATTEMPTS: /),
+      expect.stringMatching(/^LDAP_URL: must start with ldap:\/\//),
+    ]);
+  });
+
+  it("demands production settings once an Azure app id is set, without echoing secrets", () => {
+    const found = problems({ MICROSOFT_APP_ID: "app", HOST: "0.0.0.0", LDAP_URL: "ldaps://dc", LDAP_BIND_PASSWORD: "hunter2" });
+    expect(found.map((p) => p.split(":")[0])).toEqual(["MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_TENANT_ID", "ENCRYPTION_KEY", "SMS_GATEWAY_URL", "LDAP_BIND_DN", "LDAP_BASE_DN"]);
+    expect(found.join("\n")).not.toContain("hunter2");
+  });
+
+  it("rejects an encryption key that is not 32 bytes", () => {
+    expect(problems({ ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })[0]).toMatch(/^ENCRYPTION_KEY: must be 32 random bytes/);
+  });
+
+  it("lists every variable in .env.example", () => {
+    const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+    for (const name of Object.keys(envSchema.shape)) expect(example, name).toMatch(new RegExp(`^#? ?${name}=`, "m"));
+  });
+});
