@@ -82,8 +82,9 @@ export class EnrollmentService {
       }
       const result = await checkIdentity(this.deps.directory, caller.upn, username, password);
       if (!result.ok) {
+        if (result.kind === "badInput") return { notice: refusal(result.key) };
         const audit = [{ action: "enroll.identity", outcome: "refused" as const, detail: { reason: result.reason } }];
-        if (!result.countsAsFailure) return { notice: refusal(result.key), audit, state: { ...state, lastError: result.key } };
+        if (result.kind === "refused") return { notice: refusal(result.key), audit, state: { ...state, lastError: result.key } };
         return { ...this.passwordFailure(state, result.key, now), audit };
       }
       const { user } = result;

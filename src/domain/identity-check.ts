@@ -6,8 +6,11 @@ const MAX_PASSWORD = 512;
 
 export type IdentityResult =
   | { ok: true; user: DirectoryUser }
-  /** `countsAsFailure`: a guessed password, or another person's username. */
-  | { ok: false; key: MessageKey; countsAsFailure: boolean; reason: string };
+  /**
+   * `badInput`: nothing usable was typed (changes nothing); `failure`: a guessed password or
+   * another person's username (counts towards the block); `refused`: the account may not enroll.
+   */
+  | { ok: false; key: MessageKey; kind: "badInput" | "failure" | "refused"; reason: string };
 
 export const problemMessage: Record<AccountProblem, MessageKey> = {
   disabled: "error.accountDisabled",
@@ -35,26 +38,26 @@ export async function checkIdentity(
   password: unknown,
 ): Promise<IdentityResult> {
   if (typeof username !== "string" || username.trim() === "") {
-    return { ok: false, key: "error.usernameMissing", countsAsFailure: false, reason: "usernameMissing" };
+    return { ok: false, key: "error.usernameMissing", kind: "badInput", reason: "usernameMissing" };
   }
   if (typeof password !== "string" || password === "") {
-    return { ok: false, key: "error.passwordMissing", countsAsFailure: false, reason: "passwordMissing" };
+    return { ok: false, key: "error.passwordMissing", kind: "badInput", reason: "passwordMissing" };
   }
   if (username.length > MAX_USERNAME || password.length > MAX_PASSWORD) {
-    return { ok: false, key: "error.fieldTooLong", countsAsFailure: false, reason: "fieldTooLong" };
+    return { ok: false, key: "error.fieldTooLong", kind: "badInput", reason: "fieldTooLong" };
   }
   const user = await directory.findByUpn(callerUpn);
-  if (!user) return { ok: false, key: "error.noDirectoryAccount", countsAsFailure: false, reason: "noDirectoryAccount" };
+  if (!user) return { ok: false, key: "error.noDirectoryAccount", kind: "refused", reason: "noDirectoryAccount" };
   if (!sameAccount(username, user)) {
-    return { ok: false, key: "error.notYourAccount", countsAsFailure: true, reason: "notYourAccount" };
+    return { ok: false, key: "error.notYourAccount", kind: "failure", reason: "notYourAccount" };
   }
-  if (user.problem) return { ok: false, key: problemMessage[user.problem], countsAsFailure: false, reason: user.problem };
+  if (user.problem) return { ok: false, key: problemMessage[user.problem], kind: "refused", reason: user.problem };
   const check = await directory.verifyPassword(user, password);
   if (!check.ok) {
     if (check.reason === "invalidCredentials") {
-      return { ok: false, key: "error.wrongPassword", countsAsFailure: true, reason: "invalidCredentials" };
+      return { ok: false, key: "error.wrongPassword", kind: "failure", reason: "invalidCredentials" };
     }
-    return { ok: false, key: problemMessage[check.reason], countsAsFailure: false, reason: check.reason };
+    return { ok: false, key: problemMessage[check.reason], kind: "refused", reason: check.reason };
   }
   return { ok: true, user };
 }
