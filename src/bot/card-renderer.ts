@@ -1,11 +1,23 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as ACData from "adaptivecards-templating";
 import QRCode from "qrcode";
 import { catalog, t, type Locale, type MessageKey } from "../i18n/messages.js";
 import type { Notice, StepView } from "../domain/step-view.js";
 
-export const cardsDir = fileURLToPath(new URL("../../cards/", import.meta.url).href.replace("/dist/", "/"));
+/** The repository's cards/ folder, found upwards from this file (works from src/ and dist/). */
+function findCardsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "cards", "welcome.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("The cards/ folder with the Adaptive Card templates was not found.");
+    dir = parent;
+  }
+  return join(dir, "cards") + sep;
+}
+
+export const cardsDir = findCardsDir();
 export const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
 
 export type CardJson = Record<string, unknown>;
