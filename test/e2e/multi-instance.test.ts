@@ -34,7 +34,9 @@ beforeAll(async () => {
   connector = await ConnectorStandIn.start();
   const env = { DATABASE_URL: postgres.url, ENCRYPTION_KEY: randomBytes(32).toString("base64") };
   // Both start (and migrate) at the same moment.
-  [a, b] = await Promise.all(dirs.map((dataDir) => startBot({ dataDir, env })));
+  const [first, second] = await Promise.all(dirs.map((dataDir) => startBot({ dataDir, env })));
+  a = first!;
+  b = second!;
 }, 120_000);
 
 afterAll(async () => {
