@@ -10,6 +10,7 @@ import {
 } from "kysely";
 import { StorageError } from "../../domain/errors.js";
 import type { Engine } from "./database.js";
+import { reminderMigrations } from "./migrations-reminders.js";
 
 /**
  * Versioned schema migrations, in code, shared by SQLite and PostgreSQL.
@@ -94,6 +95,7 @@ export function buildMigrations(engine: Engine): Record<string, Migration> {
         }
       },
     },
+    ...reminderMigrations(engine),
   };
 }
 

@@ -58,6 +58,46 @@ export interface BotStateTable {
   etag: string;
 }
 
+export interface ReminderCampaignsTable {
+  id: string;
+  /** The parsed campaign as JSON (serialiseCampaign). */
+  definition: string;
+  updated_at: string;
+}
+
+export interface ReminderDeliveriesTable {
+  /** `${campaign_id}|${upn}|${round}`: the idempotency key. */
+  id: string;
+  campaign_id: string;
+  upn: string;
+  login_name: string;
+  user_key: string;
+  round: string;
+  /** Local day (campaign time zone); unique with upn: one reminder a person a day. */
+  day: string;
+  status: "pending" | "sending" | "sent" | "failed" | "skipped";
+  attempts: number;
+  claimed_by: string | null;
+  claimed_at: string | null;
+  not_before: string;
+  sent_at: string | null;
+  activity_id: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReminderSnoozesTable {
+  campaign_id: string;
+  upn: string;
+  count: number;
+  until: string | null;
+  last_round: string | null;
+  cannot_at: string | null;
+  cannot_reason: string | null;
+  updated_at: string;
+}
+
 export interface Schema {
   enrollments: EnrollmentsTable;
   tokens: TokensTable;
@@ -65,4 +105,7 @@ export interface Schema {
   audit_events: AuditEventsTable;
   conversation_refs: ConversationRefsTable;
   bot_state: BotStateTable;
+  reminder_campaigns: ReminderCampaignsTable;
+  reminder_deliveries: ReminderDeliveriesTable;
+  reminder_snoozes: ReminderSnoozesTable;
 }

@@ -1,0 +1,111 @@
+/**
+ * One run of a campaign: resolve the audience, plan who is due, enqueue (idempotently),
+ * deliver at the rate limit, report. Safe to run again at any time, from several instances.
+ */
+import type { Clock } from "../../ports/clock.js";
+import type { ConversationRefStore, TokenStore } from "../../ports/stores.js";
+import type { Campaign } from "./campaign.js";
+import { localDay } from "./calendar.js";
+import { DeliveryRunner, type DeliveryCounts, type DeliveryDeps, type DeliveryOptions } from "./delivery-runner.js";
+import { planRound, type Candidate, type PlanStatus } from "./planner.js";
+import type { AudienceMember, ReminderStore } from "./ports.js";
+
+export interface DeliveryReport {
+  /** Reminders this run had to deliver: newly planned plus unfinished ones taken over. */
+  planned: number;
+  sent: number;
+  failed: number;
+  skippedEnrolled: number;
+  notReachable: number;
+  snoozed: number;
+  durationMs: number;
+}
+
+export interface RunResult {
+  report: DeliveryReport;
+  status: PlanStatus;
+  details: { newlyPlanned: number; resumed: number; excluded: number; alreadyReminded: number; retries: number; throttled: number; audience: number };
+}
+
+export interface CampaignRunnerDeps extends DeliveryDeps {
+  store: ReminderStore;
+  tokens: Pick<TokenStore, "findActive">;
+  conversations: Pick<ConversationRefStore, "get" | "findByUpn">;
+  clock: Clock;
+  /** Resolves the campaign's audience (directory group or UPN list) to accounts. */
+  audience: (campaign: Campaign) => Promise<{ members: AudienceMember[]; unknown: string[] }>;
+}
+
+/** Runs `work` over `items` with at most `limit` at a time. */
+async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await work(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+export async function runCampaign(
+  campaign: Campaign,
+  deps: CampaignRunnerDeps,
+  options: Partial<DeliveryOptions> & { ignoreWindow?: boolean } = {},
+): Promise<RunResult> {
+  const started = deps.clock.now();
+  await deps.store.saveCampaign(campaign, started);
+  const { members, unknown } = await deps.audience(campaign);
+
+  const candidates: Candidate[] = await mapLimit(members, 16, async (m) => {
+    const [token, ref] = await Promise.all([deps.tokens.findActive(m.loginName), deps.conversations.findByUpn(m.upn)]);
+    const candidate: Candidate = { upn: m.upn, loginName: m.loginName, enrolled: token !== null };
+    if (ref) candidate.userKey = ref.userKey;
+    return candidate;
+  });
+  const now = deps.clock.now();
+  const [snoozes, history] = await Promise.all([deps.store.snoozes(campaign.id), deps.store.history(campaign.id, localDay(now, campaign.window))]);
+  const plan = planRound({
+    campaign,
+    now,
+    ignoreWindow: options.ignoreWindow ?? false,
+    candidates,
+    snoozes,
+    roundsTaken: history.roundsTaken,
+    plannedToday: history.plannedOnDay,
+  });
+
+  const inserted = plan.status === "ok" ? await deps.store.enqueue(plan.due) : [];
+  const before = await deps.store.unfinished(campaign.id);
+  const resumed = Math.max(0, before.pending + before.sending - inserted.length);
+
+  // Outside the window nothing new is planned, and unfinished rows wait for the next run inside it.
+  let counts: DeliveryCounts = { sent: 0, failed: 0, skippedEnrolled: 0, notReachable: 0, snoozed: 0, retries: 0, throttled: 0 };
+  if (plan.status === "ok") counts = await new DeliveryRunner(deps, options).run(campaign);
+
+  const report: DeliveryReport = {
+    planned: plan.status === "ok" ? inserted.length + resumed : 0,
+    sent: counts.sent,
+    failed: counts.failed,
+    skippedEnrolled: plan.skippedEnrolled + counts.skippedEnrolled,
+    notReachable: plan.notReachable + unknown.length + counts.notReachable,
+    snoozed: plan.snoozed + counts.snoozed,
+    durationMs: deps.clock.now().getTime() - started.getTime(),
+  };
+  return {
+    report,
+    status: plan.status,
+    details: {
+      newlyPlanned: inserted.length,
+      resumed: plan.status === "ok" ? resumed : 0,
+      excluded: plan.excluded,
+      alreadyReminded: plan.alreadyReminded,
+      retries: counts.retries,
+      throttled: counts.throttled,
+      audience: members.length + unknown.length,
+    },
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * Sends the planned reminders of a campaign at Teams' rate limit, crash-safely.
+ *
+ * Each row goes: pending → (claim: conditional UPDATE) sending → request to Teams → sent.
+ * A worker has at most one row claimed, so the only duplicate window is one in-flight
+ * request per worker: Teams accepted it, and the process died before "sent" was written.
+ * Such a row stays "sending"; after the lease it is claimed again and re-sent (at most one
+ * duplicate per worker per crash). Rows never get lost: anything not "sent", "failed" or
+ * "skipped" is picked up again by the next run or another instance.
+ */
+import type { Clock } from "../../ports/clock.js";
+import type { ConversationRefStore, TokenStore } from "../../ports/stores.js";
+import type { Campaign } from "./campaign.js";
+import type { Delivery, ProactiveSender, ReminderStore, SendOutcome, Wait } from "./ports.js";
+import type { RateLimiter } from "./rate-limiter.js";
+
+export interface DeliveryOptions {
+  /** Concurrent requests (one claimed row each). Real Teams latency ~100–300 ms needs ~8–16 for 50/s. */
+  workers: number;
+  /** Requests per row before giving up (each claim is one). */
+  maxAttempts: number;
+  /** A "sending" row older than this belongs to a dead worker and is retried. */
+  leaseMs: number;
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  batchSize: number;
+  /** Unique per process, e.g. `${hostname}:${pid}`. */
+  workerPrefix: string;
+  /**
+   * Wait for every row of the campaign to finish, including rows claimed by other (or dead)
+   * instances, which are taken over when their lease runs out (`--now`). Otherwise stop when
+   * nothing is left that this process can send (its own retries are still waited for).
+   */
+  untilComplete: boolean;
+}
+
+export const defaultDeliveryOptions: DeliveryOptions = {
+  workers: 8,
+  maxAttempts: 6,
+  leaseMs: 120_000,
+  baseBackoffMs: 1_000,
+  maxBackoffMs: 60_000,
+  batchSize: 500,
+  workerPrefix: "reminders",
+  untilComplete: true,
+};
+
+export interface DeliveryLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface DeliveryDeps {
+  store: ReminderStore;
+  sender: ProactiveSender;
+  tokens: Pick<TokenStore, "findActive">;
+  conversations: Pick<ConversationRefStore, "get">;
+  clock: Clock;
+  wait: Wait;
+  limiter: RateLimiter;
+  logger?: DeliveryLogger;
+}
+
+export interface DeliveryCounts {
+  sent: number;
+  failed: number;
+  skippedEnrolled: number;
+  notReachable: number;
+  /** Snoozed or declined between planning and sending. */
+  snoozed: number;
+  retries: number;
+  throttled: number;
+}
+
+const RETRYABLE_STATUSES = new Set([412, 429, 502, 503, 504]);
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUSES.has(status);
+}
+
+export class DeliveryRunner {
+  private readonly options: DeliveryOptions;
+  private queue: Delivery[] = [];
+  private readonly local = new Set<string>();
+  private refilling: Promise<void> | undefined;
+  private recent429: number[] = [];
+  private counts: DeliveryCounts = { sent: 0, failed: 0, skippedEnrolled: 0, notReachable: 0, snoozed: 0, retries: 0, throttled: 0 };
+
+  constructor(
+    private readonly deps: DeliveryDeps,
+    options: Partial<DeliveryOptions> = {},
+  ) {
+    this.options = { ...defaultDeliveryOptions, ...options };
+  }
+
+  private now(): number {
+    return this.deps.clock.now().getTime();
+  }
+
+  async run(campaign: Campaign): Promise<DeliveryCounts> {
+    this.counts = { sent: 0, failed: 0, skippedEnrolled: 0, notReachable: 0, snoozed: 0, retries: 0, throttled: 0 };
+    this.queue = [];
+    const workers = Array.from({ length: Math.max(1, this.options.workers) }, (_, i) => this.worker(campaign, `${this.options.workerPrefix}#${i}`));
+    await Promise.all(workers);
+    return { ...this.counts };
+  }
+
+  private async worker(campaign: Campaign, workerId: string): Promise<void> {
+    for (;;) {
+      const row = await this.next(campaign);
+      if (row === "done") return;
+      if (row === "idle") continue;
+      try {
+        await this.deliver(campaign, row, workerId);
+      } finally {
+        this.local.delete(row.id);
+      }
+    }
+  }
+
+  /** The next row to try, "idle" after waiting for something to become due, "done" when finished. */
+  private async next(campaign: Campaign): Promise<Delivery | "done" | "idle"> {
+    if (this.queue.length === 0) {
+      this.refilling ??= this.refill(campaign).finally(() => (this.refilling = undefined));
+      await this.refilling;
+    }
+    const row = this.queue.shift();
+    if (row) return row;
+    // Nothing claimable now: finished, or wait for retries / other workers / stale claims.
+    const state = await this.deps.store.unfinished(campaign.id);
+    const now = this.now();
+    const ownInFlight = this.local.size;
+    const othersSending = state.sending - ownInFlight;
+    if (state.pending === 0 && state.sending === 0) return "done";
+    if (state.pending === 0 && othersSending <= 0) {
+      if (ownInFlight === 0) return "done";
+      await this.deps.wait(20); // our own in-flight rows may still be released for a retry
+      return "idle";
+    }
+    const candidates: number[] = [];
+    if (state.pending > 0 && state.earliest) candidates.push(state.earliest.getTime());
+    if (othersSending > 0) {
+      if (!this.options.untilComplete && state.pending === 0) return "done";
+      if (state.oldestClaim) candidates.push(state.oldestClaim.getTime() + this.options.leaseMs + 1);
+    }
+    const at = candidates.length > 0 ? Math.min(...candidates) : now + 50;
+    await this.deps.wait(Math.min(Math.max(at - now, 20), 1_000));
+    return "idle";
+  }
+
+  private async refill(campaign: Campaign): Promise<void> {
+    const now = this.now();
+    const rows = await this.deps.store.claimable(campaign.id, new Date(now), new Date(now - this.options.leaseMs), this.options.batchSize);
+    for (const row of rows) {
+      if (this.local.has(row.id)) continue;
+      this.local.add(row.id);
+      this.queue.push(row);
+    }
+    this.deps.limiter.prune(now);
+  }
+
+  private async deliver(campaign: Campaign, row: Delivery, workerId: string): Promise<void> {
+    const { store, tokens, conversations, limiter, wait } = this.deps;
+    const claimedAt = this.now();
+    if (!(await store.claim(row.id, workerId, new Date(claimedAt), new Date(claimedAt - this.options.leaseMs)))) return;
+    const attempt = row.attempts + 1;
+    const at = () => new Date(this.now());
+
+    if (await tokens.findActive(row.loginName)) {
+      this.counts.skippedEnrolled++;
+      return store.markSkipped(row.id, workerId, at(), "enrolled");
+    }
+    const snooze = await store.getSnooze(campaign.id, row.upn);
+    if (snooze?.cannotAt || (snooze?.until && snooze.until.getTime() > claimedAt)) {
+      this.counts.snoozed++;
+      return store.markSkipped(row.id, workerId, at(), snooze.cannotAt ? "cannot" : "snoozed");
+    }
+    const ref = await conversations.get(row.userKey);
+    if (!ref) {
+      this.counts.notReachable++;
+      return store.markFailed(row.id, workerId, at(), "no conversation reference");
+    }
+    const conversationKey = conversationIdOf(ref.reference) ?? row.userKey;
+
+    // Wait for the conversation, then for a global slot; send at the slot's time.
+    for (let ready = limiter.keyReadyAt(conversationKey, this.now()); ready > this.now(); ready = limiter.keyReadyAt(conversationKey, this.now())) {
+      await wait(ready - this.now());
+    }
+    const slot = limiter.reserve(conversationKey, this.now());
+    if (slot > this.now()) await wait(slot - this.now());
+
+    const outcome: SendOutcome = await this.deps.sender.send({
+      reference: ref.reference,
+      locale: ref.locale,
+      campaign,
+      round: row.round,
+      snoozesLeft: Math.max(0, campaign.maxSnoozes - (snooze?.count ?? 0)),
+    });
+
+    if (outcome.kind === "ok") {
+      this.counts.sent++;
+      return store.markSent(row.id, workerId, at(), outcome.activityId);
+    }
+    const reason = `${outcome.status ?? "error"}: ${outcome.reason}`.slice(0, 500);
+    if (outcome.kind === "permanent") {
+      this.counts.failed++;
+      this.deps.logger?.warn({ delivery: row.id, reason }, "reminder not deliverable");
+      return store.markFailed(row.id, workerId, at(), reason);
+    }
+    if (outcome.status === 429) this.noteThrottled(conversationKey, outcome.retryAfterMs);
+    if (attempt >= this.options.maxAttempts) {
+      this.counts.failed++;
+      this.deps.logger?.warn({ delivery: row.id, reason, attempts: attempt }, "reminder given up");
+      return store.markFailed(row.id, workerId, at(), `gave up after ${attempt} tries; last ${reason}`);
+    }
+    const backoff = Math.min(this.options.maxBackoffMs, this.options.baseBackoffMs * 2 ** (attempt - 1));
+    const jittered = backoff / 2 + Math.random() * (backoff / 2);
+    const delay = Math.max(outcome.retryAfterMs ?? 0, jittered);
+    this.counts.retries++;
+    return store.release(row.id, workerId, new Date(this.now() + delay), reason);
+  }
+
+  /** Holds the conversation for Retry-After; several 429s within a second look global: hold everything. */
+  private noteThrottled(conversationKey: string, retryAfterMs = 1_000): void {
+    this.counts.throttled++;
+    const now = this.now();
+    this.deps.limiter.holdKey(conversationKey, now + retryAfterMs);
+    this.recent429 = this.recent429.filter((t) => t > now - 1_000);
+    this.recent429.push(now);
+    if (this.recent429.length >= 5) {
+      this.deps.limiter.holdAll(now + Math.min(retryAfterMs, 5_000));
+      this.deps.logger?.warn({ retryAfterMs }, "Teams is throttling: pausing all reminders");
+      this.recent429 = [];
+    }
+  }
+}
+
+export function conversationIdOf(reference: Record<string, unknown>): string | undefined {
+  const conversation = reference.conversation as { id?: unknown } | undefined;
+  return typeof conversation?.id === "string" ? conversation.id : undefined;
+}

@@ -1,0 +1,119 @@
+/** Ports of the reminder domain. Implementations: src/adapters/sql/reminder-store.ts, src/bot/reminder-*.ts. */
+import type { Campaign } from "./campaign.js";
+
+export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
+
+/** One reminder to one person in one round of one campaign. `id` is the idempotency key. */
+export interface NewDelivery {
+  /** `${campaignId}|${upn}|${round}`: the same person never gets the same round twice. */
+  id: string;
+  campaignId: string;
+  upn: string;
+  loginName: string;
+  /** conversation_refs.user_key of the chat it goes to. */
+  userKey: string;
+  /** `${period}.${snoozeCount}`: cadence period since start, and how often the person snoozed. */
+  round: string;
+  /** Local day (window zone) it was planned for: one reminder a person a day across campaigns. */
+  day: string;
+  createdAt: Date;
+}
+
+export interface Delivery extends NewDelivery {
+  status: DeliveryStatus;
+  /** How many times a worker claimed it (each claim is one request to Teams). */
+  attempts: number;
+  claimedBy?: string;
+  claimedAt?: Date;
+  /** Not to be retried before (back-off / Retry-After). */
+  notBefore?: Date;
+  sentAt?: Date;
+  activityId?: string;
+  /** Why it was retried, given up or skipped. */
+  lastError?: string;
+}
+
+export interface SnoozeRecord {
+  campaignId: string;
+  upn: string;
+  count: number;
+  until?: Date;
+  /** The round last snoozed: pressing the same card twice counts once. */
+  lastRound?: string;
+  cannotAt?: Date;
+  cannotReason?: string;
+}
+
+export type SnoozeResult = { ok: true; record: SnoozeRecord } | { ok: false; reason: "limitReached" | "alreadySnoozed"; record: SnoozeRecord | null };
+
+export interface DeliverySummary {
+  pending: number;
+  sending: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface ReminderStore {
+  saveCampaign(campaign: Campaign, at: Date): Promise<void>;
+  getCampaign(id: string): Promise<Campaign | null>;
+  /** Rounds already planned in this campaign (`${upn}|${round}`) and people planned on `day` in any campaign. */
+  history(campaignId: string, day: string): Promise<{ roundsTaken: Set<string>; plannedOnDay: Set<string> }>;
+  snoozes(campaignId: string): Promise<Map<string, SnoozeRecord>>;
+  getSnooze(campaignId: string, upn: string): Promise<SnoozeRecord | null>;
+  /**
+   * Inserts what is not there yet (same id, or same person and day in another campaign,
+   * are skipped by the database's unique keys); returns the ids inserted.
+   */
+  enqueue(rows: NewDelivery[]): Promise<string[]>;
+  /** Pending rows due by `now`, and "sending" rows whose claim is older than `staleBefore` (crashed worker). */
+  claimable(campaignId: string, now: Date, staleBefore: Date, limit: number): Promise<Delivery[]>;
+  /** Conditional UPDATE: true only for the one worker that moved the row to "sending". Counts an attempt. */
+  claim(id: string, workerId: string, now: Date, staleBefore: Date): Promise<boolean>;
+  markSent(id: string, workerId: string, at: Date, activityId?: string): Promise<void>;
+  /** Back to "pending", not before `notBefore` (retry). */
+  release(id: string, workerId: string, notBefore: Date, reason: string): Promise<void>;
+  markFailed(id: string, workerId: string, at: Date, reason: string): Promise<void>;
+  markSkipped(id: string, workerId: string, at: Date, reason: string): Promise<void>;
+  /** Rows of the campaign not finished yet, and when the earliest one may be tried. */
+  unfinished(campaignId: string): Promise<{ pending: number; sending: number; earliest?: Date; oldestClaim?: Date }>;
+  summary(campaignId: string): Promise<DeliverySummary>;
+  /** Counts a snooze unless the limit is reached or this round was already snoozed. */
+  snooze(campaignId: string, upn: string, round: string, until: Date, maxSnoozes: number, at: Date): Promise<SnoozeResult>;
+  recordCannot(campaignId: string, upn: string, reason: string, at: Date): Promise<void>;
+}
+
+export interface ReminderMessage {
+  /** botbuilder ConversationReference as stored. */
+  reference: Record<string, unknown>;
+  locale: "sv" | "en";
+  campaign: Campaign;
+  round: string;
+  /** 0: the "Remind me later" button is left out. */
+  snoozesLeft: number;
+}
+
+export type SendOutcome =
+  | { kind: "ok"; activityId?: string }
+  | { kind: "retryable"; status?: number; retryAfterMs?: number; reason: string }
+  | { kind: "permanent"; status?: number; reason: string };
+
+/** Sends one card to one stored conversation. Never throws: every failure is an outcome. */
+export interface ProactiveSender {
+  send(message: ReminderMessage): Promise<SendOutcome>;
+}
+
+/** Hands a person to the helpdesk (implemented by the helpdesk work, issue 5). */
+export interface Escalation {
+  escalate(upn: string, reason: string): Promise<void>;
+}
+
+/** Someone in a campaign's audience, as the directory knows them. */
+export interface AudienceMember {
+  upn: string;
+  loginName: string;
+}
+
+/** Waiting is a port too, so the runner's tests can drive time. */
+export type Wait = (ms: number) => Promise<void>;
+export const realWait: Wait = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));

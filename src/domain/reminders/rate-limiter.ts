@@ -1,0 +1,130 @@
+/**
+ * Sliding-window rate limits (Teams: 50 requests/s per app per tenant; per conversation
+ * 7/1 s, 8/2 s, 60/30 s, 1800/3600 s). Pure bookkeeping on millisecond timestamps: callers
+ * pass the time and sleep themselves, so tests drive it with a fake clock.
+ *
+ * A slot is reserved at a time t only if, for every window (limit, ms), fewer than `limit`
+ * reservations lie in (t - ms, t]. Reservations are handed out in non-decreasing time order
+ * (one global sequence), so each log stays sorted and the check is one array lookup.
+ */
+export interface WindowLimit {
+  limit: number;
+  ms: number;
+}
+
+export const TEAMS_GLOBAL_LIMITS: WindowLimit[] = [{ limit: 50, ms: 1_000 }];
+export const TEAMS_CONVERSATION_LIMITS: WindowLimit[] = [
+  { limit: 7, ms: 1_000 },
+  { limit: 8, ms: 2_000 },
+  { limit: 60, ms: 30_000 },
+  { limit: 1800, ms: 3_600_000 },
+];
+
+/** One key's log of reserved times, oldest first, trimmed to what the longest window needs. */
+class SlidingLog {
+  readonly times: number[] = [];
+  private start = 0;
+
+  constructor(
+    private readonly limits: WindowLimit[],
+    private readonly marginMs: number,
+  ) {}
+
+  /** Earliest time ≥ at at which one more reservation keeps every window within its limit. */
+  earliest(at: number): number {
+    let t = at;
+    const n = this.times.length - this.start;
+    if (n > 0) t = Math.max(t, this.times[this.times.length - 1]!);
+    for (const { limit, ms } of this.limits) {
+      if (n >= limit) t = Math.max(t, this.times[this.times.length - limit]! + ms + this.marginMs);
+    }
+    return t;
+  }
+
+  record(at: number): void {
+    this.times.push(at);
+    const maxLimit = Math.max(...this.limits.map((l) => l.limit));
+    if (this.times.length - this.start > maxLimit) this.start++;
+    if (this.start > 1024 && this.start > this.times.length / 2) {
+      this.times.splice(0, this.start);
+      this.start = 0;
+    }
+  }
+
+  last(): number | undefined {
+    return this.times.length > this.start ? this.times[this.times.length - 1] : undefined;
+  }
+}
+
+export interface RateLimiterOptions {
+  global?: WindowLimit[];
+  perKey?: WindowLimit[];
+  /**
+   * Added to each window when computing the next slot: absorbs jitter between our clock
+   * and the server's count (10 ms on 1 s costs 1 % of throughput).
+   */
+  marginMs?: number;
+}
+
+export class RateLimiter {
+  private readonly global: SlidingLog;
+  private readonly keys = new Map<string, SlidingLog>();
+  private readonly holds = new Map<string, number>();
+  private globalHold = 0;
+  private readonly perKey: WindowLimit[];
+  private readonly marginMs: number;
+  private readonly longestKeyWindow: number;
+
+  constructor(options: RateLimiterOptions = {}) {
+    this.marginMs = options.marginMs ?? 10;
+    this.global = new SlidingLog(options.global ?? TEAMS_GLOBAL_LIMITS, this.marginMs);
+    this.perKey = options.perKey ?? TEAMS_CONVERSATION_LIMITS;
+    this.longestKeyWindow = Math.max(...this.perKey.map((l) => l.ms));
+  }
+
+  /** When `key` (a conversation) could next be sent to, ignoring the global limit. */
+  keyReadyAt(key: string, now: number): number {
+    const log = this.keys.get(key);
+    return Math.max(log ? log.earliest(now) : now, this.holds.get(key) ?? 0);
+  }
+
+  /**
+   * Reserves the next slot for `key` and returns its time (≥ now): sleep until then, then send.
+   * Call it only when keyReadyAt(key, now) ≤ now (else wait for the key first), so that a
+   * busy conversation never pushes the global sequence out and idles everyone else.
+   */
+  reserve(key: string, now: number): number {
+    let log = this.keys.get(key);
+    if (!log) {
+      log = new SlidingLog(this.perKey, this.marginMs);
+      this.keys.set(key, log);
+    }
+    const t = Math.max(this.global.earliest(now), log.earliest(now), this.holds.get(key) ?? 0, this.globalHold);
+    this.global.record(t);
+    log.record(t);
+    return t;
+  }
+
+  /** Retry-After from the server for one conversation: nothing goes to it before `until`. */
+  holdKey(key: string, until: number): void {
+    this.holds.set(key, Math.max(this.holds.get(key) ?? 0, until));
+  }
+
+  /** Retry-After that looks global (throttling on many conversations at once). */
+  holdAll(until: number): void {
+    this.globalHold = Math.max(this.globalHold, until);
+  }
+
+  /** Forgets conversations idle for longer than the longest window (bounded memory on big campaigns). */
+  prune(now: number): void {
+    for (const [key, log] of this.keys) {
+      const last = log.last();
+      if (last === undefined || last < now - this.longestKeyWindow) this.keys.delete(key);
+    }
+    for (const [key, until] of this.holds) if (until < now) this.holds.delete(key);
+  }
+
+  get trackedKeys(): number {
+    return this.keys.size;
+  }
+}
