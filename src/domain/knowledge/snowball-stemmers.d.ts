@@ -1,11 +1,8 @@
 /** Types for snowball-stemmers 0.6 (the package ships none). */
 declare module "snowball-stemmers" {
-  interface SnowballStemmer {
+  export interface SnowballStemmer {
     stem(word: string): string;
   }
-  const snowball: {
-    newStemmer(language: string): SnowballStemmer;
-    algorithms(): string[];
-  };
-  export default snowball;
+  export function newStemmer(language: string): SnowballStemmer;
+  export function algorithms(): string[];
 }

@@ -1,0 +1,104 @@
+// Named imports work both in Node ESM and when transpiled to CommonJS (the package sets __esModule).
+import { newStemmer } from "snowball-stemmers";
+import type { KnowledgeLocale } from "./article.js";
+
+/**
+ * Language-aware term processing for the knowledge search: lowercase, drop stop words,
+ * stem with Snowball (Swedish / English). For the index each word also yields an
+ * accent-folded variant (å ä → a, ö → o, é → e), so a query typed without å ä ö
+ * ("losenord") still finds "lösenord", while a query typed with them matches exactly.
+ */
+
+/** Function words that carry no topic; they would only add noise to BM25 and to coverage. */
+const stopWordLists: Record<KnowledgeLocale, readonly string[]> = {
+  sv: (
+      "alla allt att av bara blev bli blir de dem den denna deras dess det detta dig din dina ditt du där då " +
+      "efter eftersom ej eller en er ert ett fast fick finns från fått får för gå går gick gör göra gjort gjorde förra ha hade han har hej hela helt hon hos hur " +
+      "här i ibland idag igen inte jag ju kan kanske kommer kunde man med mej men mig min mina mitt mycket måste " +
+      "nu när nåt någon något några och också om oss på sa sedan sig sin sina sitt ska skall skulle som så tack till ty " +
+      "under upp ut vad var varför vars vem vi vid vill vilka vilken vilket åt än är ännu även ok okej asså typ et"
+  ).split(" "),
+  en: (
+      "a about after again am an and any are as at be been being but by can cannot could did didn do does doesn don " +
+      "for from get got had has have hello hi how i i'm if in into is isn it it's its just me my myself need not now of on or our " +
+      "please s should so some t than thanks that the their them then there this to too up us very was wasn we were what " +
+      "when where which who why will with won would you your"
+  ).split(" "),
+};
+/** The lists plus their folded spellings ("ar" for "är"), as people type without å ä ö. */
+const stopWords: Record<KnowledgeLocale, ReadonlySet<string>> = {
+  sv: new Set(stopWordLists.sv.flatMap((word) => [word, fold(word)])),
+  en: new Set(stopWordLists.en),
+};
+// "ingen"/"inget"/"inga" and "no" are kept: "ingen kod", "får ingen sms", "no signal" are what
+// separates the "nothing arrives / nothing shown" articles from the "wrong code" ones.
+
+const stemmers = {
+  sv: newStemmer("swedish"),
+  en: newStemmer("english"),
+};
+
+const stemCache = new Map<string, string>();
+
+function stem(locale: KnowledgeLocale, word: string): string {
+  const key = `${locale}:${word}`;
+  let stemmed = stemCache.get(key);
+  if (stemmed === undefined) {
+    stemmed = stemmers[locale].stem(word);
+    // Snowball Swedish keeps the definite neuter ending -et ("lösenordet", "sms:et" typed "smset").
+    if (locale === "sv" && stemmed.length >= 5 && stemmed.endsWith("et")) stemmed = stemmed.slice(0, -2);
+    if (stemCache.size < 50_000) stemCache.set(key, stemmed);
+  }
+  return stemmed;
+}
+
+/** Removes diacritics: å ä → a, ö → o, é → e, ü → u. */
+export function fold(term: string): string {
+  return term.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
+}
+
+/** Splits text on whitespace and punctuation (keeps letters and digits of any script). */
+export function tokenize(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}]+/u).filter((token) => token.length > 0);
+}
+
+function normalise(locale: KnowledgeLocale, term: string): string | null {
+  const word = term.normalize("NFC").toLowerCase();
+  if (word.length < 2 && !/^\d$/.test(word)) return null;
+  const words = stopWords[locale];
+  if (words.has(word)) return null;
+  return word;
+}
+
+/** Index side: the stem plus its folded variants (deduplicated). */
+export function indexTerms(locale: KnowledgeLocale, term: string): string[] | null {
+  const word = normalise(locale, term);
+  if (word === null) return null;
+  const stemmed = stem(locale, word);
+  return [...new Set([stemmed, fold(stemmed), stem(locale, fold(word))])];
+}
+
+/** A processed query term. */
+export interface QueryTerm {
+  /** The stem, as typed (with or without å ä ö). */
+  readonly term: string;
+  /**
+   * The stemmer cut four or more letters ("skrivaren" → "skriv"): a match on such a stem is
+   * weak evidence that the question is about the same thing (the printer is not "to write").
+   */
+  readonly weak: boolean;
+}
+
+/** The distinct processed terms of a query, in order. */
+export function queryTerms(locale: KnowledgeLocale, query: string): QueryTerm[] {
+  const seen = new Map<string, QueryTerm>();
+  for (const token of tokenize(query)) {
+    const word = normalise(locale, token);
+    if (word === null) continue;
+    const term = stem(locale, word);
+    const weak = word.length - term.length >= 4;
+    const previous = seen.get(term);
+    if (!previous || (previous.weak && !weak)) seen.set(term, { term, weak });
+  }
+  return [...seen.values()];
+}
