@@ -1,3 +1,4 @@
+import { helpdeskEn } from "./helpdesk-en.js";
 import type { MessageCatalog } from "./messages.js";
 
 /** English. The type makes a missing or extra key a compile error. */
@@ -80,4 +81,5 @@ export const en: MessageCatalog = {
   "smsText.code": "Your RegionJH one-time code: {code}. It is valid for {minutes} minutes. Never give the code to anyone.",
   "smsText.newAuthenticator":
     "A new Microsoft Authenticator ({device}) was registered for your account {time}. Wasn't you? Call the IT helpdesk at once.",
+  ...helpdeskEn,
 };

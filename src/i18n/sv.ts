@@ -1,3 +1,5 @@
+import { helpdeskSv } from "./helpdesk-sv.js";
+
 /** Swedish: the default language. Every key here must exist in en.ts (the type checks it). */
 export const sv = {
   "welcome.title": "Engångslösenord för inloggning utifrån",
@@ -78,4 +80,5 @@ export const sv = {
   "smsText.code": "Din engångskod till RegionJH: {code}. Den gäller i {minutes} minuter. Ge aldrig koden till någon annan.",
   "smsText.newAuthenticator":
     "En ny Microsoft Authenticator ({device}) registrerades för ditt konto {time}. Var det inte du? Ring IT-supporten direkt.",
+  ...helpdeskSv,
 } as const;

@@ -59,6 +59,8 @@ export interface TokenStore {
 export interface RateCounter {
   record(key: string, at: Date): Promise<void>;
   countSince(key: string, since: Date): Promise<number>;
+  /** Forgets every event of the key (the helpdesk lifting a user's SMS cap). */
+  clear(key: string): Promise<void>;
 }
 
 export type AuditOutcome = "ok" | "refused" | "error";

@@ -73,6 +73,9 @@ export class MemoryStores implements EnrollmentStore, TokenStore, RateCounter, A
   async countSince(key: string, since: Date) {
     return this.events.filter((e) => e.key === key && e.at >= since).length;
   }
+  async clear(key: string) {
+    this.events = this.events.filter((e) => e.key !== key);
+  }
   async append(event: AuditEvent) {
     this.audit.push(event);
   }

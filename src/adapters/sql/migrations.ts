@@ -10,6 +10,7 @@ import {
 } from "kysely";
 import { StorageError } from "../../domain/errors.js";
 import type { Engine } from "./database.js";
+import { helpdeskMigrations } from "./migrations-helpdesk.js";
 import { reminderMigrations } from "./migrations-reminders.js";
 
 /**
@@ -96,6 +97,7 @@ export function buildMigrations(engine: Engine): Record<string, Migration> {
       },
     },
     ...reminderMigrations(engine),
+    ...helpdeskMigrations(engine),
   };
 }
 

@@ -26,6 +26,12 @@ export class SqlRateCounter implements RateCounter {
     });
   }
 
+  async clear(key: string): Promise<void> {
+    await guard("rate clear", async () => {
+      await this.db.deleteFrom("rate_events").where("key", "=", key).execute();
+    });
+  }
+
   /** Housekeeping (not part of the port): drops events older than `before`; returns how many. */
   async deleteBefore(before: Date): Promise<number> {
     return guard("rate prune", async () => {

@@ -98,6 +98,38 @@ export interface ReminderSnoozesTable {
   updated_at: string;
 }
 
+export interface TicketsTable {
+  id: string;
+  /** Employee UPN, lowercase. */
+  subject: string;
+  user_key: string;
+  login_name: string | null;
+  status: "open" | "taken" | "resolved";
+  taken_by: string | null;
+  resolved_by: string | null;
+  step: string | null;
+  last_error: string | null;
+  locale: "sv" | "en";
+  /** TicketQuestion[] as JSON. */
+  questions: string;
+  /** MessageRef as JSON, or null before the card was posted. */
+  channel_message: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+}
+
+export interface ArticleFeedbackTable {
+  id: Generated<number>;
+  article_id: string;
+  locale: "sv" | "en";
+  /** 1 = helpful, 0 = not. */
+  helpful: number;
+  subject: string;
+  at: string;
+}
+
 export interface Schema {
   enrollments: EnrollmentsTable;
   tokens: TokensTable;
@@ -108,4 +140,6 @@ export interface Schema {
   reminder_campaigns: ReminderCampaignsTable;
   reminder_deliveries: ReminderDeliveriesTable;
   reminder_snoozes: ReminderSnoozesTable;
+  tickets: TicketsTable;
+  article_feedback: ArticleFeedbackTable;
 }
