@@ -106,7 +106,7 @@ describe("loader validation", () => {
     const error = failure(() =>
       loadKnowledgeArticles(folder({ "sv/no-sms.md": article("no-sms"), "sv/abroad.md": article("abroad"), "en/no-sms.md": article("no-sms") })),
     );
-    expect(error.message).toContain(join("en", "abroad.md").replace(/\\/g, "/").replace("en/", "en/"));
+    expect(error.message).toContain(`${dir}/en/abroad.md`);
     expect(error.message).toMatch(/is missing \(it exists in sv\)/);
   });
 
@@ -131,7 +131,10 @@ describe("search", () => {
     expect(hits.length).toBeLessThanOrEqual(5);
     expect(hits[0]?.article.id).toBe("qr-scan");
     for (let i = 1; i < hits.length; i++) expect(hits[i]!.score).toBeLessThanOrEqual(hits[i - 1]!.score);
-    for (const hit of hits) expect(hit.confidence).toBeGreaterThanOrEqual(0), expect(hit.confidence).toBeLessThanOrEqual(1);
+    for (const hit of hits) {
+      expect(hit.confidence).toBeGreaterThanOrEqual(0);
+      expect(hit.confidence).toBeLessThanOrEqual(1);
+    }
     expect(kb.search("sv", "sms", 0)).toEqual([]);
   });
 
@@ -157,11 +160,13 @@ describe("evaluation set (test/fixtures/knowledge/questions.json)", () => {
   // editing an article does not break the build, while a real regression does.
   it("ranks the expected article first for most in-scope questions", () => {
     expect(report.top1Accuracy).toBeGreaterThanOrEqual(0.9);
-    expect(report.answeredCorrectly).toBeGreaterThanOrEqual(0.82);
+    expect(report.answeredCorrectly).toBeGreaterThanOrEqual(0.85);
   });
 
+  // Measured 20 of 22 rejected (90.9%); with 22 questions one more miss is 4.5 points, so the
+  // floor allows one regression rather than none.
   it("says it has no good answer for out-of-scope questions, and rarely answers wrongly", () => {
     expect(report.outOfScopeRejected).toBeGreaterThanOrEqual(0.85);
-    expect(report.falseAnswers).toBeLessThanOrEqual(0.08);
+    expect(report.falseAnswers).toBeLessThanOrEqual(0.07);
   });
 });

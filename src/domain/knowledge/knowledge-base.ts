@@ -20,6 +20,8 @@ export interface KnowledgeBaseOptions {
  * Calibrated on test/fixtures/knowledge/questions.json (see scripts/benchmark-knowledge.ts):
  * the lowest value that still rejects the out-of-scope questions while answering most
  * in-scope ones. Below it the bot should say it has no good answer and offer the helpdesk.
+ * At 0.4 (153 questions): 90% of in-scope answered correctly, 7% deferred, 91% of
+ * out-of-scope rejected, 4% false answers; 0.3 answers more but rejects only 86%.
  */
 export const DEFAULT_CONFIDENCE_THRESHOLD = 0.4;
 
