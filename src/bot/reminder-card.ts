@@ -1,0 +1,75 @@
+/** The reminder card (cards/reminder.json) in its three states: reminder, snoozed, cannot. */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import * as ACData from "adaptivecards-templating";
+import { DateTime } from "luxon";
+import type { Campaign } from "../domain/reminders/campaign.js";
+import { remindersEn } from "../i18n/reminders-en.js";
+import { remindersSv, type ReminderMessageKey } from "../i18n/reminders-sv.js";
+
+export type Locale = "sv" | "en";
+export type CardJson = Record<string, unknown>;
+
+const cardsDir = fileURLToPath(new URL("../../cards/", import.meta.url).href.replace("/dist/", "/"));
+let template: ACData.Template | undefined;
+
+const catalogs: Record<Locale, Record<ReminderMessageKey, string>> = { sv: remindersSv, en: remindersEn };
+
+export function reminderText(locale: Locale, key: ReminderMessageKey, params: Record<string, string | number> = {}): string {
+  return catalogs[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** "15 december 2026" / "15 December 2026", in the campaign's zone. */
+export function formatDay(at: Date, locale: Locale, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).setLocale(locale === "sv" ? "sv-SE" : "en-GB").toLocaleString({ day: "numeric", month: "long", year: "numeric" });
+}
+
+/** "tisdag 16 december kl. 08:00" / "Tuesday 16 December at 08:00". */
+export function formatWhen(at: Date, locale: Locale, zone: string): string {
+  const dt = DateTime.fromJSDate(at, { zone }).setLocale(locale === "sv" ? "sv-SE" : "en-GB");
+  return `${dt.toFormat("cccc d LLLL")} ${locale === "sv" ? "kl." : "at"} ${dt.toFormat("HH:mm")}`;
+}
+
+export type ReminderCardView =
+  | { mode: "reminder"; locale: Locale; campaign: Campaign; round: string; snoozesLeft: number; notice?: ReminderMessageKey }
+  | { mode: "snoozed"; locale: Locale; campaign: Campaign; until: Date }
+  | { mode: "cannot"; locale: Locale }
+  | { mode: "notice"; locale: Locale; notice: ReminderMessageKey };
+
+export function renderReminderCard(view: ReminderCardView): CardJson {
+  template ??= new ACData.Template(JSON.parse(readFileSync(`${cardsDir}reminder.json`, "utf8")));
+  const { locale } = view;
+  const campaign = "campaign" in view ? view.campaign : undefined;
+  const params: Record<string, string | number> = {
+    deadline: campaign ? formatDay(campaign.deadline, locale, campaign.window.timeZone) : "",
+    left: view.mode === "reminder" ? view.snoozesLeft : 0,
+    when: view.mode === "snoozed" && campaign ? formatWhen(view.until, locale, campaign.window.timeZone) : "",
+  };
+  const s: Record<string, string> = {};
+  for (const key of Object.keys(remindersSv) as ReminderMessageKey[]) s[key.replace(/\./g, "_")] = reminderText(locale, key, params);
+  const overrides = campaign?.messages[locale];
+  const data: Record<string, unknown> = { s, mode: view.mode, notice: null, campaignId: campaign?.id ?? "", round: "", showSnooze: false };
+  switch (view.mode) {
+    case "reminder":
+      data.title = overrides?.title ?? s.reminder_title;
+      data.body = overrides?.body ?? s.reminder_body;
+      data.round = view.round;
+      data.showSnooze = view.snoozesLeft > 0;
+      data.notice = view.notice ? reminderText(locale, view.notice, params) : null;
+      break;
+    case "snoozed":
+      data.title = s.reminder_snoozedTitle;
+      data.body = s.reminder_snoozedBody;
+      break;
+    case "cannot":
+      data.title = s.reminder_cannotTitle;
+      data.body = s.reminder_cannotBody;
+      break;
+    case "notice":
+      data.title = s.reminder_title;
+      data.body = reminderText(locale, view.notice, params);
+      data.mode = "notice";
+      break;
+  }
+  return template.expand({ $root: data }) as CardJson;
+}

@@ -1,0 +1,21 @@
+import type { ReminderMessageKey } from "./reminders-sv.js";
+
+/** Reminder texts (en). Kept apart until the i18n owner merges them into en.ts. */
+export const remindersEn: Record<ReminderMessageKey, string> = {
+  "reminder.title": "Time to set up Microsoft Authenticator",
+  "reminder.body":
+    "To log in to Citrix and VPN from outside, you need one-time codes from the Microsoft Authenticator app. It takes about five minutes, right here in this chat.",
+  "reminder.deadline": "Please do it by {deadline}. After that, logging in from outside only works with the app.",
+  "reminder.snoozesLeft": "You can postpone this reminder {left} more time(s).",
+  "reminder.start": "Start now",
+  "reminder.snooze": "Remind me later",
+  "reminder.cannot": "I can't",
+  "reminder.reasonLabel": "If you can't: what is stopping you? (optional)",
+  "reminder.reasonPlaceholder": "For example: I don't have a smartphone",
+  "reminder.snoozedTitle": "OK, I'll remind you later",
+  "reminder.snoozedBody": "You'll get another reminder {when}.",
+  "reminder.snoozeLimit": "You have postponed this reminder as many times as allowed. Why not start now – it only takes a few minutes.",
+  "reminder.cannotTitle": "Thanks, the IT helpdesk will contact you",
+  "reminder.cannotBody": "We have passed your case to the IT helpdesk. You won't get more reminders in this round.",
+  "reminder.unknownCampaign": "This reminder belongs to a campaign that no longer exists.",
+};
