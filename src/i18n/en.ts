@@ -28,7 +28,7 @@ export const en: MessageCatalog = {
   "qr.title": "Step 4 of 4: Scan the QR code",
   "qr.body":
     "Open Microsoft Authenticator and tap **+** (Add account) → **Work or school account** → **Scan a QR code**. Scan the code below.",
-  "qr.manual": "Can't scan? Choose **Enter code manually** in the app and type the key:",
+  "qr.manual": "Can't scan? Tap **+** → **Other account (Google, Facebook, etc.)** → **Enter code manually**. Type your username as the account name and the key below as the secret key:",
   "qr.account": "Account: {label} ({issuer})",
   "qr.codeLabel": "Type the six-digit code the app shows (tap the account in the app if you see no code)",
   "qr.submit": "Activate",

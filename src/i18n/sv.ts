@@ -27,7 +27,7 @@ export const sv = {
   "qr.title": "Steg 4 av 4: Skanna QR-koden",
   "qr.body":
     "Öppna Microsoft Authenticator och tryck på **+** (Lägg till konto) → **Arbets- eller skolkonto** → **Skanna en QR-kod**. Skanna koden nedan.",
-  "qr.manual": "Går det inte att skanna? Välj **Ange kod manuellt** i appen och skriv in nyckeln:",
+  "qr.manual": "Går det inte att skanna? Tryck på **+** → **Annat konto (Google, Facebook osv.)** → **Ange kod manuellt**. Skriv ditt användarnamn som kontonamn och nyckeln nedan som hemlig nyckel:",
   "qr.account": "Konto: {label} ({issuer})",
   "qr.codeLabel": "Skriv in den sexsiffriga koden som appen visar (tryck på kontot i appen om du inte ser någon kod)",
   "qr.submit": "Aktivera",
