@@ -4,7 +4,7 @@
  * `node dist/src/main.js`, stdout (the JSON log stream) and stderr collected.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -28,11 +28,19 @@ export function buildBot(): Promise<string> {
     symlinkSync(join(repoRoot, "cards"), join(root, "cards"));
     writeFileSync(join(root, "package.json"), JSON.stringify({ type: "module" }));
     const tsc = join(repoRoot, "node_modules/typescript/bin/tsc");
-    await run(process.execPath, [tsc, "-p", join(repoRoot, "tsconfig.build.json"), "--outDir", join(root, "dist"), "--sourceMap", "false"], {
-      cwd: repoRoot,
-      timeout: 120_000,
-    });
-    return join(root, "dist/src/main.js");
+    const main = join(root, "dist/src/main.js");
+    try {
+      await run(process.execPath, [tsc, "-p", join(repoRoot, "tsconfig.build.json"), "--outDir", join(root, "dist"), "--sourceMap", "false"], {
+        cwd: repoRoot,
+        timeout: 120_000,
+      });
+    } catch (error) {
+      const output = `${(error as { stdout?: string }).stdout ?? ""}${(error as { stderr?: string }).stderr ?? ""}`;
+      // tsc still emits on type errors; those are the type-check's business (npm run typecheck), not a reason to skip behaviour tests.
+      if (!existsSync(main)) throw new Error(`building the bot failed:\n${output}`);
+      console.warn(`\n*** tsc reported errors while building the bot for the e2e tests (running the emitted code anyway):\n${output}`);
+    }
+    return main;
   })();
   return built;
 }

@@ -66,6 +66,11 @@ export class ConnectorStandIn {
     this.members.set(member.id, member);
   }
 
+  /** Teams no longer knows this member: look-ups answer 404. */
+  removeMember(memberId: string): void {
+    this.members.delete(memberId);
+  }
+
   /** The next reply in this conversation not yet returned by nextReply/takeReplies. */
   nextReply(conversationId: string, timeoutMs = 10_000): Promise<CapturedReply> {
     const ready = this.replies.find((r) => r.conversationId === conversationId && !this.consumed.has(r));

@@ -1,0 +1,98 @@
+/**
+ * Bad input at the HTTP edge, against the bot as a process: bodies that are not
+ * activities, activities the bot cannot place, callers Teams does not know, and codes from
+ * a phone whose clock is off. A clear answer every time, and the bot keeps serving.
+ */
+import { randomUUID } from "node:crypto";
+import { generateSync } from "otplib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeDataDir, removeDataDir, startBot, type BotProcess } from "../support/bot-process.js";
+import { cardText, cardTitle, inputIds, OutboxWatch, qrTextOf } from "../support/cards.js";
+import { ConnectorStandIn } from "../support/connector-stand-in.js";
+import { confirmCode, greet, passDevice, passIdentity, passSms, press, startFlow } from "../support/enrollment-steps.js";
+import { people, TeamsUser } from "../support/teams-user.js";
+
+let connector: ConnectorStandIn;
+let bot: BotProcess;
+let dataDir: string;
+
+beforeAll(async () => {
+  connector = await ConnectorStandIn.start();
+  dataDir = makeDataDir();
+  bot = await startBot({ dataDir });
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await connector?.stop();
+  if (dataDir) removeDataDir(dataDir);
+});
+
+async function healthy(): Promise<void> {
+  const res = await fetch(`${bot.url}/healthz`);
+  expect(res.status).toBe(200);
+}
+
+describe("bad input over HTTP", () => {
+  it("answers 400 to bodies that are not activities", async () => {
+    const user = new TeamsUser(people.alexw, connector, bot.url);
+    for (const body of ["this is not json", "[1,2,3]", "{}", JSON.stringify({ type: 42 }), "null"]) {
+      const res = await user.post(body);
+      expect(res.status, body).toBeGreaterThanOrEqual(400);
+      expect(res.status, body).toBeLessThan(500);
+    }
+    const huge = await user.post(user.activity({ type: "message", text: "x".repeat(300 * 1024) }));
+    expect(huge.status).toBe(413);
+    await healthy();
+  });
+
+  it("tells a caller Teams cannot resolve that it cannot tell who they are", async () => {
+    const stranger = new TeamsUser({ login: "nobody", upn: "nobody@example.com", name: "No Body", aadObjectId: randomUUID() }, connector, bot.url);
+    // Not registered with the stand-in: the member look-up answers 404.
+    connector.removeMember(stranger.member.id);
+    const said = await stranger.say("hej");
+    expect(said.status).toBe(200);
+    expect(said.texts.join("\n")).toContain("Jag kunde inte avgöra vem du är i Teams.");
+    expect(said.cards).toEqual([]);
+    const pressed = await stranger.press("enroll.start", {});
+    expect(pressed.status).toBe(200);
+    expect(cardText(pressed.card)).toContain("Jag kunde inte avgöra vem du är i Teams.");
+  });
+
+  it("tells a Teams user without a directory account to contact the helpdesk", async () => {
+    const guest = new TeamsUser({ login: "guest", upn: "guest@partner.example", name: "Gäst Gästsson", aadObjectId: randomUUID() }, connector, bot.url);
+    const identity = await startFlow(guest, await greet(guest));
+    const card = await press(guest, identity, "enroll.identity", { username: "guest", password: "Passw0rd!" });
+    expect(cardText(card)).toContain("Vi hittar inget konto i katalogen som hör till ditt Teams-konto.");
+  });
+
+  it("answers other invokes with 501 and an overlong message with a clear text", async () => {
+    const alex = new TeamsUser(people.alexw, connector, bot.url);
+    const other = await alex.post(alex.activity({ type: "invoke", name: "task/fetch", value: {} }));
+    expect(other.status).toBe(501);
+    const long = await alex.say("hej ".repeat(1000));
+    expect(long.status).toBe(200);
+    expect(long.texts).toEqual(["Det du skickade gick inte att läsa. Försök igen."]);
+    await healthy();
+  });
+
+  it("recognises a code from a phone whose clock is off, and still accepts the right one", async () => {
+    const megan = new TeamsUser(people.meganb, connector, bot.url);
+    const outbox = new OutboxWatch([dataDir]);
+    const sms = await passIdentity(megan, await startFlow(megan, await greet(megan)), outbox);
+    const qr = await passDevice(megan, await passSms(megan, sms.card, sms.code));
+    const now = Math.floor(Date.now() / 1000);
+    const ahead = await press(megan, qr.card, "enroll.confirm", { totpCode: generateSync({ secret: qr.secret, epoch: now + 4 * 30 }) });
+    expect(cardText(ahead)).toContain("klockan i din telefon går ungefär 2 minuter före");
+    const behind = await press(megan, qr.card, "enroll.confirm", { totpCode: generateSync({ secret: qr.secret, epoch: now - 6 * 30 }) });
+    expect(cardText(behind)).toContain("klockan i din telefon går ungefär 3 minuter efter");
+    const letters = await press(megan, qr.card, "enroll.confirm", { totpCode: "abcdef" });
+    expect(cardText(letters)).toContain("Koden från appen består av sex siffror.");
+    for (const card of [ahead, behind, letters]) {
+      expect(inputIds(card)).toEqual(["totpCode"]);
+      expect(qrTextOf(card)).toBe(qr.uri);
+    }
+    const done = await confirmCode(megan, qr.card, qr.secret);
+    expect(cardTitle(done.card)).toBe("Klart! Engångslösenordet är aktiverat");
+  });
+});
