@@ -31,6 +31,8 @@ export interface EnrollmentDeps {
 }
 
 const DEVICE_NAME = /^[\p{L}\p{N} ._'’()-]{1,40}$/u;
+/** The identity card's username field is at most 256 characters long. */
+const MAX_USERNAME_ECHO = 256;
 const refusal = (key: Notice["key"], params?: Notice["params"]): Notice => ({ key, params, kind: "refusal" });
 
 /**
@@ -75,7 +77,7 @@ export class EnrollmentService {
   }
 
   async submitIdentity(caller: Caller, flowId: unknown, username: unknown, password: unknown): Promise<StepView> {
-    return this.step(caller, flowId, "identity", async (state, now) => {
+    const view = await this.step(caller, flowId, "identity", async (state, now) => {
       if (state.passwordBlockedUntil && Date.parse(state.passwordBlockedUntil) > now.getTime()) {
         const minutes = Math.ceil((Date.parse(state.passwordBlockedUntil) - now.getTime()) / 60_000);
         return { notice: refusal("error.passwordBlocked", { minutes }) };
@@ -100,6 +102,9 @@ export class EnrollmentService {
       }
       return this.sendCode({ ...next, step: "sms" }, now, audit);
     });
+    // A refused identity card keeps what the user typed as username (never the password).
+    if (view.step === "identity" && typeof username === "string" && username.length <= MAX_USERNAME_ECHO) view.username = username.trim();
+    return view;
   }
 
   async resendSms(caller: Caller, flowId: unknown): Promise<StepView> {
