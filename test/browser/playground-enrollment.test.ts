@@ -108,7 +108,7 @@ describe.skipIf(!chromiumPath)("Agents Playground in headless Chromium: a full e
   }
 
   it(
-    "says hej, proves identity and SMS, scans the QR, activates, and leaves no password or QR behind",
+    "says hej, proves identity (after one wrong password) and SMS, scans the QR, activates, and leaves no password or QR behind",
     async () => {
       if (!playground || !bot) throw new Error("not started");
       await page.goto(playground.url);
@@ -126,7 +126,17 @@ describe.skipIf(!chromiumPath)("Agents Playground in headless Chromium: a full e
       // 2. Identity: replaces the welcome card in place.
       await waitForCard(en["identity.title"]);
       expect(await page.locator(".ac-adaptiveCard").count()).toBe(1);
+      // A wrong password first: the same card comes back in place, with the reason, the
+      // username kept and the password field empty.
       await field(en["identity.username"]).fill(USERNAME);
+      await field(en["identity.password"]).fill("not-the-password");
+      await card().getByRole("button", { name: en["identity.submit"], exact: true }).click();
+      await page.locator(".ac-adaptiveCard", { hasText: en["error.wrongPassword"].split("{")[0] ?? "" }).waitFor({ timeout: STEP_TIMEOUT });
+      expect(await page.locator(".ac-adaptiveCard").count()).toBe(1);
+      expect(await field(en["identity.username"]).inputValue()).toBe(USERNAME);
+      expect(await field(en["identity.password"]).inputValue()).toBe("");
+      expect(await smsCodes()).toHaveLength(0);
+
       await field(en["identity.password"]).fill(PASSWORD);
       await card().getByRole("button", { name: en["identity.submit"], exact: true }).click();
 
