@@ -47,6 +47,10 @@ export class DemoDirectory implements Directory {
     return accounts.find((a) => a.id === user.id)?.groups.includes(groupId) ?? false;
   }
 
+  async listGroupMembers(groupId: string): Promise<DirectoryUser[]> {
+    return accounts.filter((a) => a.groups.includes(groupId)).map(publicView);
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}

@@ -41,6 +41,11 @@ export interface Directory {
   verifyPassword(user: DirectoryUser, password: string): Promise<PasswordCheck>;
   /** True when the user is a (possibly nested) member of the group. */
   isMemberOf(user: DirectoryUser, groupId: string): Promise<boolean>;
+  /**
+   * Every user who is a (possibly nested) member of the group (a DN for LDAP), each once;
+   * an empty list when the group does not exist. Used for reminder campaign audiences.
+   */
+  listGroupMembers(groupId: string): Promise<DirectoryUser[]>;
   /** Resolves when the directory answers; throws DirectoryUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,11 +3,12 @@
  * Searches run on one shared service-account connection; password checks bind as the user on
  * a fresh connection of their own that is closed right after.
  */
-import type { Entry } from "ldapts";
+import { AndFilter, EqualityFilter, ExtensibleFilter, NotFilter, PresenceFilter, type Entry, type Filter } from "ldapts";
 import type { Clock } from "../../ports/clock.js";
 import { systemClock } from "../../ports/clock.js";
 import type { Directory, DirectoryUser, PasswordCheck } from "../../ports/directory.js";
 import { accountProblem } from "./account-status.js";
+import { MATCHING_RULE_IN_CHAIN } from "./group-membership.js";
 import { GroupMembership } from "./group-membership.js";
 import { closeQuietly, openClient, type ConnectionSettings } from "./ldap-connection.js";
 import {
@@ -17,7 +18,7 @@ import {
   type LdapLogger,
 } from "./ldap-directory-options.js";
 import { passwordCheckFromBindError, unavailable } from "./ldap-errors.js";
-import { first, values } from "./ldap-entry.js";
+import { first, normaliseDn, values } from "./ldap-entry.js";
 import { normaliseMobile } from "./mobile-number.js";
 import { ServiceConnection, describe } from "./service-connection.js";
 import { userFilter } from "./user-filter.js";
@@ -100,6 +101,95 @@ export class LdapDirectory implements Directory {
     } catch (error) {
       throw unavailable("group membership", error);
     }
+  }
+
+  /**
+   * Nested members of a group. On Active Directory one paged search with the in-chain
+   * matching rule; elsewhere breadth-first over memberOf (users and sub-groups whose
+   * memberOf is the group), bounded depth, cycles ignored. Filters are ldapts filter
+   * objects, so the DN is never parsed as filter syntax.
+   */
+  async listGroupMembers(groupId: string): Promise<DirectoryUser[]> {
+    if (typeof groupId !== "string" || !groupId.trim() || groupId.length > 1024 || CONTROL_CHARACTERS.test(groupId)) return [];
+    try {
+      const entries = (await this.isActiveDirectory())
+        ? await this.pagedUserSearch(new ExtensibleFilter({ matchType: "memberOf", rule: MATCHING_RULE_IN_CHAIN, value: groupId.trim() }))
+        : await this.membersByMemberOf(groupId.trim());
+      const users: DirectoryUser[] = [];
+      const seen = new Set<string>();
+      for (const entry of entries) {
+        const key = normaliseDn(entry.dn);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const user = await this.toUser(entry);
+        if (user) users.push(user);
+      }
+      return users;
+    } catch (error) {
+      this.logger.error({ err: describe(error) }, "LDAP group member search failed");
+      throw unavailable("group member search", error);
+    }
+  }
+
+  private adCheck?: Promise<boolean>;
+
+  private isActiveDirectory(): Promise<boolean> {
+    if (this.options.nestedGroups !== "auto") return Promise.resolve(this.options.nestedGroups === "in-chain");
+    this.adCheck ??= this.service
+      .run("read rootDSE", (client) =>
+        client.search("", { scope: "base", filter: new PresenceFilter({ attribute: "objectClass" }), attributes: ["supportedCapabilities"] }),
+      )
+      .then((r) => r.searchEntries.flatMap((e) => values(e, "supportedCapabilities")).some((c) => ["1.2.840.113556.1.4.800", "1.2.840.113556.1.4.1851"].includes(c)))
+      .catch((error: unknown) => {
+        this.adCheck = undefined;
+        throw error;
+      });
+    return this.adCheck;
+  }
+
+  private async pagedUserSearch(condition: Filter): Promise<Entry[]> {
+    const filter = new AndFilter({
+      filters: [
+        new EqualityFilter({ attribute: "objectClass", value: this.userObjectClass }),
+        new NotFilter({ filter: new EqualityFilter({ attribute: "objectClass", value: "computer" }) }),
+        condition,
+      ],
+    });
+    const result = await this.service.run("group member search", (client) =>
+      client.search(this.options.baseDn, { scope: "sub", filter, attributes: this.attributes(), paged: { pageSize: 500 } }),
+    );
+    return result.searchEntries;
+  }
+
+  private async membersByMemberOf(groupDn: string): Promise<Entry[]> {
+    const maxDepth = this.options.maxNestingDepth ?? 5;
+    const visited = new Set<string>([normaliseDn(groupDn)]);
+    let level = [groupDn];
+    const found: Entry[] = [];
+    for (let depth = 0; depth <= maxDepth && level.length > 0; depth++) {
+      const next: string[] = [];
+      for (const group of level) {
+        const direct = new EqualityFilter({ attribute: "memberOf", value: group });
+        found.push(...(await this.pagedUserSearch(direct)));
+        if (depth === maxDepth) continue;
+        const subGroups = await this.service.run("sub-group search", (client) =>
+          client.search(this.options.baseDn, {
+            scope: "sub",
+            filter: new AndFilter({ filters: [new EqualityFilter({ attribute: "objectClass", value: "group" }), direct] }),
+            attributes: ["1.1"],
+            paged: { pageSize: 500 },
+          }),
+        );
+        for (const sub of subGroups.searchEntries) {
+          const key = normaliseDn(sub.dn);
+          if (visited.has(key) || visited.size >= 500) continue;
+          visited.add(key);
+          next.push(sub.dn);
+        }
+      }
+      level = next;
+    }
+    return found;
   }
 
   async ping(): Promise<void> {
