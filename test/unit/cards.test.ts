@@ -77,7 +77,7 @@ describe.each(["sv", "en"] as const)("cards in %s", (locale) => {
 
 describe("templates and texts", () => {
   it("has a template for every step", () => {
-    expect(readdirSync(cardsDir)).toEqual(expect.arrayContaining(["cancelled.json", "device.json", "done.json", "identity.json", "qr.json", "sms.json", "welcome.json"]));
+    expect(readdirSync(cardsDir)).toEqual(expect.arrayContaining(["cancelled.json", "device.json", "done.json", "helpdesk-ticket.json", "identity.json", "qr.json", "sms.json", "welcome.json"]));
   });
 
   it("has every text in both languages, none empty, with the same placeholders", () => {

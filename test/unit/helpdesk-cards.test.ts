@@ -1,0 +1,86 @@
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import type { CardJson } from "../../src/bot/card-renderer.js";
+import { helpdeskVerbs, renderTicketCard } from "../../src/bot/helpdesk-card.js";
+import type { TicketView } from "../../src/domain/helpdesk/ticket-view.js";
+
+// adaptivecards' ESM build does not load in plain Node; its UMD bundle parses without a DOM.
+const AC = createRequire(import.meta.url)("adaptivecards/dist/adaptivecards.js");
+
+function parse(card: CardJson): string[] {
+  const adaptiveCard = new AC.AdaptiveCard();
+  const context = new AC.SerializationContext();
+  adaptiveCard.parse(card, context);
+  const problems: string[] = [];
+  for (let i = 0; i < context.eventCount; i++) problems.push(context.getEventAt(i).message);
+  for (const event of adaptiveCard.validateProperties().validationEvents) problems.push(event.message);
+  return problems;
+}
+
+function actions(card: CardJson): { type: string; verb?: string; data?: Record<string, unknown>; associatedInputs?: string }[] {
+  const found: ReturnType<typeof actions> = [];
+  JSON.stringify(card, (_key, value) => {
+    if (value && typeof value === "object" && typeof value.type === "string" && value.type.startsWith("Action.")) found.push(value);
+    return value;
+  });
+  return found;
+}
+
+const base: TicketView = {
+  ticketId: "3f1c2a9e-0000-4000-8000-000000000001",
+  status: "open",
+  upn: "alexw@example.com",
+  displayName: "Alex Wilber",
+  loginName: "alexw",
+  department: "Akutmottagningen",
+  step: "sms",
+  lastError: "error.smsWrong",
+  directory: { found: "yes", account: "enabled", hasMobile: true },
+  token: { status: "active", deviceName: "Jobbmobil", activatedAt: "2026-11-01T10:00:00.000Z" },
+  questions: [{ text: "Jag får inget sms *fet* [länk](https://evil.example)", at: "2026-11-25T09:00:00.000Z" }],
+  createdAt: "2026-11-25T09:00:00.000Z",
+  updatedAt: "2026-11-25T09:01:00.000Z",
+};
+
+const views: [string, TicketView][] = [
+  ["open with a token", base],
+  ["taken, refused action", { ...base, status: "taken", takenBy: "meganb@example.com", notice: { key: "helpdesk.notice.notMember", kind: "refusal" } }],
+  ["resolved", { ...base, status: "resolved", takenBy: "meganb@example.com", resolvedBy: "meganb@example.com", resolvedAt: "2026-11-25T10:00:00.000Z", notice: { key: "helpdesk.notice.resolved", kind: "info" } }],
+  ["no question, directory down, no token", { ...base, questions: [], directory: { found: "unavailable" }, token: { status: "unknown" }, lastError: undefined, step: undefined, department: undefined }],
+  ["disabled account without mobile", { ...base, directory: { found: "yes", account: "disabled", hasMobile: false }, token: { status: "none" } }],
+];
+
+describe.each(["sv", "en"] as const)("helpdesk ticket card in %s", (locale) => {
+  it.each(views)("%s is a valid Adaptive Card 1.5 with every placeholder filled", (_name, view) => {
+    const card = renderTicketCard(view, locale);
+    expect(card.version).toBe("1.5");
+    expect(parse(card)).toEqual([]);
+    expect(JSON.stringify(card)).not.toContain("${");
+    for (const action of actions(card).filter((a) => a.type === "Action.Execute")) {
+      expect(helpdeskVerbs).toContain(action.verb);
+      expect(action.data).toEqual({ ticketId: view.ticketId });
+      expect(action.associatedInputs).toBe("none");
+    }
+    expect(actions(card).some((a) => a.type === "Action.Submit")).toBe(false);
+  });
+
+  it("offers the actions that fit the state", () => {
+    const verbs = (view: TicketView) => actions(renderTicketCard(view, locale)).flatMap((a) => (a.verb ? [a.verb] : []));
+    expect(verbs(base)).toEqual(["helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.invite", "helpdesk.revokeToken"]);
+    expect(verbs({ ...base, status: "taken", takenBy: "meganb@example.com" })).not.toContain("helpdesk.take");
+    expect(verbs({ ...base, token: { status: "none" } })).not.toContain("helpdesk.revokeToken");
+    expect(verbs({ ...base, status: "resolved", resolvedBy: "meganb@example.com" })).toEqual([]);
+  });
+
+  it("shows the facts in the helpdesk's language, the question as plain text, and no phone number", () => {
+    const card = renderTicketCard(base, locale);
+    const text = JSON.stringify(card);
+    expect(text).toContain(locale === "sv" ? "Supportärende: Alex Wilber" : "Helpdesk request: Alex Wilber");
+    expect(text).toContain(locale === "sv" ? "Fel kod. Du har … försök kvar." : "Wrong code. You have … attempts left.");
+    expect(text).toContain(locale === "sv" ? "Aktiv på Jobbmobil sedan 2026-11-01" : "Active on Jobbmobil since 2026-11-01");
+    expect(text).toContain("{{DATE(2026-11-25T09:00:00Z, SHORT)}}");
+    // The employee's text is a TextRun (never markdown), so it cannot make links or formatting.
+    expect(text).toContain('{"type":"TextRun","text":"Jag får inget sms *fet* [länk](https://evil.example)"}');
+    expect(text).not.toMatch(/\+46|0701/);
+  });
+});
