@@ -4,6 +4,8 @@
  * member look-ups; the test is the Teams client.
  */
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBot, makeDataDir, removeDataDir, type BotProcess } from "../support/bot-process.js";
 import { cardText, cardTitle, flowIdOf, inputIds, OutboxWatch, qrTextOf, verbsOf } from "../support/cards.js";
@@ -29,6 +31,16 @@ afterAll(async () => {
   await connector?.stop();
   for (const dir of [dataDir, ...extraDirs]) if (dir) removeDataDir(dir);
 });
+
+/** The tokens of a login as the bot stored them (read-only look into its SQLite file). */
+function tokensOf(login: string): { status: string; device_name: string }[] {
+  const db = new Database(join(dataDir, "enrollment.sqlite"), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare("SELECT status, device_name FROM tokens WHERE login_name = ? ORDER BY activated_at").all(login) as { status: string; device_name: string }[];
+  } finally {
+    db.close();
+  }
+}
 
 const userOf = (person: DemoPerson, locale = "sv-SE") => new TeamsUser(person, connector, bot.url, locale);
 
@@ -59,6 +71,7 @@ describe("enrollment over HTTP", () => {
     expect(cardText(notMine)).toContain("Användarnamnet hör inte till kontot du är inloggad i Teams med.");
     for (const card of [empty, wrong, notMine]) {
       expect(inputIds(card)).toEqual(["username", "password"]);
+      expect(JSON.stringify(card)).not.toContain("Passw0rd"); // a typed password is never echoed back
       expect(flowIdOf(card)).toBe(flowId);
     }
     expect(outbox.take()).toEqual([]); // nothing sent for a refused identity
@@ -109,6 +122,7 @@ describe("enrollment over HTTP", () => {
     const again = await press(alex, qr.card, "enroll.confirm", { totpCode: done.code });
     expect(cardTitle(again)).toBe("Klart! Engångslösenordet är aktiverat");
     expect(outbox.take()).toEqual([]); // no "new authenticator" SMS on a first enrollment
+    expect(tokensOf("alexw")).toEqual([{ status: "active", device_name: "Alex iPhone" }]);
   });
 
   it("tells adelev, who has no mobile number, to contact the helpdesk, and sends nothing", async () => {
@@ -207,5 +221,9 @@ describe("enrollment over HTTP", () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]!.to).toBe("+46701740605");
     expect(notices[0]!.text).toContain("En ny Microsoft Authenticator (Ny telefon) registrerades för ditt konto");
+    expect(tokensOf("alexw")).toEqual([
+      { status: "replaced", device_name: "Alex iPhone" },
+      { status: "active", device_name: "Ny telefon" },
+    ]);
   }, 60_000);
 });
