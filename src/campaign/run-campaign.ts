@@ -1,0 +1,194 @@
+/**
+ * npm run campaign -- <campaign.json> [--now] [--watch] [--users <users.json>]
+ *
+ * Plans and sends the due reminders of one campaign with the bot's configuration (same
+ * env vars as `npm start`: DATABASE_URL, DATA_DIR, LDAP_*, MICROSOFT_APP_*).
+ *   (default)  one run: sends the round if now is inside the window; for a daily scheduler.
+ *   --now      ignores the window, waits until the round is complete (also rows of a crashed
+ *              run, once their lease is over) and prints the report as one JSON line, last.
+ *   --watch    long-running worker: a run every REMINDER_WATCH_MINUTES (default 15).
+ *   --users    a JSON array of { upn, loginName } that resolves the audience instead of the
+ *              directory (pilots without directory access, tests).
+ * Tuning: REMINDER_WORKERS (8), REMINDER_RATE_PER_SECOND (50), REMINDER_LEASE_SECONDS (120),
+ * REMINDER_MAX_ATTEMPTS (6), REMINDER_MARGIN_MS (10).
+ */
+import { ConfigurationBotFrameworkAuthentication, CloudAdapter } from "botbuilder";
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { z } from "zod";
+import { DemoDirectory } from "../adapters/demo-directory.js";
+import { LdapDirectory } from "../adapters/ldap/ldap-directory.js";
+import { createLogger, type Logger } from "../adapters/logger.js";
+import { SqlReminderStore } from "../adapters/sql/reminder-store.js";
+import { createSqlStores, migrateToLatest, openDatabase } from "../adapters/sql/index.js";
+import { BotReminderSender } from "../bot/reminder-sender.js";
+import { ConfigError, loadConfig, type Config } from "../config/load-config.js";
+import { parseCampaignText, CampaignError, type Campaign } from "../domain/reminders/campaign.js";
+import { runCampaign } from "../domain/reminders/campaign-runner.js";
+import { realWait, type AudienceMember } from "../domain/reminders/ports.js";
+import { RateLimiter } from "../domain/reminders/rate-limiter.js";
+import { systemClock } from "../ports/clock.js";
+import type { Directory } from "../ports/directory.js";
+
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const reminderEnv = z.object({
+  REMINDER_WORKERS: int(1, 64, 8),
+  REMINDER_RATE_PER_SECOND: int(1, 50, 50),
+  REMINDER_LEASE_SECONDS: int(1, 86_400, 120),
+  REMINDER_MAX_ATTEMPTS: int(1, 20, 6),
+  REMINDER_MARGIN_MS: int(0, 500, 10),
+  REMINDER_WATCH_MINUTES: int(1, 1440, 15),
+});
+
+interface Args {
+  file: string;
+  now: boolean;
+  watch: boolean;
+  users?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Partial<Args> = { now: false, watch: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--now") args.now = true;
+    else if (a === "--watch") args.watch = true;
+    else if (a === "--users") args.users = argv[++i];
+    else if (!a.startsWith("--") && !args.file) args.file = a;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!args.file) throw new Error("usage: npm run campaign -- <campaign.json> [--now] [--watch] [--users <users.json>]");
+  return args as Args;
+}
+
+function buildDirectory(config: Config, logger: Logger): Directory {
+  if (!config.LDAP_URL) return new DemoDirectory();
+  return new LdapDirectory(
+    {
+      url: config.LDAP_URL,
+      startTls: config.LDAP_START_TLS,
+      allowPlaintext: config.LDAP_ALLOW_PLAINTEXT,
+      caPem: config.ldapCaPem,
+      bindDn: config.LDAP_BIND_DN ?? "",
+      bindPassword: config.LDAP_BIND_PASSWORD ?? "",
+      baseDn: config.LDAP_BASE_DN ?? "",
+      eligibleGroupDn: config.LDAP_ELIGIBLE_GROUP_DN,
+      loginAttribute: config.LDAP_LOGIN_ATTRIBUTE,
+      upnAttribute: config.LDAP_UPN_ATTRIBUTE,
+      mobileAttribute: config.LDAP_MOBILE_ATTRIBUTE,
+      userObjectClass: config.LDAP_USER_OBJECT_CLASS,
+      nestedGroups: config.LDAP_NESTED_GROUPS,
+      lockoutDurationMinutes: config.LDAP_LOCKOUT_MINUTES,
+      connectTimeoutMs: config.LDAP_CONNECT_TIMEOUT_MS,
+      operationTimeoutMs: config.LDAP_TIMEOUT_MS,
+      defaultCountry: "SE",
+    },
+    { logger: logger.child({ component: "ldap" }) },
+  );
+}
+
+function botAuthentication(config: Config): ConfigurationBotFrameworkAuthentication {
+  if (config.localMode) return new ConfigurationBotFrameworkAuthentication({});
+  return new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.MICROSOFT_APP_ID,
+    MicrosoftAppPassword: config.MICROSOFT_APP_PASSWORD,
+    MicrosoftAppType: config.MICROSOFT_APP_TYPE,
+    MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID,
+  });
+}
+
+const usersSchema = z.array(z.object({ upn: z.string().min(3).max(256), loginName: z.string().min(1).max(256) }));
+
+/** Audience → accounts: a --users file, or the directory (disabled accounts are left out). */
+function audienceResolver(directory: Directory, usersFile: string | undefined) {
+  const fromFile = usersFile ? new Map(usersSchema.parse(JSON.parse(readFileSync(usersFile, "utf8"))).map((u) => [u.upn.toLowerCase(), u])) : undefined;
+  return async (campaign: Campaign): Promise<{ members: AudienceMember[]; unknown: string[] }> => {
+    if ("groupDn" in campaign.audience) {
+      if (fromFile) return { members: [...fromFile.values()], unknown: [] };
+      const users = await directory.listGroupMembers(campaign.audience.groupDn);
+      const active = users.filter((u) => u.problem !== "disabled");
+      return { members: active.map((u) => ({ upn: u.upn.toLowerCase(), loginName: u.loginName.toLowerCase() })), unknown: users.filter((u) => u.problem === "disabled").map((u) => u.upn) };
+    }
+    const members: AudienceMember[] = [];
+    const unknown: string[] = [];
+    const upns = campaign.audience.upns;
+    for (let i = 0; i < upns.length; i += 16) {
+      const found = await Promise.all(upns.slice(i, i + 16).map(async (upn) => fromFile?.get(upn) ?? (fromFile ? null : await directory.findByUpn(upn))));
+      found.forEach((user, j) => {
+        if (user && !("problem" in user && user.problem === "disabled")) members.push({ upn: user.upn.toLowerCase(), loginName: user.loginName.toLowerCase() });
+        else unknown.push(upns[i + j]!);
+      });
+    }
+    return { members, unknown };
+  };
+}
+
+async function main(): Promise<number> {
+  let args: Args;
+  let config: Config;
+  let tuning: z.infer<typeof reminderEnv>;
+  let campaign: Campaign;
+  try {
+    args = parseArgs(process.argv.slice(2));
+    config = loadConfig();
+    const t = reminderEnv.safeParse(process.env);
+    if (!t.success) throw new ConfigError(t.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+    tuning = t.data;
+    campaign = parseCampaignText(readFileSync(args.file, "utf8"));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+  const logger = createLogger(config.LOG_LEVEL, process.stderr).child({ component: "reminders", campaign: campaign.id });
+  const database = await openDatabase(config.DATABASE_URL, config.dataDir);
+  const directory = buildDirectory(config, logger);
+  try {
+    await migrateToLatest(database.db);
+    const stores = createSqlStores(database);
+    const adapter = new CloudAdapter(botAuthentication(config));
+    const limiter = new RateLimiter({ global: [{ limit: tuning.REMINDER_RATE_PER_SECOND, ms: 1_000 }], marginMs: tuning.REMINDER_MARGIN_MS });
+    const deps = {
+      store: new SqlReminderStore(database.db),
+      sender: new BotReminderSender(adapter, config.MICROSOFT_APP_ID ?? ""),
+      tokens: stores.tokens,
+      conversations: stores.conversationRefs,
+      clock: systemClock,
+      wait: realWait,
+      limiter,
+      logger,
+      audience: audienceResolver(directory, args.users),
+    };
+    const options = {
+      ignoreWindow: args.now,
+      untilComplete: args.now,
+      workers: tuning.REMINDER_WORKERS,
+      leaseMs: tuning.REMINDER_LEASE_SECONDS * 1000,
+      maxAttempts: tuning.REMINDER_MAX_ATTEMPTS,
+      workerPrefix: `${hostname()}:${process.pid}`,
+    };
+    for (;;) {
+      const result = await runCampaign(campaign, deps, options);
+      logger.info({ status: result.status, ...result.report, ...result.details }, "reminder run finished");
+      if (!args.watch) {
+        process.stdout.write(`${JSON.stringify(result.report)}\n`);
+        return 0;
+      }
+      if (result.status === "afterDeadline") return 0;
+      await realWait(tuning.REMINDER_WATCH_MINUTES * 60_000);
+    }
+  } catch (error) {
+    if (error instanceof CampaignError) process.stderr.write(`${error.message}\n`);
+    else logger.error({ err: { name: (error as Error).name, message: (error as Error).message } }, "reminder run failed");
+    return 1;
+  } finally {
+    await Promise.allSettled([directory.close(), database.close()]);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`The campaign could not run: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,217 @@
+/**
+ * A local Bot Connector stand-in that ENFORCES Teams' proactive limits: 50 accepted
+ * requests per 1 s for the app overall, and per conversation 7/1 s, 8/2 s, 60/30 s,
+ * 1800/3600 s (sliding windows over accepted requests). A request over a limit gets 429 with
+ * Retry-After (whole seconds, as Teams sends). It can also inject 429s and 5xx (random with
+ * a seed, or scripted per conversation), and records every accepted activity per conversation.
+ * node:http on 127.0.0.1, free port.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+
+export interface Limit {
+  limit: number;
+  ms: number;
+}
+
+export interface RateLimitedConnectorOptions {
+  global?: Limit[];
+  perConversation?: Limit[];
+  /** Probability that an otherwise accepted request gets an injected 429. */
+  inject429?: number;
+  /** Probability of an injected 5xx (one of `statuses5xx`). */
+  inject5xx?: number;
+  statuses5xx?: number[];
+  /** Retry-After (s) on injected 429s. */
+  retryAfterSeconds?: number;
+  /** Seed of the injection PRNG. */
+  seed?: number;
+  /** Delay before answering (ms), like a real round trip. */
+  latencyMs?: number;
+}
+
+export interface Delivered {
+  id: string;
+  at: number;
+  activity: Record<string, unknown> & { attachments?: { contentType: string; content: Record<string, unknown> }[] };
+}
+
+class Window {
+  private readonly times: number[] = [];
+  private start = 0;
+  constructor(private readonly limits: Limit[]) {}
+  /** ms until one more fits, 0 if it fits now. */
+  waitMs(now: number): number {
+    let wait = 0;
+    const n = this.times.length - this.start;
+    for (const { limit, ms } of this.limits) {
+      if (n >= limit) {
+        const oldest = this.times[this.times.length - limit]!;
+        if (oldest > now - ms) wait = Math.max(wait, oldest + ms - now);
+      }
+    }
+    return wait;
+  }
+  add(now: number): void {
+    this.times.push(now);
+    const max = Math.max(...this.limits.map((l) => l.limit));
+    if (this.times.length - this.start > max) this.start++;
+    if (this.start > 4096) {
+      this.times.splice(0, this.start);
+      this.start = 0;
+    }
+  }
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class RateLimitedConnector {
+  readonly delivered = new Map<string, Delivered[]>();
+  /** Server times (ms, performance clock) of accepted requests, in order. */
+  readonly acceptedAt: number[] = [];
+  readonly stats = { requests: 0, accepted: 0, limited429: 0, injected429: 0, injected5xx: 0 };
+  private readonly global: Window;
+  private readonly conversations = new Map<string, Window>();
+  private readonly scripted = new Map<string, number[]>();
+  private readonly random: () => number;
+  readonly options: Required<RateLimitedConnectorOptions>;
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    options: Required<RateLimitedConnectorOptions>,
+  ) {
+    this.options = options;
+    this.global = new Window(options.global);
+    this.random = mulberry32(options.seed);
+  }
+
+  static async start(options: RateLimitedConnectorOptions = {}): Promise<RateLimitedConnector> {
+    const full: Required<RateLimitedConnectorOptions> = {
+      global: [{ limit: 50, ms: 1_000 }],
+      perConversation: [
+        { limit: 7, ms: 1_000 },
+        { limit: 8, ms: 2_000 },
+        { limit: 60, ms: 30_000 },
+        { limit: 1800, ms: 3_600_000 },
+      ],
+      inject429: 0,
+      inject5xx: 0,
+      statuses5xx: [502, 503, 504],
+      retryAfterSeconds: 1,
+      seed: 42,
+      latencyMs: 0,
+      ...options,
+    };
+    let standIn: RateLimitedConnector | undefined;
+    const server = createServer((req, res) => {
+      void standIn!.handle(req, res).catch(() => {
+        if (!res.headersSent) send(res, 500, { error: "stand-in failure" });
+      });
+    });
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", resolve);
+    });
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    standIn = new RateLimitedConnector(server, `http://127.0.0.1:${port}/`, full);
+    return standIn;
+  }
+
+  /** The next requests to this conversation get these statuses, in order (before any limit check). */
+  failNext(conversationId: string, ...statuses: number[]): void {
+    this.scripted.set(conversationId, [...(this.scripted.get(conversationId) ?? []), ...statuses]);
+  }
+
+  /** Activities accepted per conversation: more than one to a conversation in one round is a duplicate. */
+  count(conversationId: string): number {
+    return this.delivered.get(conversationId)?.length ?? 0;
+  }
+
+  /** The most requests accepted in any window of `ms` (must stay ≤ the limit). */
+  maxInWindow(ms: number): number {
+    let max = 0;
+    let start = 0;
+    for (let end = 0; end < this.acceptedAt.length; end++) {
+      while (this.acceptedAt[end]! - this.acceptedAt[start]! >= ms) start++;
+      max = Math.max(max, end - start + 1);
+    }
+    return max;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parts = new URL(req.url ?? "/", "http://stand-in").pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    const body = await readBody(req);
+    if (this.options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+    if (req.method !== "POST" || parts[0] !== "v3" || parts[1] !== "conversations" || parts[3] !== "activities" || parts.length > 5) {
+      return send(res, 404, { error: { code: "NotFound" } });
+    }
+    const conversationId = parts[2]!;
+    this.stats.requests++;
+    const scripted = this.scripted.get(conversationId);
+    if (scripted && scripted.length > 0) {
+      const status = scripted.shift()!;
+      if (status === 429) this.stats.injected429++;
+      else this.stats.injected5xx++;
+      return send(res, status, { error: { code: "Injected" } }, status === 429 ? { "retry-after": String(this.options.retryAfterSeconds) } : {});
+    }
+    const now = performance.now();
+    let conversation = this.conversations.get(conversationId);
+    if (!conversation) {
+      conversation = new Window(this.options.perConversation);
+      this.conversations.set(conversationId, conversation);
+    }
+    const wait = Math.max(this.global.waitMs(now), conversation.waitMs(now));
+    if (wait > 0) {
+      this.stats.limited429++;
+      return send(res, 429, { error: { code: "TooManyRequests" } }, { "retry-after": String(Math.max(1, Math.ceil(wait / 1000))) });
+    }
+    const roll = this.random();
+    if (roll < this.options.inject429) {
+      this.stats.injected429++;
+      return send(res, 429, { error: { code: "Injected" } }, { "retry-after": String(this.options.retryAfterSeconds) });
+    }
+    if (roll < this.options.inject429 + this.options.inject5xx) {
+      this.stats.injected5xx++;
+      const status = this.options.statuses5xx[Math.floor(this.random() * this.options.statuses5xx.length)]!;
+      return send(res, status, { error: { code: "Injected" } });
+    }
+    this.global.add(now);
+    conversation.add(now);
+    this.acceptedAt.push(now);
+    this.stats.accepted++;
+    const activity = (body ? JSON.parse(body) : {}) as Delivered["activity"];
+    const id = randomUUID();
+    const list = this.delivered.get(conversationId) ?? [];
+    list.push({ id, at: now, activity });
+    this.delivered.set(conversationId, list);
+    return send(res, 200, { id });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
