@@ -55,6 +55,11 @@ export const envSchema = z.object({
   LDAP_LOCKOUT_MINUTES: int(1, 100_000).default(30),
   LDAP_CONNECT_TIMEOUT_MS: int(100, 60_000).default(5000),
   LDAP_TIMEOUT_MS: int(100, 60_000).default(10_000),
+
+  HELPDESK_CHANNEL_ID: z.string().trim().min(1).max(256).optional(),
+  HELPDESK_SERVICE_URL: z.string().url("must be a URL").optional(),
+  HELPDESK_GROUP_ID: optionalText,
+  HELPDESK_LOCALE: z.enum(["sv", "en"]).default("sv"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,118 @@
+import { TurnContext, type InvokeResponse } from "botbuilder";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { EnrollmentService } from "../domain/enrollment-service.js";
+import type { HelpdeskActionResult, HelpdeskService } from "../domain/helpdesk/helpdesk-service.js";
+import type { Caller, Notice } from "../domain/step-view.js";
+import { t, type Locale } from "../i18n/messages.js";
+import type { ConversationRefStore } from "../ports/stores.js";
+import { ADAPTIVE_CARD, renderStepCard, type CardJson } from "./card-renderer.js";
+import { helpdeskVerbs, renderTicketCard, type HelpdeskVerb } from "./helpdesk-card.js";
+
+/** The employee's "contact the helpdesk" button (data: optional `question`). */
+export const ESCALATE_VERB = "help.escalate";
+
+/** Longer than any question a card input allows (1000); anything longer is malformed. */
+const MAX_QUESTION_INPUT = 4000;
+
+const invokeValueSchema = z.object({
+  action: z.object({
+    type: z.literal("Action.Execute"),
+    verb: z.string().max(64),
+    data: z
+      .object({ ticketId: z.string().max(64).optional(), question: z.string().max(MAX_QUESTION_INPUT).optional() })
+      .catchall(z.unknown())
+      .optional()
+      .default({}),
+  }),
+});
+
+/** The verb of an `adaptiveCard/action` invoke value, if it is one of the helpdesk feature's. */
+export function helpdeskVerbOf(value: unknown): typeof ESCALATE_VERB | HelpdeskVerb | null {
+  const verb = (value as { action?: { verb?: unknown } } | null | undefined)?.action?.verb;
+  if (verb === ESCALATE_VERB) return ESCALATE_VERB;
+  return (helpdeskVerbs as readonly unknown[]).includes(verb) ? (verb as HelpdeskVerb) : null;
+}
+
+export interface HelpdeskActionsDeps {
+  service: HelpdeskService;
+  conversationRefs: ConversationRefStore;
+  /** HELPDESK_LOCALE: the language of the ticket card. */
+  helpdeskLocale: Locale;
+  logger: Logger;
+  /** When given, the employee gets their current enrollment card back with the answer. */
+  enrollment?: EnrollmentService;
+  botSettings: { citrixUrl: string; smsCodeTtlSeconds: number };
+  /** Told the serviceUrl of every helpdesk invoke (BotHelpdeskNotifier.noteServiceUrl). */
+  noteServiceUrl?: (serviceUrl: unknown) => void;
+}
+
+const verbToAction = {
+  "helpdesk.take": "take",
+  "helpdesk.resolve": "resolve",
+  "helpdesk.clearLimits": "clearLimits",
+  "helpdesk.revokeToken": "revokeToken",
+  "helpdesk.invite": "invite",
+} as const satisfies Record<HelpdeskVerb, string>;
+
+/**
+ * The Teams edge of the helpdesk feature: `adaptiveCard/action` invokes with verb
+ * help.escalate (the employee) or helpdesk.* (a helpdesk member on the channel card).
+ * Answers with the card that replaces the pressed one.
+ */
+export class HelpdeskActions {
+  constructor(private readonly deps: HelpdeskActionsDeps) {}
+
+  /** True for the invokes this class answers. */
+  handles(context: TurnContext): boolean {
+    return context.activity.type === "invoke" && context.activity.name === "adaptiveCard/action" && helpdeskVerbOf(context.activity.value) !== null;
+  }
+
+  /** The invoke response for a helpdesk invoke (see `handles`); `caller` as the main bot resolved it. */
+  async invokeResponse(context: TurnContext, caller: Caller | null): Promise<InvokeResponse> {
+    return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: await this.card(context, caller) } };
+  }
+
+  /** The card to answer the invoke with. */
+  async card(context: TurnContext, caller: Caller | null): Promise<CardJson> {
+    const verb = helpdeskVerbOf(context.activity.value);
+    const parsed = invokeValueSchema.safeParse(context.activity.value);
+    const escalating = verb === ESCALATE_VERB;
+    const locale: Locale = escalating ? (caller?.locale ?? "sv") : this.deps.helpdeskLocale;
+    if (!verb || !parsed.success) return plainCard(locale, t(locale, "error.malformed"));
+    if (!caller) return plainCard(locale, t(locale, escalating ? "error.identityUnknown" : "helpdesk.notice.identityUnknown"));
+    const { data } = parsed.data.action;
+    try {
+      if (verb === ESCALATE_VERB) return await this.escalate(context, caller, data.question);
+      this.deps.noteServiceUrl?.(context.activity.serviceUrl);
+      const action = verbToAction[verb];
+      const result: HelpdeskActionResult = await this.deps.service[action]({ upn: caller.upn }, data.ticketId);
+      this.deps.logger.info({ verb, ticketId: data.ticketId, actor: caller.userKey, changed: result.changed, notice: result.view?.notice?.key }, "helpdesk action");
+      if (!result.view) return plainCard(locale, t(locale, "helpdesk.notice.notFound"));
+      return renderTicketCard(result.view, locale);
+    } catch (error) {
+      this.deps.logger.error({ err: { name: (error as Error).name, message: (error as Error).message }, verb, user: caller.userKey }, "helpdesk action failed");
+      return plainCard(locale, t(locale, "error.generic"));
+    }
+  }
+
+  private async escalate(context: TurnContext, caller: Caller, question: string | undefined): Promise<CardJson> {
+    // The employee's chat, so the helpdesk's answers can reach them even if they never typed.
+    const reference = TurnContext.getConversationReference(context.activity) as Record<string, unknown>;
+    await this.deps.conversationRefs.upsert({ userKey: caller.userKey, upn: caller.upn, locale: caller.locale, reference, updatedAt: new Date() });
+    const result = await this.deps.service.escalate(caller, question);
+    this.deps.logger.info({ verb: ESCALATE_VERB, ticketId: result.ticketId, outcome: result.outcome, user: caller.userKey }, "helpdesk escalation");
+    return this.employeeCard(caller, result.notice);
+  }
+
+  /** The employee's current enrollment card with the answer on top, or the answer alone. */
+  private async employeeCard(caller: Caller, notice: Notice): Promise<CardJson> {
+    const current = this.deps.enrollment ? await this.deps.enrollment.current(caller) : null;
+    if (current) return renderStepCard({ ...current, notice }, this.deps.botSettings);
+    return plainCard(caller.locale, t(caller.locale, notice.key, notice.params), notice.kind === "refusal" ? "Attention" : "Accent");
+  }
+}
+
+function plainCard(_locale: Locale, text: string, color = "Attention"): CardJson {
+  return { type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text, wrap: true, color }] };
+}
