@@ -7,9 +7,10 @@ import { randomUUID } from "node:crypto";
 import { generateSync } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeDataDir, removeDataDir, startBot, type BotProcess } from "../support/bot-process.js";
-import { cardText, cardTitle, inputIds, OutboxWatch, qrTextOf } from "../support/cards.js";
+import { cardText, cardTitle, currentTotp, inputIds, OutboxWatch, qrTextOf } from "../support/cards.js";
 import { ConnectorStandIn } from "../support/connector-stand-in.js";
-import { confirmCode, greet, passDevice, passIdentity, passSms, press, startFlow } from "../support/enrollment-steps.js";
+import { greet, passDevice, passIdentity, passSms, press, startFlow } from "../support/enrollment-steps.js";
+import { sqliteAuditCount, sqliteTokens } from "../support/sqlite-peek.js";
 import { people, TeamsUser } from "../support/teams-user.js";
 
 let connector: ConnectorStandIn;
@@ -92,7 +93,11 @@ describe("bad input over HTTP", () => {
       expect(inputIds(card)).toEqual(["totpCode"]);
       expect(qrTextOf(card)).toBe(qr.uri);
     }
-    const done = await confirmCode(megan, qr.card, qr.secret);
-    expect(cardTitle(done.card)).toBe("Klart! Engångslösenordet är aktiverat");
+    // The right code, pressed twice at once (a double click): one activation.
+    const totpCode = currentTotp(qr.secret);
+    const answers = await Promise.all([1, 2].map(() => press(megan, qr.card, "enroll.confirm", { totpCode })));
+    expect(answers.map(cardTitle)).toEqual(["Klart! Engångslösenordet är aktiverat", "Klart! Engångslösenordet är aktiverat"]);
+    expect(sqliteTokens(dataDir, "meganb")).toEqual([{ status: "active", device_name: "Jobbmobil" }]);
+    expect(sqliteAuditCount(dataDir, "meganb@example.com", "enroll.token.activated")).toBe(1);
   });
 });

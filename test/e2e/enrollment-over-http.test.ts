@@ -4,13 +4,12 @@
  * member look-ups; the test is the Teams client.
  */
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBot, makeDataDir, removeDataDir, type BotProcess } from "../support/bot-process.js";
 import { cardText, cardTitle, flowIdOf, inputIds, OutboxWatch, qrTextOf, verbsOf } from "../support/cards.js";
 import { ConnectorStandIn } from "../support/connector-stand-in.js";
 import { confirmCode, DEMO_PASSWORD, expectCardResponse, greet, passDevice, passIdentity, passSms, press, startFlow } from "../support/enrollment-steps.js";
+import { sqliteTokens } from "../support/sqlite-peek.js";
 import { people, TeamsUser, type DemoPerson } from "../support/teams-user.js";
 
 let connector: ConnectorStandIn;
@@ -32,16 +31,7 @@ afterAll(async () => {
   for (const dir of [dataDir, ...extraDirs]) if (dir) removeDataDir(dir);
 });
 
-/** The tokens of a login as the bot stored them (read-only look into its SQLite file). */
-function tokensOf(login: string): { status: string; device_name: string }[] {
-  const db = new Database(join(dataDir, "enrollment.sqlite"), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare("SELECT status, device_name FROM tokens WHERE login_name = ? ORDER BY activated_at").all(login) as { status: string; device_name: string }[];
-  } finally {
-    db.close();
-  }
-}
-
+const tokensOf = (login: string) => sqliteTokens(dataDir, login);
 const userOf = (person: DemoPerson, locale = "sv-SE") => new TeamsUser(person, connector, bot.url, locale);
 
 describe("enrollment over HTTP", () => {
