@@ -187,7 +187,7 @@ export class DeliveryRunner {
       await wait(ready - this.now());
     }
     const slot = limiter.reserve(conversationKey, this.now());
-    if (slot > this.now()) await wait(slot - this.now());
+    if (slot.at > this.now()) await wait(slot.at - this.now());
 
     const outcome: SendOutcome = await this.deps.sender.send({
       reference: ref.reference,
@@ -196,6 +196,7 @@ export class DeliveryRunner {
       round: row.round,
       snoozesLeft: Math.max(0, campaign.maxSnoozes - (snooze?.count ?? 0)),
     });
+    limiter.settle(conversationKey, slot, this.now());
 
     if (outcome.kind === "ok") {
       this.counts.sent++;

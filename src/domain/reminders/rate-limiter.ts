@@ -23,6 +23,8 @@ export const TEAMS_CONVERSATION_LIMITS: WindowLimit[] = [
 /** One key's log of reserved times, oldest first, trimmed to what the longest window needs. */
 class SlidingLog {
   readonly times: number[] = [];
+  /** Ticket of each entry (parallel to times), to settle it later. */
+  private readonly tickets: number[] = [];
   private start = 0;
 
   constructor(
@@ -41,19 +43,44 @@ class SlidingLog {
     return t;
   }
 
-  record(at: number): void {
+  record(at: number, ticket: number): void {
     this.times.push(at);
+    this.tickets.push(ticket);
     const maxLimit = Math.max(...this.limits.map((l) => l.limit));
     if (this.times.length - this.start > maxLimit) this.start++;
     if (this.start > 1024 && this.start > this.times.length / 2) {
       this.times.splice(0, this.start);
+      this.tickets.splice(0, this.start);
       this.start = 0;
+    }
+  }
+
+  /**
+   * The request reserved at `reserved` was answered at `completedAt`: the server saw it no
+   * later than that, so its entry becomes the answer time (later entries are raised too,
+   * keeping the log sorted). Then the next slots count from when requests really arrived,
+   * not from when they were planned, and a request that left late cannot squeeze the window.
+   * (`ticket` is what RateLimiter.reserve returned.)
+   */
+  settle(ticket: number, completedAt: number): void {
+    for (let i = this.tickets.length - 1; i >= this.start; i--) {
+      if (this.tickets[i] === ticket) {
+        for (let j = i; j < this.times.length && this.times[j]! < completedAt; j++) this.times[j] = completedAt;
+        return;
+      }
+      if (this.tickets[i]! < ticket) return;
     }
   }
 
   last(): number | undefined {
     return this.times.length > this.start ? this.times[this.times.length - 1] : undefined;
   }
+}
+
+/** A reserved send time, and the ticket that settles it. */
+export interface Slot {
+  at: number;
+  ticket: number;
 }
 
 export interface RateLimiterOptions {
@@ -71,6 +98,7 @@ export class RateLimiter {
   private readonly keys = new Map<string, SlidingLog>();
   private readonly holds = new Map<string, number>();
   private globalHold = 0;
+  private nextTicket = 1;
   private readonly perKey: WindowLimit[];
   private readonly marginMs: number;
   private readonly longestKeyWindow: number;
@@ -89,20 +117,27 @@ export class RateLimiter {
   }
 
   /**
-   * Reserves the next slot for `key` and returns its time (≥ now): sleep until then, then send.
+   * Reserves the next slot for `key` (its time ≥ now): sleep until then, send, then settle() it.
    * Call it only when keyReadyAt(key, now) ≤ now (else wait for the key first), so that a
    * busy conversation never pushes the global sequence out and idles everyone else.
    */
-  reserve(key: string, now: number): number {
+  reserve(key: string, now: number): Slot {
     let log = this.keys.get(key);
     if (!log) {
       log = new SlidingLog(this.perKey, this.marginMs);
       this.keys.set(key, log);
     }
-    const t = Math.max(this.global.earliest(now), log.earliest(now), this.holds.get(key) ?? 0, this.globalHold);
-    this.global.record(t);
-    log.record(t);
-    return t;
+    const at = Math.max(this.global.earliest(now), log.earliest(now), this.holds.get(key) ?? 0, this.globalHold);
+    const ticket = this.nextTicket++;
+    this.global.record(at, ticket);
+    log.record(at, ticket);
+    return { at, ticket };
+  }
+
+  /** Call when the request sent in `slot` got its answer (see SlidingLog.settle). */
+  settle(key: string, slot: Slot, completedAt: number): void {
+    this.global.settle(slot.ticket, completedAt);
+    this.keys.get(key)?.settle(slot.ticket, completedAt);
   }
 
   /** Retry-After from the server for one conversation: nothing goes to it before `until`. */
