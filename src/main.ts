@@ -9,9 +9,14 @@ import { createLogger, type Logger } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
 import { SmsOutbox } from "./adapters/sms-outbox.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
+import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
+import { EnrollmentActions } from "./bot/enrollment-actions.js";
 import { EnrollmentBot } from "./bot/enrollment-bot.js";
+import { HelpActions } from "./bot/help-actions.js";
 import { SqlBotStorage } from "./bot/sql-bot-storage.js";
+import { findAssetDir } from "./config/asset-dir.js";
 import { ConfigError, loadConfig, type Config } from "./config/load-config.js";
+import { KnowledgeBase, loadKnowledgeArticles } from "./domain/knowledge/index.js";
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./domain/enrollment-policy.js";
 import { EnrollmentService } from "./domain/enrollment-service.js";
 import { createServer } from "./http/server.js";
@@ -106,7 +111,12 @@ async function main(): Promise<void> {
     policy,
   });
   const userState = new UserState(new SqlBotStorage(database.db));
-  const bot = new EnrollmentBot(service, userState, stores.conversationRefs, { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds }, logger);
+  const helpdeskStores = createHelpdeskStores(database);
+  const knowledge = new KnowledgeBase(loadKnowledgeArticles(findAssetDir("knowledge", "sv")));
+  const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock);
+  const stepCards = { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds };
+  const enrollment = new EnrollmentActions(service, help, stepCards);
+  const bot = new EnrollmentBot({ service, enrollment, help, routes: [], userState, conversationRefs: stores.conversationRefs, logger });
 
   const adapter = new CloudAdapter(botAuthentication(config));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {

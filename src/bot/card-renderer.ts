@@ -1,23 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { sep } from "node:path";
 import * as ACData from "adaptivecards-templating";
 import QRCode from "qrcode";
+import { findAssetDir } from "../config/asset-dir.js";
 import { catalog, t, type Locale, type MessageKey } from "../i18n/messages.js";
 import type { Notice, StepView } from "../domain/step-view.js";
 
-/** The repository's cards/ folder, found upwards from this file (works from src/ and dist/). */
-function findCardsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "cards", "welcome.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("The cards/ folder with the Adaptive Card templates was not found.");
-    dir = parent;
-  }
-  return join(dir, "cards") + sep;
-}
-
-export const cardsDir = findCardsDir();
+export const cardsDir = findAssetDir("cards", "welcome.json") + sep;
 export const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
 
 export type CardJson = Record<string, unknown>;
@@ -50,7 +39,13 @@ export function expandCard(name: string, data: Record<string, unknown>): CardJso
 }
 
 /** The card for the step the user is on. The QR is rendered here as a PNG data: URI. */
-export async function renderStepCard(view: StepView, settings: { citrixUrl: string; smsCodeTtlSeconds: number }): Promise<CardJson> {
+export interface HelpSection {
+  id: string;
+  title: string;
+  body: string;
+}
+
+export async function renderStepCard(view: StepView, settings: { citrixUrl: string; smsCodeTtlSeconds: number }, help?: HelpSection): Promise<CardJson> {
   const params = {
     mobile: view.maskedMobile ?? "",
     minutes: Math.round(settings.smsCodeTtlSeconds / 60),
@@ -65,6 +60,7 @@ export async function renderStepCard(view: StepView, settings: { citrixUrl: stri
     notice: noticeData(view.locale, view.notice),
     username: view.username ?? "",
     deviceSuggestion: view.deviceSuggestion ?? "",
+    help: help ?? null,
   };
   if (view.step === "qr" && view.qr) {
     data.qrImage = await QRCode.toDataURL(view.qr.uri, { errorCorrectionLevel: "M", margin: 2, scale: 5 });

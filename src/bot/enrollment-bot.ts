@@ -1,82 +1,77 @@
 import { ActivityHandler, CardFactory, TurnContext, type InvokeResponse, type StatePropertyAccessor, type UserState } from "botbuilder";
 import type { Logger } from "pino";
 import type { EnrollmentService } from "../domain/enrollment-service.js";
-import type { Caller, Notice, StepView } from "../domain/step-view.js";
-import { localeFrom, t, type Locale } from "../i18n/messages.js";
+import type { Caller, StepView } from "../domain/step-view.js";
+import { localeFrom, t, type Locale, type MessageKey } from "../i18n/messages.js";
 import type { ConversationRefStore } from "../ports/stores.js";
-import { parseCardAction, type CardAction } from "./card-action.js";
-import { ADAPTIVE_CARD, renderStepCard, type CardJson } from "./card-renderer.js";
+import { ADAPTIVE_CARD, type CardJson } from "./card-renderer.js";
 import { resolveCallerUpn, userKeyOf } from "./caller-resolver.js";
+import type { EnrollmentActions } from "./enrollment-actions.js";
+import { HELP_VERBS, type HelpActions } from "./help-actions.js";
+import { verbOf, type InvokeRoute } from "./invoke-route.js";
 import { classifyText } from "./text-commands.js";
-
-export interface BotSettings {
-  citrixUrl: string;
-  smsCodeTtlSeconds: number;
-}
 
 const MAX_TEXT = 2000;
 
+export interface EnrollmentBotDeps {
+  service: EnrollmentService;
+  enrollment: EnrollmentActions;
+  help: HelpActions;
+  /** Further features' buttons (helpdesk, reminders), asked after enrollment and help. */
+  routes: InvokeRoute[];
+  userState: UserState;
+  conversationRefs: ConversationRefStore;
+  logger: Logger;
+}
+
 /**
- * Teams edge of the enrollment: messages start or resume a flow, `adaptiveCard/action`
- * invokes drive it, and every answer is the next card (the invoke response replaces the
- * card in place, so the password field and the QR never stay in the chat).
+ * The Teams edge: messages start or resume the enrollment, answer questions and switch
+ * language; `adaptiveCard/action` invokes are routed to the feature that owns the verb, and
+ * the invoke response replaces the card in place (so the password field and the QR never
+ * stay in the chat).
  */
 export class EnrollmentBot extends ActivityHandler {
   private readonly preferredLocale: StatePropertyAccessor<Locale | undefined>;
+  private readonly routes: InvokeRoute[];
 
-  constructor(
-    private readonly service: EnrollmentService,
-    private readonly userState: UserState,
-    private readonly conversationRefs: ConversationRefStore,
-    private readonly settings: BotSettings,
-    private readonly logger: Logger,
-  ) {
+  constructor(private readonly deps: EnrollmentBotDeps) {
     super();
-    this.preferredLocale = userState.createProperty<Locale | undefined>("preferredLocale");
+    this.preferredLocale = deps.userState.createProperty<Locale | undefined>("preferredLocale");
+    const help: InvokeRoute = {
+      matches: (verb) => (HELP_VERBS as readonly string[]).includes(verb),
+      respond: async (context, caller) =>
+        (await deps.help.handle(caller, verbOf(context.activity.value) as (typeof HELP_VERBS)[number], (context.activity.value as { action?: { data?: unknown } }).action?.data)) ??
+        (await this.refusalCard(caller, "error.malformed")),
+    };
+    this.routes = [deps.enrollment, help, ...deps.routes];
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      if (context.activity.membersAdded?.some((m) => m.id === context.activity.recipient.id)) await this.welcome(context);
       await next();
     });
   }
 
   override async run(context: TurnContext): Promise<void> {
     await super.run(context);
-    await this.userState.saveChanges(context);
+    await this.deps.userState.saveChanges(context);
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     if (context.activity.name !== "adaptiveCard/action") return { status: 501 };
-    const action = parseCardAction(context.activity.value);
     const caller = await this.caller(context);
-    if (!caller) return this.cardResponse(this.plainNoticeCard(localeFrom(context.activity.locale), "error.identityUnknown"));
-    this.logger.info({ verb: action.kind === "known" ? action.verb : action.kind, user: caller.userKey }, "card action");
+    if (!caller) return cardResponse(plainCard(localeFrom(context.activity.locale), "error.identityUnknown"));
+    const verb = verbOf(context.activity.value);
+    this.deps.logger.info({ verb: verb?.slice(0, 64) ?? "(none)", user: caller.userKey }, "card action");
     try {
-      const view = await this.dispatch(caller, action);
-      return this.cardResponse(await renderStepCard(view, this.settings));
+      if (verb === null) return cardResponse(await this.refusalCard(caller, "error.malformed"));
+      const route = this.routes.find((r) => r.matches(verb));
+      return cardResponse(route ? await route.respond(context, caller) : await this.refusalCard(caller, "error.unknownAction"));
     } catch (error) {
-      this.logger.error({ err: { name: (error as Error).name, message: (error as Error).message }, user: caller.userKey }, "card action failed");
-      return this.cardResponse(this.plainNoticeCard(caller.locale, "error.generic"));
-    }
-  }
-
-  private async dispatch(caller: Caller, action: CardAction): Promise<StepView> {
-    if (action.kind !== "known") return this.currentWith(caller, action.kind === "malformed" ? "error.malformed" : "error.unknownAction");
-    const { data } = action;
-    switch (action.verb) {
-      case "enroll.start":
-        return this.service.start(caller);
-      case "enroll.identity":
-        return this.service.submitIdentity(caller, data.flowId, data.username, data.password);
-      case "enroll.sms":
-        return this.service.submitSms(caller, data.flowId, data.smsCode);
-      case "enroll.resendSms":
-        return this.service.resendSms(caller, data.flowId);
-      case "enroll.device":
-        return this.service.submitDevice(caller, data.flowId, data.deviceName);
-      case "enroll.confirm":
-        return this.service.confirm(caller, data.flowId, data.totpCode);
-      case "enroll.cancel":
-        return this.service.cancel(caller, data.flowId);
+      this.deps.logger.error({ err: { name: (error as Error).name, message: (error as Error).message }, user: caller.userKey }, "card action failed");
+      return cardResponse(plainCard(caller.locale, "error.generic"));
     }
   }
 
@@ -99,22 +94,41 @@ export class EnrollmentBot extends ActivityHandler {
       return;
     }
     await this.rememberConversation(context, caller);
-    if (command === "other") {
+    if (command === "other" && text.trim() === "") {
       await context.sendActivity(t(locale, "info.hint"));
       return;
     }
-    const view = command === "cancel" ? await this.cancelCurrent(caller) : await this.service.greet(caller);
-    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(await renderStepCard(view, this.settings))] });
+    await sendCard(context, await this.cardFor(caller, command, text));
+  }
+
+  private async cardFor(caller: Caller, command: ReturnType<typeof classifyText>, text: string): Promise<CardJson> {
+    switch (command) {
+      case "help":
+        return this.deps.help.topics(caller);
+      case "other":
+        return this.deps.help.answer(caller, text);
+      case "cancel":
+        return this.deps.enrollment.present(caller, await this.cancelCurrent(caller));
+      default:
+        return this.deps.enrollment.present(caller, await this.deps.service.greet(caller));
+    }
+  }
+
+  /** Installed for a user: remember the conversation (for reminders) and say hello. */
+  private async welcome(context: TurnContext): Promise<void> {
+    const caller = await this.caller(context);
+    if (!caller) return;
+    await this.rememberConversation(context, caller);
+    await sendCard(context, await this.deps.enrollment.present(caller, await this.deps.service.greet(caller)));
   }
 
   private async cancelCurrent(caller: Caller): Promise<StepView> {
-    const current = await this.service.current(caller);
-    return current ? this.service.cancel(caller, current.flowId) : this.service.greet(caller);
+    const current = await this.deps.service.current(caller);
+    return current ? this.deps.service.cancel(caller, current.flowId) : this.deps.service.greet(caller);
   }
 
-  private async currentWith(caller: Caller, key: Notice["key"]): Promise<StepView> {
-    const current = (await this.service.current(caller)) ?? (await this.service.greet(caller));
-    return { ...current, notice: { key, kind: "refusal" } };
+  private async refusalCard(caller: Caller, key: MessageKey): Promise<CardJson> {
+    return this.deps.enrollment.present(caller, await this.deps.enrollment.currentWith(caller, key));
   }
 
   private async locale(context: TurnContext): Promise<Locale> {
@@ -122,21 +136,25 @@ export class EnrollmentBot extends ActivityHandler {
   }
 
   private async caller(context: TurnContext, knownLocale?: Locale): Promise<Caller | null> {
-    const upn = await resolveCallerUpn(context, this.logger);
+    const upn = await resolveCallerUpn(context, this.deps.logger);
     if (!upn) return null;
     return { userKey: userKeyOf(context), upn, locale: knownLocale ?? (await this.locale(context)) };
   }
 
   private async rememberConversation(context: TurnContext, caller: Caller): Promise<void> {
     const reference = TurnContext.getConversationReference(context.activity) as Record<string, unknown>;
-    await this.conversationRefs.upsert({ userKey: caller.userKey, upn: caller.upn, locale: caller.locale, reference, updatedAt: new Date() });
+    await this.deps.conversationRefs.upsert({ userKey: caller.userKey, upn: caller.upn, locale: caller.locale, reference, updatedAt: new Date() });
   }
+}
 
-  private cardResponse(card: CardJson): InvokeResponse {
-    return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: card } };
-  }
+function cardResponse(card: CardJson): InvokeResponse {
+  return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: card } };
+}
 
-  private plainNoticeCard(locale: Locale, key: Notice["key"]): CardJson {
-    return { type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text: t(locale, key), wrap: true, color: "Attention" }] };
-  }
+async function sendCard(context: TurnContext, card: CardJson): Promise<void> {
+  await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+}
+
+function plainCard(locale: Locale, key: MessageKey): CardJson {
+  return { type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text: t(locale, key), wrap: true, color: "Attention" }] };
 }

@@ -1,11 +1,12 @@
 /** What a typed message asks for. Free-text questions are "other". */
-export type TextCommand = "greet" | "english" | "swedish" | "cancel" | "other";
+export type TextCommand = "greet" | "english" | "swedish" | "cancel" | "help" | "other";
 
 const commands: Record<Exclude<TextCommand, "other">, string[]> = {
   greet: ["hej", "hejsan", "hallå", "hi", "hello", "hey", "enroll", "enrol", "registrera", "start", "starta", "börja", "kom igång", "otp", "aktivera"],
   english: ["english", "engelska", "in english", "på engelska"],
   swedish: ["svenska", "swedish", "på svenska", "in swedish"],
   cancel: ["avbryt", "cancel", "stop", "stopp"],
+  help: ["hjälp", "hjalp", "help", "support", "?", "meny", "menu"],
 };
 
 export function classifyText(text: string): TextCommand {

@@ -108,7 +108,10 @@ export class EnrollmentService {
   }
 
   async resendSms(caller: Caller, flowId: unknown): Promise<StepView> {
-    return this.step(caller, flowId, "sms", (state, now) => this.sendCode(state, now, []));
+    return this.step(caller, flowId, "sms", async (state, now) => {
+      const transition = await this.sendCode(state, now, []);
+      return transition.notice ? transition : { ...transition, notice: { key: "info.smsResent", kind: "info" } };
+    });
   }
 
   async submitSms(caller: Caller, flowId: unknown, input: unknown): Promise<StepView> {
@@ -243,6 +246,6 @@ export class EnrollmentService {
   }
 
   private view(caller: Caller, result: { state: EnrollmentState | null; notice?: Notice }): StepView {
-    return buildStepView(this.deps, caller, result.state, result.notice);
+    return buildStepView(this.deps, caller, result.state, this.deps.clock.now(), result.notice);
   }
 }

@@ -19,6 +19,8 @@ export interface StepView {
   maskedMobile?: string;
   deviceSuggestion?: string;
   deviceName?: string;
+  /** Knowledge-base article offered because the user seems stuck (see contextual-help.ts). */
+  helpArticleId?: string;
   /** Only on the QR step. Contains the secret: never log a StepView. */
   qr?: { uri: string; secret: string; issuer: string; label: string };
 }

@@ -1,3 +1,4 @@
+import { helpEn } from "./help-en.js";
 import { helpdeskEn } from "./helpdesk-en.js";
 import type { MessageCatalog } from "./messages.js";
 
@@ -40,6 +41,7 @@ export const en: MessageCatalog = {
   "common.startOver": "Start over",
   "common.cancel": "Cancel",
   "info.resumed": "You have an enrollment in progress. Continue here where you left off.",
+  "info.smsResent": "We have sent a new code to your mobile.",
   "info.alreadyHandled": "That step is already done. Here is the next one.",
   "info.reEnrollment": "You already have an activated phone. If you continue, the new one replaces it.",
   "info.languageChanged": "I will write in English from now on.",
@@ -81,5 +83,6 @@ export const en: MessageCatalog = {
   "smsText.code": "Your RegionJH one-time code: {code}. It is valid for {minutes} minutes. Never give the code to anyone.",
   "smsText.newAuthenticator":
     "A new Microsoft Authenticator ({device}) was registered for your account {time}. Wasn't you? Call the IT helpdesk at once.",
+  ...helpEn,
   ...helpdeskEn,
 };

@@ -1,3 +1,4 @@
+import { helpSv } from "./help-sv.js";
 import { helpdeskSv } from "./helpdesk-sv.js";
 
 /** Swedish: the default language. Every key here must exist in en.ts (the type checks it). */
@@ -39,6 +40,7 @@ export const sv = {
   "common.startOver": "Börja om",
   "common.cancel": "Avbryt",
   "info.resumed": "Du har en påbörjad registrering. Fortsätt här där du var.",
+  "info.smsResent": "Vi har skickat en ny kod till din mobil.",
   "info.alreadyHandled": "Det här steget är redan klart. Här är nästa steg.",
   "info.reEnrollment": "Du har redan en aktiverad telefon. Om du fortsätter ersätts den av den nya.",
   "info.languageChanged": "Jag skriver på svenska från och med nu.",
@@ -80,5 +82,6 @@ export const sv = {
   "smsText.code": "Din engångskod till RegionJH: {code}. Den gäller i {minutes} minuter. Ge aldrig koden till någon annan.",
   "smsText.newAuthenticator":
     "En ny Microsoft Authenticator ({device}) registrerades för ditt konto {time}. Var det inte du? Ring IT-supporten direkt.",
+  ...helpSv,
   ...helpdeskSv,
 } as const;

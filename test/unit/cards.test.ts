@@ -1,14 +1,11 @@
 import { readdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { cardsDir, renderStepCard, type CardJson } from "../../src/bot/card-renderer.js";
+import { cardsDir, renderStepCard } from "../../src/bot/card-renderer.js";
+import { cardActions as actions, cardProblems as parse } from "../support/card-validation.js";
 import { verbs } from "../../src/bot/card-action.js";
 import type { StepView } from "../../src/domain/step-view.js";
 import { en } from "../../src/i18n/en.js";
 import { sv } from "../../src/i18n/sv.js";
-
-// adaptivecards' ESM build does not load in plain Node; its UMD bundle parses without a DOM.
-const AC = createRequire(import.meta.url)("adaptivecards/dist/adaptivecards.js");
 
 const settings = { citrixUrl: "https://citrix.regionjh.se", smsCodeTtlSeconds: 300 };
 const qr = { uri: "otpauth://totp/Region%20JH:alexw?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Region%20JH", secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", issuer: "Region JH", label: "alexw" };
@@ -26,25 +23,6 @@ function views(locale: "sv" | "en"): StepView[] {
     { ...base, step: "done", deviceName: "Jobbmobil" },
     { ...base, step: "cancelled", notice: { key: "info.alreadyHandled", kind: "info" } },
   ];
-}
-
-function parse(card: CardJson): string[] {
-  const adaptiveCard = new AC.AdaptiveCard();
-  const context = new AC.SerializationContext();
-  adaptiveCard.parse(card, context);
-  const problems: string[] = [];
-  for (let i = 0; i < context.eventCount; i++) problems.push(context.getEventAt(i).message);
-  for (const event of adaptiveCard.validateProperties().validationEvents) problems.push(event.message);
-  return problems;
-}
-
-function actions(card: CardJson): { type: string; verb?: string; data?: Record<string, unknown>; associatedInputs?: string }[] {
-  const found: ReturnType<typeof actions> = [];
-  JSON.stringify(card, (key, value) => {
-    if (value && typeof value === "object" && typeof value.type === "string" && value.type.startsWith("Action.")) found.push(value);
-    return value;
-  });
-  return found;
 }
 
 describe.each(["sv", "en"] as const)("cards in %s", (locale) => {

@@ -1,0 +1,37 @@
+import type { EnrollmentState } from "./enrollment-state.js";
+import type { Notice } from "./step-view.js";
+
+/** A QR card left this long without a working code suggests the scan is the problem. */
+const QR_STUCK_MS = 3 * 60_000;
+
+/**
+ * Which knowledge-base article (knowledge/<lang>/<id>.md) the step's card offers, next to
+ * "contact the helpdesk", when the user is stuck. Undefined: the step went fine.
+ */
+export function contextualHelp(state: EnrollmentState | null, notice: Notice | undefined, now: Date): string | undefined {
+  switch (notice?.key) {
+    case "error.wrongPassword":
+      return (state?.passwordFailures ?? 0) >= 2 ? "wrong-password" : undefined;
+    case "error.passwordBlocked":
+    case "error.accountLocked":
+      return "account-locked";
+    case "error.noMobile":
+      return "wrong-mobile";
+    case "error.smsExpired":
+    case "error.smsTooManyAttempts":
+      return "sms-expired";
+    case "info.smsResent":
+    case "error.smsHourlyCap":
+    case "error.smsSendFailed":
+      return "no-sms";
+    case "error.totpWrong":
+      return (state?.confirmFailures ?? 0) >= 2 ? "code-rejected" : undefined;
+    case "error.clockAhead":
+    case "error.clockBehind":
+      return "code-rejected";
+    case "error.smsCodeAsTotp":
+      return "no-code-shown";
+  }
+  if (state?.step === "qr" && state.qrShownAt && now.getTime() - Date.parse(state.qrShownAt) >= QR_STUCK_MS) return "qr-scan";
+  return undefined;
+}
