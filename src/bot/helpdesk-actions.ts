@@ -63,6 +63,16 @@ const verbToAction = {
 export class HelpdeskActions {
   constructor(private readonly deps: HelpdeskActionsDeps) {}
 
+  /** InvokeRoute (src/bot/invoke-route.ts): the verbs this class answers. */
+  matches(verb: string): boolean {
+    return helpdeskVerbOf({ action: { verb } }) !== null;
+  }
+
+  /** InvokeRoute: the card that replaces the pressed one. */
+  respond(context: TurnContext, caller: Caller): Promise<CardJson> {
+    return this.card(context, caller);
+  }
+
   /** True for the invokes this class answers. */
   handles(context: TurnContext): boolean {
     return context.activity.type === "invoke" && context.activity.name === "adaptiveCard/action" && helpdeskVerbOf(context.activity.value) !== null;

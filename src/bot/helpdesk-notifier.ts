@@ -1,4 +1,4 @@
-import { CardFactory, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
+import { CardFactory, type Activity, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
 import type { Logger } from "pino";
 import type { TicketView } from "../domain/helpdesk/ticket-view.js";
 import { t, type Locale } from "../i18n/messages.js";
@@ -7,6 +7,11 @@ import type { ConversationRefStore } from "../ports/stores.js";
 import type { MessageRef } from "../ports/tickets.js";
 import { renderStepCard } from "./card-renderer.js";
 import { renderTicketCard } from "./helpdesk-card.js";
+
+/** The part of botframework-connector's ConnectorClient used here (it is not re-exported by botbuilder). */
+interface ConversationsClient {
+  conversations: { sendToConversation(conversationId: string, activity: Activity): Promise<{ id?: string }> };
+}
 
 /** Teams' Bot Connector for Europe: where channel posts go unless configured otherwise. */
 export const DEFAULT_HELPDESK_SERVICE_URL = "https://smba.trafficmanager.net/emea/";
@@ -56,7 +61,18 @@ export class BotHelpdeskNotifier implements HelpdeskNotifier {
     const reference = this.channelReference(this.options.channelId, serviceUrl);
     let activityId: string | undefined;
     await this.adapter.continueConversationAsync(this.options.appId, reference, async (context: TurnContext) => {
-      const response = await context.sendActivity({ type: "message", attachments: [CardFactory.adaptiveCard(renderTicketCard(view, this.options.locale, undefined))] });
+      // A new post in the channel, not a reply: context.sendActivity would make it a reply to
+      // the random id of the continuation activity. So straight to the conversation.
+      const client = context.turnState.get<ConversationsClient>(context.adapter.ConnectorClientKey);
+      const activity: Partial<Activity> = {
+        type: "message",
+        channelId: reference.channelId,
+        serviceUrl,
+        from: reference.bot,
+        conversation: reference.conversation,
+        attachments: [CardFactory.adaptiveCard(renderTicketCard(view, this.options.locale, undefined))],
+      };
+      const response = await client.conversations.sendToConversation(this.options.channelId, activity as Activity);
       activityId = response?.id;
     });
     if (!activityId) throw new Error("the channel did not return the id of the posted card");
