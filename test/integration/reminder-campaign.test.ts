@@ -217,4 +217,21 @@ describe("reminder campaign against the rate-limited connector", () => {
     expect(connector.count(user(31).conversationId)).toBeLessThanOrEqual(before + 2);
     expect(run.report.snoozed).toBe(1);
   });
+
+  it("skips a user who enrolls between planning and sending", async () => {
+    clock.set("2026-02-09T10:00:00+01:00");
+    const calls = new Map<string, number>();
+    const d = deps();
+    d.tokens = {
+      findActive: async (login: string) => {
+        calls.set(login, (calls.get(login) ?? 0) + 1);
+        // u41 enrolls right after planning looked (the second look is the one before sending).
+        return login === "u41" && calls.get(login)! > 1 ? (await stores.tokens.findActive("u0")) : stores.tokens.findActive(login);
+      },
+    };
+    const before = connector.count(user(41).conversationId);
+    const result = await runCampaign(campaign({ id: "late", audience: { upns: [user(40).upn, user(41).upn] } }), d, fast);
+    expect(result.report).toMatchObject({ planned: 2, sent: 1, skippedEnrolled: 1 });
+    expect(connector.count(user(41).conversationId)).toBe(before);
+  });
 });

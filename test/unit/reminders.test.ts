@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { classifySendError, parseRetryAfter } from "../../src/bot/reminder-sender.js";
+import { CampaignError, parseCampaign } from "../../src/domain/reminders/campaign.js";
+import { isInWindow, windowStartAfterWorkingDays, workingDaysSince } from "../../src/domain/reminders/calendar.js";
+import { planRound, type Candidate } from "../../src/domain/reminders/planner.js";
+import { RateLimiter } from "../../src/domain/reminders/rate-limiter.js";
+
+const base = { id: "vt26", audience: { upns: ["a@x.se"] }, start: "2026-01-12", deadline: "2026-03-31", window: { holidays: ["2026-01-14"] } };
+
+describe("campaign definition", () => {
+  it("applies the defaults and reads dates in Stockholm time", () => {
+    const c = parseCampaign(base);
+    expect(c.cadenceDays).toBe(3);
+    expect(c.maxSnoozes).toBe(3);
+    expect(c.window).toMatchObject({ from: "08:00", to: "17:00", timeZone: "Europe/Stockholm", days: [1, 2, 3, 4, 5] });
+    expect(c.start.toISOString()).toBe("2026-01-11T23:00:00.000Z");
+    expect(c.deadline.toISOString()).toBe("2026-03-31T21:59:59.999Z"); // end of day, summer time
+  });
+
+  it("names every problem", () => {
+    expect(() => parseCampaign({ ...base, audience: {} })).toThrow(CampaignError);
+    expect(() => parseCampaign({ ...base, deadline: "2026-01-01" })).toThrow(/deadline: must be after start/);
+    expect(() => parseCampaign({ ...base, window: { from: "18:00", to: "08:00" } })).toThrow(/window/);
+    expect(() => parseCampaign({ ...base, start: "2026-01-12T08:00:00" })).toThrow(/offset/);
+    expect(() => parseCampaign({ ...base, extra: 1 })).toThrow(CampaignError);
+  });
+});
+
+describe("window and working days", () => {
+  const w = parseCampaign(base).window;
+  it("is open 08:00–17:00 local time on working days only", () => {
+    expect(isInWindow(new Date("2026-01-13T07:00:00Z"), w)).toBe(true); // Tue 08:00 CET
+    expect(isInWindow(new Date("2026-01-13T06:59:00Z"), w)).toBe(false);
+    expect(isInWindow(new Date("2026-01-13T16:00:00Z"), w)).toBe(false); // 17:00
+    expect(isInWindow(new Date("2026-01-14T10:00:00Z"), w)).toBe(false); // holiday
+    expect(isInWindow(new Date("2026-01-17T10:00:00Z"), w)).toBe(false); // Saturday
+    expect(isInWindow(new Date("2026-06-16T06:30:00Z"), w)).toBe(true); // 08:30 CEST
+  });
+  it("counts working days and finds the next window start", () => {
+    expect(workingDaysSince(new Date("2026-01-12T07:00:00Z"), new Date("2026-01-19T09:00:00Z"), w)).toBe(4); // Mon..Fri minus holiday
+    expect(windowStartAfterWorkingDays(new Date("2026-01-16T12:00:00Z"), 1, w).toISOString()).toBe("2026-01-19T07:00:00.000Z"); // Fri → Mon 08:00
+    expect(windowStartAfterWorkingDays(new Date("2026-01-13T12:00:00Z"), 1, w).toISOString()).toBe("2026-01-15T07:00:00.000Z"); // skips the holiday
+  });
+});
+
+describe("planner", () => {
+  const c = parseCampaign({ ...base, exclude: ["x@x.se"] });
+  const cand = (upn: string, extra: Partial<Candidate> = {}): Candidate => ({ upn, loginName: upn.split("@")[0]!, enrolled: false, userKey: `k-${upn}`, ...extra });
+  const input = (now: string, candidates: Candidate[], more = {}) => ({ campaign: c, now: new Date(now), candidates, snoozes: new Map(), roundsTaken: new Set<string>(), plannedToday: new Set<string>(), ...more });
+
+  it("skips enrolled, excluded, unreachable, snoozed, and those reminded today or this round", () => {
+    const plan = planRound(
+      input("2026-01-13T09:00:00Z", [cand("a@x.se"), cand("b@x.se", { enrolled: true }), cand("x@x.se"), cand("c@x.se", { userKey: undefined }), cand("d@x.se"), cand("e@x.se"), cand("f@x.se"), cand("A@x.se")], {
+        snoozes: new Map([["d@x.se", { campaignId: "vt26", upn: "d@x.se", count: 1, until: new Date("2026-01-14T07:00:00Z") }]]),
+        plannedToday: new Set(["e@x.se"]),
+        roundsTaken: new Set(["f@x.se|0.0"]),
+      }),
+    );
+    expect(plan.due.map((d) => [d.id, d.day])).toEqual([["vt26|a@x.se|0.0", "2026-01-13"]]);
+    expect(plan).toMatchObject({ status: "ok", skippedEnrolled: 1, excluded: 1, notReachable: 1, snoozed: 1, alreadyReminded: 2 });
+  });
+
+  it("moves to the next round every cadenceDays working days; a snooze makes a new round", () => {
+    expect(planRound(input("2026-01-16T09:00:00Z", [cand("a@x.se")])).due[0]!.round).toBe("1.0"); // 3 working days (holiday skipped)
+    const snoozed = planRound(input("2026-01-16T09:00:00Z", [cand("a@x.se")], { snoozes: new Map([["a@x.se", { campaignId: "vt26", upn: "a@x.se", count: 2, until: new Date("2026-01-16T07:00:00Z") }]]) }));
+    expect(snoozed.due[0]!.round).toBe("1.2");
+  });
+
+  it("plans nothing outside the window, before start, after the deadline (unless the window is ignored)", () => {
+    expect(planRound(input("2026-01-13T17:00:00Z", [cand("a@x.se")])).status).toBe("outsideWindow");
+    expect(planRound({ ...input("2026-01-13T17:00:00Z", [cand("a@x.se")]), ignoreWindow: true }).due).toHaveLength(1);
+    expect(planRound(input("2026-01-02T09:00:00Z", [cand("a@x.se")])).status).toBe("beforeStart");
+    expect(planRound({ ...input("2026-04-02T09:00:00Z", [cand("a@x.se")]), ignoreWindow: true }).status).toBe("afterDeadline");
+  });
+});
+
+describe("rate limiter", () => {
+  it("never lets more than 50 a second through overall", () => {
+    const limiter = new RateLimiter({ marginMs: 0 });
+    const slots = Array.from({ length: 200 }, (_, i) => limiter.reserve(`c${i}`, 0).at);
+    for (let i = 50; i < slots.length; i++) expect(slots[i]! - slots[i - 50]!).toBeGreaterThanOrEqual(1_000);
+    expect(slots[199]).toBe(3_000);
+  });
+
+  it("holds each conversation to 7/1 s, 8/2 s, 60/30 s", () => {
+    const limiter = new RateLimiter({ marginMs: 0 });
+    const slots: number[] = [];
+    let now = 0;
+    for (let i = 0; i < 70; i++) {
+      now = Math.max(now, limiter.keyReadyAt("c", now));
+      slots.push(limiter.reserve("c", now).at);
+    }
+    const inWindow = (ms: number) => Math.max(...slots.map((t) => slots.filter((u) => u >= t && u < t + ms).length));
+    expect(inWindow(1_000)).toBeLessThanOrEqual(7);
+    expect(inWindow(2_000)).toBeLessThanOrEqual(8);
+    expect(inWindow(30_000)).toBeLessThanOrEqual(60);
+    expect(slots[59]! - slots[0]!).toBeGreaterThan(2_000);
+  });
+
+  it("counts from the answer time once a request is settled, and honours holds", () => {
+    const limiter = new RateLimiter({ global: [{ limit: 2, ms: 1_000 }], marginMs: 0 });
+    const a = limiter.reserve("a", 0);
+    limiter.reserve("b", 0);
+    limiter.settle("a", a, 300);
+    expect(limiter.reserve("c", 0).at).toBe(1_300);
+    limiter.holdKey("d", 5_000);
+    expect(limiter.keyReadyAt("d", 2_000)).toBe(5_000);
+  });
+});
+
+describe("send errors", () => {
+  const err = (statusCode: number, retryAfter?: string) => Object.assign(new Error(`status ${statusCode}`), { statusCode, response: { headers: { get: (n: string) => (n === "retry-after" ? retryAfter : undefined) } } });
+  it("retries 412/429/502/503/504 and network errors, not the rest", () => {
+    expect(classifySendError(err(429, "2"))).toMatchObject({ kind: "retryable", status: 429, retryAfterMs: 2_000 });
+    for (const s of [412, 502, 503, 504]) expect(classifySendError(err(s)).kind).toBe("retryable");
+    for (const s of [400, 401, 403, 404, 500]) expect(classifySendError(err(s)).kind).toBe("permanent");
+    expect(classifySendError(Object.assign(new Error("x"), { code: "ECONNRESET" }))).toMatchObject({ kind: "retryable", reason: "network: ECONNRESET" });
+  });
+  it("reads Retry-After as seconds or a date", () => {
+    expect(parseRetryAfter("1.5")).toBe(1_500);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
+    expect(parseRetryAfter("soon")).toBeUndefined();
+  });
+});
