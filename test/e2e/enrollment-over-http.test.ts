@@ -162,8 +162,11 @@ describe("enrollment over HTTP", () => {
     expect(swedish.texts).toContain("Jag skriver på svenska från och med nu.");
     expect(swedish.cards.map(cardTitle)).toEqual(["Steg 1 av 4: Bekräfta att det är du"]); // resumed where she was
     expect(flowIdOf(swedish.cards[0]!)).toBe(flowIdOf(identity));
+    // Free text gets an answer (hint or help), never an error.
     const other = await lynne.say("vad är klockan?");
-    expect(other.texts.join("\n")).toContain("Skriv **hej** eller **registrera**");
+    expect(other.status).toBe(200);
+    expect(other.replies.length).toBeGreaterThan(0);
+    expect(other.texts.join("\n")).not.toContain("Något gick fel");
   });
 
   it("cancels by typing avbryt mid-enrollment; the SMS card is then dead", async () => {

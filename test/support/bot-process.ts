@@ -4,7 +4,7 @@
  * `node dist/src/main.js`, stdout (the JSON log stream) and stderr collected.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -17,15 +17,19 @@ let built: Promise<string> | undefined;
 
 /**
  * Compiles src/ into <tmp>/dist; returns the path of main.js. The folder is called `dist`
- * and has `cards` and `node_modules` beside it, as the bot finds its card templates
- * relative to its own file (dist/src/bot → ../../cards with "/dist/" dropped).
+ * and has the repository's folders (node_modules, cards, knowledge, …) linked beside it,
+ * as the bot finds its assets relative to its own file.
  */
 export function buildBot(): Promise<string> {
   built ??= (async () => {
     const root = mkdtempSync(join(tmpdir(), "otp-bot-build-"));
     process.once("exit", () => rmSync(root, { recursive: true, force: true }));
-    symlinkSync(join(repoRoot, "node_modules"), join(root, "node_modules"));
-    symlinkSync(join(repoRoot, "cards"), join(root, "cards"));
+    // Asset folders shipped beside the code (cards/, knowledge/, …), found by the bot relative to itself.
+    for (const entry of readdirSync(repoRoot, { withFileTypes: true })) {
+      if (entry.isDirectory() && !entry.name.startsWith(".") && !["src", "test", "dist"].includes(entry.name)) {
+        symlinkSync(join(repoRoot, entry.name), join(root, entry.name));
+      }
+    }
     writeFileSync(join(root, "package.json"), JSON.stringify({ type: "module" }));
     const tsc = join(repoRoot, "node_modules/typescript/bin/tsc");
     const main = join(root, "dist/src/main.js");
