@@ -13,12 +13,15 @@ import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
 import { EnrollmentActions } from "./bot/enrollment-actions.js";
 import { EnrollmentBot } from "./bot/enrollment-bot.js";
 import { HelpActions } from "./bot/help-actions.js";
+import { HelpdeskActions } from "./bot/helpdesk-actions.js";
+import { BotHelpdeskNotifier, DEFAULT_HELPDESK_SERVICE_URL, PLAYGROUND_CHANNEL_ID } from "./bot/helpdesk-notifier.js";
 import { SqlBotStorage } from "./bot/sql-bot-storage.js";
 import { findAssetDir } from "./config/asset-dir.js";
 import { ConfigError, loadConfig, type Config } from "./config/load-config.js";
 import { KnowledgeBase, loadKnowledgeArticles } from "./domain/knowledge/index.js";
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./domain/enrollment-policy.js";
 import { EnrollmentService } from "./domain/enrollment-service.js";
+import { HelpdeskService } from "./domain/helpdesk/helpdesk-service.js";
 import { createServer } from "./http/server.js";
 import type { Directory } from "./ports/directory.js";
 import { systemClock } from "./ports/clock.js";
@@ -116,13 +119,46 @@ async function main(): Promise<void> {
   const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock);
   const stepCards = { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds };
   const enrollment = new EnrollmentActions(service, help, stepCards);
-  const bot = new EnrollmentBot({ service, enrollment, help, routes: [], userState, conversationRefs: stores.conversationRefs, logger });
-
   const adapter = new CloudAdapter(botAuthentication(config));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: { name: error.name, message: error.message } }, "unhandled turn error");
     await context.sendActivity("Något gick fel hos oss. Försök igen om en stund. / Something went wrong on our side.").catch(() => undefined);
   };
+
+  const helpdeskNotifier = new BotHelpdeskNotifier(
+    adapter,
+    stores.conversationRefs,
+    {
+      appId: config.MICROSOFT_APP_ID ?? "",
+      channelId: config.HELPDESK_CHANNEL_ID ?? PLAYGROUND_CHANNEL_ID,
+      serviceUrl: config.HELPDESK_SERVICE_URL ?? (config.localMode ? undefined : DEFAULT_HELPDESK_SERVICE_URL),
+      tenantId: config.MICROSOFT_APP_TENANT_ID,
+      locale: config.HELPDESK_LOCALE,
+      botSettings: stepCards,
+    },
+    logger.child({ component: "helpdesk" }),
+  );
+  const helpdeskService = new HelpdeskService({
+    tickets: helpdeskStores.tickets,
+    notifier: helpdeskNotifier,
+    directory,
+    enrollments: stores.enrollments,
+    tokens: stores.tokens,
+    rates: stores.rateCounter,
+    audit: stores.audit,
+    clock: systemClock,
+    helpdeskGroupId: config.HELPDESK_GROUP_ID ?? "helpdesk",
+  });
+  const helpdesk = new HelpdeskActions({
+    service: helpdeskService,
+    conversationRefs: stores.conversationRefs,
+    helpdeskLocale: config.HELPDESK_LOCALE,
+    logger,
+    enrollment,
+    noteServiceUrl: (url) => helpdeskNotifier.noteServiceUrl(url),
+  });
+  const bot = new EnrollmentBot({ service, enrollment, help, routes: [helpdesk], userState, conversationRefs: stores.conversationRefs, logger });
+
 
   const server = createServer(adapter, bot, [
     { name: "directory", check: () => directory.ping() },

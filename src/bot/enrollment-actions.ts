@@ -33,6 +33,12 @@ export class EnrollmentActions implements InvokeRoute {
     return renderStepCard(view, this.settings, article ? { id: article.id, title: article.title, body: article.body } : undefined);
   }
 
+  /** The current step's card with `notice` on top; null when the user has no enrollment. */
+  async presentCurrent(caller: Caller, notice: Notice): Promise<CardJson | null> {
+    const current = await this.service.current(caller);
+    return current ? this.present(caller, { ...current, notice }) : null;
+  }
+
   /** The current step (or the welcome card) with a refusal on top: for input nobody can act on. */
   async currentWith(caller: Caller, key: Notice["key"]): Promise<StepView> {
     const current = (await this.service.current(caller)) ?? (await this.service.greet(caller));

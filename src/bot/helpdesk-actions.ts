@@ -1,12 +1,12 @@
 import { TurnContext, type InvokeResponse } from "botbuilder";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { EnrollmentService } from "../domain/enrollment-service.js";
 import type { HelpdeskActionResult, HelpdeskService } from "../domain/helpdesk/helpdesk-service.js";
 import type { Caller, Notice } from "../domain/step-view.js";
 import { t, type Locale } from "../i18n/messages.js";
 import type { ConversationRefStore } from "../ports/stores.js";
-import { ADAPTIVE_CARD, renderStepCard, type CardJson } from "./card-renderer.js";
+import { ADAPTIVE_CARD, type CardJson } from "./card-renderer.js";
+import type { EnrollmentActions } from "./enrollment-actions.js";
 import { helpdeskVerbs, renderTicketCard, type HelpdeskVerb } from "./helpdesk-card.js";
 
 /** The employee's "contact the helpdesk" button (data: optional `question`). */
@@ -40,9 +40,11 @@ export interface HelpdeskActionsDeps {
   /** HELPDESK_LOCALE: the language of the ticket card. */
   helpdeskLocale: Locale;
   logger: Logger;
-  /** When given, the employee gets their current enrollment card back with the answer. */
-  enrollment?: EnrollmentService;
-  botSettings: { citrixUrl: string; smsCodeTtlSeconds: number };
+  /**
+   * When given, "contact the helpdesk" pressed on a step card answers with that step's card
+   * (the answer on top) instead of a plain message, so the user can go on where they were.
+   */
+  enrollment?: Pick<EnrollmentActions, "presentCurrent">;
   /** Told the serviceUrl of every helpdesk invoke (BotHelpdeskNotifier.noteServiceUrl). */
   noteServiceUrl?: (serviceUrl: unknown) => void;
 }
@@ -93,7 +95,7 @@ export class HelpdeskActions {
     if (!caller) return plainCard(locale, t(locale, escalating ? "error.identityUnknown" : "helpdesk.notice.identityUnknown"));
     const { data } = parsed.data.action;
     try {
-      if (verb === ESCALATE_VERB) return await this.escalate(context, caller, data.question);
+      if (verb === ESCALATE_VERB) return await this.escalate(context, caller, data.question, data.from === "step");
       this.deps.noteServiceUrl?.(context.activity.serviceUrl);
       const action = verbToAction[verb];
       const result: HelpdeskActionResult = await this.deps.service[action]({ upn: caller.upn }, data.ticketId);
@@ -106,19 +108,19 @@ export class HelpdeskActions {
     }
   }
 
-  private async escalate(context: TurnContext, caller: Caller, question: string | undefined): Promise<CardJson> {
+  private async escalate(context: TurnContext, caller: Caller, question: string | undefined, fromStepCard: boolean): Promise<CardJson> {
     // The employee's chat, so the helpdesk's answers can reach them even if they never typed.
     const reference = TurnContext.getConversationReference(context.activity) as Record<string, unknown>;
     await this.deps.conversationRefs.upsert({ userKey: caller.userKey, upn: caller.upn, locale: caller.locale, reference, updatedAt: new Date() });
     const result = await this.deps.service.escalate(caller, question);
     this.deps.logger.info({ verb: ESCALATE_VERB, ticketId: result.ticketId, outcome: result.outcome, user: caller.userKey }, "helpdesk escalation");
-    return this.employeeCard(caller, result.notice);
+    return this.employeeCard(caller, result.notice, fromStepCard);
   }
 
-  /** The employee's current enrollment card with the answer on top, or the answer alone. */
-  private async employeeCard(caller: Caller, notice: Notice): Promise<CardJson> {
-    const current = this.deps.enrollment ? await this.deps.enrollment.current(caller) : null;
-    if (current) return renderStepCard({ ...current, notice }, this.deps.botSettings);
+  /** From a step card: that step's card with the answer on top; otherwise the answer alone. */
+  private async employeeCard(caller: Caller, notice: Notice, fromStepCard: boolean): Promise<CardJson> {
+    const stepCard = fromStepCard && this.deps.enrollment ? await this.deps.enrollment.presentCurrent(caller, notice) : null;
+    if (stepCard) return stepCard;
     return plainCard(caller.locale, t(caller.locale, notice.key, notice.params), notice.kind === "refusal" ? "Attention" : "Accent");
   }
 }

@@ -40,6 +40,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.ENCRYPTION_KEY) problems.push("ENCRYPTION_KEY: required in production (32 random bytes, base64); only local mode generates one");
     if (!e.LDAP_URL) problems.push("LDAP_URL: required in production; the demo directory is for local mode only");
     if (!e.SMS_GATEWAY_URL) problems.push("SMS_GATEWAY_URL: required in production; the SMS outbox is for local mode only");
+    if (!e.HELPDESK_CHANNEL_ID) problems.push("HELPDESK_CHANNEL_ID: required in production (the helpdesk's Teams channel, 19:…@thread.tacv2)");
+    if (!e.HELPDESK_GROUP_ID) problems.push("HELPDESK_GROUP_ID: required in production (the AD group whose members may act on tickets)");
   }
   if (e.LDAP_URL) {
     for (const name of ["LDAP_BIND_DN", "LDAP_BIND_PASSWORD", "LDAP_BASE_DN"] as const) {

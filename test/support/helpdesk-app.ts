@@ -69,7 +69,6 @@ export async function startHelpdeskApp(options: HelpdeskAppOptions = {}): Promis
     conversationRefs: stores.conversationRefs,
     helpdeskLocale: "sv",
     logger,
-    botSettings,
     noteServiceUrl: (url) => notifier.noteServiceUrl(url),
   });
 
