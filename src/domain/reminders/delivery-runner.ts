@@ -196,6 +196,8 @@ export class DeliveryRunner {
       round: row.round,
       snoozesLeft: Math.max(0, campaign.maxSnoozes - (snooze?.count ?? 0)),
     });
+    // The server saw the request no later than its answer: count it from there, so requests
+    // that left late (busy event loop, slow pipeline) cannot squeeze the server's window.
     limiter.settle(conversationKey, slot, this.now());
 
     if (outcome.kind === "ok") {

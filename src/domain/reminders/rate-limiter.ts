@@ -56,10 +56,10 @@ class SlidingLog {
   }
 
   /**
-   * The request reserved at `reserved` was answered at `completedAt`: the server saw it no
-   * later than that, so its entry becomes the answer time (later entries are raised too,
-   * keeping the log sorted). Then the next slots count from when requests really arrived,
-   * not from when they were planned, and a request that left late cannot squeeze the window.
+   * The request of this slot was answered at `completedAt`, so the server counted it no later
+   * than that: its entry becomes that time (later entries are raised too, keeping the log
+   * sorted). The next slots then count from when requests surely arrived, not from when they
+   * were planned, and a request that left late cannot squeeze the server's window.
    * (`ticket` is what RateLimiter.reserve returned.)
    */
   settle(ticket: number, completedAt: number): void {
