@@ -41,7 +41,8 @@ export class EnrollmentActions implements InvokeRoute {
 
   /** The current step (or the welcome card) with a refusal on top: for input nobody can act on. */
   async currentWith(caller: Caller, key: Notice["key"]): Promise<StepView> {
-    const current = (await this.service.current(caller)) ?? (await this.service.greet(caller));
+    // A user with no enrollment sees the welcome card; nothing is stored for bad input.
+    const current = (await this.service.current(caller)) ?? { step: "welcome", flowId: "", locale: caller.locale };
     return { ...current, notice: { key, kind: "refusal" } };
   }
 

@@ -2,6 +2,7 @@ import type { CloudAdapter } from "botbuilder";
 import restify from "restify";
 import type { ActivityHandler } from "botbuilder";
 import type { Logger } from "pino";
+import { envelopeProblem } from "./activity-envelope.js";
 
 export interface ReadinessCheck {
   name: string;
@@ -20,8 +21,9 @@ export function createServer(adapter: CloudAdapter, bot: ActivityHandler, readin
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
 
   server.post("/api/messages", async (req, res) => {
-    if (!req.body || typeof req.body !== "object" || typeof (req.body as { type?: unknown }).type !== "string") {
-      res.send(400, { error: "The body must be a Bot Framework activity (JSON with a type)." });
+    const problem = envelopeProblem(req.body);
+    if (problem) {
+      res.send(400, { error: problem });
       return;
     }
     try {

@@ -7,7 +7,7 @@ export const en: MessageCatalog = {
   "welcome.title": "One-time passwords for logging in from outside",
   "welcome.body":
     "Here you connect the Microsoft Authenticator app to your account, so you can log in to Citrix and VPN from home or when travelling. It takes about five minutes. You need your mobile phone and your usual (AD/Citrix) password.",
-  "welcome.installApp": "1. Install the **Microsoft Authenticator** app on your phone:",
+  "welcome.installApp": "First install the **Microsoft Authenticator** app on your phone:",
   "welcome.storeIos": "App Store (iPhone)",
   "welcome.storeAndroid": "Google Play (Android)",
   "welcome.start": "I have the app – start",

@@ -6,7 +6,7 @@ export const sv = {
   "welcome.title": "Engångslösenord för inloggning utifrån",
   "welcome.body":
     "Här kopplar du appen Microsoft Authenticator till ditt konto, så att du kan logga in på Citrix och VPN hemifrån eller på resa. Det tar ungefär fem minuter. Du behöver din mobiltelefon och ditt vanliga lösenord (AD/Citrix).",
-  "welcome.installApp": "1. Installera appen **Microsoft Authenticator** på din mobil:",
+  "welcome.installApp": "Börja med att installera appen **Microsoft Authenticator** på din mobil:",
   "welcome.storeIos": "App Store (iPhone)",
   "welcome.storeAndroid": "Google Play (Android)",
   "welcome.start": "Jag har appen – börja",
