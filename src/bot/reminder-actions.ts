@@ -4,7 +4,10 @@
  * the helpdesk through the Escalation port). Each returns the card that replaces the reminder.
  * ("Start now" is `enroll.start`, which the enrollment already handles.)
  */
+import type { TurnContext } from "botbuilder";
 import { z } from "zod";
+import type { Caller } from "../domain/step-view.js";
+import type { InvokeRoute } from "./invoke-route.js";
 import type { Clock } from "../ports/clock.js";
 import type { AuditLog } from "../ports/stores.js";
 import { windowStartAfterWorkingDays } from "../domain/reminders/calendar.js";
@@ -88,5 +91,18 @@ export class LoggingEscalation implements Escalation {
     this.escalated.push({ upn, reason });
     if (this.escalated.length > 100) this.escalated.shift();
     this.logger?.warn({ upn, reason: reason.slice(0, 200) }, "reminder escalation (no helpdesk channel wired yet)");
+  }
+}
+
+/** The reminder buttons as one of the bot's invoke routes (src/bot/invoke-route.ts). */
+export class ReminderActions implements InvokeRoute {
+  constructor(private readonly deps: ReminderActionDeps) {}
+
+  matches(verb: string): boolean {
+    return (REMINDER_VERBS as readonly string[]).includes(verb);
+  }
+
+  respond(context: TurnContext, caller: Caller): Promise<CardJson> {
+    return handleReminderAction(context.activity.value, { upn: caller.upn, locale: caller.locale }, this.deps);
   }
 }
