@@ -1,30 +1,7 @@
-import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import type { CardJson } from "../../src/bot/card-renderer.js";
 import { helpdeskVerbs, renderTicketCard } from "../../src/bot/helpdesk-card.js";
 import type { TicketView } from "../../src/domain/helpdesk/ticket-view.js";
-
-// adaptivecards' ESM build does not load in plain Node; its UMD bundle parses without a DOM.
-const AC = createRequire(import.meta.url)("adaptivecards/dist/adaptivecards.js");
-
-function parse(card: CardJson): string[] {
-  const adaptiveCard = new AC.AdaptiveCard();
-  const context = new AC.SerializationContext();
-  adaptiveCard.parse(card, context);
-  const problems: string[] = [];
-  for (let i = 0; i < context.eventCount; i++) problems.push(context.getEventAt(i).message);
-  for (const event of adaptiveCard.validateProperties().validationEvents) problems.push(event.message);
-  return problems;
-}
-
-function actions(card: CardJson): { type: string; verb?: string; data?: Record<string, unknown>; associatedInputs?: string }[] {
-  const found: ReturnType<typeof actions> = [];
-  JSON.stringify(card, (_key, value) => {
-    if (value && typeof value === "object" && typeof value.type === "string" && value.type.startsWith("Action.")) found.push(value);
-    return value;
-  });
-  return found;
-}
+import { cardActions as actions, cardProblems as parse } from "../support/card-validation.js";
 
 const base: TicketView = {
   ticketId: "3f1c2a9e-0000-4000-8000-000000000001",
