@@ -2,9 +2,12 @@
  * A throwaway OpenLDAP server for integration tests: temp folder, slapd.conf, slapadd of the
  * fixtures, slapd on free loopback ports (ldap:// and ldaps://), optional test CA + server cert.
  */
+import { freePort } from "../../scripts/lib/local-stack.js";
+/** Re-exported: the suites that use slapd also need free ports. */
+export { freePort } from "../../scripts/lib/local-stack.js";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile, mkdir, copyFile } from "node:fs/promises";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -41,18 +44,6 @@ export interface Slapd {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function generateCertificates(dir: string): Promise<void> {
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
