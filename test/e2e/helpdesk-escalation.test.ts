@@ -1,167 +1,208 @@
 /**
- * Escalation to the helpdesk end to end over real HTTP: Teams activities are POSTed to
- * /api/messages; the bot's channel posts, card updates (PUT) and proactive messages go to
- * the stand-in Bot Connector. Runs against test/support/helpdesk-app.ts (the real
- * CloudAdapter in local mode, the real helpdesk pieces, SQLite, the demo directory) until
- * main.ts wires the helpdesk; then startBot() can replace it.
+ * Escalation to the helpdesk end to end over real HTTP, against the bot as a process in
+ * local mode (src/main.ts: demo directory, SQLite in a temp DATA_DIR, SMS outbox). Teams
+ * activities are POSTed to /api/messages; the ticket card (a new post in the helpdesk
+ * channel, "channel-announcements-id" in local mode), its updates in place (PUT to the same
+ * activity id) and the messages to the employee go to the stand-in Bot Connector.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EnrollmentState } from "../../src/domain/enrollment-state.js";
-import { actionData, cardText, cardTitle, verbsOf, type Card } from "../support/cards.js";
-import { ConnectorStandIn, type CapturedReply } from "../support/connector-stand-in.js";
-import { startHelpdeskApp, type HelpdeskApp } from "../support/helpdesk-app.js";
-import { people, TeamsUser, TENANT_ID, type InvokeResult } from "../support/teams-user.js";
+import { makeDataDir, removeDataDir, startBot, type BotProcess } from "../support/bot-process.js";
+import { actionData, cardText, cardTitle, flowIdOf, inputIds, OutboxWatch, verbsOf, type Card } from "../support/cards.js";
+import { cardOfReply, ConnectorStandIn, type CapturedReply } from "../support/connector-stand-in.js";
+import { confirmCode, DEMO_PASSWORD, enroll, expectCardResponse, passDevice, passSms, press, startFlow } from "../support/enrollment-steps.js";
+import { sqliteAudit, sqliteTickets, sqliteTokens } from "../support/sqlite-peek.js";
+import { LOCAL_HELPDESK_CHANNEL_ID as CHANNEL, people, TeamsUser, type InvokeResult } from "../support/teams-user.js";
 
 let connector: ConnectorStandIn;
-let app: HelpdeskApp;
+let bot: BotProcess;
+let dataDir: string;
 
 beforeAll(async () => {
   connector = await ConnectorStandIn.start();
-  app = await startHelpdeskApp();
+  dataDir = makeDataDir();
+  bot = await startBot({ dataDir });
 });
 
 afterAll(async () => {
-  await app?.stop();
+  await bot?.stop();
   await connector?.stop();
+  if (dataDir) removeDataDir(dataDir);
 });
 
-const cardOf = (reply: CapturedReply): Card => reply.activity.attachments?.[0]?.content as Card;
+const postsToChannel = (): string[] => connector.requests.filter((r) => r === `POST /v3/conversations/${CHANNEL}/activities`);
+const putsTo = (activityId: string): string[] => connector.requests.filter((r) => r === `PUT /v3/conversations/${CHANNEL}/activities/${activityId}`);
 
-/** A helpdesk member pressing a button on the ticket card in the channel. */
-async function pressInChannel(user: TeamsUser, activityId: string, verb: string, data: Record<string, unknown>): Promise<InvokeResult> {
-  const activity = user.activity({
-    type: "invoke",
-    name: "adaptiveCard/action",
-    value: { action: { type: "Action.Execute", verb, data } },
-    conversation: { id: `${app.channelId};messageid=${activityId}`, conversationType: "channel", isGroup: true, tenantId: TENANT_ID },
-    channelData: { tenant: { id: TENANT_ID }, team: { id: "19:team-general@thread.tacv2" }, channel: { id: app.channelId } },
-    replyToId: activityId,
-  });
-  const { status, text } = await user.post(activity);
-  const body = (text ? JSON.parse(text) : {}) as InvokeResult["body"];
-  return { status, body, card: body.value ?? {} };
+/** The channel activities (posts and updates) since the last call. */
+const channelActivities = (): CapturedReply[] => connector.takeReplies(CHANNEL);
+
+/** The one update of the ticket card since the last look: a PUT in place, whose card is returned. */
+function updatedInPlace(activityId: string): Card {
+  const fresh = channelActivities();
+  expect(fresh.map((r) => r.replyToId)).toEqual([activityId]);
+  return cardOfReply(fresh[0]!);
 }
 
-function putsTo(activityId: string): string[] {
-  return connector.requests.filter((r) => r === `PUT /v3/conversations/${app.channelId}/activities/${activityId}`);
+/** What the bot wrote to the employee's chat next (a proactive message). */
+async function toldInChat(user: TeamsUser): Promise<string> {
+  const reply = await connector.nextReply(user.conversationId);
+  return reply.activity.text ?? "";
 }
 
-describe("escalation to the helpdesk over HTTP", () => {
-  it("posts the ticket card to the channel, refuses an outsider, and take → revoke → resolve update it in place and tell the employee", async () => {
-    const alex = new TeamsUser(people.alexw, connector, app.url);
-    const lynne = new TeamsUser(people.lynner, connector, app.url);
-    const megan = new TeamsUser(people.meganb, connector, app.url);
+function expectTicketCard(result: InvokeResult): Card {
+  expectCardResponse(result);
+  expect(cardTitle(result.card)).toBe("Supportärende: Alex Wilber");
+  return result.card;
+}
 
-    // Alex enrolled a phone earlier and is now stuck at the SMS step of a new enrollment.
-    const state: EnrollmentState = {
-      flowId: "flow-e2e",
-      step: "sms",
-      locale: "sv",
-      startedAt: new Date().toISOString(),
-      updatedAt: new Date().toISOString(),
-      callerUpn: "alexw@example.com",
-      account: { id: "demo:alexw", loginName: "alexw", displayName: "Alex Wilber", mobile: "+46701740605" },
-      passwordFailures: 0,
-      confirmFailures: 0,
-      lastError: "error.smsWrong",
-    };
-    await app.stores.enrollments.save(people.alexw.aadObjectId, state, null, {
-      id: "token-e2e",
-      loginName: "alexw",
-      upn: "alexw@example.com",
-      deviceName: "Jobbmobil",
-      secretSealed: "sealed-e2e",
-      activatedAt: new Date(),
-      lastTimeStep: 1,
-    });
+describe("escalation to the helpdesk over HTTP (the bot process)", () => {
+  it("ticket card in the channel; outsider refused; take, revoke, invite, clear limits and resolve update it in place and tell the employee", async () => {
+    const alex = new TeamsUser(people.alexw, connector, bot.url);
+    const lynne = new TeamsUser(people.lynner, connector, bot.url);
+    const megan = new TeamsUser(people.meganb, connector, bot.url);
+    const outbox = new OutboxWatch([dataDir]);
 
-    expect((await alex.say("hej")).texts).toEqual(["ok"]);
+    // Alex has Microsoft Authenticator on "Jobbmobil", loses the phone and asks the bot.
+    const enrolled = await enroll(alex, outbox, { deviceName: "Jobbmobil" });
+    expect(sqliteTokens(dataDir, "alexw")).toEqual([{ status: "active", device_name: "Jobbmobil" }]);
+    const answer = await alex.say("jag har tappat min telefon");
+    expect(answer.cards).toHaveLength(1);
+    const escalate = actionData(answer.cards[0]!, "help.escalate");
+    expect(escalate.question).toBe("jag har tappat min telefon");
 
-    // 1. "Contact the helpdesk" with a question.
-    const escalated = await alex.press("help.escalate", { question: "Jag har tappat min telefon och får inget sms" });
-    expect(escalated.status).toBe(200);
-    expect(cardText(escalated.card)).toContain("Ditt ärende är skickat till IT-supporten.");
-
-    const posted = connector.takeReplies(app.channelId);
+    // 1. "Contact the helpdesk": a ticket card is posted (a new post) in the helpdesk channel.
+    const escalated = await alex.press("help.escalate", { ...escalate, question: "Jag har tappat min telefon, vad gör jag?" });
+    expectCardResponse(escalated);
+    expect(cardText(escalated.card)).toBe("Ditt ärende är skickat till IT-supporten. De hör av sig här i chatten.");
+    const posted = channelActivities();
     expect(posted).toHaveLength(1);
-    expect(connector.requests).toContain(`POST /v3/conversations/${app.channelId}/activities`);
+    expect(posted[0]!.replyToId).toBeUndefined();
+    expect(postsToChannel()).toHaveLength(1);
     const activityId = posted[0]!.id;
-    const card = cardOf(posted[0]!);
+    const card = cardOfReply(posted[0]!);
     expect(cardTitle(card)).toBe("Supportärende: Alex Wilber");
-    const text = JSON.stringify(card);
-    for (const expected of ["Öppet – ingen har tagit det ännu", "alexw@example.com", "Akutmottagningen", "2 av 4: kod via sms", "Fel kod. Du har … försök kvar.", "Aktiv på Jobbmobil", "Jag har tappat min telefon och får inget sms"]) {
-      expect(text).toContain(expected);
+    const facts = JSON.stringify(card);
+    for (const shown of ["Öppet – ingen har tagit det ännu", "alexw@example.com", '"value":"alexw"', "Akutmottagningen", '"value":"Klar"', "Aktiv på Jobbmobil", "Jag har tappat min telefon, vad gör jag?"]) {
+      expect(facts).toContain(shown);
     }
-    expect(text).not.toMatch(/1740605|sealed-e2e|flow-e2e/);
+    // No phone number (in any spelling), no codes, no secret, no password.
+    for (const hidden of ["1740605", "174 06 05", "174-06-05", enrolled.smsCode, enrolled.totpCode, enrolled.secret, DEMO_PASSWORD, enrolled.flowId]) {
+      expect(facts).not.toContain(hidden);
+    }
     const ticketId = actionData(card, "helpdesk.take").ticketId as string;
     expect(verbsOf(card)).toEqual(["helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.invite", "helpdesk.revokeToken"]);
 
-    // Asking again adds to the same ticket: the card is updated, not posted again.
-    await alex.press("help.escalate", { question: "Det är bråttom" });
-    expect(putsTo(activityId)).toHaveLength(1);
-    const updatedByQuestion = connector.takeReplies(app.channelId);
-    expect(updatedByQuestion.map((r) => r.replyToId)).toEqual([activityId]);
-    expect(JSON.stringify(cardOf(updatedByQuestion[0]!))).toContain("Det är bråttom");
-
-    // 2. Someone outside the helpdesk group: refused, nothing changes, nobody is told.
-    const refused = await pressInChannel(lynne, activityId, "helpdesk.take", { ticketId });
-    expect(refused.status).toBe(200);
-    expect(cardText(refused.card)).toContain("Du är inte med i IT-supportens grupp");
+    // 2. Lynne is not in the helpdesk group: refused with the reason, the card unchanged, nobody told.
+    const refused = await lynne.pressInChannel(CHANNEL, activityId, "helpdesk.take", { ticketId });
+    expectTicketCard(refused);
+    expect(cardText(refused.card)).toContain("Du är inte med i IT-supportens grupp och kan inte hantera ärenden. Ingenting har ändrats.");
     expect(cardText(refused.card)).toContain("Öppet – ingen har tagit det ännu");
-    expect(putsTo(activityId)).toHaveLength(1);
+    expect(putsTo(activityId)).toEqual([]);
+    expect(channelActivities()).toEqual([]);
     expect(connector.takeReplies(alex.conversationId)).toEqual([]);
-    expect((await app.helpdeskStores.tickets.get(ticketId))?.value.status).toBe("open");
+    expect(sqliteTickets(dataDir, "alexw@example.com").map((t) => t.status)).toEqual(["open"]);
 
-    // 3. Megan (group "helpdesk") takes it: the card is updated in place, Alex is told.
-    const taken = await pressInChannel(megan, activityId, "helpdesk.take", { ticketId });
-    expect(cardText(taken.card)).toContain("Taget av meganb@example.com");
-    expect(cardText(taken.card)).toContain("Du har tagit ärendet.");
-    expect(putsTo(activityId)).toHaveLength(2);
-    const takenUpdate = connector.takeReplies(app.channelId);
-    expect(takenUpdate.map((r) => r.replyToId)).toEqual([activityId]);
-    expect(cardText(cardOf(takenUpdate[0]!))).toContain("Taget av meganb@example.com");
-    const toldTaken = await connector.nextReply(alex.conversationId);
-    expect(toldTaken.activity.text).toBe("Megan Bowen på IT-supporten har tagit ditt ärende och hör av sig.");
+    // 3. Megan takes it: the card is updated in place, Alex is told in the chat.
+    const taken = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.take", { ticketId }));
+    expect(cardText(taken)).toContain("Du har tagit ärendet.");
+    expect(putsTo(activityId)).toHaveLength(1);
+    expect(cardText(updatedInPlace(activityId))).toContain("Taget av meganb@example.com");
+    expect(await toldInChat(alex)).toBe("Megan Bowen på IT-supporten har tagit ditt ärende och hör av sig.");
 
-    // 4. Lost phone: revoke. The token is really inactive in the database.
-    const revoked = await pressInChannel(megan, activityId, "helpdesk.revokeToken", { ticketId });
-    expect(cardText(revoked.card)).toContain("Authenticator på Jobbmobil är spärrad.");
-    expect(verbsOf(revoked.card)).not.toContain("helpdesk.revokeToken");
-    const rows = await app.database.db.selectFrom("tokens").select(["status", "ended_at"]).where("login_name", "=", "alexw").execute();
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.status).toBe("revoked");
-    expect(rows[0]!.ended_at).not.toBeNull();
-    expect(await app.stores.tokens.findActive("alexw")).toBeNull();
-    expect((await connector.nextReply(alex.conversationId)).activity.text).toContain("IT-supporten har spärrat din Microsoft Authenticator (Jobbmobil)");
-    expect(putsTo(activityId)).toHaveLength(3);
-    connector.takeReplies(app.channelId);
+    // 4. Lost phone: Megan revokes the token. It is really inactive; Alex is told.
+    const revoked = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.revokeToken", { ticketId }));
+    expect(cardText(revoked)).toContain("Authenticator på Jobbmobil är spärrad.");
+    expect(verbsOf(revoked)).not.toContain("helpdesk.revokeToken");
+    expect(sqliteTokens(dataDir, "alexw")).toEqual([{ status: "revoked", device_name: "Jobbmobil" }]);
+    expect(JSON.stringify(updatedInPlace(activityId))).toContain("Ingen aktiv");
+    expect(await toldInChat(alex)).toContain("IT-supporten har spärrat din Microsoft Authenticator (Jobbmobil).");
 
-    // 5. Resolve: the card shows it, without buttons; Alex is told.
-    const resolved = await pressInChannel(megan, activityId, "helpdesk.resolve", { ticketId });
-    expect(cardText(resolved.card)).toContain("Löst av meganb@example.com");
-    expect(verbsOf(resolved.card)).toEqual([]);
-    expect(putsTo(activityId)).toHaveLength(4);
-    expect(cardText(cardOf(connector.takeReplies(app.channelId)[0]!))).toContain("Löst av meganb@example.com");
-    expect((await connector.nextReply(alex.conversationId)).activity.text).toContain("IT-supporten har markerat ditt ärende som löst.");
+    // 5. Megan sends Alex a fresh invitation: a welcome card in Alex's chat.
+    const invited = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.invite", { ticketId }));
+    expect(cardText(invited)).toContain("Inbjudan är skickad.");
+    updatedInPlace(activityId);
+    const invitation = await connector.nextReply(alex.conversationId);
+    expect(invitation.activity.text).toBe("IT-supporten ber dig koppla Microsoft Authenticator till ditt konto. Börja här:");
+    const welcome = cardOfReply(invitation);
+    expect(verbsOf(welcome)).toEqual(["enroll.start"]);
+
+    // 6. Alex starts connecting the new phone, mistypes the password five times and is blocked.
+    const identity = await startFlow(alex, welcome);
+    let refusedIdentity: Card = identity;
+    for (let i = 0; i < 5; i++) refusedIdentity = await press(alex, identity, "enroll.identity", { username: "alexw", password: `fel-${i}` });
+    const blocked = await press(alex, identity, "enroll.identity", { username: "alexw", password: DEMO_PASSWORD });
+    expect(cardText(blocked)).toContain("För många felaktiga försök. Vänta 15 minuter och försök igen.");
+    expect(outbox.take()).toEqual([]);
+
+    // A second "contact the helpdesk" while the ticket is open adds to it: same card, updated.
+    const again = await alex.press("help.escalate", { ...actionData(refusedIdentity, "help.escalate"), question: "Nu är jag spärrad också" });
+    expectCardResponse(again);
+    expect(cardText(again.card)).toContain("Vi har lagt till det i ditt ärende hos IT-supporten.");
+    expect(flowIdOf(again.card)).toBe(flowIdOf(identity)); // from the step card: the step card comes back
+    const addedTo = JSON.stringify(updatedInPlace(activityId));
+    for (const shown of ["Taget av meganb@example.com", "1 av 4: lösenord", "För många felaktiga försök", "Jag har tappat min telefon, vad gör jag?", "Nu är jag spärrad också"]) {
+      expect(addedTo).toContain(shown);
+    }
+    expect(postsToChannel()).toHaveLength(1);
+    expect(sqliteTickets(dataDir, "alexw@example.com")).toHaveLength(1);
+
+    // 7. Megan clears the limits: Alex can log in again right away (and gets an SMS at once).
+    const cleared = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.clearLimits", { ticketId }));
+    expect(cardText(cleared)).toContain("Spärrarna är borttagna");
+    updatedInPlace(activityId);
+    expect(await toldInChat(alex)).toBe("IT-supporten har tagit bort spärrarna på dina försök. Du kan försöka igen nu.");
+    const sms = await press(alex, identity, "enroll.identity", { username: "alexw", password: DEMO_PASSWORD });
+    expect(inputIds(sms)).toEqual(["smsCode"]);
+    const sent = outbox.take();
+    expect(sent).toHaveLength(1);
+    const device = await passSms(alex, sms, /\b(\d{6})\b/.exec(sent[0]!.text)![1]!);
+    const qr = await passDevice(alex, device, "Nya mobilen");
+    await confirmCode(alex, qr.card, qr.secret);
+    expect(sqliteTokens(dataDir, "alexw").map((t) => [t.status, t.device_name])).toEqual([["revoked", "Jobbmobil"], ["active", "Nya mobilen"]]);
+
+    // 8. Resolved: the card says so and has no buttons left; Alex is told.
+    const resolved = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.resolve", { ticketId }));
+    expect(cardText(resolved)).toContain("Ärendet är löst.");
+    const final = updatedInPlace(activityId);
+    expect(cardText(final)).toContain("Löst av meganb@example.com");
+    expect(verbsOf(final)).toEqual([]);
+    expect(await toldInChat(alex)).toContain("IT-supporten har markerat ditt ärende som löst.");
+    expect(putsTo(activityId)).toHaveLength(6); // take, revoke, invite, second question, clear limits, resolve
+    expect(postsToChannel()).toHaveLength(1);
+    expect(sqliteTickets(dataDir, "alexw@example.com").map((t) => [t.status, t.taken_by, t.resolved_by])).toEqual([["resolved", "meganb@example.com", "meganb@example.com"]]);
+
+    // A button on the resolved ticket changes nothing.
+    const late = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.revokeToken", { ticketId }));
+    expect(cardText(late)).toContain("Ärendet är redan löst. Ingenting har ändrats.");
+    expect(sqliteTokens(dataDir, "alexw").filter((t) => t.status === "active")).toHaveLength(1);
 
     // The audit trail: who did what to whom.
-    const audit = await app.stores.audit.listForSubject("alexw@example.com");
-    expect(audit.filter((e) => e.action.startsWith("helpdesk.")).map((e) => [e.action, e.actor, e.outcome])).toEqual([
-      ["helpdesk.escalate", "alexw@example.com", "ok"],
+    expect(sqliteAudit(dataDir, "alexw@example.com", "helpdesk.").map((e) => [e.action, e.actor, e.outcome])).toEqual([
       ["helpdesk.escalate", "alexw@example.com", "ok"],
       ["helpdesk.take", "lynner@example.com", "refused"],
       ["helpdesk.take", "meganb@example.com", "ok"],
       ["helpdesk.revokeToken", "meganb@example.com", "ok"],
+      ["helpdesk.invite", "meganb@example.com", "ok"],
+      ["helpdesk.escalate", "alexw@example.com", "ok"],
+      ["helpdesk.clearLimits", "meganb@example.com", "ok"],
       ["helpdesk.resolve", "meganb@example.com", "ok"],
+      ["helpdesk.revokeToken", "meganb@example.com", "refused"],
     ]);
+    const revokeAudit = sqliteAudit(dataDir, "alexw@example.com", "helpdesk.revokeToken")[0]!;
+    expect(revokeAudit.detail).toMatchObject({ ticketId, deviceName: "Jobbmobil", employeeNotified: true });
   });
 
-  it("answers a helpdesk button with a malformed or unknown ticket clearly, changing nothing", async () => {
-    const megan = new TeamsUser(people.meganb, connector, app.url);
-    const unknown = await pressInChannel(megan, "1", "helpdesk.take", { ticketId: "00000000-0000-4000-8000-000000000000" });
-    expect(unknown.status).toBe(200);
+  it("answers a helpdesk button with an unknown or malformed ticket id clearly, changing nothing", async () => {
+    const megan = new TeamsUser(people.meganb, connector, bot.url);
+    const before = connector.requests.length;
+    const unknown = await megan.pressInChannel(CHANNEL, "1", "helpdesk.take", { ticketId: "00000000-0000-4000-8000-000000000000" });
+    expectCardResponse(unknown);
     expect(cardText(unknown.card)).toBe("Ärendet finns inte.");
-    const malformed = await pressInChannel(megan, "1", "helpdesk.take", { ticketId: { $ne: null } });
-    expect(cardText(malformed.card)).toBe("Det du skickade gick inte att läsa. Försök igen.");
+    for (const ticketId of [{ $ne: null }, "x".repeat(5000), 42]) {
+      const malformed = await megan.pressInChannel(CHANNEL, "1", "helpdesk.take", { ticketId });
+      expectCardResponse(malformed);
+      expect(cardText(malformed.card)).toBe("Det du skickade gick inte att läsa. Försök igen.");
+    }
+    // Only member look-ups reached the connector: no post, no update.
+    expect(connector.requests.slice(before).filter((r) => !r.startsWith("GET "))).toEqual([]);
   });
 });

@@ -136,6 +136,13 @@ export class ConnectorStandIn {
   }
 }
 
+/** The Adaptive Card a captured activity carries (throws when it has none). */
+export function cardOfReply(reply: CapturedReply): Record<string, unknown> {
+  const card = reply.activity.attachments?.find((a) => a.contentType === "application/vnd.microsoft.card.adaptive")?.content;
+  if (!card) throw new Error(`the activity carries no Adaptive Card: ${JSON.stringify(reply.activity).slice(0, 500)}`);
+  return card;
+}
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));

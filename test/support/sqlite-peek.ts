@@ -27,3 +27,53 @@ export function sqliteAuditCount(dataDir: string, subject: string, action: strin
     db.close();
   }
 }
+
+function withDb<T>(dataDir: string, read: (db: Database.Database) => T): T {
+  const db = new Database(join(dataDir, "enrollment.sqlite"), { readonly: true, fileMustExist: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+export interface StoredAuditEvent {
+  action: string;
+  actor: string;
+  outcome: string;
+  /** The JSON detail, parsed (empty object when none). */
+  detail: Record<string, unknown>;
+}
+
+/** The subject's audit events whose action starts with `actionPrefix`, in the order written. */
+export function sqliteAudit(dataDir: string, subject: string, actionPrefix = ""): StoredAuditEvent[] {
+  const rows = withDb(dataDir, (db) =>
+    db.prepare("SELECT action, actor, outcome, detail FROM audit_events WHERE subject = ? AND substr(action, 1, ?) = ? ORDER BY id").all(subject, actionPrefix.length, actionPrefix),
+  ) as { action: string; actor: string; outcome: string; detail: string | null }[];
+  return rows.map((r) => ({ action: r.action, actor: r.actor, outcome: r.outcome, detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : {} }));
+}
+
+export interface StoredFeedback {
+  article_id: string;
+  locale: string;
+  helpful: number;
+  subject: string;
+}
+
+/** Every "Did this help?" answer stored, oldest first. */
+export function sqliteArticleFeedback(dataDir: string): StoredFeedback[] {
+  return withDb(dataDir, (db) => db.prepare("SELECT article_id, locale, helpful, subject FROM article_feedback ORDER BY id").all()) as StoredFeedback[];
+}
+
+export interface StoredTicket {
+  id: string;
+  subject: string;
+  status: string;
+  taken_by: string | null;
+  resolved_by: string | null;
+}
+
+/** The subject's helpdesk tickets, oldest first. */
+export function sqliteTickets(dataDir: string, subject: string): StoredTicket[] {
+  return withDb(dataDir, (db) => db.prepare("SELECT id, subject, status, taken_by, resolved_by FROM tickets WHERE subject = ? ORDER BY created_at").all(subject)) as StoredTicket[];
+}

@@ -10,6 +10,9 @@ import type { Card } from "./cards.js";
 
 export const TENANT_ID = "00000000-0000-0000-0000-0000000000001";
 export const BOT_ID = "28:otp-enrollment-bot";
+/** The helpdesk channel in local mode: the Agents Playground's team channel (src/bot/helpdesk-notifier.ts). */
+export const LOCAL_HELPDESK_CHANNEL_ID = "channel-announcements-id";
+export const TEAM_ID = "19:team-general@thread.tacv2";
 
 export interface DemoPerson {
   login: string;
@@ -111,6 +114,24 @@ export class TeamsUser {
   /** Presses an Action.Execute button: `data` is the action's data merged with the inputs. */
   async press(verb: string, data: Record<string, unknown>, botUrl = this.botUrl): Promise<InvokeResult> {
     return this.invoke({ action: { type: "Action.Execute", verb, data } }, botUrl);
+  }
+
+  /**
+   * Presses a button on a card the bot posted in a Teams channel (the helpdesk's ticket
+   * card): the invoke comes from the channel conversation of that post, not the 1:1 chat.
+   */
+  async pressInChannel(channelId: string, activityId: string, verb: string, data: Record<string, unknown>, botUrl = this.botUrl): Promise<InvokeResult> {
+    const activity = this.activity({
+      type: "invoke",
+      name: "adaptiveCard/action",
+      value: { action: { type: "Action.Execute", verb, data } },
+      conversation: { id: `${channelId};messageid=${activityId}`, conversationType: "channel", isGroup: true, tenantId: TENANT_ID },
+      channelData: { tenant: { id: TENANT_ID }, team: { id: TEAM_ID }, channel: { id: channelId } },
+      replyToId: activityId,
+    });
+    const { status, text } = await this.post(activity, botUrl);
+    const body = (text ? JSON.parse(text) : {}) as InvokeResult["body"];
+    return { status, body, card: body.value ?? {} };
   }
 
   /** An `adaptiveCard/action` invoke with any value (also malformed ones). */
