@@ -9,11 +9,13 @@ import { createLogger, type Logger } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
 import { SmsOutbox } from "./adapters/sms-outbox.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
+import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
 import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
 import { EnrollmentActions } from "./bot/enrollment-actions.js";
 import { EnrollmentBot } from "./bot/enrollment-bot.js";
 import { HelpActions } from "./bot/help-actions.js";
 import { HelpdeskActions } from "./bot/helpdesk-actions.js";
+import { ReminderActions } from "./bot/reminder-actions.js";
 import { BotHelpdeskNotifier, DEFAULT_HELPDESK_SERVICE_URL, PLAYGROUND_CHANNEL_ID } from "./bot/helpdesk-notifier.js";
 import { SqlBotStorage } from "./bot/sql-bot-storage.js";
 import { findAssetDir } from "./config/asset-dir.js";
@@ -157,7 +159,8 @@ async function main(): Promise<void> {
     enrollment,
     noteServiceUrl: (url) => helpdeskNotifier.noteServiceUrl(url),
   });
-  const bot = new EnrollmentBot({ service, enrollment, help, routes: [helpdesk], userState, conversationRefs: stores.conversationRefs, logger });
+  const reminders = new ReminderActions({ store: new SqlReminderStore(database.db), escalation: helpdeskService, clock: systemClock, audit: stores.audit });
+  const bot = new EnrollmentBot({ service, enrollment, help, routes: [helpdesk, reminders], userState, conversationRefs: stores.conversationRefs, logger });
 
 
   const server = createServer(adapter, bot, [

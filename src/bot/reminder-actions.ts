@@ -12,7 +12,7 @@ import type { Clock } from "../ports/clock.js";
 import type { AuditLog } from "../ports/stores.js";
 import { windowStartAfterWorkingDays } from "../domain/reminders/calendar.js";
 import type { Escalation, ReminderStore } from "../domain/reminders/ports.js";
-import { renderReminderCard, type CardJson, type Locale } from "./reminder-card.js";
+import { renderReminderCard, type CardJson } from "./reminder-card.js";
 
 export const REMINDER_VERBS = ["reminder.snooze", "reminder.cannot"] as const;
 
@@ -43,13 +43,7 @@ export interface ReminderActionDeps {
   audit?: AuditLog;
 }
 
-export interface ReminderCaller {
-  /** The caller's UPN from Teams (resolveCallerUpn). */
-  upn: string;
-  locale: Locale;
-}
-
-export async function handleReminderAction(value: unknown, caller: ReminderCaller, deps: ReminderActionDeps): Promise<CardJson> {
+export async function handleReminderAction(value: unknown, caller: Caller, deps: ReminderActionDeps): Promise<CardJson> {
   const { locale } = caller;
   const parsed = valueSchema.safeParse(value);
   if (!parsed.success) return renderReminderCard({ mode: "notice", locale, notice: "reminder.unknownCampaign" });
@@ -77,21 +71,9 @@ export async function handleReminderAction(value: unknown, caller: ReminderCalle
 
   const reason = (data.reason ?? "").trim() || "(no reason given)";
   await deps.store.recordCannot(campaign.id, upn, reason, now);
-  await deps.escalation.escalate(upn, `reminder campaign ${campaign.id}: ${reason}`);
+  await deps.escalation.escalate(caller, `reminder campaign ${campaign.id}: ${reason}`);
   await deps.audit?.append({ at: now, subject: upn, actor: upn, action: "reminder.cannot", outcome: "ok", detail: { campaign: campaign.id } });
   return renderReminderCard({ mode: "cannot", locale });
-}
-
-/** Until the helpdesk work (issue 5) provides the real one: logs the escalation. */
-export class LoggingEscalation implements Escalation {
-  /** The last 100, for tests and a quick look. */
-  readonly escalated: { upn: string; reason: string }[] = [];
-  constructor(private readonly logger?: { warn(obj: object, msg?: string): void }) {}
-  async escalate(upn: string, reason: string): Promise<void> {
-    this.escalated.push({ upn, reason });
-    if (this.escalated.length > 100) this.escalated.shift();
-    this.logger?.warn({ upn, reason: reason.slice(0, 200) }, "reminder escalation (no helpdesk channel wired yet)");
-  }
 }
 
 /** The reminder buttons as one of the bot's invoke routes (src/bot/invoke-route.ts). */
@@ -103,6 +85,6 @@ export class ReminderActions implements InvokeRoute {
   }
 
   respond(context: TurnContext, caller: Caller): Promise<CardJson> {
-    return handleReminderAction(context.activity.value, { upn: caller.upn, locale: caller.locale }, this.deps);
+    return handleReminderAction(context.activity.value, caller, this.deps);
   }
 }

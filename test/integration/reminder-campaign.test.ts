@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqlStores, migrateToLatest, openDatabase, type Database, type SqlStores } from "../../src/adapters/sql/index.js";
 import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
-import { handleReminderAction, LoggingEscalation } from "../../src/bot/reminder-actions.js";
+import { handleReminderAction } from "../../src/bot/reminder-actions.js";
+import type { Escalation } from "../../src/domain/reminders/ports.js";
 import { BotReminderSender } from "../../src/bot/reminder-sender.js";
 import { parseCampaign, type Campaign, type CampaignInput } from "../../src/domain/reminders/campaign.js";
 import { runCampaign, type CampaignRunnerDeps } from "../../src/domain/reminders/campaign-runner.js";
@@ -180,11 +181,11 @@ describe("reminder campaign against the rate-limited connector", () => {
   });
 
   it("snooze: up to the limit, then the button is gone; snoozed users wait; 'I can't' escalates and stops reminders", async () => {
-    const escalation = new LoggingEscalation();
+    const escalation = new RecordingEscalation();
     const c = campaign({ id: "snooze", maxSnoozes: 2, audience: { upns: [user(30).upn, user(31).upn] } });
     await store.saveCampaign(c, new Date());
     const press = (verb: string, round: string, upn = user(30).upn, reason?: string) =>
-      handleReminderAction({ action: { type: "Action.Execute", verb, data: { campaignId: c.id, round, ...(reason ? { reason } : {}) } } }, { upn, locale: "sv" }, { store, escalation, clock });
+      handleReminderAction({ action: { type: "Action.Execute", verb, data: { campaignId: c.id, round, ...(reason ? { reason } : {}) } } }, { userKey: `aad-${upn}`, upn, locale: "sv" }, { store, escalation, clock });
     clock.set("2026-01-26T10:00:00+01:00"); // Monday
     const first = await press("reminder.snooze", "1.0");
     expect(JSON.stringify(first)).toContain("Okej, jag påminner dig senare");
@@ -235,3 +236,11 @@ describe("reminder campaign against the rate-limited connector", () => {
     expect(connector.count(user(41).conversationId)).toBe(before);
   });
 });
+
+/** Records what the "I can't" button handed to the helpdesk. */
+class RecordingEscalation implements Escalation {
+  readonly escalated: { upn: string; reason: string }[] = [];
+  async escalate(who: { upn: string }, reason: string): Promise<void> {
+    this.escalated.push({ upn: who.upn, reason });
+  }
+}

@@ -1,4 +1,5 @@
 /** Ports of the reminder domain. Implementations: src/adapters/sql/reminder-store.ts, src/bot/reminder-*.ts. */
+import type { Caller } from "../step-view.js";
 import type { Campaign } from "./campaign.js";
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
@@ -103,9 +104,9 @@ export interface ProactiveSender {
   send(message: ReminderMessage): Promise<SendOutcome>;
 }
 
-/** Hands a person to the helpdesk (implemented by the helpdesk work, issue 5). */
+/** Hands a person to the helpdesk (HelpdeskService.escalate fits). */
 export interface Escalation {
-  escalate(upn: string, reason: string): Promise<void>;
+  escalate(who: Caller, reason: string): Promise<unknown>;
 }
 
 /** Someone in a campaign's audience, as the directory knows them. */
