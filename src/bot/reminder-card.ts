@@ -1,23 +1,11 @@
-/** The reminder card (cards/reminder.json) in its three states: reminder, snoozed, cannot. */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import * as ACData from "adaptivecards-templating";
+/** The reminder card (cards/reminder.json) in its states: reminder, snoozed, cannot, notice. */
 import { DateTime } from "luxon";
 import type { Campaign } from "../domain/reminders/campaign.js";
-import { remindersEn } from "../i18n/reminders-en.js";
-import { remindersSv, type ReminderMessageKey } from "../i18n/reminders-sv.js";
+import type { ReminderMessageKey } from "../i18n/reminders-sv.js";
+import { t, type Locale } from "../i18n/messages.js";
+import { expandCard, strings, type CardJson } from "./card-renderer.js";
 
-export type Locale = "sv" | "en";
-export type CardJson = Record<string, unknown>;
-
-const cardsDir = fileURLToPath(new URL("../../cards/", import.meta.url).href.replace("/dist/", "/"));
-let template: ACData.Template | undefined;
-
-const catalogs: Record<Locale, Record<ReminderMessageKey, string>> = { sv: remindersSv, en: remindersEn };
-
-export function reminderText(locale: Locale, key: ReminderMessageKey, params: Record<string, string | number> = {}): string {
-  return catalogs[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
+export type { CardJson, Locale };
 
 /** "15 december 2026" / "15 December 2026", in the campaign's zone. */
 export function formatDay(at: Date, locale: Locale, zone: string): string {
@@ -37,7 +25,6 @@ export type ReminderCardView =
   | { mode: "notice"; locale: Locale; notice: ReminderMessageKey };
 
 export function renderReminderCard(view: ReminderCardView): CardJson {
-  template ??= new ACData.Template(JSON.parse(readFileSync(`${cardsDir}reminder.json`, "utf8")));
   const { locale } = view;
   const campaign = "campaign" in view ? view.campaign : undefined;
   const params: Record<string, string | number> = {
@@ -45,8 +32,7 @@ export function renderReminderCard(view: ReminderCardView): CardJson {
     left: view.mode === "reminder" ? view.snoozesLeft : 0,
     when: view.mode === "snoozed" && campaign ? formatWhen(view.until, locale, campaign.window.timeZone) : "",
   };
-  const s: Record<string, string> = {};
-  for (const key of Object.keys(remindersSv) as ReminderMessageKey[]) s[key.replace(/\./g, "_")] = reminderText(locale, key, params);
+  const s = strings(locale, params);
   const overrides = campaign?.messages[locale];
   const data: Record<string, unknown> = { s, mode: view.mode, notice: null, campaignId: campaign?.id ?? "", round: "", showSnooze: false };
   switch (view.mode) {
@@ -55,7 +41,7 @@ export function renderReminderCard(view: ReminderCardView): CardJson {
       data.body = overrides?.body ?? s.reminder_body;
       data.round = view.round;
       data.showSnooze = view.snoozesLeft > 0;
-      data.notice = view.notice ? reminderText(locale, view.notice, params) : null;
+      data.notice = view.notice ? t(locale, view.notice, params) : null;
       break;
     case "snoozed":
       data.title = s.reminder_snoozedTitle;
@@ -67,9 +53,9 @@ export function renderReminderCard(view: ReminderCardView): CardJson {
       break;
     case "notice":
       data.title = s.reminder_title;
-      data.body = reminderText(locale, view.notice, params);
+      data.body = t(locale, view.notice, params);
       data.mode = "notice";
       break;
   }
-  return template.expand({ $root: data }) as CardJson;
+  return expandCard("reminder", data);
 }

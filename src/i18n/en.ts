@@ -1,5 +1,6 @@
 import { helpEn } from "./help-en.js";
 import { helpdeskEn } from "./helpdesk-en.js";
+import { remindersEn } from "./reminders-en.js";
 import type { MessageCatalog } from "./messages.js";
 
 /** English. The type makes a missing or extra key a compile error. */
@@ -85,4 +86,5 @@ export const en: MessageCatalog = {
     "A new Microsoft Authenticator ({device}) was registered for your account {time}. Wasn't you? Call the IT helpdesk at once.",
   ...helpEn,
   ...helpdeskEn,
+  ...remindersEn,
 };

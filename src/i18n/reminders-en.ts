@@ -1,6 +1,6 @@
 import type { ReminderMessageKey } from "./reminders-sv.js";
 
-/** Reminder texts (en). Kept apart until the i18n owner merges them into en.ts. */
+/** English texts of the reminder card and the delivery report (spread at the end of en.ts). */
 export const remindersEn: Record<ReminderMessageKey, string> = {
   "reminder.title": "Time to set up Microsoft Authenticator",
   "reminder.body":

@@ -1,4 +1,4 @@
-/** Reminder texts (sv). Kept apart until the i18n owner merges them into sv.ts. */
+/** Swedish texts of the reminder card and the delivery report (spread at the end of sv.ts). */
 export const remindersSv = {
   "reminder.title": "Dags att koppla Microsoft Authenticator",
   "reminder.body":

@@ -1,5 +1,6 @@
 import { helpSv } from "./help-sv.js";
 import { helpdeskSv } from "./helpdesk-sv.js";
+import { remindersSv } from "./reminders-sv.js";
 
 /** Swedish: the default language. Every key here must exist in en.ts (the type checks it). */
 export const sv = {
@@ -84,4 +85,5 @@ export const sv = {
     "En ny Microsoft Authenticator ({device}) registrerades för ditt konto {time}. Var det inte du? Ring IT-supporten direkt.",
   ...helpSv,
   ...helpdeskSv,
+  ...remindersSv,
 } as const;
