@@ -34,7 +34,8 @@ function buildDirectory(config: Config, logger: Logger): Directory {
   return new LdapDirectory(
     {
       url: config.LDAP_URL,
-      startTls: config.LDAP_START_TLS,
+      // StartTLS upgrades ldap:// only; ldaps:// is TLS from the first byte.
+      startTls: config.LDAP_URL.startsWith("ldap://") && config.LDAP_START_TLS,
       allowPlaintext: config.LDAP_ALLOW_PLAINTEXT,
       caPem: config.ldapCaPem,
       bindDn: config.LDAP_BIND_DN ?? "",
