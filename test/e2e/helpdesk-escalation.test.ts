@@ -191,6 +191,21 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     expect(revokeAudit.detail).toMatchObject({ ticketId, deviceName: "Jobbmobil", employeeNotified: true });
   });
 
+  it("a double-clicked 'contact the helpdesk' opens one ticket with one card in the channel, showing every question", async () => {
+    const isaiah = new TeamsUser(people.isaiahl, connector, bot.url);
+    channelActivities();
+    const posts = postsToChannel().length;
+    const results = await Promise.all(["Första frågan", "Andra frågan", "Tredje frågan"].map((question) => isaiah.press("help.escalate", { question })));
+    for (const result of results) expectCardResponse(result);
+    expect(sqliteTickets(dataDir, "isaiah@example.com")).toHaveLength(1);
+    expect(postsToChannel().length - posts).toBe(1);
+    const activities = channelActivities();
+    const postId = activities.find((r) => r.replyToId === undefined)!.id;
+    expect(activities.every((r) => r.replyToId === undefined || r.replyToId === postId)).toBe(true);
+    const latest = JSON.stringify(cardOfReply(activities.at(-1)!));
+    for (const question of ["Första frågan", "Andra frågan", "Tredje frågan"]) expect(latest).toContain(question);
+  });
+
   it("answers a helpdesk button with an unknown or malformed ticket id clearly, changing nothing", async () => {
     const megan = new TeamsUser(people.meganb, connector, bot.url);
     const before = connector.requests.length;

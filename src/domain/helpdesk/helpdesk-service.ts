@@ -81,6 +81,8 @@ interface Decision {
  */
 export class HelpdeskService {
   private readonly newId: () => string;
+  /** Ticket cards being posted by this process, by ticket id. */
+  private readonly posting = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: HelpdeskDeps) {
     this.newId = deps.newId ?? randomUUID;
@@ -305,30 +307,56 @@ export class HelpdeskService {
 
   /** Puts the ticket's card in the channel: updated in place, or posted (and its place saved). */
   private async publish(ticket: Ticket, version: number): Promise<boolean> {
-    const view = await this.view(ticket);
     try {
       if (ticket.channelMessage) {
-        await this.deps.notifier.updateTicketCard(ticket.channelMessage, view);
+        await this.deps.notifier.updateTicketCard(ticket.channelMessage, await this.view(ticket));
         return true;
       }
-      const ref = await this.deps.notifier.postTicketCard(view);
-      let current = { value: ticket, version };
-      for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-        try {
-          await this.deps.tickets.save({ ...current.value, channelMessage: ref }, current.version);
-          return true;
-        } catch (error) {
-          if (!(error instanceof ConcurrentUpdateError)) throw error;
-          const fresh = await this.deps.tickets.get(ticket.id);
-          if (!fresh) return true;
-          if (fresh.value.channelMessage) return true; // another instance posted too; keep theirs
-          current = fresh;
-        }
+      // Another escalation of this ticket is posting its card right now (a double click): it
+      // shows this one's question too (see postCard), so do not post a second card.
+      const inFlight = this.posting.get(ticket.id);
+      if (inFlight) {
+        await inFlight;
+        return true;
+      }
+      const post = this.postCard(ticket, version);
+      this.posting.set(ticket.id, post);
+      try {
+        await post;
+      } finally {
+        this.posting.delete(ticket.id);
       }
       return true;
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) throw error;
       return false; // the channel could not be reached: the ticket stays, the next escalation retries
+    }
+  }
+
+  /** Posts the ticket's card and saves where it is; a change saved meanwhile is shown on the card. */
+  private async postCard(ticket: Ticket, version: number): Promise<void> {
+    // A post that finished after this escalation read the ticket: update that card instead.
+    const latest = await this.deps.tickets.get(ticket.id);
+    if (latest?.value.channelMessage) return this.deps.notifier.updateTicketCard(latest.value.channelMessage, await this.view(latest.value));
+    const posted = latest ?? { value: ticket, version };
+    const ref = await this.deps.notifier.postTicketCard(await this.view(posted.value));
+    let current = posted;
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      try {
+        await this.deps.tickets.save({ ...current.value, channelMessage: ref }, current.version);
+        if (current !== posted) await this.deps.notifier.updateTicketCard(ref, await this.view(current.value)).catch(() => undefined);
+        return;
+      } catch (error) {
+        if (!(error instanceof ConcurrentUpdateError)) throw error;
+        const fresh = await this.deps.tickets.get(ticket.id);
+        if (!fresh) return;
+        if (fresh.value.channelMessage) {
+          // Another instance posted too: keep theirs, with what this escalation added.
+          await this.deps.notifier.updateTicketCard(fresh.value.channelMessage, await this.view(fresh.value)).catch(() => undefined);
+          return;
+        }
+        current = fresh;
+      }
     }
   }
 
