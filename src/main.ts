@@ -1,16 +1,16 @@
-import { ConfigurationBotFrameworkAuthentication, CloudAdapter, UserState, type TurnContext } from "botbuilder";
+import { CloudAdapter, UserState, type TurnContext } from "botbuilder";
 import { join } from "node:path";
 import { AesGcmSecretBox } from "./adapters/aes-gcm-secret-box.js";
-import { DemoDirectory } from "./adapters/demo-directory.js";
+import { directoryFromConfig } from "./adapters/directory-from-config.js";
 import { HttpSmsGateway } from "./adapters/http-sms-gateway.js";
-import { LdapDirectory } from "./adapters/ldap/ldap-directory.js";
 import { loadOrCreateLocalKey } from "./adapters/local-encryption-key.js";
-import { createLogger, type Logger } from "./adapters/logger.js";
+import { createLogger } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
 import { SmsOutbox } from "./adapters/sms-outbox.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
 import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
 import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
+import { botAuthentication } from "./bot/bot-authentication.js";
 import { EnrollmentActions } from "./bot/enrollment-actions.js";
 import { EnrollmentBot } from "./bot/enrollment-bot.js";
 import { HelpActions } from "./bot/help-actions.js";
@@ -25,36 +25,8 @@ import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./domain/enrollm
 import { EnrollmentService } from "./domain/enrollment-service.js";
 import { HelpdeskService } from "./domain/helpdesk/helpdesk-service.js";
 import { createServer } from "./http/server.js";
-import type { Directory } from "./ports/directory.js";
 import { systemClock } from "./ports/clock.js";
 import type { SmsSender } from "./ports/sms-sender.js";
-
-function buildDirectory(config: Config, logger: Logger): Directory {
-  if (!config.LDAP_URL) return new DemoDirectory();
-  return new LdapDirectory(
-    {
-      url: config.LDAP_URL,
-      // StartTLS upgrades ldap:// only; ldaps:// is TLS from the first byte.
-      startTls: config.LDAP_URL.startsWith("ldap://") && config.LDAP_START_TLS,
-      allowPlaintext: config.LDAP_ALLOW_PLAINTEXT,
-      caPem: config.ldapCaPem,
-      bindDn: config.LDAP_BIND_DN ?? "",
-      bindPassword: config.LDAP_BIND_PASSWORD ?? "",
-      baseDn: config.LDAP_BASE_DN ?? "",
-      eligibleGroupDn: config.LDAP_ELIGIBLE_GROUP_DN,
-      loginAttribute: config.LDAP_LOGIN_ATTRIBUTE,
-      upnAttribute: config.LDAP_UPN_ATTRIBUTE,
-      mobileAttribute: config.LDAP_MOBILE_ATTRIBUTE,
-      userObjectClass: config.LDAP_USER_OBJECT_CLASS,
-      nestedGroups: config.LDAP_NESTED_GROUPS,
-      lockoutDurationMinutes: config.LDAP_LOCKOUT_MINUTES,
-      connectTimeoutMs: config.LDAP_CONNECT_TIMEOUT_MS,
-      operationTimeoutMs: config.LDAP_TIMEOUT_MS,
-      defaultCountry: "SE",
-    },
-    { logger: logger.child({ component: "ldap" }) },
-  );
-}
 
 function buildSms(config: Config): SmsSender {
   if (config.SMS_GATEWAY_URL && config.SMS_GATEWAY_TOKEN) {
@@ -75,16 +47,6 @@ function policyFrom(config: Config): EnrollmentPolicy {
   };
 }
 
-function botAuthentication(config: Config): ConfigurationBotFrameworkAuthentication {
-  if (config.localMode) return new ConfigurationBotFrameworkAuthentication({});
-  return new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.MICROSOFT_APP_ID,
-    MicrosoftAppPassword: config.MICROSOFT_APP_PASSWORD,
-    MicrosoftAppType: config.MICROSOFT_APP_TYPE,
-    MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID,
-  });
-}
-
 /** Composition root: every adapter is built and wired here, by hand. */
 async function main(): Promise<void> {
   let config: Config;
@@ -99,7 +61,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.DATABASE_URL, config.dataDir);
   await migrateToLatest(database.db);
   const stores = createSqlStores(database);
-  const directory = buildDirectory(config, logger);
+  const directory = directoryFromConfig(config, logger);
   const key = config.ENCRYPTION_KEY ? Buffer.from(config.ENCRYPTION_KEY, "base64") : loadOrCreateLocalKey(config.dataDir);
   const secrets = new AesGcmSecretBox(key);
   const policy = policyFrom(config);

@@ -12,15 +12,15 @@
  * Tuning: REMINDER_WORKERS (8), REMINDER_RATE_PER_SECOND (50), REMINDER_LEASE_SECONDS (120),
  * REMINDER_MAX_ATTEMPTS (6), REMINDER_MARGIN_MS (10).
  */
-import { ConfigurationBotFrameworkAuthentication, CloudAdapter } from "botbuilder";
+import { CloudAdapter } from "botbuilder";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { z } from "zod";
-import { DemoDirectory } from "../adapters/demo-directory.js";
-import { LdapDirectory } from "../adapters/ldap/ldap-directory.js";
-import { createLogger, type Logger } from "../adapters/logger.js";
+import { directoryFromConfig } from "../adapters/directory-from-config.js";
+import { createLogger } from "../adapters/logger.js";
 import { SqlReminderStore } from "../adapters/sql/reminder-store.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "../adapters/sql/index.js";
+import { botAuthentication } from "../bot/bot-authentication.js";
 import { BotReminderSender } from "../bot/reminder-sender.js";
 import { ConfigError, loadConfig, type Config } from "../config/load-config.js";
 import { parseCampaignText, CampaignError, type Campaign } from "../domain/reminders/campaign.js";
@@ -59,42 +59,6 @@ function parseArgs(argv: string[]): Args {
   }
   if (!args.file) throw new Error("usage: npm run campaign -- <campaign.json> [--now] [--watch] [--users <users.json>]");
   return args as Args;
-}
-
-function buildDirectory(config: Config, logger: Logger): Directory {
-  if (!config.LDAP_URL) return new DemoDirectory();
-  return new LdapDirectory(
-    {
-      url: config.LDAP_URL,
-      startTls: config.LDAP_START_TLS,
-      allowPlaintext: config.LDAP_ALLOW_PLAINTEXT,
-      caPem: config.ldapCaPem,
-      bindDn: config.LDAP_BIND_DN ?? "",
-      bindPassword: config.LDAP_BIND_PASSWORD ?? "",
-      baseDn: config.LDAP_BASE_DN ?? "",
-      eligibleGroupDn: config.LDAP_ELIGIBLE_GROUP_DN,
-      loginAttribute: config.LDAP_LOGIN_ATTRIBUTE,
-      upnAttribute: config.LDAP_UPN_ATTRIBUTE,
-      mobileAttribute: config.LDAP_MOBILE_ATTRIBUTE,
-      userObjectClass: config.LDAP_USER_OBJECT_CLASS,
-      nestedGroups: config.LDAP_NESTED_GROUPS,
-      lockoutDurationMinutes: config.LDAP_LOCKOUT_MINUTES,
-      connectTimeoutMs: config.LDAP_CONNECT_TIMEOUT_MS,
-      operationTimeoutMs: config.LDAP_TIMEOUT_MS,
-      defaultCountry: "SE",
-    },
-    { logger: logger.child({ component: "ldap" }) },
-  );
-}
-
-function botAuthentication(config: Config): ConfigurationBotFrameworkAuthentication {
-  if (config.localMode) return new ConfigurationBotFrameworkAuthentication({});
-  return new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.MICROSOFT_APP_ID,
-    MicrosoftAppPassword: config.MICROSOFT_APP_PASSWORD,
-    MicrosoftAppType: config.MICROSOFT_APP_TYPE,
-    MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID,
-  });
 }
 
 const usersSchema = z.array(z.object({ upn: z.string().min(3).max(256), loginName: z.string().min(1).max(256) }));
@@ -141,7 +105,7 @@ async function main(): Promise<number> {
   }
   const logger = createLogger(config.LOG_LEVEL, process.stderr).child({ component: "reminders", campaign: campaign.id });
   const database = await openDatabase(config.DATABASE_URL, config.dataDir);
-  const directory = buildDirectory(config, logger);
+  const directory = directoryFromConfig(config, logger);
   try {
     await migrateToLatest(database.db);
     const stores = createSqlStores(database);
