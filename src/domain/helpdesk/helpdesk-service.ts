@@ -1,75 +1,26 @@
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../../ports/clock.js";
-import type { Directory, DirectoryUser } from "../../ports/directory.js";
-import type { EmployeeMessage, HelpdeskNotifier } from "../../ports/helpdesk-notifier.js";
-import type { AuditLog, AuditOutcome, EnrollmentStore, RateCounter, TokenStore } from "../../ports/stores.js";
-import type { Ticket, TicketStore } from "../../ports/tickets.js";
-import type { EnrollmentState } from "../enrollment-state.js";
+import type { DirectoryUser } from "../../ports/directory.js";
+import type { EmployeeMessage } from "../../ports/helpdesk-notifier.js";
+import type { AuditOutcome } from "../../ports/stores.js";
+import type { Ticket } from "../../ports/tickets.js";
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "../errors.js";
 import type { Caller, Notice } from "../step-view.js";
+import { clearEnrollmentLimits } from "../enrollment-limits.js";
 import { cleanQuestion, MAX_QUESTIONS_PER_TICKET } from "./question.js";
-import type { DirectoryFacts, TicketView, TokenFact } from "./ticket-view.js";
-
-export interface HelpdeskDeps {
-  tickets: TicketStore;
-  notifier: HelpdeskNotifier;
-  directory: Directory;
-  enrollments: EnrollmentStore;
-  tokens: TokenStore;
-  rates: RateCounter;
-  audit: AuditLog;
-  clock: Clock;
-  /** The helpdesk group (AD group DN; "helpdesk" in the demo directory). */
-  helpdeskGroupId: string;
-  /** Ticket ids; random UUIDs unless a test wants fixed ones. */
-  newId?: () => string;
-}
-
-/** A helpdesk member acting on a ticket card: their UPN as Teams reports it. */
-export interface Actor {
-  upn: string;
-}
-
-export type HelpdeskAction = "take" | "resolve" | "clearLimits" | "revokeToken" | "invite";
-
-export interface EscalationResult {
-  /** created: new ticket; updated: added to the open one; failed: the helpdesk could not be reached. */
-  outcome: "created" | "updated" | "failed";
-  ticketId?: string;
-  /** What to tell the employee. */
-  notice: Notice;
-}
-
-export interface HelpdeskActionResult {
-  /** The ticket as it is now (null when it does not exist): the card to show. */
-  view: TicketView | null;
-  /** False when refused or nothing changed. */
-  changed: boolean;
-}
+import { TicketPublisher } from "./ticket-publisher.js";
+import type { Actor, Decision, EscalationResult, HelpdeskAction, HelpdeskActionResult, HelpdeskDeps } from "./helpdesk-types.js";
+import type { TicketView } from "./ticket-view.js";
+import { TicketViews } from "./ticket-views.js";
 
 /** The SMS hourly counter of one user (see SmsChallenges). */
 export const smsUserRateKey = (upn: string): string => `sms:user:${upn}`;
+
+export type { Actor, EscalationResult, HelpdeskAction, HelpdeskActionResult, HelpdeskDeps } from "./helpdesk-types.js";
 
 const MAX_TICKET_ID = 64;
 const CAS_ATTEMPTS = 5;
 const info = (key: Notice["key"], params?: Notice["params"]): Notice => ({ key, params, kind: "info" });
 const refusal = (key: Notice["key"], params?: Notice["params"]): Notice => ({ key, params, kind: "refusal" });
-
-/** What an action decided, before it is saved, audited and told. */
-interface Decision {
-  /** The ticket to save (undefined: the ticket stays as it is). */
-  ticket?: Ticket;
-  notice: Notice;
-  outcome: AuditOutcome;
-  detail?: Record<string, string | number | boolean>;
-  /** Told to the employee after the save. */
-  tell?: EmployeeMessage;
-  /**
-   * The decision already changed something outside the ticket (token, limits, a message):
-   * a lost ticket save must not decide (and do it) again, only re-save the ticket.
-   */
-  effectful?: boolean;
-}
 
 /**
  * Escalation to the helpdesk: an employee's "contact the helpdesk" opens a ticket (one open
@@ -81,11 +32,13 @@ interface Decision {
  */
 export class HelpdeskService {
   private readonly newId: () => string;
-  /** Ticket cards being posted by this process, by ticket id. */
-  private readonly posting = new Map<string, Promise<void>>();
+  private readonly views: TicketViews;
+  private readonly publisher: TicketPublisher;
 
   constructor(private readonly deps: HelpdeskDeps) {
     this.newId = deps.newId ?? randomUUID;
+    this.views = new TicketViews(deps.directory, deps.tokens);
+    this.publisher = new TicketPublisher(deps.tickets, deps.notifier, this.views);
   }
 
   async escalate(caller: Caller, question?: unknown): Promise<EscalationResult> {
@@ -129,7 +82,7 @@ export class HelpdeskService {
     }
     if (!ticket) throw new ConcurrentUpdateError(`escalation of ${caller.upn} kept colliding`);
 
-    const published = await this.publish(ticket, version);
+    const published = await this.publisher.publish(ticket, version);
     await this.append(caller.upn, caller.upn, "helpdesk.escalate", published ? "ok" : "error", now, {
       ticketId: ticket.id,
       created,
@@ -180,7 +133,7 @@ export class HelpdeskService {
   clearLimits(actor: Actor, ticketId: unknown): Promise<HelpdeskActionResult> {
     return this.act(actor, ticketId, "clearLimits", async (ticket, _helper, now): Promise<Decision> => {
       if (ticket.status === "resolved") return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
-      const hadState = await this.clearEnrollmentLimits(ticket.userKey);
+      const hadState = await clearEnrollmentLimits(this.deps.enrollments, ticket.userKey);
       await this.deps.rates.clear(smsUserRateKey(ticket.subject));
       return {
         ticket: { ...ticket, updatedAt: now.toISOString() },
@@ -231,7 +184,7 @@ export class HelpdeskService {
   async ticketView(ticketId: unknown, notice?: Notice): Promise<TicketView | null> {
     if (!validTicketId(ticketId)) return null;
     const record = await this.deps.tickets.get(ticketId);
-    return record ? this.view(record.value, notice) : null;
+    return record ? this.views.build(record.value, notice) : null;
   }
 
   /**
@@ -253,11 +206,11 @@ export class HelpdeskService {
     } catch (error) {
       if (!(error instanceof DirectoryUnavailableError)) throw error;
       await this.append(actorUpn, subject, `helpdesk.${action}`, "error", now, { ticketId, reason: "directoryUnavailable" });
-      return { view: await this.view(record.value, refusal("helpdesk.notice.directoryUnavailable")), changed: false };
+      return { view: await this.views.build(record.value, refusal("helpdesk.notice.directoryUnavailable")), changed: false };
     }
     if (!helper) {
       await this.append(actorUpn, subject, `helpdesk.${action}`, "refused", now, { ticketId, reason: "notHelpdesk" });
-      return { view: await this.view(record.value, refusal("helpdesk.notice.notMember")), changed: false };
+      return { view: await this.views.build(record.value, refusal("helpdesk.notice.notMember")), changed: false };
     }
     const member = { ...helper, upn: actorUpn };
 
@@ -270,7 +223,7 @@ export class HelpdeskService {
         } catch (error) {
           if (!(error instanceof DirectoryUnavailableError)) throw error;
           await this.append(actorUpn, subject, `helpdesk.${action}`, "error", now, { ticketId, reason: "directoryUnavailable" });
-          return { view: await this.view(current.value, refusal("helpdesk.notice.directoryUnavailable")), changed: false };
+          return { view: await this.views.build(current.value, refusal("helpdesk.notice.directoryUnavailable")), changed: false };
         }
       } else if (decision.ticket) {
         // The side effect already happened: only carry its ticket fields onto the fresh ticket.
@@ -278,7 +231,7 @@ export class HelpdeskService {
       }
       if (!decision.ticket) {
         await this.append(actorUpn, subject, `helpdesk.${action}`, decision.outcome, now, { ticketId, ...decision.detail });
-        return { view: await this.view(current.value, decision.notice), changed: false };
+        return { view: await this.views.build(current.value, decision.notice), changed: false };
       }
       try {
         const version = await this.deps.tickets.save(decision.ticket, current.version);
@@ -287,7 +240,7 @@ export class HelpdeskService {
         if (!(error instanceof ConcurrentUpdateError)) throw error;
         const fresh = await this.deps.tickets.get(ticketId);
         if (!fresh || attempt + 1 >= CAS_ATTEMPTS) {
-          return { view: fresh ? await this.view(fresh.value, refusal("helpdesk.notice.busy")) : null, changed: false };
+          return { view: fresh ? await this.views.build(fresh.value, refusal("helpdesk.notice.busy")) : null, changed: false };
         }
         current = fresh;
         continue;
@@ -295,92 +248,14 @@ export class HelpdeskService {
       const delivered = decision.tell ? await this.tell(current.value.userKey, decision.tell) : undefined;
       const detail = { ticketId, ...decision.detail, ...(delivered === undefined ? {} : { employeeNotified: delivered }) };
       await this.append(actorUpn, subject, `helpdesk.${action}`, decision.outcome, now, detail);
-      const view = await this.view(current.value);
+      const view = await this.views.build(current.value);
       if (current.value.channelMessage) {
         await this.deps.notifier.updateTicketCard(current.value.channelMessage, view).catch(() => undefined);
       } else {
-        await this.publish(current.value, current.version);
+        await this.publisher.publish(current.value, current.version);
       }
       return { view: { ...view, notice: decision.notice }, changed: true };
     }
-  }
-
-  /** Puts the ticket's card in the channel: updated in place, or posted (and its place saved). */
-  private async publish(ticket: Ticket, version: number): Promise<boolean> {
-    try {
-      if (ticket.channelMessage) {
-        await this.deps.notifier.updateTicketCard(ticket.channelMessage, await this.view(ticket));
-        return true;
-      }
-      // Another escalation of this ticket is posting its card right now (a double click): it
-      // shows this one's question too (see postCard), so do not post a second card.
-      const inFlight = this.posting.get(ticket.id);
-      if (inFlight) {
-        await inFlight;
-        return true;
-      }
-      const post = this.postCard(ticket, version);
-      this.posting.set(ticket.id, post);
-      try {
-        await post;
-      } finally {
-        this.posting.delete(ticket.id);
-      }
-      return true;
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError) throw error;
-      return false; // the channel could not be reached: the ticket stays, the next escalation retries
-    }
-  }
-
-  /** Posts the ticket's card and saves where it is; a change saved meanwhile is shown on the card. */
-  private async postCard(ticket: Ticket, version: number): Promise<void> {
-    // A post that finished after this escalation read the ticket: update that card instead.
-    const latest = await this.deps.tickets.get(ticket.id);
-    if (latest?.value.channelMessage) return this.deps.notifier.updateTicketCard(latest.value.channelMessage, await this.view(latest.value));
-    const posted = latest ?? { value: ticket, version };
-    const ref = await this.deps.notifier.postTicketCard(await this.view(posted.value));
-    let current = posted;
-    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      try {
-        await this.deps.tickets.save({ ...current.value, channelMessage: ref }, current.version);
-        if (current !== posted) await this.deps.notifier.updateTicketCard(ref, await this.view(current.value)).catch(() => undefined);
-        return;
-      } catch (error) {
-        if (!(error instanceof ConcurrentUpdateError)) throw error;
-        const fresh = await this.deps.tickets.get(ticket.id);
-        if (!fresh) return;
-        if (fresh.value.channelMessage) {
-          // Another instance posted too: keep theirs, with what this escalation added.
-          await this.deps.notifier.updateTicketCard(fresh.value.channelMessage, await this.view(fresh.value)).catch(() => undefined);
-          return;
-        }
-        current = fresh;
-      }
-    }
-  }
-
-  private async clearEnrollmentLimits(userKey: string): Promise<boolean> {
-    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const record = await this.deps.enrollments.load(userKey);
-      if (!record) return false;
-      const state = record.value;
-      const next: EnrollmentState = {
-        ...state,
-        passwordFailures: 0,
-        passwordBlockedUntil: undefined,
-        sms: undefined,
-        lastSmsSentAt: undefined,
-        confirmFailures: 0,
-      };
-      try {
-        await this.deps.enrollments.save(userKey, next, record.version);
-        return true;
-      } catch (error) {
-        if (!(error instanceof ConcurrentUpdateError)) throw error;
-      }
-    }
-    throw new ConcurrentUpdateError(`enrollment of ${userKey} kept changing`);
   }
 
   private async tell(userKey: string, message: EmployeeMessage): Promise<boolean> {
@@ -389,44 +264,6 @@ export class HelpdeskService {
     } catch {
       return false;
     }
-  }
-
-  private async view(ticket: Ticket, notice?: Notice): Promise<TicketView> {
-    let user: DirectoryUser | null = null;
-    let directory: DirectoryFacts;
-    try {
-      user = await this.deps.directory.findByUpn(ticket.subject);
-      directory = user ? { found: "yes", account: user.problem ?? "enabled", hasMobile: Boolean(user.mobile) } : { found: "no" };
-    } catch (error) {
-      if (!(error instanceof DirectoryUnavailableError)) throw error;
-      directory = { found: "unavailable" };
-    }
-    const loginName = ticket.loginName ?? user?.loginName.toLowerCase();
-    let token: TokenFact = { status: loginName ? "none" : "unknown" };
-    if (loginName) {
-      const active = await this.deps.tokens.findActive(loginName);
-      if (active) token = { status: "active", deviceName: active.deviceName, activatedAt: active.activatedAt.toISOString() };
-    }
-    const view: TicketView = {
-      ticketId: ticket.id,
-      status: ticket.status,
-      upn: ticket.subject,
-      displayName: user?.displayName ?? ticket.subject,
-      directory,
-      token,
-      questions: ticket.questions.map((q) => ({ ...q })),
-      createdAt: ticket.createdAt,
-      updatedAt: ticket.updatedAt,
-    };
-    if (ticket.takenBy) view.takenBy = ticket.takenBy;
-    if (ticket.resolvedBy) view.resolvedBy = ticket.resolvedBy;
-    if (ticket.resolvedAt) view.resolvedAt = ticket.resolvedAt;
-    if (loginName) view.loginName = loginName;
-    if (user?.department) view.department = user.department;
-    if (ticket.step) view.step = ticket.step;
-    if (ticket.lastError) view.lastError = ticket.lastError;
-    if (notice) view.notice = notice;
-    return view;
   }
 
   private async findUser(upn: string): Promise<DirectoryUser | null> {
