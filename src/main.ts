@@ -8,6 +8,7 @@ import { createLogger } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
 import { SmsOutbox } from "./adapters/sms-outbox.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
+import { reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
 import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
 import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
 import { botAuthentication } from "./bot/bot-authentication.js";
@@ -16,6 +17,7 @@ import { EnrollmentBot } from "./bot/enrollment-bot.js";
 import { HelpActions } from "./bot/help-actions.js";
 import { HelpdeskActions } from "./bot/helpdesk-actions.js";
 import { ReminderActions } from "./bot/reminder-actions.js";
+import { HelpdeskReminderReports } from "./bot/reminder-reports.js";
 import { BotHelpdeskNotifier, DEFAULT_HELPDESK_SERVICE_URL, PLAYGROUND_CHANNEL_ID } from "./bot/helpdesk-notifier.js";
 import { SqlBotStorage } from "./bot/sql-bot-storage.js";
 import { findAssetDir } from "./config/asset-dir.js";
@@ -24,6 +26,7 @@ import { KnowledgeBase, loadKnowledgeArticles } from "./domain/knowledge/index.j
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./domain/enrollment-policy.js";
 import { EnrollmentService } from "./domain/enrollment-service.js";
 import { HelpdeskService } from "./domain/helpdesk/helpdesk-service.js";
+import { collectMetrics } from "./http/metrics.js";
 import { createServer } from "./http/server.js";
 import { systemClock } from "./ports/clock.js";
 import type { SmsSender } from "./ports/sms-sender.js";
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
     },
     logger.child({ component: "helpdesk" }),
   );
+  const helpdeskGroupId = config.HELPDESK_GROUP_ID ?? "helpdesk";
   const helpdeskService = new HelpdeskService({
     tickets: helpdeskStores.tickets,
     notifier: helpdeskNotifier,
@@ -112,7 +116,7 @@ async function main(): Promise<void> {
     rates: stores.rateCounter,
     audit: stores.audit,
     clock: systemClock,
-    helpdeskGroupId: config.HELPDESK_GROUP_ID ?? "helpdesk",
+    helpdeskGroupId,
   });
   const helpdesk = new HelpdeskActions({
     service: helpdeskService,
@@ -122,14 +126,21 @@ async function main(): Promise<void> {
     enrollment,
     noteServiceUrl: (url) => helpdeskNotifier.noteServiceUrl(url),
   });
-  const reminders = new ReminderActions({ store: new SqlReminderStore(database.db), escalation: helpdeskService, clock: systemClock, audit: stores.audit });
-  const bot = new EnrollmentBot({ service, enrollment, help, routes: [helpdesk, reminders], userState, conversationRefs: stores.conversationRefs, logger });
+  const reminderStore = new SqlReminderStore(database.db);
+  const reminders = new ReminderActions({ store: reminderStore, escalation: helpdeskService, clock: systemClock, audit: stores.audit });
+  const reports = new HelpdeskReminderReports({ store: reminderStore, directory, helpdeskGroupId, clock: systemClock, audit: stores.audit });
+  const bot = new EnrollmentBot({ service, enrollment, help, routes: [helpdesk, reminders], reports, userState, conversationRefs: stores.conversationRefs, logger });
 
 
+  // GET /metrics: open in local mode, behind METRICS_TOKEN in production (absent without it).
+  const metricsEndpoint =
+    config.localMode || config.METRICS_TOKEN
+      ? { collect: () => collectMetrics([reminderMetrics(reminderStore, systemClock), tokenMetrics(database.db)]), token: config.METRICS_TOKEN }
+      : undefined;
   const server = createServer(adapter, bot, [
     { name: "directory", check: () => directory.ping() },
     { name: "database", check: async () => void (await stores.audit.listForSubject("readyz", 1)) },
-  ], logger);
+  ], logger, metricsEndpoint);
 
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();

@@ -9,6 +9,7 @@ import { resolveCallerUpn, userKeyOf } from "./caller-resolver.js";
 import type { EnrollmentActions } from "./enrollment-actions.js";
 import { HELP_VERBS, type HelpActions } from "./help-actions.js";
 import { verbOf, type InvokeRoute } from "./invoke-route.js";
+import type { ReminderReports } from "./reminder-reports.js";
 import { classifyText } from "./text-commands.js";
 
 const MAX_TEXT = 2000;
@@ -22,6 +23,8 @@ export interface EnrollmentBotDeps {
   userState: UserState;
   conversationRefs: ConversationRefStore;
   logger: Logger;
+  /** The reminder delivery report command; without it the words are treated as a question. */
+  reports?: ReminderReports;
 }
 
 /**
@@ -98,6 +101,11 @@ export class EnrollmentBot extends ActivityHandler {
       await context.sendActivity(t(locale, "info.hint"));
       return;
     }
+    if (command === "reports" && this.deps.reports) {
+      const cards = await this.deps.reports.cardsFor(caller);
+      await context.sendActivity({ attachments: cards.map((card) => CardFactory.adaptiveCard(card)), attachmentLayout: "list" });
+      return;
+    }
     await sendCard(context, await this.cardFor(caller, command, text));
   }
 
@@ -106,6 +114,7 @@ export class EnrollmentBot extends ActivityHandler {
       case "help":
         return this.deps.help.topics(caller);
       case "other":
+      case "reports":
         return this.deps.help.answer(caller, text);
       case "cancel":
         return this.deps.enrollment.present(caller, await this.cancelCurrent(caller));

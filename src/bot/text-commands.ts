@@ -1,5 +1,5 @@
 /** What a typed message asks for. Free-text questions are "other". */
-export type TextCommand = "greet" | "english" | "swedish" | "cancel" | "help" | "other";
+export type TextCommand = "greet" | "english" | "swedish" | "cancel" | "help" | "reports" | "other";
 
 const commands: Record<Exclude<TextCommand, "other">, string[]> = {
   greet: ["hej", "hejsan", "hallå", "hi", "hello", "hey", "enroll", "enrol", "registrera", "start", "starta", "börja", "kom igång", "otp", "aktivera"],
@@ -7,6 +7,8 @@ const commands: Record<Exclude<TextCommand, "other">, string[]> = {
   swedish: ["svenska", "swedish", "på svenska", "in swedish"],
   cancel: ["avbryt", "cancel", "stop", "stopp"],
   help: ["hjälp", "hjalp", "help", "support", "?", "meny", "menu"],
+  /** The reminder delivery report (helpdesk only; src/bot/reminder-reports.ts). */
+  reports: ["påminnelser", "paminnelser", "reminders", "rapport", "report", "påminnelserapport", "reminder report"],
 };
 
 export function classifyText(text: string): TextCommand {

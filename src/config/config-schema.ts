@@ -60,6 +60,9 @@ export const envSchema = z.object({
   HELPDESK_SERVICE_URL: z.string().url("must be a URL").optional(),
   HELPDESK_GROUP_ID: optionalText,
   HELPDESK_LOCALE: z.enum(["sv", "en"]).default("sv"),
+
+  /** GET /metrics needs `Authorization: Bearer <token>`; without it /metrics is served only in local mode. */
+  METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters (openssl rand -hex 24)").optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

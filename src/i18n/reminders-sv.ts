@@ -16,6 +16,21 @@ export const remindersSv = {
   "reminder.cannotTitle": "Tack, IT-supporten hör av sig",
   "reminder.cannotBody": "Vi har skickat ditt ärende till IT-supporten. Du får inga fler påminnelser i den här omgången.",
   "reminder.unknownCampaign": "Den här påminnelsen hör till en kampanj som inte längre finns.",
+  "reminder.report.title": "Påminnelser: {campaign}",
+  "reminder.report.deadline": "Sista dag",
+  "reminder.report.planned": "Planerade påminnelser",
+  "reminder.report.sent": "Skickade",
+  "reminder.report.failed": "Misslyckade",
+  "reminder.report.inProgress": "Väntar på att skickas",
+  "reminder.report.skippedEnrolled": "Redan registrerade",
+  "reminder.report.notReachable": "Går inte att nå i Teams",
+  "reminder.report.snoozed": "Har skjutit upp just nu",
+  "reminder.report.cannot": "Kan inte (skickade till IT-supporten)",
+  "reminder.report.lastRun": "Senaste körningen {when}: {audience} personer i målgruppen.",
+  "reminder.report.neverRun": "Kampanjen har inte körts ännu.",
+  "reminder.report.none": "Det finns inga påminnelsekampanjer ännu.",
+  "reminder.report.notAllowed": "Leveransrapporten för påminnelser är bara för IT-supporten. Behöver du hjälp, skriv **hjälp**.",
+  "reminder.report.directoryUnavailable": "Katalogen (AD) svarar inte just nu, så jag kan inte se om du får läsa rapporten. Försök igen om en stund.",
 } as const;
 
 export type ReminderMessageKey = keyof typeof remindersSv;

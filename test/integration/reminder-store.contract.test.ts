@@ -8,7 +8,7 @@ import { createSqlStores, type Database, migrateToLatest, openDatabase } from ".
 import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
 import { parseCampaign } from "../../src/domain/reminders/campaign.js";
 import { runCampaign } from "../../src/domain/reminders/campaign-runner.js";
-import { realWait, type NewDelivery, type ProactiveSender, type ReminderMessage, type SendOutcome } from "../../src/domain/reminders/ports.js";
+import { NO_CONVERSATION, realWait, SKIPPED_ENROLLED, type NewDelivery, type ProactiveSender, type ReminderMessage, type SendOutcome } from "../../src/domain/reminders/ports.js";
 import { RateLimiter } from "../../src/domain/reminders/rate-limiter.js";
 import { systemClock } from "../../src/ports/clock.js";
 import { postgresEngine, sqliteEngine, type EngineFactory, type Location } from "../support/sql-engines.js";
@@ -158,6 +158,45 @@ function reminderStoreContract(factory: EngineFactory): void {
       expect(snoozes.get("a@region.se")?.cannotReason).toHaveLength(1000);
       expect(await store.getSnooze("vt26", "A@REGION.SE")).toMatchObject({ count: 2, until: at(2 * 86_400) });
       expect(await store.getSnooze("vt26", "nobody@region.se")).toBeNull();
+    });
+
+    it("reports a campaign: queue counts, snoozes, I can't, and the last run's view of the audience", async () => {
+      await fresh();
+      const c = campaign("vt26");
+      await store.saveCampaign(c, T0);
+      await store.saveCampaign(campaign("ht26"), T0);
+      expect((await store.listCampaigns()).map((x) => x.id)).toEqual(["ht26", "vt26"]);
+      await store.enqueue(Array.from({ length: 6 }, (_, i) => delivery("vt26", i)));
+      const now = at(1);
+      const claim = (i: number) => store.claim(`vt26|u${i}@region.se|0.0`, "w", now, staleBefore(now));
+      for (const i of [0, 1, 2, 3, 4]) await claim(i);
+      await store.markSent("vt26|u0@region.se|0.0", "w", now);
+      await store.markSent("vt26|u1@region.se|0.0", "w", now);
+      await store.markFailed("vt26|u2@region.se|0.0", "w", now, "403: blocked");
+      await store.markFailed("vt26|u3@region.se|0.0", "w", now, NO_CONVERSATION);
+      await store.markSkipped("vt26|u4@region.se|0.0", "w", now, SKIPPED_ENROLLED);
+      await store.snooze("vt26", "s1@region.se", "0.0", at(3600), 3, now);
+      await store.snooze("vt26", "s2@region.se", "0.0", at(10), 3, now); // over by the time of the report
+      await store.recordCannot("vt26", "c1@region.se", "no phone", now);
+
+      const before = await store.report(c, at(60));
+      expect(before).toEqual({
+        campaignId: "vt26",
+        deadline: c.deadline,
+        timeZone: "Europe/Stockholm",
+        planned: 6,
+        inProgress: 1,
+        sent: 2,
+        failed: 1,
+        skippedEnrolled: 1,
+        notReachable: 1,
+        snoozed: 1,
+        cannot: 1,
+      });
+      await store.recordRun("vt26", { at: at(30), audience: 300, skippedEnrolled: 40, notReachable: 12 });
+      await store.recordRun("vt26", { at: at(50), audience: 300, skippedEnrolled: 41, notReachable: 11 }); // replaces
+      expect(await store.report(c, at(60))).toEqual({ ...before, skippedEnrolled: 41, notReachable: 11, lastRun: { at: at(50), audience: 300, skippedEnrolled: 41, notReachable: 11 } });
+      expect(await store.report(campaign("ht26"), at(60))).toMatchObject({ planned: 0, sent: 0, snoozed: 0, cannot: 0, notReachable: 0 });
     });
 
     it("two instances racing for the same rows: each row is claimed exactly once", async () => {

@@ -4,6 +4,7 @@ import type { Engine } from "./database.js";
 /**
  * 0002_reminders: reminder campaigns, their deliveries (the send queue, one row per person
  * and round, claimed with a conditional UPDATE) and snoozes.
+ * 0004_reminder_runs: what the last run of each campaign saw of its audience (delivery report).
  */
 export function reminderMigrations(_engine: Engine): Record<string, Migration> {
   return {
@@ -62,6 +63,20 @@ export function reminderMigrations(_engine: Engine): Record<string, Migration> {
         for (const table of ["reminder_snoozes", "reminder_deliveries", "reminder_campaigns"]) {
           await db.schema.dropTable(table).ifExists().execute();
         }
+      },
+    },
+    "0004_reminder_runs": {
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable("reminder_runs")
+          .addColumn("campaign_id", "text", (c) => c.primaryKey())
+          // RunRecord as JSON: { at, audience, skippedEnrolled, notReachable }.
+          .addColumn("record", "text", (c) => c.notNull())
+          .addColumn("updated_at", "text", (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<any>): Promise<void> {
+        await db.schema.dropTable("reminder_runs").ifExists().execute();
       },
     },
   };

@@ -1,11 +1,29 @@
 import type { Kysely, Selectable } from "kysely";
 import { deserialiseCampaign, serialiseCampaign, type Campaign } from "../../domain/reminders/campaign.js";
-import type { Delivery, DeliverySummary, NewDelivery, ReminderStore, SnoozeRecord, SnoozeResult } from "../../domain/reminders/ports.js";
+import {
+  NO_CONVERSATION,
+  SKIPPED_ENROLLED,
+  type CampaignReport,
+  type Delivery,
+  type DeliverySummary,
+  type NewDelivery,
+  type ReminderStore,
+  type RunRecord,
+  type SnoozeRecord,
+  type SnoozeResult,
+} from "../../domain/reminders/ports.js";
 import type { ReminderDeliveriesTable, ReminderSnoozesTable, Schema } from "./schema.js";
 import { guard } from "./sql-errors.js";
 import { fromDbTime, toCount, toDbTime } from "./sql-values.js";
 
 const ENQUEUE_CHUNK = 200;
+
+/** 0004_reminder_runs (typed here: only this store reads or writes it). */
+interface ReminderRunsTable {
+  campaign_id: string;
+  record: string;
+  updated_at: string;
+}
 
 /**
  * The reminder queue over SQLite or PostgreSQL. Every state change is one conditional
@@ -199,6 +217,71 @@ export class SqlReminderStore implements ReminderStore {
     });
   }
 
+  async listCampaigns(): Promise<Campaign[]> {
+    return guard("reminder campaigns", async () => {
+      const rows = await this.db.selectFrom("reminder_campaigns").select("definition").orderBy("id").execute();
+      return rows.map((r) => deserialiseCampaign(r.definition));
+    });
+  }
+
+  async recordRun(campaignId: string, run: RunRecord): Promise<void> {
+    await guard("reminder run record", async () => {
+      const values = { record: JSON.stringify({ ...run, at: run.at.toISOString() }), updated_at: toDbTime(run.at) };
+      await this.runs()
+        .insertInto("reminder_runs")
+        .values({ campaign_id: campaignId, ...values })
+        .onConflict((oc) => oc.column("campaign_id").doUpdateSet(values))
+        .execute();
+    });
+  }
+
+  async report(campaign: Campaign, now: Date): Promise<CampaignReport> {
+    const id = campaign.id;
+    return guard("reminder report", async () => {
+      const [byStatus, byReason, people, run] = await Promise.all([
+        this.summary(id),
+        this.db
+          .selectFrom("reminder_deliveries")
+          .select((eb) => ["status", "last_error", eb.fn.countAll().as("n")])
+          .where("campaign_id", "=", id)
+          .where((eb) => eb.or([eb.and([eb("status", "=", "skipped"), eb("last_error", "=", SKIPPED_ENROLLED)]), eb.and([eb("status", "=", "failed"), eb("last_error", "=", NO_CONVERSATION)])]))
+          .groupBy(["status", "last_error"])
+          .execute(),
+        this.db
+          .selectFrom("reminder_snoozes")
+          .select((eb) => [
+            eb.fn.sum<number>(eb.case().when("cannot_at", "is not", null).then(1).else(0).end()).as("cannot"),
+            eb.fn.sum<number>(eb.case().when(eb.and([eb("cannot_at", "is", null), eb("until", ">", toDbTime(now))])).then(1).else(0).end()).as("snoozed"),
+          ])
+          .where("campaign_id", "=", id)
+          .executeTakeFirst(),
+        this.runs().selectFrom("reminder_runs").select("record").where("campaign_id", "=", id).executeTakeFirst(),
+      ]);
+      const reason = (status: string, error: string) => toCount(byReason.find((r) => r.status === status && r.last_error === error)?.n as number | undefined);
+      const notReachableRows = reason("failed", NO_CONVERSATION);
+      const lastRun = run ? parseRun(run.record) : undefined;
+      const report: CampaignReport = {
+        campaignId: id,
+        deadline: campaign.deadline,
+        timeZone: campaign.window.timeZone,
+        planned: byStatus.pending + byStatus.sending + byStatus.sent + byStatus.failed + byStatus.skipped,
+        inProgress: byStatus.pending + byStatus.sending,
+        sent: byStatus.sent,
+        failed: byStatus.failed - notReachableRows,
+        skippedEnrolled: lastRun?.skippedEnrolled ?? reason("skipped", SKIPPED_ENROLLED),
+        notReachable: lastRun?.notReachable ?? notReachableRows,
+        snoozed: toCount(people?.snoozed),
+        cannot: toCount(people?.cannot),
+      };
+      if (lastRun) report.lastRun = lastRun;
+      return report;
+    });
+  }
+
+  private runs(): Kysely<Schema & { reminder_runs: ReminderRunsTable }> {
+    return this.db.withTables<{ reminder_runs: ReminderRunsTable }>();
+  }
+
   async snooze(campaignId: string, upn: string, round: string, until: Date, maxSnoozes: number, at: Date): Promise<SnoozeResult> {
     const key = upn.toLowerCase();
     return guard("reminder snooze", async () => {
@@ -233,6 +316,11 @@ export class SqlReminderStore implements ReminderStore {
         .execute();
     });
   }
+}
+
+function parseRun(text: string): RunRecord {
+  const raw = JSON.parse(text) as Omit<RunRecord, "at"> & { at: string };
+  return { at: new Date(raw.at), audience: Number(raw.audience), skippedEnrolled: Number(raw.skippedEnrolled), notReachable: Number(raw.notReachable) };
 }
 
 function toSnooze(row: Selectable<ReminderSnoozesTable>): SnoozeRecord {

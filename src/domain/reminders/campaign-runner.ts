@@ -95,6 +95,11 @@ export async function runCampaign(
     snoozed: plan.snoozed + counts.snoozed,
     durationMs: deps.clock.now().getTime() - started.getTime(),
   };
+  // Outside the window the plan saw nobody: keep the last real run's picture of the audience.
+  if (plan.status === "ok") {
+    const audience = members.length + unknown.length;
+    await deps.store.recordRun(campaign.id, { at: deps.clock.now(), audience, skippedEnrolled: report.skippedEnrolled, notReachable: report.notReachable });
+  }
   return {
     report,
     status: plan.status,

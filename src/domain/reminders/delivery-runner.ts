@@ -11,7 +11,7 @@
 import type { Clock } from "../../ports/clock.js";
 import type { ConversationRefStore, TokenStore } from "../../ports/stores.js";
 import type { Campaign } from "./campaign.js";
-import type { Delivery, ProactiveSender, ReminderStore, SendOutcome, Wait } from "./ports.js";
+import { NO_CONVERSATION, SKIPPED_ENROLLED, type Delivery, type ProactiveSender, type ReminderStore, type SendOutcome, type Wait } from "./ports.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
 export interface DeliveryOptions {
@@ -168,7 +168,7 @@ export class DeliveryRunner {
 
     if (await tokens.findActive(row.loginName)) {
       this.counts.skippedEnrolled++;
-      return store.markSkipped(row.id, workerId, at(), "enrolled");
+      return store.markSkipped(row.id, workerId, at(), SKIPPED_ENROLLED);
     }
     const snooze = await store.getSnooze(campaign.id, row.upn);
     if (snooze?.cannotAt || (snooze?.until && snooze.until.getTime() > claimedAt)) {
@@ -178,7 +178,7 @@ export class DeliveryRunner {
     const ref = await conversations.get(row.userKey);
     if (!ref) {
       this.counts.notReachable++;
-      return store.markFailed(row.id, workerId, at(), "no conversation reference");
+      return store.markFailed(row.id, workerId, at(), NO_CONVERSATION);
     }
     const conversationKey = conversationIdOf(ref.reference) ?? row.userKey;
 

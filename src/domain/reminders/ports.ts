@@ -55,6 +55,43 @@ export interface DeliverySummary {
   skipped: number;
 }
 
+/** Why a row was skipped or failed without a send (delivery-runner.ts writes them; reports count them). */
+export const SKIPPED_ENROLLED = "enrolled";
+export const NO_CONVERSATION = "no conversation reference";
+
+/** What the last run of a campaign saw of its audience (stored for the delivery report). */
+export interface RunRecord {
+  at: Date;
+  audience: number;
+  /** Members with an active token (not reminded, or skipped between planning and sending). */
+  skippedEnrolled: number;
+  /** Members the bot cannot message: no stored conversation, or unknown/disabled in the directory. */
+  notReachable: number;
+}
+
+/** A campaign's delivery report for helpdesk/admins (the "rapport" card, /metrics). */
+export interface CampaignReport {
+  campaignId: string;
+  deadline: Date;
+  timeZone: string;
+  /** Reminders planned over the whole campaign (every round). */
+  planned: number;
+  /** Planned and not finished yet (pending or being sent). */
+  inProgress: number;
+  sent: number;
+  /** Given up (permanent error or too many tries), not counting notReachable. */
+  failed: number;
+  /** From the last run when there is one (else the reminders skipped because the person enrolled). */
+  skippedEnrolled: number;
+  /** From the last run when there is one (else the reminders that found no conversation). */
+  notReachable: number;
+  /** People whose "Remind me later" is running now. */
+  snoozed: number;
+  /** People who pressed "I can't" (handed to the helpdesk). */
+  cannot: number;
+  lastRun?: RunRecord;
+}
+
 export interface ReminderStore {
   saveCampaign(campaign: Campaign, at: Date): Promise<void>;
   getCampaign(id: string): Promise<Campaign | null>;
@@ -79,6 +116,12 @@ export interface ReminderStore {
   /** Rows of the campaign not finished yet, and when the earliest one may be tried. */
   unfinished(campaignId: string): Promise<{ pending: number; sending: number; earliest?: Date; oldestClaim?: Date }>;
   summary(campaignId: string): Promise<DeliverySummary>;
+  /** Every campaign ever run, by id. */
+  listCampaigns(): Promise<Campaign[]>;
+  /** Replaces the campaign's last-run record. */
+  recordRun(campaignId: string, run: RunRecord): Promise<void>;
+  /** The delivery report of a campaign as of `now`. */
+  report(campaign: Campaign, now: Date): Promise<CampaignReport>;
   /** Counts a snooze unless the limit is reached or this round was already snoozed. */
   snooze(campaignId: string, upn: string, round: string, until: Date, maxSnoozes: number, at: Date): Promise<SnoozeResult>;
   recordCannot(campaignId: string, upn: string, reason: string, at: Date): Promise<void>;
