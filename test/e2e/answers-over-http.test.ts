@@ -4,32 +4,18 @@
  * answer, ask the helpdesk"), "hjälp" lists topics, "Did this help?" is stored, and a step
  * card where the user is stuck offers the matching article and "contact the helpdesk".
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeDataDir, removeDataDir, startBot, type BotProcess } from "../support/bot-process.js";
+import { describe, expect, it } from "vitest";
 import { actionData, cardText, cardTitle, executeActions, flowIdOf, inputIds, verbsOf, type Card } from "../support/cards.js";
-import { cardOfReply, ConnectorStandIn } from "../support/connector-stand-in.js";
+import { cardOfReply } from "../support/connector-stand-in.js";
 import { expectCardResponse, greet, press, startFlow } from "../support/enrollment-steps.js";
+import { localBotSuite } from "../support/local-bot-suite.js";
 import { sqliteArticleFeedback, sqliteTickets } from "../support/sqlite-peek.js";
 import { LOCAL_HELPDESK_CHANNEL_ID, people, TeamsUser, type DemoPerson } from "../support/teams-user.js";
 
-let connector: ConnectorStandIn;
-let bot: BotProcess;
-let dataDir: string;
-
-beforeAll(async () => {
-  connector = await ConnectorStandIn.start();
-  dataDir = makeDataDir();
-  bot = await startBot({ dataDir });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await connector?.stop();
-  if (dataDir) removeDataDir(dataDir);
-});
+const local = localBotSuite();
 
 const MALFORMED_SV = "Det du skickade gick inte att läsa. Försök igen.";
-const userOf = (person: DemoPerson, locale = "sv-SE") => new TeamsUser(person, connector, bot.url, locale);
+const userOf = (person: DemoPerson, locale = "sv-SE") => new TeamsUser(person, local.connector, local.bot.url, locale);
 
 /** A typed message answered with exactly one card. */
 async function ask(user: TeamsUser, text: string): Promise<Card> {
@@ -57,13 +43,13 @@ describe("answers in the chat over HTTP (the bot process)", () => {
     ]);
     expect(verbsOf(answer)).toContain("help.escalate");
 
-    const before = sqliteArticleFeedback(dataDir).length;
+    const before = sqliteArticleFeedback(local.dataDir).length;
     const thanks = await press(alex, answer, "help.feedback"); // the first button: "Ja"
     expect(cardTitle(thanks)).toBe("Jag får inget sms med koden");
     expect(lines(thanks)).toContain("Tack för svaret!");
     expect(lines(thanks)).not.toContain("Hjälpte det här?");
     expect(verbsOf(thanks)).not.toContain("help.feedback");
-    expect(sqliteArticleFeedback(dataDir).slice(before)).toEqual([{ article_id: "no-sms", locale: "sv", helpful: 1, subject: "alexw@example.com" }]);
+    expect(sqliteArticleFeedback(local.dataDir).slice(before)).toEqual([{ article_id: "no-sms", locale: "sv", helpful: 1, subject: "alexw@example.com" }]);
   });
 
   it("answers an English question in English; 'no' is stored too", async () => {
@@ -76,12 +62,12 @@ describe("answers in the chat over HTTP (the bot process)", () => {
       { articleId: "qr-scan", helpful: false },
     ]);
 
-    const before = sqliteArticleFeedback(dataDir).length;
+    const before = sqliteArticleFeedback(local.dataDir).length;
     const result = await isaiah.press("help.feedback", feedbackButtons(answer)[1]!);
     expectCardResponse(result);
     expect(lines(result.card)).toContain("Thank you. Would you like the IT helpdesk to contact you? Tap the button below.");
     expect(verbsOf(result.card)).toEqual(["help.escalate"]);
-    expect(sqliteArticleFeedback(dataDir).slice(before)).toEqual([{ article_id: "qr-scan", locale: "en", helpful: 0, subject: "isaiah@example.com" }]);
+    expect(sqliteArticleFeedback(local.dataDir).slice(before)).toEqual([{ article_id: "qr-scan", locale: "en", helpful: 0, subject: "isaiah@example.com" }]);
   });
 
   it("does not guess at an out-of-scope question: the no-answer card offers the helpdesk", async () => {
@@ -141,7 +127,7 @@ describe("answers in the chat over HTTP (the bot process)", () => {
     expect(body[1]?.text).toBe("Ditt ärende är skickat till IT-supporten. De hör av sig här i chatten."); // on top, under the title
 
     // The ticket card in the helpdesk channel (a new post) says where Alex is stuck.
-    const posted = await connector.nextReply(LOCAL_HELPDESK_CHANNEL_ID);
+    const posted = await local.connector.nextReply(LOCAL_HELPDESK_CHANNEL_ID);
     expect(posted.replyToId).toBeUndefined();
     const ticket = cardOfReply(posted);
     expect(cardTitle(ticket)).toBe("Supportärende: Alex Wilber");
@@ -150,7 +136,7 @@ describe("answers in the chat over HTTP (the bot process)", () => {
       expect(facts).toContain(shown);
     }
     expect(facts).not.toMatch(/Fel-lösen|1740605/);
-    expect(sqliteTickets(dataDir, "alexw@example.com").map((t) => t.status)).toEqual(["open"]);
+    expect(sqliteTickets(local.dataDir, "alexw@example.com").map((t) => t.status)).toEqual(["open"]);
 
     // The step card still works: the right password goes on to the SMS step.
     const sms = await press(alex, escalated.card, "enroll.identity", { username: "alexw", password: "Passw0rd!" });
@@ -159,7 +145,7 @@ describe("answers in the chat over HTTP (the bot process)", () => {
 
   it("refuses malformed 'Did this help?' data with a clear message and stores nothing", async () => {
     const adele = userOf(people.adelev);
-    const before = sqliteArticleFeedback(dataDir).length;
+    const before = sqliteArticleFeedback(local.dataDir).length;
     for (const data of [
       { articleId: "no-sms", helpful: "yes" },
       { articleId: "x".repeat(5000), helpful: true },
@@ -172,8 +158,8 @@ describe("answers in the chat over HTTP (the bot process)", () => {
       expect(lines(result.card)).toContain(MALFORMED_SV);
       expect(verbsOf(result.card)).not.toContain("help.feedback");
     }
-    expect(sqliteArticleFeedback(dataDir)).toHaveLength(before);
-    const health = await fetch(`${bot.url}/healthz`);
+    expect(sqliteArticleFeedback(local.dataDir)).toHaveLength(before);
+    const health = await fetch(`${local.bot.url}/healthz`);
     expect(health.status).toBe(200);
   });
 });

@@ -5,38 +5,23 @@
  */
 import { randomUUID } from "node:crypto";
 import { generateSync } from "otplib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeDataDir, removeDataDir, startBot, type BotProcess } from "../support/bot-process.js";
+import { describe, expect, it } from "vitest";
 import { cardText, cardTitle, currentTotp, inputIds, OutboxWatch, qrTextOf } from "../support/cards.js";
-import { ConnectorStandIn } from "../support/connector-stand-in.js";
 import { greet, passDevice, passIdentity, passSms, press, startFlow } from "../support/enrollment-steps.js";
+import { localBotSuite } from "../support/local-bot-suite.js";
 import { sqliteAuditCount, sqliteTokens } from "../support/sqlite-peek.js";
 import { people, TeamsUser } from "../support/teams-user.js";
 
-let connector: ConnectorStandIn;
-let bot: BotProcess;
-let dataDir: string;
-
-beforeAll(async () => {
-  connector = await ConnectorStandIn.start();
-  dataDir = makeDataDir();
-  bot = await startBot({ dataDir });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await connector?.stop();
-  if (dataDir) removeDataDir(dataDir);
-});
+const local = localBotSuite();
 
 async function healthy(): Promise<void> {
-  const res = await fetch(`${bot.url}/healthz`);
+  const res = await fetch(`${local.bot.url}/healthz`);
   expect(res.status).toBe(200);
 }
 
 describe("bad input over HTTP", () => {
   it("answers 400 to bodies that are not activities", async () => {
-    const user = new TeamsUser(people.alexw, connector, bot.url);
+    const user = new TeamsUser(people.alexw, local.connector, local.bot.url);
     for (const body of ["this is not json", "[1,2,3]", "{}", JSON.stringify({ type: 42 }), "null"]) {
       const res = await user.post(body);
       expect(res.status, body).toBeGreaterThanOrEqual(400);
@@ -48,9 +33,9 @@ describe("bad input over HTTP", () => {
   });
 
   it("tells a caller Teams cannot resolve that it cannot tell who they are", async () => {
-    const stranger = new TeamsUser({ login: "nobody", upn: "nobody@example.com", name: "No Body", aadObjectId: randomUUID() }, connector, bot.url);
+    const stranger = new TeamsUser({ login: "nobody", upn: "nobody@example.com", name: "No Body", aadObjectId: randomUUID() }, local.connector, local.bot.url);
     // Not registered with the stand-in: the member look-up answers 404.
-    connector.removeMember(stranger.member.id);
+    local.connector.removeMember(stranger.member.id);
     const said = await stranger.say("hej");
     expect(said.status).toBe(200);
     expect(said.texts.join("\n")).toContain("Jag kunde inte avgöra vem du är i Teams.");
@@ -61,14 +46,14 @@ describe("bad input over HTTP", () => {
   });
 
   it("tells a Teams user without a directory account to contact the helpdesk", async () => {
-    const guest = new TeamsUser({ login: "guest", upn: "guest@partner.example", name: "Gäst Gästsson", aadObjectId: randomUUID() }, connector, bot.url);
+    const guest = new TeamsUser({ login: "guest", upn: "guest@partner.example", name: "Gäst Gästsson", aadObjectId: randomUUID() }, local.connector, local.bot.url);
     const identity = await startFlow(guest, await greet(guest));
     const card = await press(guest, identity, "enroll.identity", { username: "guest", password: "Passw0rd!" });
     expect(cardText(card)).toContain("Vi hittar inget konto i katalogen som hör till ditt Teams-konto.");
   });
 
   it("answers other invokes with 501 and an overlong message with a clear text", async () => {
-    const alex = new TeamsUser(people.alexw, connector, bot.url);
+    const alex = new TeamsUser(people.alexw, local.connector, local.bot.url);
     const other = await alex.post(alex.activity({ type: "invoke", name: "task/fetch", value: {} }));
     expect(other.status).toBe(501);
     const long = await alex.say("hej ".repeat(1000));
@@ -78,8 +63,8 @@ describe("bad input over HTTP", () => {
   });
 
   it("recognises a code from a phone whose clock is off, and still accepts the right one", async () => {
-    const megan = new TeamsUser(people.meganb, connector, bot.url);
-    const outbox = new OutboxWatch([dataDir]);
+    const megan = new TeamsUser(people.meganb, local.connector, local.bot.url);
+    const outbox = new OutboxWatch([local.dataDir]);
     const sms = await passIdentity(megan, await startFlow(megan, await greet(megan)), outbox);
     const qr = await passDevice(megan, await passSms(megan, sms.card, sms.code));
     const now = Math.floor(Date.now() / 1000);
@@ -97,7 +82,7 @@ describe("bad input over HTTP", () => {
     const totpCode = currentTotp(qr.secret);
     const answers = await Promise.all([1, 2].map(() => press(megan, qr.card, "enroll.confirm", { totpCode })));
     expect(answers.map(cardTitle)).toEqual(["Klart! Engångslösenordet är aktiverat", "Klart! Engångslösenordet är aktiverat"]);
-    expect(sqliteTokens(dataDir, "meganb")).toEqual([{ status: "active", device_name: "Jobbmobil" }]);
-    expect(sqliteAuditCount(dataDir, "meganb@example.com", "enroll.token.activated")).toBe(1);
+    expect(sqliteTokens(local.dataDir, "meganb")).toEqual([{ status: "active", device_name: "Jobbmobil" }]);
+    expect(sqliteAuditCount(local.dataDir, "meganb@example.com", "enroll.token.activated")).toBe(1);
   });
 });

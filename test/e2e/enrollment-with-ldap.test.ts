@@ -9,14 +9,12 @@ import { makeDataDir, removeDataDir, startBot, type BotProcess } from "../suppor
 import { cardText, cardTitle, OutboxWatch } from "../support/cards.js";
 import { ConnectorStandIn } from "../support/connector-stand-in.js";
 import { confirmCode, greet, passDevice, passIdentity, passSms, press, startFlow } from "../support/enrollment-steps.js";
+import { BASE, group, PASSWORD, SERVICE_DN, SERVICE_PASSWORD, startFixtureSlapd } from "../support/ldap-fixture.js";
 import { requireBinaryOrSkip } from "../support/server-binary.js";
-import { startSlapd, type Slapd } from "../support/slapd.js";
+import type { Slapd } from "../support/slapd.js";
 import { sqliteTokens } from "../support/sqlite-peek.js";
 import { TeamsUser, type DemoPerson } from "../support/teams-user.js";
 
-const BASE = "dc=region,dc=se";
-const PASSWORD = "Correct-Horse-1";
-const fixture = (name: string) => join(import.meta.dirname, "../fixtures/ldap", name);
 const anna: DemoPerson = { login: "annaa", upn: "anna.andersson@region.se", name: "Anna Andersson", aadObjectId: "10000000-0000-0000-0000-000000000001" };
 const bertil: DemoPerson = { login: "bertilb", upn: "bertil.berg@region.se", name: "Bertil Berg", aadObjectId: "10000000-0000-0000-0000-000000000002" };
 
@@ -29,15 +27,7 @@ describe.skipIf(!slapdPath)("enrollment over HTTP with the LDAP directory (real 
   let dataDir: string;
 
   beforeAll(async () => {
-    slapd = await startSlapd({
-      slapdPath: slapdPath as string,
-      suffix: BASE,
-      rootDn: `cn=admin,${BASE}`,
-      rootPassword: "Admin-Secret",
-      schemaFiles: [fixture("ad-lite.schema")],
-      ldifFiles: [fixture("base.ldif"), fixture("users.ldif")],
-      tls: true,
-    });
+    slapd = await startFixtureSlapd(slapdPath as string, { tls: true });
     const caFile = join(slapd.dir, "e2e-ca.pem");
     await import("node:fs/promises").then((fs) => fs.writeFile(caFile, slapd.caPem));
     connector = await ConnectorStandIn.start();
@@ -47,10 +37,10 @@ describe.skipIf(!slapdPath)("enrollment over HTTP with the LDAP directory (real 
       env: {
         LDAP_URL: slapd.ldapsUrl,
         LDAP_CA_FILE: caFile,
-        LDAP_BIND_DN: `cn=svc-otp,ou=service,${BASE}`,
-        LDAP_BIND_PASSWORD: "Svc-Secret-42",
+        LDAP_BIND_DN: SERVICE_DN,
+        LDAP_BIND_PASSWORD: SERVICE_PASSWORD,
         LDAP_BASE_DN: BASE,
-        LDAP_ELIGIBLE_GROUP_DN: `cn=otp-eligible,ou=groups,${BASE}`,
+        LDAP_ELIGIBLE_GROUP_DN: group("otp-eligible"),
       },
     });
   });

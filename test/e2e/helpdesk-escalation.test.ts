@@ -5,35 +5,21 @@
  * channel, "channel-announcements-id" in local mode), its updates in place (PUT to the same
  * activity id) and the messages to the employee go to the stand-in Bot Connector.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeDataDir, removeDataDir, startBot, type BotProcess } from "../support/bot-process.js";
+import { describe, expect, it } from "vitest";
 import { actionData, cardText, cardTitle, flowIdOf, inputIds, OutboxWatch, verbsOf, type Card } from "../support/cards.js";
-import { cardOfReply, ConnectorStandIn, type CapturedReply } from "../support/connector-stand-in.js";
+import { cardOfReply, type CapturedReply } from "../support/connector-stand-in.js";
 import { confirmCode, DEMO_PASSWORD, enroll, expectCardResponse, passDevice, passSms, press, startFlow } from "../support/enrollment-steps.js";
+import { localBotSuite } from "../support/local-bot-suite.js";
 import { sqliteAudit, sqliteTickets, sqliteTokens } from "../support/sqlite-peek.js";
 import { LOCAL_HELPDESK_CHANNEL_ID as CHANNEL, people, TeamsUser, type InvokeResult } from "../support/teams-user.js";
 
-let connector: ConnectorStandIn;
-let bot: BotProcess;
-let dataDir: string;
+const local = localBotSuite();
 
-beforeAll(async () => {
-  connector = await ConnectorStandIn.start();
-  dataDir = makeDataDir();
-  bot = await startBot({ dataDir });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await connector?.stop();
-  if (dataDir) removeDataDir(dataDir);
-});
-
-const postsToChannel = (): string[] => connector.requests.filter((r) => r === `POST /v3/conversations/${CHANNEL}/activities`);
-const putsTo = (activityId: string): string[] => connector.requests.filter((r) => r === `PUT /v3/conversations/${CHANNEL}/activities/${activityId}`);
+const postsToChannel = (): string[] => local.connector.requests.filter((r) => r === `POST /v3/conversations/${CHANNEL}/activities`);
+const putsTo = (activityId: string): string[] => local.connector.requests.filter((r) => r === `PUT /v3/conversations/${CHANNEL}/activities/${activityId}`);
 
 /** The channel activities (posts and updates) since the last call. */
-const channelActivities = (): CapturedReply[] => connector.takeReplies(CHANNEL);
+const channelActivities = (): CapturedReply[] => local.connector.takeReplies(CHANNEL);
 
 /** The one update of the ticket card since the last look: a PUT in place, whose card is returned. */
 function updatedInPlace(activityId: string): Card {
@@ -44,7 +30,7 @@ function updatedInPlace(activityId: string): Card {
 
 /** What the bot wrote to the employee's chat next (a proactive message). */
 async function toldInChat(user: TeamsUser): Promise<string> {
-  const reply = await connector.nextReply(user.conversationId);
+  const reply = await local.connector.nextReply(user.conversationId);
   return reply.activity.text ?? "";
 }
 
@@ -56,14 +42,14 @@ function expectTicketCard(result: InvokeResult): Card {
 
 describe("escalation to the helpdesk over HTTP (the bot process)", () => {
   it("ticket card in the channel; outsider refused; take, revoke, invite, clear limits and resolve update it in place and tell the employee", async () => {
-    const alex = new TeamsUser(people.alexw, connector, bot.url);
-    const lynne = new TeamsUser(people.lynner, connector, bot.url);
-    const megan = new TeamsUser(people.meganb, connector, bot.url);
-    const outbox = new OutboxWatch([dataDir]);
+    const alex = new TeamsUser(people.alexw, local.connector, local.bot.url);
+    const lynne = new TeamsUser(people.lynner, local.connector, local.bot.url);
+    const megan = new TeamsUser(people.meganb, local.connector, local.bot.url);
+    const outbox = new OutboxWatch([local.dataDir]);
 
     // Alex has Microsoft Authenticator on "Jobbmobil", loses the phone and asks the bot.
     const enrolled = await enroll(alex, outbox, { deviceName: "Jobbmobil" });
-    expect(sqliteTokens(dataDir, "alexw")).toEqual([{ status: "active", device_name: "Jobbmobil" }]);
+    expect(sqliteTokens(local.dataDir, "alexw")).toEqual([{ status: "active", device_name: "Jobbmobil" }]);
     const answer = await alex.say("jag har tappat min telefon");
     expect(answer.cards).toHaveLength(1);
     const escalate = actionData(answer.cards[0]!, "help.escalate");
@@ -98,8 +84,8 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     expect(cardText(refused.card)).toContain("Öppet – ingen har tagit det ännu");
     expect(putsTo(activityId)).toEqual([]);
     expect(channelActivities()).toEqual([]);
-    expect(connector.takeReplies(alex.conversationId)).toEqual([]);
-    expect(sqliteTickets(dataDir, "alexw@example.com").map((t) => t.status)).toEqual(["open"]);
+    expect(local.connector.takeReplies(alex.conversationId)).toEqual([]);
+    expect(sqliteTickets(local.dataDir, "alexw@example.com").map((t) => t.status)).toEqual(["open"]);
 
     // 3. Megan takes it: the card is updated in place, Alex is told in the chat.
     const taken = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.take", { ticketId }));
@@ -112,7 +98,7 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     const revoked = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.revokeToken", { ticketId }));
     expect(cardText(revoked)).toContain("Authenticator på Jobbmobil är spärrad.");
     expect(verbsOf(revoked)).not.toContain("helpdesk.revokeToken");
-    expect(sqliteTokens(dataDir, "alexw")).toEqual([{ status: "revoked", device_name: "Jobbmobil" }]);
+    expect(sqliteTokens(local.dataDir, "alexw")).toEqual([{ status: "revoked", device_name: "Jobbmobil" }]);
     expect(JSON.stringify(updatedInPlace(activityId))).toContain("Ingen aktiv");
     expect(await toldInChat(alex)).toContain("IT-supporten har spärrat din Microsoft Authenticator (Jobbmobil).");
 
@@ -120,7 +106,7 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     const invited = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.invite", { ticketId }));
     expect(cardText(invited)).toContain("Inbjudan är skickad.");
     updatedInPlace(activityId);
-    const invitation = await connector.nextReply(alex.conversationId);
+    const invitation = await local.connector.nextReply(alex.conversationId);
     expect(invitation.activity.text).toBe("IT-supporten ber dig koppla Microsoft Authenticator till ditt konto. Börja här:");
     const welcome = cardOfReply(invitation);
     expect(verbsOf(welcome)).toEqual(["enroll.start"]);
@@ -143,7 +129,7 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
       expect(addedTo).toContain(shown);
     }
     expect(postsToChannel()).toHaveLength(1);
-    expect(sqliteTickets(dataDir, "alexw@example.com")).toHaveLength(1);
+    expect(sqliteTickets(local.dataDir, "alexw@example.com")).toHaveLength(1);
 
     // 7. Megan clears the limits: Alex can log in again right away (and gets an SMS at once).
     const cleared = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.clearLimits", { ticketId }));
@@ -157,7 +143,7 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     const device = await passSms(alex, sms, /\b(\d{6})\b/.exec(sent[0]!.text)![1]!);
     const qr = await passDevice(alex, device, "Nya mobilen");
     await confirmCode(alex, qr.card, qr.secret);
-    expect(sqliteTokens(dataDir, "alexw").map((t) => [t.status, t.device_name])).toEqual([["revoked", "Jobbmobil"], ["active", "Nya mobilen"]]);
+    expect(sqliteTokens(local.dataDir, "alexw").map((t) => [t.status, t.device_name])).toEqual([["revoked", "Jobbmobil"], ["active", "Nya mobilen"]]);
 
     // 8. Resolved: the card says so and has no buttons left; Alex is told.
     const resolved = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.resolve", { ticketId }));
@@ -168,15 +154,15 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     expect(await toldInChat(alex)).toContain("IT-supporten har markerat ditt ärende som löst.");
     expect(putsTo(activityId)).toHaveLength(6); // take, revoke, invite, second question, clear limits, resolve
     expect(postsToChannel()).toHaveLength(1);
-    expect(sqliteTickets(dataDir, "alexw@example.com").map((t) => [t.status, t.taken_by, t.resolved_by])).toEqual([["resolved", "meganb@example.com", "meganb@example.com"]]);
+    expect(sqliteTickets(local.dataDir, "alexw@example.com").map((t) => [t.status, t.taken_by, t.resolved_by])).toEqual([["resolved", "meganb@example.com", "meganb@example.com"]]);
 
     // A button on the resolved ticket changes nothing.
     const late = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.revokeToken", { ticketId }));
     expect(cardText(late)).toContain("Ärendet är redan löst. Ingenting har ändrats.");
-    expect(sqliteTokens(dataDir, "alexw").filter((t) => t.status === "active")).toHaveLength(1);
+    expect(sqliteTokens(local.dataDir, "alexw").filter((t) => t.status === "active")).toHaveLength(1);
 
     // The audit trail: who did what to whom.
-    expect(sqliteAudit(dataDir, "alexw@example.com", "helpdesk.").map((e) => [e.action, e.actor, e.outcome])).toEqual([
+    expect(sqliteAudit(local.dataDir, "alexw@example.com", "helpdesk.").map((e) => [e.action, e.actor, e.outcome])).toEqual([
       ["helpdesk.escalate", "alexw@example.com", "ok"],
       ["helpdesk.take", "lynner@example.com", "refused"],
       ["helpdesk.take", "meganb@example.com", "ok"],
@@ -187,17 +173,17 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
       ["helpdesk.resolve", "meganb@example.com", "ok"],
       ["helpdesk.revokeToken", "meganb@example.com", "refused"],
     ]);
-    const revokeAudit = sqliteAudit(dataDir, "alexw@example.com", "helpdesk.revokeToken")[0]!;
+    const revokeAudit = sqliteAudit(local.dataDir, "alexw@example.com", "helpdesk.revokeToken")[0]!;
     expect(revokeAudit.detail).toMatchObject({ ticketId, deviceName: "Jobbmobil", employeeNotified: true });
   });
 
   it("a double-clicked 'contact the helpdesk' opens one ticket with one card in the channel, showing every question", async () => {
-    const isaiah = new TeamsUser(people.isaiahl, connector, bot.url);
+    const isaiah = new TeamsUser(people.isaiahl, local.connector, local.bot.url);
     channelActivities();
     const posts = postsToChannel().length;
     const results = await Promise.all(["Första frågan", "Andra frågan", "Tredje frågan"].map((question) => isaiah.press("help.escalate", { question })));
     for (const result of results) expectCardResponse(result);
-    expect(sqliteTickets(dataDir, "isaiah@example.com")).toHaveLength(1);
+    expect(sqliteTickets(local.dataDir, "isaiah@example.com")).toHaveLength(1);
     expect(postsToChannel().length - posts).toBe(1);
     const activities = channelActivities();
     const postId = activities.find((r) => r.replyToId === undefined)!.id;
@@ -207,8 +193,8 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
   });
 
   it("answers a helpdesk button with an unknown or malformed ticket id clearly, changing nothing", async () => {
-    const megan = new TeamsUser(people.meganb, connector, bot.url);
-    const before = connector.requests.length;
+    const megan = new TeamsUser(people.meganb, local.connector, local.bot.url);
+    const before = local.connector.requests.length;
     const unknown = await megan.pressInChannel(CHANNEL, "1", "helpdesk.take", { ticketId: "00000000-0000-4000-8000-000000000000" });
     expectCardResponse(unknown);
     expect(cardText(unknown.card)).toBe("Ärendet finns inte.");
@@ -218,6 +204,6 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
       expect(cardText(malformed.card)).toBe("Det du skickade gick inte att läsa. Försök igen.");
     }
     // Only member look-ups reached the connector: no post, no update.
-    expect(connector.requests.slice(before).filter((r) => !r.startsWith("GET "))).toEqual([]);
+    expect(local.connector.requests.slice(before).filter((r) => !r.startsWith("GET "))).toEqual([]);
   });
 });

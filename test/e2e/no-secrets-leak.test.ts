@@ -6,31 +6,16 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeDataDir, removeDataDir, startBot, type BotProcess } from "../support/bot-process.js";
+import { describe, expect, it } from "vitest";
 import { base32Decode, cardText, OutboxWatch } from "../support/cards.js";
-import { ConnectorStandIn } from "../support/connector-stand-in.js";
 import { confirmCode, DEMO_PASSWORD, greet, passDevice, passIdentity, passSms, press, startFlow } from "../support/enrollment-steps.js";
+import { localBotSuite } from "../support/local-bot-suite.js";
 import { people, TeamsUser } from "../support/teams-user.js";
 
 const WRONG_PASSWORD = "Vinter-Sol-4711!";
 const WRONG_TOTP = "246810";
 
-let connector: ConnectorStandIn;
-let bot: BotProcess;
-let dataDir: string;
-
-beforeAll(async () => {
-  connector = await ConnectorStandIn.start();
-  dataDir = makeDataDir();
-  bot = await startBot({ dataDir });
-});
-
-afterAll(async () => {
-  await bot?.kill();
-  await connector?.stop();
-  if (dataDir) removeDataDir(dataDir);
-});
+const local = localBotSuite({ end: "kill" });
 
 interface Needle {
   what: string;
@@ -74,15 +59,15 @@ function leaks(places: { name: string; content: string }[], needles: Needle[]): 
 }
 
 function dataDirPlaces(): { name: string; content: string }[] {
-  return filesUnder(dataDir)
+  return filesUnder(local.dataDir)
     .filter((path) => !path.endsWith("sms-outbox.jsonl"))
-    .map((path) => ({ name: relative(dataDir, path), content: readFileSync(path).toString("latin1") }));
+    .map((path) => ({ name: relative(local.dataDir, path), content: readFileSync(path).toString("latin1") }));
 }
 
 describe("no secrets in logs or in the data folder", () => {
   it("after an enrollment with refusals on the way", async () => {
-    const alex = new TeamsUser(people.alexw, connector, bot.url);
-    const outbox = new OutboxWatch([dataDir]);
+    const alex = new TeamsUser(people.alexw, local.connector, local.bot.url);
+    const outbox = new OutboxWatch([local.dataDir]);
     const identity = await startFlow(alex, await greet(alex));
     const wrong = await press(alex, identity, "enroll.identity", { username: "alexw", password: WRONG_PASSWORD });
     expect(cardText(wrong)).toContain("Fel användarnamn eller lösenord");
@@ -96,16 +81,16 @@ describe("no secrets in logs or in the data folder", () => {
 
     const needles = needlesFor({ smsCodes: [sms.code], secret: qr.secret, uri: qr.uri, totpCodes: [WRONG_TOTP, done.code] });
     // The checks must be able to fail: the outbox holds the SMS code, the stand-in saw the QR.
-    expect(leaks([{ name: "outbox", content: readFileSync(join(dataDir, "sms-outbox.jsonl")).toString("latin1") }], needles)).toContain("an SMS code in outbox");
+    expect(leaks([{ name: "outbox", content: readFileSync(join(local.dataDir, "sms-outbox.jsonl")).toString("latin1") }], needles)).toContain("an SMS code in outbox");
 
     // The log stream is real and covers the journey.
-    const logged = bot.logs().map((line) => line.msg);
+    const logged = local.bot.logs().map((line) => line.msg);
     expect(logged).toContain("card action");
-    expect(bot.stdout().length).toBeGreaterThan(500);
+    expect(local.bot.stdout().length).toBeGreaterThan(500);
 
-    const stdout = { name: "stdout (logs)", content: Buffer.from(bot.stdout(), "utf8").toString("latin1") };
+    const stdout = { name: "stdout (logs)", content: Buffer.from(local.bot.stdout(), "utf8").toString("latin1") };
     // stderr carries the outbox's printout of each SMS (local mode, by design), but nothing else secret.
-    const stderr = { name: "stderr", content: Buffer.from(bot.stderr(), "utf8").toString("latin1") };
+    const stderr = { name: "stderr", content: Buffer.from(local.bot.stderr(), "utf8").toString("latin1") };
     const notSmsCode = needles.filter((n) => n.what !== "an SMS code");
     expect([...leaks([stdout, ...dataDirPlaces()], needles), ...leaks([stderr], notSmsCode)]).toEqual([]);
 
@@ -113,7 +98,7 @@ describe("no secrets in logs or in the data folder", () => {
     expect(dataDirPlaces().map((p) => p.name)).toEqual(expect.arrayContaining(["enrollment.sqlite"]));
 
     // Also after a graceful stop, when the WAL has been checkpointed into the main file.
-    await bot.stop();
+    await local.bot.stop();
     expect(leaks([stdout, ...dataDirPlaces()], needles)).toEqual([]);
   });
 });

@@ -1,24 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSqlStores, type Database, migrateToLatest, openDatabase } from "../../src/adapters/sql/index.js";
 import { createHelpdeskStores, type HelpdeskStores } from "../../src/adapters/sql/ticket-store.js";
 import { ConcurrentUpdateError } from "../../src/domain/errors.js";
 import type { Ticket } from "../../src/ports/tickets.js";
-import { findPostgresBinDir, startPostgres, type ThrowawayPostgres } from "../support/postgres.js";
-
-interface Location {
-  url: string | undefined;
-  dataDir: string;
-}
-
-interface EngineFactory {
-  engine: "sqlite" | "postgres";
-  setup(): Promise<void>;
-  teardown(): Promise<void>;
-  newLocation(): Promise<Location>;
-}
+import { postgresEngine, sqliteEngine, type EngineFactory } from "../support/sql-engines.js";
 
 const T0 = new Date("2026-11-25T09:00:00.000Z");
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000).toISOString();
@@ -40,8 +25,8 @@ function ticket(id: string, overrides: Partial<Ticket> = {}): Ticket {
   };
 }
 
-function helpdeskStoresContract(name: string, factory: EngineFactory, enabled: boolean): void {
-  describe.skipIf(!enabled)(`helpdesk stores contract: ${name}`, () => {
+function helpdeskStoresContract(factory: EngineFactory): void {
+  describe.skipIf(!factory.enabled)(`helpdesk stores contract: ${factory.name}`, () => {
     let database: Database;
     let stores: HelpdeskStores;
 
@@ -141,45 +126,5 @@ function helpdeskStoresContract(name: string, factory: EngineFactory, enabled: b
   });
 }
 
-// --- SQLite: a temp folder per test -------------------------------------------------
-const sqliteDirs: string[] = [];
-helpdeskStoresContract(
-  "SQLite",
-  {
-    engine: "sqlite",
-    setup: async () => undefined,
-    teardown: async () => {
-      for (const dir of sqliteDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-    },
-    newLocation: async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), "sqlite-helpdesk-"));
-      sqliteDirs.push(dataDir);
-      return { url: undefined, dataDir };
-    },
-  },
-  true,
-);
-
-// --- PostgreSQL: one throwaway server, a new database per test ------------------------
-const postgresAvailable = findPostgresBinDir() !== null; // throws under CI=true when missing
-let server: ThrowawayPostgres | null = null;
-let databaseCounter = 0;
-helpdeskStoresContract(
-  "PostgreSQL",
-  {
-    engine: "postgres",
-    setup: async () => {
-      server = await startPostgres("helpdesk");
-    },
-    teardown: async () => {
-      await server?.stop();
-      server = null;
-    },
-    newLocation: async () => {
-      if (!server) throw new Error("PostgreSQL did not start");
-      const url = await server.createDatabase(`helpdesk_${++databaseCounter}`);
-      return { url, dataDir: "/nonexistent-unused" };
-    },
-  },
-  postgresAvailable,
-);
+helpdeskStoresContract(sqliteEngine("helpdesk"));
+helpdeskStoresContract(postgresEngine("helpdesk"));

@@ -1,36 +1,12 @@
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LdapDirectory, type LdapDirectoryOptions } from "../../src/adapters/ldap/ldap-directory.js";
+import { LdapDirectory } from "../../src/adapters/ldap/ldap-directory.js";
 import { DemoDirectory } from "../../src/adapters/demo-directory.js";
 import { DirectoryUnavailableError } from "../../src/domain/errors.js";
-import { freePort, startSlapd, type Slapd } from "../support/slapd.js";
+import { group, ldapOptions, NOW, startFixtureSlapd } from "../support/ldap-fixture.js";
+import { freePort, type Slapd } from "../support/slapd.js";
 import { requireBinaryOrSkip } from "../support/server-binary.js";
 
-const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/ldap/${name}`, import.meta.url));
-const BASE = "dc=region,dc=se";
-const group = (cn: string): string => `cn=${cn},ou=groups,${BASE}`;
-const NOW = new Date("2025-06-02T08:00:00Z");
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-function options(url: string): LdapDirectoryOptions {
-  return {
-    url,
-    startTls: false,
-    allowPlaintext: true,
-    bindDn: `cn=svc-otp,ou=service,${BASE}`,
-    bindPassword: "Svc-Secret-42",
-    baseDn: BASE,
-    eligibleGroupDn: group("otp-eligible"),
-    loginAttribute: "sAMAccountName",
-    upnAttribute: "userPrincipalName",
-    mobileAttribute: "mobile",
-    nestedGroups: "auto",
-    lockoutDurationMinutes: 30,
-    connectTimeoutMs: 2_000,
-    operationTimeoutMs: 3_000,
-    defaultCountry: "SE",
-  };
-}
 
 describe("DemoDirectory.listGroupMembers", () => {
   it("lists the playground users of a group", async () => {
@@ -48,15 +24,8 @@ describe.skipIf(!slapdPath)("LdapDirectory.listGroupMembers against OpenLDAP", (
   let directory: LdapDirectory;
 
   beforeAll(async () => {
-    slapd = await startSlapd({
-      slapdPath: slapdPath as string,
-      suffix: BASE,
-      rootDn: `cn=admin,${BASE}`,
-      rootPassword: "Admin-Secret",
-      schemaFiles: [fixture("ad-lite.schema")],
-      ldifFiles: [fixture("base.ldif"), fixture("users.ldif")],
-    });
-    directory = new LdapDirectory(options(slapd.url), { logger: silent, clock: { now: () => NOW } });
+    slapd = await startFixtureSlapd(slapdPath as string);
+    directory = new LdapDirectory(ldapOptions(slapd.url), { logger: silent, clock: { now: () => NOW } });
   });
   afterAll(async () => {
     await directory?.close();
@@ -88,7 +57,7 @@ describe.skipIf(!slapdPath)("LdapDirectory.listGroupMembers against OpenLDAP", (
   });
 
   it("reports an unreachable directory as DirectoryUnavailableError", async () => {
-    const dead = new LdapDirectory(options(`ldap://127.0.0.1:${await freePort()}`), { logger: silent });
+    const dead = new LdapDirectory(ldapOptions(`ldap://127.0.0.1:${await freePort()}`), { logger: silent });
     await expect(dead.listGroupMembers(group("helpdesk"))).rejects.toBeInstanceOf(DirectoryUnavailableError);
     await dead.close();
   });

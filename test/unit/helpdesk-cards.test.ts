@@ -2,17 +2,11 @@ import { describe, expect, it } from "vitest";
 import { helpdeskVerbs, renderTicketCard } from "../../src/bot/helpdesk-card.js";
 import type { TicketView } from "../../src/domain/helpdesk/ticket-view.js";
 import { cardActions as actions, cardProblems as parse } from "../support/card-validation.js";
+import { alexTicketFacts } from "../support/helpdesk-ticket.js";
 
 const base: TicketView = {
   ticketId: "3f1c2a9e-0000-4000-8000-000000000001",
-  status: "open",
-  upn: "alexw@example.com",
-  displayName: "Alex Wilber",
-  loginName: "alexw",
-  department: "Akutmottagningen",
-  step: "sms",
-  lastError: "error.smsWrong",
-  directory: { found: "yes", account: "enabled", hasMobile: true },
+  ...alexTicketFacts,
   token: { status: "active", deviceName: "Jobbmobil", activatedAt: "2026-11-01T10:00:00.000Z" },
   questions: [{ text: "Jag får inget sms *fet* [länk](https://evil.example)", at: "2026-11-25T09:00:00.000Z" }],
   createdAt: "2026-11-25T09:00:00.000Z",

@@ -1,0 +1,134 @@
+/**
+ * Data-layer contract on SQLite and a throwaway PostgreSQL, enrollments and tokens: the
+ * enrollment save is a compare-and-set, activating a token replaces the login's active one in
+ * the same transaction, and races (concurrent saves and activations) leave exactly one winner.
+ */
+import { describe, expect, it } from "vitest";
+import type { Database, SqlStores } from "../../src/adapters/sql/index.js";
+import { ConcurrentUpdateError } from "../../src/domain/errors.js";
+import { at, dataLayerSuite, state, token } from "../support/data-layer-suite.js";
+import { postgresEngine, sqliteEngine, type EngineFactory } from "../support/sql-engines.js";
+
+function enrollmentsContract(factory: EngineFactory): void {
+  describe.skipIf(!factory.enabled)(`data layer contract (enrollments and tokens): ${factory.name}`, () => {
+    const suite = dataLayerSuite(factory);
+    let database: Database;
+    let stores: SqlStores;
+
+    // Every test gets its own empty database.
+    async function fresh(): Promise<void> {
+      ({ database, stores } = await suite.fresh());
+    }
+
+    async function tokenRows(loginName: string) {
+      return database.db.selectFrom("tokens").selectAll().where("login_name", "=", loginName).orderBy("id").execute();
+    }
+
+    it("enrollment save is a compare-and-set on version", async () => {
+      await fresh();
+      const { enrollments } = stores;
+      expect(await enrollments.load("u1")).toBeNull();
+      expect(await enrollments.save("u1", state(), null)).toBe(1);
+      expect(await enrollments.load("u1")).toEqual({ value: state(), version: 1 });
+      expect(await enrollments.save("u1", state({ step: "identity" }), 1)).toBe(2);
+      await expect(enrollments.save("u1", state({ step: "sms" }), 1)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+      await expect(enrollments.save("u1", state({ step: "sms" }), null)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+      await expect(enrollments.save("nobody", state(), 3)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+      const loaded = await enrollments.load("u1");
+      expect(loaded?.version).toBe(2);
+      expect(loaded?.value.step).toBe("identity");
+    });
+
+    it("concurrent saves of the same version: exactly one wins", async () => {
+      await fresh();
+      const { enrollments } = stores;
+      const inserts = await Promise.allSettled(
+        [1, 2, 3, 4, 5].map((i) => enrollments.save("u1", state({ flowId: `f${i}` }), null)),
+      );
+      expect(inserts.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      for (const r of inserts) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(ConcurrentUpdateError);
+
+      const updates = await Promise.allSettled(
+        [1, 2, 3, 4, 5].map((i) => enrollments.save("u1", state({ flowId: `g${i}` }), 1)),
+      );
+      const won = updates.flatMap((r, i) => (r.status === "fulfilled" ? [{ i, version: r.value }] : []));
+      expect(won).toHaveLength(1);
+      expect(won[0]?.version).toBe(2);
+      for (const r of updates) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(ConcurrentUpdateError);
+      expect((await enrollments.load("u1"))?.value.flowId).toBe(`g${(won[0]?.i ?? 0) + 1}`);
+    });
+
+    it("activating a token replaces the login's active token in the same transaction", async () => {
+      await fresh();
+      const { enrollments, tokens } = stores;
+      await enrollments.save("u1", state({ step: "done" }), null, token("t1", "alexw", 100));
+      const first = await tokens.findActive("ALEXW");
+      expect(first).toMatchObject({ id: "t1", loginName: "alexw", status: "active", lastTimeStep: 100 });
+      expect(first?.activatedAt).toEqual(at(60));
+      expect(first?.endedAt).toBeUndefined();
+
+      const t2 = { ...token("t2", "alexw", 200), activatedAt: at(600) };
+      expect(await enrollments.save("u1", state({ step: "done", reEnrollment: true }), 1, t2)).toBe(2);
+      expect((await tokens.findActive("alexw"))?.id).toBe("t2");
+      const rows = await tokenRows("alexw");
+      expect(rows.map((r) => [r.id, r.status])).toEqual([["t1", "replaced"], ["t2", "active"]]);
+      expect(new Date(rows[0]?.ended_at ?? "")).toEqual(at(600));
+
+      // Stale version: nothing changes, not even the tokens.
+      await expect(enrollments.save("u1", state(), 1, token("t3"))).rejects.toBeInstanceOf(ConcurrentUpdateError);
+      // The CAS passes but the token insert fails (id taken): the CAS and the replace roll back.
+      await expect(enrollments.save("u1", state({ step: "cancelled" }), 2, token("t1"))).rejects.toThrow();
+      expect((await enrollments.load("u1"))?.version).toBe(2);
+      expect((await enrollments.load("u1"))?.value.step).toBe("done");
+      expect((await tokenRows("alexw")).map((r) => [r.id, r.status])).toEqual([["t1", "replaced"], ["t2", "active"]]);
+    });
+
+    it("concurrent activations for one login leave exactly one active token", async () => {
+      await fresh();
+      const { enrollments, tokens } = stores;
+      await enrollments.save("seed", state(), null, token("t0", "megan"));
+      const results = await Promise.allSettled(
+        [1, 2, 3, 4, 5, 6].map((i) => enrollments.save(`u${i}`, state(), null, token(`t${i}`, "megan"))),
+      );
+      const rows = await tokenRows("megan");
+      const active = rows.filter((r) => r.status === "active");
+      expect(active).toHaveLength(1);
+      const winners = results.flatMap((r, i) => (r.status === "fulfilled" ? [`t${i + 1}`] : []));
+      expect(winners.length).toBeGreaterThanOrEqual(1);
+      expect(winners).toContain(active[0]?.id);
+      expect((await tokens.findActive("megan"))?.id).toBe(active[0]?.id);
+      // Losers changed nothing: neither their enrollment row nor a token.
+      for (const [i, r] of results.entries()) {
+        if (r.status === "fulfilled") continue;
+        expect(r.reason).toBeInstanceOf(ConcurrentUpdateError);
+        expect(await enrollments.load(`u${i + 1}`)).toBeNull();
+        expect(rows.find((row) => row.id === `t${i + 1}`)).toBeUndefined();
+      }
+      expect(rows.filter((r) => r.status === "replaced").map((r) => r.id)).toContain("t0");
+    });
+
+    it("advanceTimeStep only moves forward, once, and only for an active token", async () => {
+      await fresh();
+      const { enrollments, tokens } = stores;
+      await enrollments.save("u1", state(), null, token("t1", "alexw", 100));
+      expect(await tokens.advanceTimeStep("t1", 100)).toBe(false);
+      expect(await tokens.advanceTimeStep("t1", 99)).toBe(false);
+      expect(await tokens.advanceTimeStep("t1", 101)).toBe(true);
+      expect((await tokens.findActive("alexw"))?.lastTimeStep).toBe(101);
+      const race = await Promise.all([1, 2, 3, 4, 5].map(() => tokens.advanceTimeStep("t1", 105)));
+      expect(race.filter(Boolean)).toHaveLength(1);
+      expect(await tokens.advanceTimeStep("missing", 1_000_000)).toBe(false);
+
+      expect(await tokens.revoke("ALEXW", at(900))).toBe(true);
+      expect(await tokens.revoke("alexw", at(901))).toBe(false);
+      expect(await tokens.findActive("alexw")).toBeNull();
+      expect(await tokens.advanceTimeStep("t1", 200)).toBe(false);
+      const [row] = await tokenRows("alexw");
+      expect(row?.status).toBe("revoked");
+      expect(new Date(row?.ended_at ?? "")).toEqual(at(900));
+    });
+  });
+}
+
+enrollmentsContract(sqliteEngine("contract"));
+enrollmentsContract(postgresEngine("contract"));
