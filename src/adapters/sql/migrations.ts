@@ -19,7 +19,7 @@ import { reminderMigrations } from "./migrations-reminders.js";
  * The few engine differences (auto-numbered ids) are chosen from the engine argument.
  */
 export function buildMigrations(engine: Engine): Record<string, Migration> {
-  return {
+  const all: Record<string, Migration> = {
     "0001_initial": {
       async up(db: Kysely<any>): Promise<void> {
         await db.schema
@@ -99,6 +99,8 @@ export function buildMigrations(engine: Engine): Record<string, Migration> {
     ...reminderMigrations(engine),
     ...helpdeskMigrations(engine),
   };
+  // Features keep their migrations in their own files; they run in name (number) order.
+  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 export class StaticMigrationProvider implements MigrationProvider {
