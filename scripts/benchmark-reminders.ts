@@ -1,5 +1,5 @@
 /**
- * npm run bench:reminders  (BENCH_USERS=10000, BENCH_WORKERS=8, BENCH_LATENCY_MS=0)
+ * npm run bench:reminders  (BENCH_USERS=10000, BENCH_WORKERS=8, BENCH_LATENCY_MS=0, REMINDER_MARGIN_MS=limiter default)
  *
  * A 10,000-user campaign through the real CloudAdapter (local mode) to the rate-limiting
  * Bot Connector stand-in (50/s enforced). Prints throughput as a fraction of that ceiling,
@@ -14,7 +14,7 @@ import { SqlReminderStore } from "../src/adapters/sql/reminder-store.js";
 import { BotReminderSender } from "../src/bot/reminder-sender.js";
 import { parseCampaign } from "../src/domain/reminders/campaign.js";
 import { runCampaign } from "../src/domain/reminders/campaign-runner.js";
-import { realWait } from "../src/domain/reminders/ports.js";
+import { realWait, type ProactiveSender } from "../src/domain/reminders/ports.js";
 import { RateLimiter } from "../src/domain/reminders/rate-limiter.js";
 import { systemClock } from "../src/ports/clock.js";
 import { RateLimitedConnector } from "../test/support/rate-limited-connector.js";
@@ -22,6 +22,7 @@ import { RateLimitedConnector } from "../test/support/rate-limited-connector.js"
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 8);
 const CEILING = 50;
+const MARGIN_MS = process.env.REMINDER_MARGIN_MS === undefined ? undefined : Number(process.env.REMINDER_MARGIN_MS);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "reminders-bench-"));
@@ -43,17 +44,28 @@ async function main(): Promise<void> {
       });
     }
     const campaign = parseCampaign({ id: "bench", audience: { upns: members.map((m) => m.upn) }, start: "2020-01-01", deadline: "2099-12-31" });
+    // Round trips of the sends (request out → answer in), to see what the limiter's settling costs.
+    const botSender = new BotReminderSender(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), "");
+    const roundTrips: number[] = [];
+    const sender: ProactiveSender = {
+      send: async (message) => {
+        const t0 = performance.now();
+        const outcome = await botSender.send(message);
+        roundTrips.push(performance.now() - t0);
+        return outcome;
+      },
+    };
     const started = performance.now();
     const result = await runCampaign(
       campaign,
       {
         store: new SqlReminderStore(database.db),
-        sender: new BotReminderSender(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), ""),
+        sender,
         tokens: stores.tokens,
         conversations: stores.conversationRefs,
         clock: systemClock,
         wait: realWait,
-        limiter: new RateLimiter(),
+        limiter: new RateLimiter(MARGIN_MS === undefined ? {} : { marginMs: MARGIN_MS }),
         audience: async () => ({ members, unknown: [] }),
       },
       { ignoreWindow: true, untilComplete: true, workers: WORKERS },
@@ -72,6 +84,8 @@ async function main(): Promise<void> {
       if (n > 1) duplicates += n - 1;
     }
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    roundTrips.sort((a, b) => a - b);
+    const percentile = (p: number) => Number((roundTrips[Math.min(roundTrips.length - 1, Math.floor(p * roundTrips.length))] ?? 0).toFixed(1));
     console.log(
       JSON.stringify({
         users: USERS,
@@ -88,6 +102,8 @@ async function main(): Promise<void> {
         maxAcceptedIn1s: connector.maxInWindow(1_000),
         limit429: connector.stats.limited429,
         peakRssMb: Math.round(peakRss / 1024 / 1024),
+        marginMs: MARGIN_MS ?? "default",
+        roundTripMs: { p50: percentile(0.5), p99: percentile(0.99), max: percentile(1) },
       }),
     );
   } finally {

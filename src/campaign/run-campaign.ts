@@ -10,7 +10,7 @@
  *   --users    a JSON array of { upn, loginName } that resolves the audience instead of the
  *              directory (pilots without directory access, tests).
  * Tuning: REMINDER_WORKERS (8), REMINDER_RATE_PER_SECOND (50), REMINDER_LEASE_SECONDS (120),
- * REMINDER_MAX_ATTEMPTS (6), REMINDER_MARGIN_MS (10).
+ * REMINDER_MAX_ATTEMPTS (6), REMINDER_MARGIN_MS (3).
  */
 import { CloudAdapter } from "botbuilder";
 import { readFileSync } from "node:fs";
@@ -36,7 +36,7 @@ const reminderEnv = z.object({
   REMINDER_RATE_PER_SECOND: int(1, 50, 50),
   REMINDER_LEASE_SECONDS: int(1, 86_400, 120),
   REMINDER_MAX_ATTEMPTS: int(1, 20, 6),
-  REMINDER_MARGIN_MS: int(0, 500, 10),
+  REMINDER_MARGIN_MS: int(0, 500, 3),
   REMINDER_WATCH_MINUTES: int(1, 1440, 15),
 });
 

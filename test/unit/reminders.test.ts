@@ -97,14 +97,34 @@ describe("rate limiter", () => {
     expect(slots[59]! - slots[0]!).toBeGreaterThan(2_000);
   });
 
-  it("counts from the answer time once a request is settled, and honours holds", () => {
+  it("counts each request from its own answer time once settled, and honours holds", () => {
     const limiter = new RateLimiter({ global: [{ limit: 2, ms: 1_000 }], marginMs: 0 });
     const a = limiter.reserve("a", 0);
-    limiter.reserve("b", 0);
-    limiter.settle("a", a, 300);
-    expect(limiter.reserve("c", 0).at).toBe(1_300);
+    const b = limiter.reserve("b", 0);
+    limiter.settle("a", a, 300); // a slow answer delays only a's own entry…
+    limiter.settle("b", b, 10);
+    expect(limiter.reserve("c", 0).at).toBe(1_010); // …so one more fits once b (10) is a second old
+    expect(limiter.reserve("d", 0).at).toBe(1_300); // and the next once a (300) is
+    const e = limiter.reserve("e", 0);
+    expect(e.at).toBe(2_010);
+    limiter.settle("e", e, 2_500); // settling never moves an entry earlier or out of order
+    limiter.settle("e", e, 2_100);
+    expect(limiter.reserve("f", 0).at).toBe(2_500); // d (1300) and e (2500, not 2100) are the last two
     limiter.holdKey("d", 5_000);
     expect(limiter.keyReadyAt("d", 2_000)).toBe(5_000);
+  });
+});
+
+describe("rate limiter and requests in flight", () => {
+  it("does not count a request out of the window before its answer", () => {
+    const limiter = new RateLimiter({ global: [{ limit: 2, ms: 1_000 }], marginMs: 0 });
+    const a = limiter.reserve("a", 0);
+    const b = limiter.reserve("b", 0);
+    limiter.settle("b", b, 5);
+    expect(limiter.waitsOnInFlight("c", 0)).toBe(true); // a may still reach the server at any time
+    limiter.settle("a", a, 300);
+    expect(limiter.waitsOnInFlight("c", 0)).toBe(false);
+    expect(limiter.reserve("c", 0).at).toBe(1_005);
   });
 });
 

@@ -186,6 +186,8 @@ export class DeliveryRunner {
     for (let ready = limiter.keyReadyAt(conversationKey, this.now()); ready > this.now(); ready = limiter.keyReadyAt(conversationKey, this.now())) {
       await wait(ready - this.now());
     }
+    // A request planned a second ago and still unanswered may have reached Teams late: wait for its answer.
+    while (limiter.waitsOnInFlight(conversationKey, this.now())) await wait(2);
     const slot = limiter.reserve(conversationKey, this.now());
     if (slot.at > this.now()) await wait(slot.at - this.now());
 
@@ -196,8 +198,8 @@ export class DeliveryRunner {
       round: row.round,
       snoozesLeft: Math.max(0, campaign.maxSnoozes - (snooze?.count ?? 0)),
     });
-    // The server saw the request no later than its answer: count it from there, so requests
-    // that left late (busy event loop, slow pipeline) cannot squeeze the server's window.
+    // The server saw the request no later than its answer: count it from there (each request
+    // from its own answer), so requests that left late cannot squeeze the server's window.
     limiter.settle(conversationKey, slot, this.now());
 
     if (outcome.kind === "ok") {

@@ -25,6 +25,8 @@ class SlidingLog {
   readonly times: number[] = [];
   /** Ticket of each entry (parallel to times), to settle it later. */
   private readonly tickets: number[] = [];
+  /** Tickets reserved and not yet settled: their requests are in flight, arrival unknown. */
+  private readonly inFlight = new Set<number>();
   private start = 0;
 
   constructor(
@@ -46,8 +48,9 @@ class SlidingLog {
   record(at: number, ticket: number): void {
     this.times.push(at);
     this.tickets.push(ticket);
+    this.inFlight.add(ticket);
     const maxLimit = Math.max(...this.limits.map((l) => l.limit));
-    if (this.times.length - this.start > maxLimit) this.start++;
+    if (this.times.length - this.start > maxLimit) this.inFlight.delete(this.tickets[this.start++]!);
     if (this.start > 1024 && this.start > this.times.length / 2) {
       this.times.splice(0, this.start);
       this.tickets.splice(0, this.start);
@@ -57,19 +60,40 @@ class SlidingLog {
 
   /**
    * The request of this slot was answered at `completedAt`, so the server counted it no later
-   * than that: its entry becomes that time (later entries are raised too, keeping the log
-   * sorted). The next slots then count from when requests surely arrived, not from when they
-   * were planned, and a request that left late cannot squeeze the server's window.
+   * than that: its entry becomes that time and moves to its place in the (sorted) log. Each
+   * entry is then an upper bound of when the server counted that request, so "fewer than
+   * `limit` entries after t - ms" stays true of the server's own count, and one slow answer
+   * delays only its own entry, not every request sent after it.
    * (`ticket` is what RateLimiter.reserve returned.)
    */
   settle(ticket: number, completedAt: number): void {
+    // Settled entries move, so tickets are not in order: look at every live entry (≤ the largest limit).
     for (let i = this.tickets.length - 1; i >= this.start; i--) {
       if (this.tickets[i] === ticket) {
-        for (let j = i; j < this.times.length && this.times[j]! < completedAt; j++) this.times[j] = completedAt;
+        this.inFlight.delete(ticket);
+        if (this.times[i]! >= completedAt) return;
+        let j = i;
+        for (; j + 1 < this.times.length && this.times[j + 1]! < completedAt; j++) {
+          this.times[j] = this.times[j + 1]!;
+          this.tickets[j] = this.tickets[j + 1]!;
+        }
+        this.times[j] = completedAt;
+        this.tickets[j] = ticket;
         return;
       }
-      if (this.tickets[i]! < ticket) return;
     }
+  }
+
+  /**
+   * True while a request still in flight would already count as outside a window for the
+   * next slot: its entry is only its planned time, and the server may count it later. The
+   * next slot must wait for its answer (settle) rather than trust the plan.
+   */
+  waitsOnInFlight(at: number): boolean {
+    if (this.inFlight.size === 0) return false;
+    const edge = this.earliest(at) - Math.min(...this.limits.map((l) => l.ms)) - this.marginMs;
+    for (let i = this.start; i < this.times.length && this.times[i]! <= edge; i++) if (this.inFlight.has(this.tickets[i]!)) return true;
+    return false;
   }
 
   last(): number | undefined {
@@ -87,8 +111,10 @@ export interface RateLimiterOptions {
   global?: WindowLimit[];
   perKey?: WindowLimit[];
   /**
-   * Added to each window when computing the next slot: absorbs jitter between our clock
-   * and the server's count (10 ms on 1 s costs 1 % of throughput).
+   * Added to each window when computing the next slot. Entries are answer times (upper
+   * bounds of the server's count), so it only has to absorb millisecond rounding of the
+   * clock, a timer firing a millisecond early and clock slew: 3 ms (each ms on 1 s costs
+   * 0.1 % of throughput).
    */
   marginMs?: number;
 }
@@ -104,7 +130,7 @@ export class RateLimiter {
   private readonly longestKeyWindow: number;
 
   constructor(options: RateLimiterOptions = {}) {
-    this.marginMs = options.marginMs ?? 10;
+    this.marginMs = options.marginMs ?? 3;
     this.global = new SlidingLog(options.global ?? TEAMS_GLOBAL_LIMITS, this.marginMs);
     this.perKey = options.perKey ?? TEAMS_CONVERSATION_LIMITS;
     this.longestKeyWindow = Math.max(...this.perKey.map((l) => l.ms));
@@ -134,7 +160,15 @@ export class RateLimiter {
     return { at, ticket };
   }
 
-  /** Call when the request sent in `slot` got its answer (see SlidingLog.settle). */
+  /**
+   * True while the next slot would count on a request that has not been answered yet (see
+   * SlidingLog.waitsOnInFlight): wait a little and ask again before reserve().
+   */
+  waitsOnInFlight(key: string, now: number): boolean {
+    return this.global.waitsOnInFlight(now) || (this.keys.get(key)?.waitsOnInFlight(now) ?? false);
+  }
+
+  /** Call when the request sent in `slot` got its answer, or failed (see SlidingLog.settle). */
   settle(key: string, slot: Slot, completedAt: number): void {
     this.global.settle(slot.ticket, completedAt);
     this.keys.get(key)?.settle(slot.ticket, completedAt);
