@@ -11,13 +11,19 @@
  *              directory (pilots without directory access, tests).
  * Tuning: REMINDER_WORKERS (8), REMINDER_RATE_PER_SECOND (50), REMINDER_LEASE_SECONDS (120),
  * REMINDER_MAX_ATTEMPTS (6), REMINDER_MARGIN_MS (3).
+ * GRAPH_INSTALL_ENABLED=true: people due without a stored conversation get the bot installed
+ * through Microsoft Graph (TEAMS_APP_CATALOG_ID, GRAPH_BASE_URL; token from MICROSOFT_APP_ID +
+ * MICROSOFT_APP_PASSWORD + MICROSOFT_APP_TENANT_ID, or the user-assigned managed identity) and
+ * count as installRequested; the bot stores their chat when Teams tells it, a later run reminds them.
  */
+import { ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
 import { CloudAdapter } from "botbuilder";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { z } from "zod";
 import { directoryFromConfig } from "../adapters/directory-from-config.js";
-import { createLogger } from "../adapters/logger.js";
+import { GraphAppInstaller } from "../adapters/graph-app-installer.js";
+import { createLogger, type Logger } from "../adapters/logger.js";
 import { SqlReminderStore } from "../adapters/sql/reminder-store.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "../adapters/sql/index.js";
 import { botAuthentication } from "../bot/bot-authentication.js";
@@ -25,7 +31,7 @@ import { BotReminderSender } from "../bot/reminder-sender.js";
 import { ConfigError, loadConfig, type Config } from "../config/load-config.js";
 import { parseCampaignText, CampaignError, type Campaign } from "../domain/reminders/campaign.js";
 import { runCampaign } from "../domain/reminders/campaign-runner.js";
-import { realWait, type AudienceMember } from "../domain/reminders/ports.js";
+import { realWait, type AppInstaller, type AudienceMember } from "../domain/reminders/ports.js";
 import { RateLimiter } from "../domain/reminders/rate-limiter.js";
 import { systemClock } from "../ports/clock.js";
 import type { Directory } from "../ports/directory.js";
@@ -87,6 +93,20 @@ function audienceResolver(directory: Directory, usersFile: string | undefined) {
   };
 }
 
+/** The Graph app installer when GRAPH_INSTALL_ENABLED (loadConfig has checked the settings it needs). */
+function appInstaller(config: Config, logger: Logger): AppInstaller | undefined {
+  if (!config.GRAPH_INSTALL_ENABLED || !config.MICROSOFT_APP_ID || !config.TEAMS_APP_CATALOG_ID) return undefined;
+  const credential: TokenCredential =
+    config.MICROSOFT_APP_TYPE === "UserAssignedMSI"
+      ? new ManagedIdentityCredential({ clientId: config.MICROSOFT_APP_ID })
+      : new ClientSecretCredential(config.MICROSOFT_APP_TENANT_ID ?? "", config.MICROSOFT_APP_ID, config.MICROSOFT_APP_PASSWORD ?? "");
+  return new GraphAppInstaller(credential, {
+    catalogAppId: config.TEAMS_APP_CATALOG_ID,
+    graphBaseUrl: config.GRAPH_BASE_URL,
+    logger: logger.child({ component: "graph-install" }),
+  });
+}
+
 async function main(): Promise<number> {
   let args: Args;
   let config: Config;
@@ -121,6 +141,7 @@ async function main(): Promise<number> {
       limiter,
       logger,
       audience: audienceResolver(directory, args.users),
+      installer: appInstaller(config, logger),
     };
     const options = {
       ignoreWindow: args.now,

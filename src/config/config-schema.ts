@@ -63,6 +63,16 @@ export const envSchema = z.object({
 
   /** GET /metrics needs `Authorization: Bearer <token>`; without it /metrics is served only in local mode. */
   METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters (openssl rand -hex 24)").optional(),
+
+  /** Reminder campaigns install the bot through Microsoft Graph for people it never talked to (load-config.ts checks what that needs). */
+  GRAPH_INSTALL_ENABLED: bool.default(false),
+  /** The app's id in the tenant app catalog (GET /v1.0/appCatalogs/teamsApps?$filter=externalId eq '<manifest id>'). */
+  TEAMS_APP_CATALOG_ID: optionalText,
+  GRAPH_BASE_URL: z
+    .string()
+    .url("must be a URL")
+    .transform((v) => v.replace(/\/+$/, ""))
+    .default("https://graph.microsoft.com"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -19,6 +19,28 @@ export interface Config extends Env {
 
 const isLoopback = (host: string) => host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
 
+/** What installing the app through Microsoft Graph needs (an app-only token and the catalog id); not repeating `found`. */
+function graphInstallProblems(e: Env, localMode: boolean, found: string[]): string[] {
+  const problems: string[] = [];
+  const named = (name: string) => found.some((p) => p.startsWith(`${name}:`));
+  if (!e.TEAMS_APP_CATALOG_ID) problems.push("TEAMS_APP_CATALOG_ID: required when GRAPH_INSTALL_ENABLED=true (the app's id in the tenant app catalog, not the manifest id)");
+  if (localMode) problems.push("MICROSOFT_APP_ID: required when GRAPH_INSTALL_ENABLED=true (the app registration that gets the Microsoft Graph token)");
+  const msi = e.MICROSOFT_APP_TYPE === "UserAssignedMSI";
+  if (!msi && !e.MICROSOFT_APP_PASSWORD && !named("MICROSOFT_APP_PASSWORD")) {
+    problems.push("MICROSOFT_APP_PASSWORD: required when GRAPH_INSTALL_ENABLED=true (or set MICROSOFT_APP_TYPE=UserAssignedMSI)");
+  }
+  if (!msi && !e.MICROSOFT_APP_TENANT_ID && !named("MICROSOFT_APP_TENANT_ID")) {
+    problems.push("MICROSOFT_APP_TENANT_ID: required when GRAPH_INSTALL_ENABLED=true (app-only Microsoft Graph tokens are issued per tenant)");
+  }
+  return problems;
+}
+
+/** The Graph token goes to this URL: TLS, except to a stand-in on loopback. */
+function graphUrlIsSafe(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === "https:" || (protocol === "http:" && isLoopback(hostname.replace(/^\[|\]$/g, "")));
+}
+
 /**
  * Reads and checks every setting once. Each problem names the variable and why, and a
  * secret's value is never echoed back.
@@ -49,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   if (e.SMS_GATEWAY_URL && !e.SMS_GATEWAY_TOKEN) problems.push("SMS_GATEWAY_TOKEN: required when SMS_GATEWAY_URL is set");
+  if (e.GRAPH_INSTALL_ENABLED) problems.push(...graphInstallProblems(e, localMode, problems));
+  if (!graphUrlIsSafe(e.GRAPH_BASE_URL)) problems.push(`GRAPH_BASE_URL: must be https:// (plain http:// only on loopback, for a local stand-in), is ${e.GRAPH_BASE_URL}`);
   let ldapCaPem: string | undefined;
   if (e.LDAP_CA_FILE) {
     try {

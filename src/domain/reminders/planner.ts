@@ -41,6 +41,8 @@ export interface Plan {
   due: NewDelivery[];
   skippedEnrolled: number;
   notReachable: number;
+  /** Who `notReachable` counts (due now, but no stored conversation): candidates for an app install. */
+  unreachable: { upn: string; loginName: string }[];
   /** Snoozed until later, or said "I can't" (handed to the helpdesk). */
   snoozed: number;
   excluded: number;
@@ -64,7 +66,7 @@ export function planRound(input: PlanInput): Plan {
   const { campaign, now } = input;
   const day = localDay(now, campaign.window);
   const period = currentPeriod(campaign, now);
-  const plan: Plan = { status: "ok", period, day, due: [], skippedEnrolled: 0, notReachable: 0, snoozed: 0, excluded: 0, alreadyReminded: 0 };
+  const plan: Plan = { status: "ok", period, day, due: [], skippedEnrolled: 0, notReachable: 0, unreachable: [], snoozed: 0, excluded: 0, alreadyReminded: 0 };
   if (now < campaign.start) return { ...plan, status: "beforeStart" };
   if (now > campaign.deadline) return { ...plan, status: "afterDeadline" };
   if (!input.ignoreWindow && !isInWindow(now, campaign.window)) return { ...plan, status: "outsideWindow" };
@@ -90,6 +92,7 @@ export function planRound(input: PlanInput): Plan {
     }
     if (!candidate.userKey) {
       plan.notReachable++;
+      plan.unreachable.push({ upn, loginName: candidate.loginName.toLowerCase() });
       continue;
     }
     const round = roundKey(period, snooze?.count ?? 0);

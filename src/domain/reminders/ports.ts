@@ -161,3 +161,13 @@ export interface AudienceMember {
 /** Waiting is a port too, so the runner's tests can drive time. */
 export type Wait = (ms: number) => Promise<void>;
 export const realWait: Wait = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * Installs the bot, as a personal app, for someone it has never talked to (Microsoft Graph:
+ * src/adapters/graph-app-installer.ts). Teams then sends the bot a conversationUpdate for the
+ * new chat, the bot stores the conversation reference, and a later run reminds the person.
+ * Never throws: every failure is "failed" (the adapter records why).
+ */
+export interface AppInstaller {
+  install(user: { upn: string; aadObjectId?: string }): Promise<"installed" | "alreadyInstalled" | "failed">;
+}
