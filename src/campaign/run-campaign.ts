@@ -28,23 +28,13 @@ import { SqlReminderStore } from "../adapters/sql/reminder-store.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "../adapters/sql/index.js";
 import { botAuthentication } from "../bot/bot-authentication.js";
 import { BotReminderSender } from "../bot/reminder-sender.js";
-import { ConfigError, loadConfig, type Config } from "../config/load-config.js";
+import { loadConfig, type Config } from "../config/load-config.js";
 import { parseCampaignText, CampaignError, type Campaign } from "../domain/reminders/campaign.js";
 import { runCampaign } from "../domain/reminders/campaign-runner.js";
 import { realWait, type AppInstaller, type AudienceMember } from "../domain/reminders/ports.js";
 import { RateLimiter } from "../domain/reminders/rate-limiter.js";
 import { systemClock } from "../ports/clock.js";
 import type { Directory } from "../ports/directory.js";
-
-const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
-const reminderEnv = z.object({
-  REMINDER_WORKERS: int(1, 64, 8),
-  REMINDER_RATE_PER_SECOND: int(1, 50, 50),
-  REMINDER_LEASE_SECONDS: int(1, 86_400, 120),
-  REMINDER_MAX_ATTEMPTS: int(1, 20, 6),
-  REMINDER_MARGIN_MS: int(0, 500, 3),
-  REMINDER_WATCH_MINUTES: int(1, 1440, 15),
-});
 
 interface Args {
   file: string;
@@ -110,14 +100,10 @@ function appInstaller(config: Config, logger: Logger): AppInstaller | undefined 
 async function main(): Promise<number> {
   let args: Args;
   let config: Config;
-  let tuning: z.infer<typeof reminderEnv>;
   let campaign: Campaign;
   try {
     args = parseArgs(process.argv.slice(2));
     config = loadConfig();
-    const t = reminderEnv.safeParse(process.env);
-    if (!t.success) throw new ConfigError(t.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
-    tuning = t.data;
     campaign = parseCampaignText(readFileSync(args.file, "utf8"));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
@@ -130,7 +116,7 @@ async function main(): Promise<number> {
     await migrateToLatest(database.db);
     const stores = createSqlStores(database);
     const adapter = new CloudAdapter(botAuthentication(config));
-    const limiter = new RateLimiter({ global: [{ limit: tuning.REMINDER_RATE_PER_SECOND, ms: 1_000 }], marginMs: tuning.REMINDER_MARGIN_MS });
+    const limiter = new RateLimiter({ global: [{ limit: config.REMINDER_RATE_PER_SECOND, ms: 1_000 }], marginMs: config.REMINDER_MARGIN_MS });
     const deps = {
       store: new SqlReminderStore(database.db),
       sender: new BotReminderSender(adapter, config.MICROSOFT_APP_ID ?? ""),
@@ -146,9 +132,9 @@ async function main(): Promise<number> {
     const options = {
       ignoreWindow: args.now,
       untilComplete: args.now,
-      workers: tuning.REMINDER_WORKERS,
-      leaseMs: tuning.REMINDER_LEASE_SECONDS * 1000,
-      maxAttempts: tuning.REMINDER_MAX_ATTEMPTS,
+      workers: config.REMINDER_WORKERS,
+      leaseMs: config.REMINDER_LEASE_SECONDS * 1000,
+      maxAttempts: config.REMINDER_MAX_ATTEMPTS,
       workerPrefix: `${hostname()}:${process.pid}`,
     };
     for (;;) {
@@ -159,7 +145,7 @@ async function main(): Promise<number> {
         return 0;
       }
       if (result.status === "afterDeadline") return 0;
-      await realWait(tuning.REMINDER_WATCH_MINUTES * 60_000);
+      await realWait(config.REMINDER_WATCH_MINUTES * 60_000);
     }
   } catch (error) {
     if (error instanceof CampaignError) process.stderr.write(`${error.message}\n`);

@@ -73,6 +73,14 @@ export const envSchema = z.object({
     .url("must be a URL")
     .transform((v) => v.replace(/\/+$/, ""))
     .default("https://graph.microsoft.com"),
+
+  // Reminder campaign sender (npm run campaign): Teams allows 50 requests/s per app and tenant.
+  REMINDER_WORKERS: int(1, 64).default(8),
+  REMINDER_RATE_PER_SECOND: int(1, 50).default(50),
+  REMINDER_LEASE_SECONDS: int(1, 86_400).default(120),
+  REMINDER_MAX_ATTEMPTS: int(1, 20).default(6),
+  REMINDER_MARGIN_MS: int(0, 500).default(3),
+  REMINDER_WATCH_MINUTES: int(1, 1440).default(15),
 });
 
 export type Env = z.infer<typeof envSchema>;
