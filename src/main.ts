@@ -8,7 +8,7 @@ import { createLogger } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
 import { SmsOutbox } from "./adapters/sms-outbox.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
-import { reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
+import { articleFeedbackMetrics, reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
 import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
 import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
 import { botAuthentication } from "./bot/bot-authentication.js";
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   // GET /metrics: open in local mode, behind METRICS_TOKEN in production (absent without it).
   const metricsEndpoint =
     config.localMode || config.METRICS_TOKEN
-      ? { collect: () => collectMetrics([reminderMetrics(reminderStore, systemClock), tokenMetrics(database.db)]), token: config.METRICS_TOKEN }
+      ? { collect: () => collectMetrics([reminderMetrics(reminderStore, systemClock), tokenMetrics(database.db), articleFeedbackMetrics(helpdeskStores.articleFeedback)]), token: config.METRICS_TOKEN }
       : undefined;
   const server = createServer(adapter, bot, [
     { name: "directory", check: () => directory.ping() },

@@ -68,6 +68,9 @@ describe("answers in the chat over HTTP (the bot process)", () => {
     expect(lines(result.card)).toContain("Thank you. Would you like the IT helpdesk to contact you? Tap the button below.");
     expect(verbsOf(result.card)).toEqual(["help.escalate"]);
     expect(sqliteArticleFeedback(local.dataDir).slice(before)).toEqual([{ article_id: "qr-scan", locale: "en", helpful: 0, subject: "isaiah@example.com" }]);
+    // Counted per article for the administrators.
+    const metrics = await (await fetch(`${local.bot.url}/metrics`)).text();
+    expect(metrics).toMatch(/^otp_article_feedback\{article="qr-scan",helpful="no"\} [1-9]\d*$/m);
   });
 
   it("does not guess at an out-of-scope question: the no-answer card offers the helpdesk", async () => {

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { ReminderStore } from "../../domain/reminders/ports.js";
 import type { Clock } from "../../ports/clock.js";
+import type { ArticleFeedbackStore } from "../../ports/tickets.js";
 import type { MetricFamily, MetricsSource } from "../../ports/metrics.js";
 import type { Schema } from "./schema.js";
 import { guard } from "./sql-errors.js";
@@ -45,5 +46,23 @@ export function reminderMetrics(store: Pick<ReminderStore, "listCampaigns" | "su
       deadline.samples.push({ labels: { campaign: id }, value: Math.floor(report.deadline.getTime() / 1000) });
     }
     return [deliveries, people, deadline];
+  };
+}
+
+/** "Did this help?" answers per knowledge-base article (issue: feedback counted per article). */
+export function articleFeedbackMetrics(feedback: ArticleFeedbackStore): MetricsSource {
+  return async () => {
+    const counts = await feedback.countsByArticle();
+    return [
+      {
+        name: "otp_article_feedback",
+        help: "Answers to 'Did this help?' per knowledge-base article.",
+        type: "gauge",
+        samples: counts.flatMap((c) => [
+          { labels: { article: c.articleId, helpful: "yes" }, value: c.helpful },
+          { labels: { article: c.articleId, helpful: "no" }, value: c.notHelpful },
+        ]),
+      },
+    ];
   };
 }
