@@ -10,7 +10,9 @@
  *   --users    a JSON array of { upn, loginName } that resolves the audience instead of the
  *              directory (pilots without directory access, tests).
  * Tuning: REMINDER_WORKERS (8), REMINDER_RATE_PER_SECOND (50), REMINDER_LEASE_SECONDS (120),
- * REMINDER_MAX_ATTEMPTS (6), REMINDER_MARGIN_MS (3).
+ * REMINDER_MAX_ATTEMPTS (6), REMINDER_MARGIN_MS (3), REMINDER_SENDER_LEASE_SECONDS (30).
+ * Only one instance sends at a time (sender lease, shared through the database): a run that
+ * finds another sending waits for it, then sends what is left; with --now it never gives up.
  * GRAPH_INSTALL_ENABLED=true: people due without a stored conversation get the bot installed
  * through Microsoft Graph (TEAMS_APP_CATALOG_ID, GRAPH_BASE_URL; token from MICROSOFT_APP_ID +
  * MICROSOFT_APP_PASSWORD + MICROSOFT_APP_TENANT_ID, or the user-assigned managed identity) and
@@ -25,6 +27,7 @@ import { directoryFromConfig } from "../adapters/directory-from-config.js";
 import { GraphAppInstaller } from "../adapters/graph-app-installer.js";
 import { createLogger, type Logger } from "../adapters/logger.js";
 import { SqlReminderStore } from "../adapters/sql/reminder-store.js";
+import { SqlSenderLease } from "../adapters/sql/sender-lease.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "../adapters/sql/index.js";
 import { botAuthentication } from "../bot/bot-authentication.js";
 import { BotReminderSender } from "../bot/reminder-sender.js";
@@ -125,6 +128,7 @@ async function main(): Promise<number> {
       clock: systemClock,
       wait: realWait,
       limiter,
+      lease: new SqlSenderLease(database.db),
       logger,
       audience: audienceResolver(directory, args.users),
       installer: appInstaller(config, logger),
@@ -134,6 +138,7 @@ async function main(): Promise<number> {
       untilComplete: args.now,
       workers: config.REMINDER_WORKERS,
       leaseMs: config.REMINDER_LEASE_SECONDS * 1000,
+      senderLeaseMs: config.REMINDER_SENDER_LEASE_SECONDS * 1000,
       maxAttempts: config.REMINDER_MAX_ATTEMPTS,
       workerPrefix: `${hostname()}:${process.pid}`,
     };

@@ -28,6 +28,8 @@ function runCli(args: string[]): { child: ChildProcess; done: Promise<{ code: nu
       LOG_LEVEL: "warn",
       REMINDER_WORKERS: String(WORKERS),
       REMINDER_LEASE_SECONDS: "1",
+      // The killed run held the sender lease: the rerun waits for it to run out (default 30 s).
+      REMINDER_SENDER_LEASE_SECONDS: "2",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

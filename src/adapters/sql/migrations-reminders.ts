@@ -5,6 +5,8 @@ import type { Engine } from "./database.js";
  * 0002_reminders: reminder campaigns, their deliveries (the send queue, one row per person
  * and round, claimed with a conditional UPDATE) and snoozes.
  * 0004_reminder_runs: what the last run of each campaign saw of its audience (delivery report).
+ * 0005_reminder_sender_lease: who may send right now (one sender at a time across instances,
+ * so that together they stay within Teams' 50 requests/s): one row, its holder and expiry.
  */
 export function reminderMigrations(_engine: Engine): Record<string, Migration> {
   return {
@@ -77,6 +79,22 @@ export function reminderMigrations(_engine: Engine): Record<string, Migration> {
       },
       async down(db: Kysely<any>): Promise<void> {
         await db.schema.dropTable("reminder_runs").ifExists().execute();
+      },
+    },
+    "0005_reminder_sender_lease": {
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable("reminder_sender_lease")
+          // Always "reminder-sender": the table holds one row (written by the first acquire).
+          .addColumn("name", "text", (c) => c.primaryKey())
+          // Null: free (released).
+          .addColumn("holder", "text")
+          // ISO-8601 UTC, like every time column: free once it is past.
+          .addColumn("expires_at", "text", (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<any>): Promise<void> {
+        await db.schema.dropTable("reminder_sender_lease").ifExists().execute();
       },
     },
   };

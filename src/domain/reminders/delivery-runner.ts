@@ -7,11 +7,21 @@
  * Such a row stays "sending"; after the lease it is claimed again and re-sent (at most one
  * duplicate per worker per crash). Rows never get lost: anything not "sent", "failed" or
  * "skipped" is picked up again by the next run or another instance.
+ *
+ * With a SenderLease (the CLI always has one) only one instance sends at a time, so that
+ * together they stay within Teams' 50 requests/s per app and tenant: the run waits for the
+ * lease before its first request, renews it every ttl/3, starts no request once a renewal
+ * failed (requests already sent are answered and recorded, unclaimed rows are left for the
+ * holder) and releases it at the end. A run that lost it, or never got it, waits and asks
+ * again while its campaign still has reminders to send. A crashed holder's lease expires
+ * after its ttl; the rows it had claimed are taken over after theirs (leaseMs).
  */
+import { randomUUID } from "node:crypto";
 import type { Clock } from "../../ports/clock.js";
 import type { ConversationRefStore, TokenStore } from "../../ports/stores.js";
 import type { Campaign } from "./campaign.js";
-import { NO_CONVERSATION, SKIPPED_ENROLLED, type Delivery, type ProactiveSender, type ReminderStore, type SendOutcome, type Wait } from "./ports.js";
+import { LeaseKeeper } from "./lease-keeper.js";
+import { NO_CONVERSATION, SKIPPED_ENROLLED, type Delivery, type ProactiveSender, type ReminderStore, type SendOutcome, type SenderLease, type Wait } from "./ports.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
 export interface DeliveryOptions {
@@ -32,6 +42,10 @@ export interface DeliveryOptions {
    * nothing is left that this process can send (its own retries are still waited for).
    */
   untilComplete: boolean;
+  /** Sender lease ttl (REMINDER_SENDER_LEASE_SECONDS): renewed every third of it; a crashed holder's runs out after it. */
+  senderLeaseMs: number;
+  /** How often a run waiting for the sender lease asks again. */
+  senderLeaseRetryMs: number;
 }
 
 export const defaultDeliveryOptions: DeliveryOptions = {
@@ -43,6 +57,8 @@ export const defaultDeliveryOptions: DeliveryOptions = {
   batchSize: 500,
   workerPrefix: "reminders",
   untilComplete: true,
+  senderLeaseMs: 30_000,
+  senderLeaseRetryMs: 250,
 };
 
 export interface DeliveryLogger {
@@ -59,6 +75,8 @@ export interface DeliveryDeps {
   clock: Clock;
   wait: Wait;
   limiter: RateLimiter;
+  /** One sender at a time across instances; absent: this runner sends whenever it has rows (one instance only). */
+  lease?: SenderLease;
   logger?: DeliveryLogger;
 }
 
@@ -85,6 +103,8 @@ export class DeliveryRunner {
   private refilling: Promise<void> | undefined;
   private recent429: number[] = [];
   private counts: DeliveryCounts = { sent: 0, failed: 0, skippedEnrolled: 0, notReachable: 0, snoozed: 0, retries: 0, throttled: 0 };
+  /** Set while sending under the sender lease. */
+  private keeper: LeaseKeeper | undefined;
 
   constructor(
     private readonly deps: DeliveryDeps,
@@ -100,9 +120,54 @@ export class DeliveryRunner {
   async run(campaign: Campaign): Promise<DeliveryCounts> {
     this.counts = { sent: 0, failed: 0, skippedEnrolled: 0, notReachable: 0, snoozed: 0, retries: 0, throttled: 0 };
     this.queue = [];
+    const lease = this.deps.lease;
+    if (!lease) {
+      await this.runWorkers(campaign);
+      return { ...this.counts };
+    }
+    const keeper = new LeaseKeeper(
+      lease,
+      `${this.options.workerPrefix}/${randomUUID().slice(0, 8)}`,
+      this.deps.clock,
+      this.deps.wait,
+      { ttlMs: this.options.senderLeaseMs, retryMs: this.options.senderLeaseRetryMs },
+      this.deps.logger,
+    );
+    for (;;) {
+      if (!(await keeper.acquire(() => this.leftToSend(campaign)))) break;
+      try {
+        // The previous holder's last requests still count at Teams for one window: start after it.
+        this.deps.limiter.holdAll(this.now() + this.deps.limiter.globalWindowMs);
+        this.keeper = keeper;
+        await this.runWorkers(campaign);
+      } finally {
+        this.keeper = undefined;
+        await keeper.release();
+      }
+      if (!keeper.lost) break;
+      this.dropQueue();
+    }
+    return { ...this.counts };
+  }
+
+  private async runWorkers(campaign: Campaign): Promise<void> {
     const workers = Array.from({ length: Math.max(1, this.options.workers) }, (_, i) => this.worker(campaign, `${this.options.workerPrefix}#${i}`));
     await Promise.all(workers);
-    return { ...this.counts };
+  }
+
+  /**
+   * Whether a run without the sender lease should (still) wait for it: the campaign has rows
+   * not finished (pending, or being sent: by the holder, or by a crashed run and then taken
+   * over once their lease is over).
+   */
+  private async leftToSend(campaign: Campaign): Promise<boolean> {
+    const state = await this.deps.store.unfinished(campaign.id);
+    return state.pending > 0 || state.sending > 0;
+  }
+
+  /** Rows fetched but not claimed: left to whoever holds the lease (they are still "pending" in the database). */
+  private dropQueue(): void {
+    for (const row of this.queue.splice(0)) this.local.delete(row.id);
   }
 
   private async worker(campaign: Campaign, workerId: string): Promise<void> {
@@ -120,6 +185,11 @@ export class DeliveryRunner {
 
   /** The next row to try, "idle" after waiting for something to become due, "done" when finished. */
   private async next(campaign: Campaign): Promise<Delivery | "done" | "idle"> {
+    if (this.keeper && !this.keeper.holds()) {
+      // Lost the sender lease: claim nothing more; run() waits for the lease again.
+      this.dropQueue();
+      return "done";
+    }
     if (this.queue.length === 0) {
       this.refilling ??= this.refill(campaign).finally(() => (this.refilling = undefined));
       await this.refilling;
@@ -161,6 +231,7 @@ export class DeliveryRunner {
 
   private async deliver(campaign: Campaign, row: Delivery, workerId: string): Promise<void> {
     const { store, tokens, conversations, limiter, wait } = this.deps;
+    if (this.keeper && !this.keeper.holds()) return; // lost the sender lease: leave the row unclaimed
     const claimedAt = this.now();
     if (!(await store.claim(row.id, workerId, new Date(claimedAt), new Date(claimedAt - this.options.leaseMs)))) return;
     const attempt = row.attempts + 1;
@@ -190,6 +261,11 @@ export class DeliveryRunner {
     while (limiter.waitsOnInFlight(conversationKey, this.now())) await wait(2);
     const slot = limiter.reserve(conversationKey, this.now());
     if (slot.at > this.now()) await wait(slot.at - this.now());
+    if (this.keeper && !this.keeper.holds()) {
+      // Lost the sender lease while waiting for the slot: not sent, back to the queue at once.
+      limiter.settle(conversationKey, slot, this.now());
+      return store.release(row.id, workerId, at(), "sender lease lost before sending");
+    }
 
     const outcome: SendOutcome = await this.deps.sender.send({
       reference: ref.reference,

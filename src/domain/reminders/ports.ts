@@ -127,6 +127,20 @@ export interface ReminderStore {
   recordCannot(campaignId: string, upn: string, reason: string, at: Date): Promise<void>;
 }
 
+/**
+ * One sender at a time across every instance (Teams' 50 requests/s is per app and tenant,
+ * not per process): a single row with the holder and when its lease ends
+ * (src/adapters/sql/sender-lease.ts). Times are the caller's clock.
+ */
+export interface SenderLease {
+  /** One conditional write: true only if the lease was free, expired or already `holder`'s; it then runs until now + ttlMs. */
+  acquire(holder: string, now: Date, ttlMs: number): Promise<boolean>;
+  /** Extends `holder`'s lease to now + ttlMs; false if it is not theirs any more (expired, or taken over). */
+  renew(holder: string, now: Date, ttlMs: number): Promise<boolean>;
+  /** Frees the lease if `holder` still has it (anyone else's is left alone). */
+  release(holder: string): Promise<void>;
+}
+
 export interface ReminderMessage {
   /** botbuilder ConversationReference as stored. */
   reference: Record<string, unknown>;

@@ -128,10 +128,14 @@ export class RateLimiter {
   private readonly perKey: WindowLimit[];
   private readonly marginMs: number;
   private readonly longestKeyWindow: number;
+  /** The longest global window plus the margin (see globalWindowMs). */
+  private readonly longestGlobalWindow: number;
 
   constructor(options: RateLimiterOptions = {}) {
     this.marginMs = options.marginMs ?? 3;
-    this.global = new SlidingLog(options.global ?? TEAMS_GLOBAL_LIMITS, this.marginMs);
+    const global = options.global ?? TEAMS_GLOBAL_LIMITS;
+    this.global = new SlidingLog(global, this.marginMs);
+    this.longestGlobalWindow = Math.max(0, ...global.map((l) => l.ms)) + this.marginMs;
     this.perKey = options.perKey ?? TEAMS_CONVERSATION_LIMITS;
     this.longestKeyWindow = Math.max(...this.perKey.map((l) => l.ms));
   }
@@ -191,6 +195,14 @@ export class RateLimiter {
       if (last === undefined || last < now - this.longestKeyWindow) this.keys.delete(key);
     }
     for (const [key, until] of this.holds) if (until < now) this.holds.delete(key);
+  }
+
+  /**
+   * How long requests someone else sent still count against the global limit: a sender
+   * that takes over from another (sender lease) holds everything this long first.
+   */
+  get globalWindowMs(): number {
+    return this.longestGlobalWindow;
   }
 
   get trackedKeys(): number {
