@@ -140,7 +140,10 @@ async function main(): Promise<void> {
   const server = createServer(adapter, bot, [
     { name: "directory", check: () => directory.ping() },
     { name: "database", check: async () => void (await stores.audit.listForSubject("readyz", 1)) },
-  ], logger, metricsEndpoint);
+  ], logger, {
+    metrics: metricsEndpoint,
+    envelope: config.localMode ? { loopbackServiceUrlOnly: true } : { tenantId: config.MICROSOFT_APP_TENANT_ID },
+  });
 
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();

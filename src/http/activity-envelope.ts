@@ -16,10 +16,34 @@ const envelopeSchema = z.object({
   recipient: z.object({ id }).passthrough(),
 });
 
+export interface EnvelopeRules {
+  /**
+   * Local mode (no authentication): the bot only answers a Bot Connector on this machine,
+   * so a web page or another host cannot make it post to an address of their choosing.
+   */
+  loopbackServiceUrlOnly?: boolean;
+  /** Production: activities from any other Entra tenant are refused. */
+  tenantId?: string;
+}
+
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+function tenantOf(body: { channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } }): unknown {
+  return body.channelData?.tenant?.id ?? body.conversation?.tenantId;
+}
+
 /** Null when the body is a usable activity, else what is wrong (for a 400 answer). */
-export function envelopeProblem(body: unknown): string | null {
+export function envelopeProblem(body: unknown, rules: EnvelopeRules = {}): string | null {
   const parsed = envelopeSchema.safeParse(body);
-  if (parsed.success) return null;
+  if (parsed.success) {
+    if (rules.loopbackServiceUrlOnly && !LOOPBACK_HOST.test(new URL(parsed.data.serviceUrl).hostname)) {
+      return "In local mode the serviceUrl must be on this machine (localhost).";
+    }
+    if (rules.tenantId && tenantOf(body as Parameters<typeof tenantOf>[0]) !== rules.tenantId) {
+      return "This bot serves one organisation only.";
+    }
+    return null;
+  }
   const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "body"))];
   return `The body must be a Bot Framework activity; missing or invalid: ${fields.join(", ")}.`;
 }

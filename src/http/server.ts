@@ -3,7 +3,7 @@ import restify from "restify";
 import type { ActivityHandler } from "botbuilder";
 import type { Logger } from "pino";
 import { createHash, timingSafeEqual } from "node:crypto";
-import { envelopeProblem } from "./activity-envelope.js";
+import { envelopeProblem, type EnvelopeRules } from "./activity-envelope.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
 
 export interface ReadinessCheck {
@@ -26,12 +26,31 @@ const MAX_BODY_BYTES = 256 * 1024;
  * POST /api/messages (the Bot Connector posts activities here), GET /healthz (the process
  * is up), GET /readyz (the directory and the database answer) and, when given, GET /metrics.
  */
-export function createServer(adapter: CloudAdapter, bot: ActivityHandler, readiness: ReadinessCheck[], logger: Logger, metrics?: MetricsEndpoint): restify.Server {
-  const server = restify.createServer({ name: "otp-enrollment-bot", handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+export interface ServerOptions {
+  metrics?: MetricsEndpoint;
+  envelope?: EnvelopeRules;
+}
 
-  server.post("/api/messages", async (req, res) => {
-    const problem = envelopeProblem(req.body);
+export function createServer(adapter: CloudAdapter, bot: ActivityHandler, readiness: ReadinessCheck[], logger: Logger, options: ServerOptions = {}): restify.Server {
+  const { metrics } = options;
+  const server = restify.createServer({ name: "otp-enrollment-bot", handleUncaughtExceptions: false });
+
+  // Only JSON is read, and only up to MAX_BODY_BYTES. (restify's general bodyParser would
+  // also accept multipart uploads, which it writes to the temp folder without a size limit,
+  // before any authentication: never use it here.)
+  const jsonOnly: restify.RequestHandler = (req, res, next) => {
+    if (!req.is("application/json")) {
+      res.send(415, { error: "The body must be a Bot Framework activity as application/json." });
+      return next(false);
+    }
+    return next();
+  };
+
+  // `bodyReader: true` tells jsonBodyParser the size-limited reader above already ran.
+  const readJson = [restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }), ...restify.plugins.jsonBodyParser({ mapParams: false, bodyReader: true })];
+
+  server.post("/api/messages", jsonOnly, ...readJson, async (req, res) => {
+    const problem = envelopeProblem(req.body, options.envelope);
     if (problem) {
       res.send(400, { error: problem });
       return;

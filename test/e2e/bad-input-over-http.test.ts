@@ -32,6 +32,26 @@ describe("bad input over HTTP", () => {
     await healthy();
   });
 
+  it("reads JSON only: uploads and forms are refused before anything is written to disk", async () => {
+    const url = `${local.bot.url}/api/messages`;
+    const form = new FormData();
+    form.append("file", new Blob([Buffer.alloc(2 * 1024 * 1024, 1)]), "big.bin");
+    const upload = await fetch(url, { method: "POST", body: form });
+    expect(upload.status).toBe(415);
+    const urlEncoded = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "type=message&text=hej" });
+    expect(urlEncoded.status).toBe(415);
+    const { readdirSync } = await import("node:fs");
+    expect(readdirSync(local.tmpDir).filter((f) => f.startsWith("upload_"))).toEqual([]);
+    await healthy();
+  });
+
+  it("answers only a Bot Connector on this machine in local mode", async () => {
+    const user = new TeamsUser(people.alexw, local.connector, local.bot.url);
+    const res = await user.post(user.activity({ type: "message", text: "hej", serviceUrl: "https://attacker.example/" }));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("serviceUrl must be on this machine");
+  });
+
   it("tells a caller Teams cannot resolve that it cannot tell who they are", async () => {
     const stranger = new TeamsUser({ login: "nobody", upn: "nobody@example.com", name: "No Body", aadObjectId: randomUUID() }, local.connector, local.bot.url);
     // Not registered with the stand-in: the member look-up answers 404.

@@ -3,6 +3,8 @@
  * process in local mode (demo directory, SQLite in a fresh DATA_DIR, SMS outbox), started
  * in beforeAll and ended in afterAll.
  */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { makeDataDir, removeDataDir, startBot, type BotProcess } from "./bot-process.js";
 import { ConnectorStandIn } from "./connector-stand-in.js";
@@ -11,6 +13,8 @@ export interface LocalBotSuite {
   readonly connector: ConnectorStandIn;
   readonly bot: BotProcess;
   readonly dataDir: string;
+  /** The bot process's TMPDIR (inside dataDir), to check that nothing is written there. */
+  readonly tmpDir: string;
 }
 
 export interface LocalBotSuiteOptions {
@@ -27,7 +31,8 @@ export function localBotSuite(options: LocalBotSuiteOptions = {}): LocalBotSuite
   beforeAll(async () => {
     connector = await ConnectorStandIn.start();
     dataDir = makeDataDir();
-    bot = await startBot({ dataDir });
+    mkdirSync(join(dataDir, "tmp"));
+    bot = await startBot({ dataDir, env: { TMPDIR: join(dataDir, "tmp") } });
   });
 
   afterAll(async () => {
@@ -49,6 +54,9 @@ export function localBotSuite(options: LocalBotSuiteOptions = {}): LocalBotSuite
     },
     get dataDir() {
       return started(dataDir);
+    },
+    get tmpDir() {
+      return join(started(dataDir), "tmp");
     },
   };
 }

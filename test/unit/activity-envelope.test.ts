@@ -26,3 +26,21 @@ describe("activity envelope", () => {
     expect(envelopeProblem(body)).toContain(field);
   });
 });
+
+describe("activity envelope rules", () => {
+  const local = { ...good, serviceUrl: "http://127.0.0.1:56150/" };
+
+  it("in local mode answers only a connector on this machine", () => {
+    expect(envelopeProblem(local, { loopbackServiceUrlOnly: true })).toBeNull();
+    expect(envelopeProblem({ ...local, serviceUrl: "http://localhost:3000" }, { loopbackServiceUrlOnly: true })).toBeNull();
+    expect(envelopeProblem(good, { loopbackServiceUrlOnly: true })).toContain("serviceUrl must be on this machine");
+    expect(envelopeProblem({ ...local, serviceUrl: "http://127.0.0.1.evil.example/" }, { loopbackServiceUrlOnly: true })).toContain("serviceUrl");
+  });
+
+  it("in production refuses activities from another tenant", () => {
+    const ours = { ...good, channelData: { tenant: { id: "region-tenant" } } };
+    expect(envelopeProblem(ours, { tenantId: "region-tenant" })).toBeNull();
+    expect(envelopeProblem({ ...good, channelData: { tenant: { id: "other-tenant" } } }, { tenantId: "region-tenant" })).toContain("one organisation");
+    expect(envelopeProblem(good, { tenantId: "region-tenant" })).toContain("one organisation");
+  });
+});
