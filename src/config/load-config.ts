@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { envSchema, type Env } from "./config-schema.js";
+import { productionProblems } from "./production-rules.js";
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -56,15 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (localMode && !isLoopback(e.HOST)) {
     problems.push(`HOST: is ${e.HOST}, but without MICROSOFT_APP_ID there is no Bot Framework authentication, which is only allowed on loopback (127.0.0.1)`);
   }
-  if (!localMode) {
-    if (e.MICROSOFT_APP_TYPE !== "UserAssignedMSI" && !e.MICROSOFT_APP_PASSWORD) problems.push("MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (or set MICROSOFT_APP_TYPE=UserAssignedMSI)");
-    if (e.MICROSOFT_APP_TYPE !== "MultiTenant" && !e.MICROSOFT_APP_TENANT_ID) problems.push("MICROSOFT_APP_TENANT_ID: required for SingleTenant and UserAssignedMSI");
-    if (!e.ENCRYPTION_KEY) problems.push("ENCRYPTION_KEY: required in production (32 random bytes, base64); only local mode generates one");
-    if (!e.LDAP_URL) problems.push("LDAP_URL: required in production; the demo directory is for local mode only");
-    if (!e.SMS_GATEWAY_URL) problems.push("SMS_GATEWAY_URL: required in production; the SMS outbox is for local mode only");
-    if (!e.HELPDESK_CHANNEL_ID) problems.push("HELPDESK_CHANNEL_ID: required in production (the helpdesk's Teams channel, 19:…@thread.tacv2)");
-    if (!e.HELPDESK_GROUP_ID) problems.push("HELPDESK_GROUP_ID: required in production (the AD group whose members may act on tickets)");
-  }
+  if (!localMode) problems.push(...productionProblems(e));
   if (e.LDAP_URL) {
     for (const name of ["LDAP_BIND_DN", "LDAP_BIND_PASSWORD", "LDAP_BASE_DN"] as const) {
       if (!e[name]) problems.push(`${name}: required when LDAP_URL is set`);

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { envSchema } from "../../src/config/config-schema.js";
 import { loadConfig } from "../../src/config/load-config.js";
@@ -26,8 +27,22 @@ describe("configuration", () => {
 
   it("demands production settings once an Azure app id is set, without echoing secrets", () => {
     const found = problems({ MICROSOFT_APP_ID: "app", HOST: "0.0.0.0", LDAP_URL: "ldaps://dc", LDAP_BIND_PASSWORD: "hunter2" });
-    expect(found.map((p) => p.split(":")[0])).toEqual(["MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_TENANT_ID", "ENCRYPTION_KEY", "SMS_GATEWAY_URL", "HELPDESK_CHANNEL_ID", "HELPDESK_GROUP_ID", "LDAP_BIND_DN", "LDAP_BASE_DN"]);
+    expect(found.map((p) => p.split(":")[0])).toEqual(["MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_TENANT_ID", "ENCRYPTION_KEY", "LDAP_ELIGIBLE_GROUP_DN", "SMS_GATEWAY_URL", "HELPDESK_CHANNEL_ID", "HELPDESK_GROUP_ID", "LDAP_BIND_DN", "LDAP_BASE_DN"]);
     expect(found.join("\n")).not.toContain("hunter2");
+  });
+
+  it("refuses fail-open production settings", () => {
+    const production = {
+      MICROSOFT_APP_ID: "app", MICROSOFT_APP_PASSWORD: "s", MICROSOFT_APP_TENANT_ID: "t", ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      LDAP_URL: "ldaps://dc", LDAP_BIND_DN: "CN=svc", LDAP_BIND_PASSWORD: "x", LDAP_BASE_DN: "DC=r", LDAP_ELIGIBLE_GROUP_DN: "CN=VPN,DC=r",
+      SMS_GATEWAY_URL: "https://sms.example/send", SMS_GATEWAY_TOKEN: "t", HELPDESK_CHANNEL_ID: "19:x@thread.tacv2", HELPDESK_GROUP_ID: "CN=HD,DC=r",
+    };
+    expect(problems(production)).toEqual([]);
+    const refused = (change: Record<string, string>) => problems({ ...production, ...change }).map((p) => p.split(":")[0]);
+    expect(refused({ MICROSOFT_APP_TYPE: "MultiTenant" })).toEqual(["MICROSOFT_APP_TYPE"]);
+    expect(refused({ LDAP_ALLOW_PLAINTEXT: "true" })).toEqual(["LDAP_ALLOW_PLAINTEXT"]);
+    expect(refused({ SMS_GATEWAY_URL: "http://sms.example/send" })).toEqual(["SMS_GATEWAY_URL"]);
+    expect(refused({ ENCRYPTION_KEY: Buffer.alloc(32).toString("base64") })).toEqual(["ENCRYPTION_KEY"]);
   });
 
   it("rejects an encryption key that is not 32 bytes", () => {

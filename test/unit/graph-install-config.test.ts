@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load-config.js";
 import { configProblems } from "../support/config-problems.js";
@@ -8,7 +9,8 @@ const production = {
   MICROSOFT_APP_ID: "app",
   MICROSOFT_APP_PASSWORD: "client-secret-value",
   MICROSOFT_APP_TENANT_ID: "tenant",
-  ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+  ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  LDAP_ELIGIBLE_GROUP_DN: "CN=VPN,DC=region",
   LDAP_URL: "ldaps://dc",
   LDAP_BIND_DN: "CN=svc",
   LDAP_BIND_PASSWORD: "x",
@@ -37,11 +39,9 @@ describe("configuration of app installs through Microsoft Graph", () => {
     // The production check already names the secret: said once, not twice.
     expect(found.filter((p) => p.startsWith("MICROSOFT_APP_PASSWORD:"))).toHaveLength(1);
     expect(found.some((p) => p.startsWith("TEAMS_APP_CATALOG_ID: required when GRAPH_INSTALL_ENABLED=true"))).toBe(true);
-    // A multi-tenant bot needs no tenant id, but an app-only Graph token does.
-    const { MICROSOFT_APP_TENANT_ID: _tenant, ...multiTenant } = { ...production, MICROSOFT_APP_TYPE: "MultiTenant" };
-    expect(problems(multiTenant)).toEqual([]);
-    expect(problems({ ...multiTenant, GRAPH_INSTALL_ENABLED: "true", TEAMS_APP_CATALOG_ID: "cat" })).toEqual([
-      expect.stringMatching(/^MICROSOFT_APP_TENANT_ID: required when GRAPH_INSTALL_ENABLED=true/),
+    // Production always names its tenant (MultiTenant is refused), which app-only Graph tokens need too.
+    expect(problems({ ...production, MICROSOFT_APP_TYPE: "MultiTenant", GRAPH_INSTALL_ENABLED: "true", TEAMS_APP_CATALOG_ID: "cat" })).toEqual([
+      expect.stringMatching(/^MICROSOFT_APP_TYPE: MultiTenant is refused/),
     ]);
   });
 
