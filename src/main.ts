@@ -4,7 +4,7 @@ import { AesGcmSecretBox } from "./adapters/aes-gcm-secret-box.js";
 import { directoryFromConfig } from "./adapters/directory-from-config.js";
 import { HttpSmsGateway } from "./adapters/http-sms-gateway.js";
 import { loadOrCreateLocalKey } from "./adapters/local-encryption-key.js";
-import { createLogger } from "./adapters/logger.js";
+import { createLogger, errorFields } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
 import { SmsOutbox } from "./adapters/sms-outbox.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const enrollment = new EnrollmentActions(service, help, stepCards);
   const adapter = new CloudAdapter(botAuthentication(config));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error({ err: { name: error.name, message: error.message } }, "unhandled turn error");
+    logger.error({ err: errorFields(error) }, "unhandled turn error");
     await context.sendActivity("Något gick fel hos oss. Försök igen om en stund. / Something went wrong on our side.").catch(() => undefined);
   };
 

@@ -1,3 +1,4 @@
+import { errorFields } from "../adapters/logger.js";
 import { TeamsInfo, type TurnContext } from "botbuilder";
 import type { Logger } from "pino";
 
@@ -11,7 +12,7 @@ export async function resolveCallerUpn(context: TurnContext, logger: Logger): Pr
     const upn = member.userPrincipalName?.trim().toLowerCase();
     return upn ? upn : null;
   } catch (error) {
-    logger.warn({ err: { name: (error as Error).name, message: (error as Error).message } }, "Teams member look-up failed");
+    logger.warn({ err: errorFields(error) }, "Teams member look-up failed");
     return null;
   }
 }

@@ -1,3 +1,4 @@
+import { errorFields } from "../adapters/logger.js";
 import { ActivityHandler, CardFactory, TurnContext, type InvokeResponse, type StatePropertyAccessor, type UserState } from "botbuilder";
 import type { Logger } from "pino";
 import type { EnrollmentService } from "../domain/enrollment-service.js";
@@ -73,7 +74,7 @@ export class EnrollmentBot extends ActivityHandler {
       const route = this.routes.find((r) => r.matches(verb));
       return cardResponse(route ? await route.respond(context, caller) : await this.refusalCard(caller, "error.unknownAction"));
     } catch (error) {
-      this.deps.logger.error({ err: { name: (error as Error).name, message: (error as Error).message }, user: caller.userKey }, "card action failed");
+      this.deps.logger.error({ err: errorFields(error), user: caller.userKey }, "card action failed");
       return cardResponse(plainCard(caller.locale, "error.generic"));
     }
   }

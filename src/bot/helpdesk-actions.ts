@@ -1,3 +1,4 @@
+import { errorFields } from "../adapters/logger.js";
 import { TurnContext, type InvokeResponse } from "botbuilder";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -103,7 +104,7 @@ export class HelpdeskActions {
       if (!result.view) return plainCard(locale, t(locale, "helpdesk.notice.notFound"));
       return renderTicketCard(result.view, locale);
     } catch (error) {
-      this.deps.logger.error({ err: { name: (error as Error).name, message: (error as Error).message }, verb, user: caller.userKey }, "helpdesk action failed");
+      this.deps.logger.error({ err: errorFields(error), verb, user: caller.userKey }, "helpdesk action failed");
       return plainCard(locale, t(locale, "error.generic"));
     }
   }

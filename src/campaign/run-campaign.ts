@@ -25,7 +25,7 @@ import { hostname } from "node:os";
 import { z } from "zod";
 import { directoryFromConfig } from "../adapters/directory-from-config.js";
 import { GraphAppInstaller } from "../adapters/graph-app-installer.js";
-import { createLogger, type Logger } from "../adapters/logger.js";
+import { createLogger, errorFields, type Logger } from "../adapters/logger.js";
 import { SqlReminderStore } from "../adapters/sql/reminder-store.js";
 import { SqlSenderLease } from "../adapters/sql/sender-lease.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "../adapters/sql/index.js";
@@ -154,7 +154,7 @@ async function main(): Promise<number> {
     }
   } catch (error) {
     if (error instanceof CampaignError) process.stderr.write(`${error.message}\n`);
-    else logger.error({ err: { name: (error as Error).name, message: (error as Error).message } }, "reminder run failed");
+    else logger.error({ err: errorFields(error) }, "reminder run failed");
     return 1;
   } finally {
     await Promise.allSettled([directory.close(), database.close()]);

@@ -1,3 +1,4 @@
+import { errorFields } from "../adapters/logger.js";
 import type { CloudAdapter } from "botbuilder";
 import restify from "restify";
 import type { ActivityHandler } from "botbuilder";
@@ -58,7 +59,7 @@ export function createServer(adapter: CloudAdapter, bot: ActivityHandler, readin
     try {
       await adapter.process(req, res, (context) => bot.run(context));
     } catch (error) {
-      logger.error({ err: { name: (error as Error).name, message: (error as Error).message } }, "activity processing failed");
+      logger.error({ err: errorFields(error) }, "activity processing failed");
       if (!res.headersSent) res.send(500, { error: "The activity could not be processed." });
     }
   });
@@ -97,7 +98,7 @@ export function createServer(adapter: CloudAdapter, bot: ActivityHandler, readin
         res.setHeader("content-type", METRICS_CONTENT_TYPE);
         res.sendRaw(200, body);
       } catch (error) {
-        logger.error({ err: { name: (error as Error).name, message: (error as Error).message } }, "metrics collection failed");
+        logger.error({ err: errorFields(error) }, "metrics collection failed");
         res.send(503, { error: "Metrics are unavailable." });
       }
     });
