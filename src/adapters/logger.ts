@@ -30,7 +30,7 @@ export type { Logger };
 /** Base32 runs as long as a TOTP key (spaced in groups or not), data: URIs, otpauth URIs, 6-digit codes. */
 const SECRET_LOOKING = [
   [/otpauth:\/\/\S+/g, "otpauth://[redacted]"],
-  [/data:[^\s"',)]+/g, "data:[redacted]"],
+  [/data:[^\s"')]+/g, "data:[redacted]"],
   [/\b(?:[A-Z2-7]{4} ?){4,}[A-Z2-7]*\b/g, "[redacted]"],
   [/\b\d{6}\b/g, "[redacted]"],
 ] as const;
