@@ -8,6 +8,12 @@ export interface EnrollmentPolicy {
   smsMaxGlobalPerHour: number;
   passwordMaxFailures: number;
   passwordBlockMinutes: number;
+  /**
+   * Password checks (directory binds) per user in a sliding window, counted before the bind
+   * so concurrent submits cannot outrun the failure count (and lock the AD account).
+   */
+  passwordChecksMax: number;
+  passwordChecksWindowMinutes: number;
   confirmMaxFailures: number;
   /** Codes this many 30 s steps away are recognised as a wrong phone clock. */
   clockDriftMaxSteps: number;
@@ -24,6 +30,8 @@ export const defaultEnrollmentPolicy: EnrollmentPolicy = {
   smsMaxGlobalPerHour: 1000,
   passwordMaxFailures: 5,
   passwordBlockMinutes: 15,
+  passwordChecksMax: 10,
+  passwordChecksWindowMinutes: 15,
   confirmMaxFailures: 5,
   clockDriftMaxSteps: 10,
   flowIdleMinutes: 30,

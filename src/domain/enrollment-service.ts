@@ -11,6 +11,7 @@ import type { EnrollmentPolicy } from "./enrollment-policy.js";
 import type { EnrollmentState, EnrollmentStep } from "./enrollment-state.js";
 import { FlowEngine, inProgressSteps, type Loaded, type Transition } from "./flow-engine.js";
 import { checkIdentity } from "./identity-check.js";
+import { PasswordThrottle } from "./password-throttle.js";
 import { SmsChallenges } from "./sms-challenges.js";
 import type { Caller, Notice, StepView } from "./step-view.js";
 import { confirmFirstCode } from "./totp-confirmation.js";
@@ -43,10 +44,12 @@ const refusal = (key: Notice["key"], params?: Notice["params"]): Notice => ({ ke
 export class EnrollmentService {
   private readonly engine: FlowEngine;
   private readonly challenges: SmsChallenges;
+  private readonly passwordThrottle: PasswordThrottle;
 
   constructor(private readonly deps: EnrollmentDeps) {
     this.engine = new FlowEngine(deps.enrollments, deps.audit, deps.clock);
     this.challenges = new SmsChallenges(deps.rates, deps.secrets, deps.policy);
+    this.passwordThrottle = new PasswordThrottle(deps.rates, deps.policy);
   }
 
   /** A greeting: continue an enrollment in progress, or show the welcome card. */
@@ -82,12 +85,19 @@ export class EnrollmentService {
         const minutes = Math.ceil((Date.parse(state.passwordBlockedUntil) - now.getTime()) / 60_000);
         return { notice: refusal("error.passwordBlocked", { minutes }) };
       }
-      const result = await checkIdentity(this.deps.directory, caller.upn, username, password);
+      const gate = async () => {
+        const verdict = await this.passwordThrottle.admit(caller.upn, now);
+        return verdict.ok ? null : { minutes: verdict.minutes };
+      };
+      const result = await checkIdentity(this.deps.directory, caller.upn, username, password, gate);
       if (!result.ok) {
         if (result.kind === "badInput") return { notice: refusal(result.key) };
         const audit = [{ action: "enroll.identity", outcome: "refused" as const, detail: { reason: result.reason } }];
+        // No bind happened; the state is left alone (a burst would only collide on it).
+        if (result.kind === "throttled") return { notice: refusal(result.key, { minutes: result.minutes }), audit };
         if (result.kind === "refused") return { notice: refusal(result.key), audit, state: { ...state, lastError: result.key } };
-        return { ...this.passwordFailure(state, result.key, now), audit };
+        // A wrong password that reached the bind is audited even when a concurrent submit saved first.
+        return { ...this.passwordFailure(state, result.key, now), audit, auditIfLost: audit };
       }
       const { user } = result;
       const next: EnrollmentState = {

@@ -15,6 +15,11 @@ export interface Transition {
   state?: EnrollmentState;
   notice?: Notice;
   audit?: AuditNote[];
+  /**
+   * Audited even when another save won the race: what happened outside the state anyway
+   * (a password check that reached the directory).
+   */
+  auditIfLost?: AuditNote[];
   activate?: NewToken;
   /**
    * Side effects that must happen once, so only after the save won the race (one SMS even
@@ -63,6 +68,7 @@ export class FlowEngine {
       version = await this.enrollments.save(caller.userKey, next, loaded.version, transition.activate);
     } catch (error) {
       if (!(error instanceof ConcurrentUpdateError)) throw error;
+      await this.append(caller.upn, now, transition.auditIfLost ?? []);
       const winner = await this.enrollments.load(caller.userKey);
       return { state: winner?.value ?? null, notice: { key: "info.alreadyHandled", kind: "info" } };
     }

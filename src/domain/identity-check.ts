@@ -10,7 +10,12 @@ export type IdentityResult =
    * `badInput`: nothing usable was typed (changes nothing); `failure`: a guessed password or
    * another person's username (counts towards the block); `refused`: the account may not enroll.
    */
-  | { ok: false; key: MessageKey; kind: "badInput" | "failure" | "refused"; reason: string };
+  | { ok: false; key: MessageKey; kind: "badInput" | "failure" | "refused"; reason: string }
+  /** Too many password checks lately: refused before the bind, for `minutes`. */
+  | { ok: false; key: "error.passwordBlocked"; kind: "throttled"; reason: "throttled"; minutes: number };
+
+/** Asked right before every bind: null lets it through, else the minutes to wait. */
+export type BindGate = () => Promise<{ minutes: number } | null>;
 
 export const problemMessage: Record<AccountProblem, MessageKey> = {
   disabled: "error.accountDisabled",
@@ -29,13 +34,14 @@ function sameAccount(typed: string, user: DirectoryUser): boolean {
 /**
  * The first proof: the caller's Teams account must be the directory account whose
  * password is typed. Nothing reaches the directory's bind unless the username is the
- * caller's own and the password is non-empty.
+ * caller's own, the password is non-empty and `beforeBind` lets it through.
  */
 export async function checkIdentity(
   directory: Directory,
   callerUpn: string,
   username: unknown,
   password: unknown,
+  beforeBind: BindGate = async () => null,
 ): Promise<IdentityResult> {
   if (typeof username !== "string" || username.trim() === "") {
     return { ok: false, key: "error.usernameMissing", kind: "badInput", reason: "usernameMissing" };
@@ -52,6 +58,8 @@ export async function checkIdentity(
     return { ok: false, key: "error.notYourAccount", kind: "failure", reason: "notYourAccount" };
   }
   if (user.problem) return { ok: false, key: problemMessage[user.problem], kind: "refused", reason: user.problem };
+  const throttled = await beforeBind();
+  if (throttled) return { ok: false, key: "error.passwordBlocked", kind: "throttled", reason: "throttled", minutes: throttled.minutes };
   const check = await directory.verifyPassword(user, password);
   if (!check.ok) {
     if (check.reason === "invalidCredentials") {

@@ -1,0 +1,7 @@
+/** Keys of the RateCounter's sliding windows, per user (the Teams caller's UPN, lowercase). */
+
+/** SMS codes sent to the user (the hourly cap). */
+export const smsUserRateKey = (upn: string): string => `sms:user:${upn}`;
+
+/** Password checks (directory binds) for the user's account. */
+export const passwordCheckRateKey = (upn: string): string => `pw:${upn}`;
