@@ -19,6 +19,7 @@ export function contextualHelp(state: EnrollmentState | null, notice: Notice | u
       return "wrong-mobile";
     case "error.smsExpired":
     case "error.smsTooManyAttempts":
+    case "error.smsTooManyToday": // no article of its own: this one carries the helpdesk button
       return "sms-expired";
     case "info.smsResent":
     case "error.smsHourlyCap":

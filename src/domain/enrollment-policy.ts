@@ -6,6 +6,8 @@ export interface EnrollmentPolicy {
   smsMaxPerUserPerHour: number;
   /** Across all users: SMS pumping costs real money. */
   smsMaxGlobalPerHour: number;
+  /** Wrong SMS codes per user in 24 hours, across codes and flows (resends need no new login). */
+  smsWrongMaxPerDay: number;
   passwordMaxFailures: number;
   passwordBlockMinutes: number;
   /**
@@ -28,6 +30,7 @@ export const defaultEnrollmentPolicy: EnrollmentPolicy = {
   smsResendCooldownSeconds: 60,
   smsMaxPerUserPerHour: 3,
   smsMaxGlobalPerHour: 1000,
+  smsWrongMaxPerDay: 15,
   passwordMaxFailures: 5,
   passwordBlockMinutes: 15,
   passwordChecksMax: 10,

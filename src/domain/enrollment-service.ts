@@ -128,12 +128,19 @@ export class EnrollmentService {
     return this.step(caller, flowId, "sms", async (state, now) => {
       const code = normaliseCode(input);
       if (!code) return { notice: refusal("error.smsCodeFormat") };
+      if (await this.challenges.tooManyWrongToday(state.callerUpn, now)) {
+        const notice = refusal("error.smsTooManyToday");
+        const audit = [{ action: "enroll.sms.verify", outcome: "refused" as const, detail: { reason: notice.key } }];
+        return state.lastError === notice.key ? { notice, audit } : { state: { ...state, lastError: notice.key }, notice, audit };
+      }
       const verdict = this.challenges.verify(state, code, now);
       if (!verdict.ok) {
         const audit = [{ action: "enroll.sms.verify", outcome: "refused" as const, detail: { reason: verdict.notice.key } }];
         if (!verdict.countAttempt || !state.sms) return { notice: verdict.notice, audit };
+        // Counted before the save (a guess whose save loses the race counts too).
+        const notice = (await this.challenges.recordWrong(state.callerUpn, now)) ? refusal("error.smsTooManyToday") : verdict.notice;
         const sms = { ...state.sms, attempts: state.sms.attempts + 1 };
-        return { state: { ...state, sms, lastError: verdict.notice.key }, notice: verdict.notice, audit };
+        return { state: { ...state, sms, lastError: notice.key }, notice, audit };
       }
       return {
         state: { ...state, step: "device", sms: undefined, verifiedSmsCodeHash: this.challenges.hash(state.flowId, code), lastError: undefined },

@@ -3,5 +3,8 @@
 /** SMS codes sent to the user (the hourly cap). */
 export const smsUserRateKey = (upn: string): string => `sms:user:${upn}`;
 
+/** Wrong SMS codes typed by the user (the daily cap). */
+export const smsFailureRateKey = (upn: string): string => `smsfail:${upn}`;
+
 /** Password checks (directory binds) for the user's account. */
 export const passwordCheckRateKey = (upn: string): string => `pw:${upn}`;

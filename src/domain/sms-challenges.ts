@@ -3,18 +3,21 @@ import type { SecretBox } from "../ports/secret-box.js";
 import { sameDigest, randomSixDigits } from "./codes.js";
 import type { EnrollmentPolicy } from "./enrollment-policy.js";
 import type { EnrollmentState, SmsChallenge } from "./enrollment-state.js";
+import { smsFailureRateKey, smsUserRateKey as userKey } from "./rate-keys.js";
 import type { Notice } from "./step-view.js";
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 const GLOBAL_KEY = "sms:global";
-const userKey = (upn: string) => `sms:user:${upn}`;
 
 export type SmsVerdict = { ok: true } | { ok: false; notice: Notice; countAttempt: boolean };
 
 /**
  * The second proof: possession of the phone registered in the directory. Codes come from
  * the CSPRNG, are stored only as a keyed hash bound to the flow, expire, and are limited
- * per code, per user and hour, and globally (SMS pumping costs real money).
+ * per code, per user and hour, and globally (SMS pumping costs real money). Wrong codes are
+ * also capped per user and day: a new code needs no new password, so the per-code tries
+ * alone would allow hundreds of guesses a day.
  */
 export class SmsChallenges {
   constructor(
@@ -29,6 +32,7 @@ export class SmsChallenges {
 
   /** A refusal when another code may not be sent now; null when it may. */
   async quotaRefusal(state: EnrollmentState, now: Date): Promise<Notice | null> {
+    if (await this.tooManyWrongToday(state.callerUpn, now)) return { key: "error.smsTooManyToday", kind: "refusal" };
     if (state.lastSmsSentAt) {
       const waitMs = Date.parse(state.lastSmsSentAt) + this.policy.smsResendCooldownSeconds * 1000 - now.getTime();
       if (waitMs > 0) {
@@ -63,6 +67,21 @@ export class SmsChallenges {
   async recordSent(upn: string, now: Date): Promise<void> {
     await this.rates.record(userKey(upn), now);
     await this.rates.record(GLOBAL_KEY, now);
+  }
+
+  /** True once the user typed the day's maximum of wrong codes: no code is checked (or sent) then. */
+  async tooManyWrongToday(upn: string, now: Date): Promise<boolean> {
+    return (await this.wrongToday(upn, now)) >= this.policy.smsWrongMaxPerDay;
+  }
+
+  /** Counts a wrong code against the daily cap; true when that used up the day's tries. */
+  async recordWrong(upn: string, now: Date): Promise<boolean> {
+    await this.rates.record(smsFailureRateKey(upn), now);
+    return this.tooManyWrongToday(upn, now);
+  }
+
+  private wrongToday(upn: string, now: Date): Promise<number> {
+    return this.rates.countSince(smsFailureRateKey(upn), new Date(now.getTime() - DAY_MS));
   }
 
   verify(state: EnrollmentState, code: string, now: Date): SmsVerdict {

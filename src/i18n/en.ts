@@ -64,6 +64,7 @@ export const en: MessageCatalog = {
   "error.smsWrong": "Wrong code. You have {remaining} attempts left.",
   "error.smsExpired": "The code has expired. Tap Send a new code.",
   "error.smsTooManyAttempts": "Too many wrong attempts with this code. Tap Send a new code.",
+  "error.smsTooManyToday": "Too many wrong codes today. For your security, please contact the IT helpdesk.",
   "error.smsCooldown": "Wait {seconds} seconds before asking for a new code.",
   "error.smsHourlyCap": "You have received as many codes as allowed this hour. Try again later.",
   "error.smsUnavailable": "We cannot send text messages right now. Try again later or contact the IT helpdesk.",

@@ -63,6 +63,7 @@ export const sv = {
   "error.smsWrong": "Fel kod. Du har {remaining} försök kvar.",
   "error.smsExpired": "Koden har gått ut. Tryck på Skicka ny kod.",
   "error.smsTooManyAttempts": "För många felaktiga försök med den här koden. Tryck på Skicka ny kod.",
+  "error.smsTooManyToday": "För många felaktiga koder i dag. Av säkerhetsskäl behöver du kontakta IT-supporten.",
   "error.smsCooldown": "Vänta {seconds} sekunder innan du ber om en ny kod.",
   "error.smsHourlyCap": "Du har fått så många koder som är tillåtet den här timmen. Försök igen senare.",
   "error.smsUnavailable": "Vi kan inte skicka sms just nu. Försök igen senare eller kontakta IT-supporten.",

@@ -54,6 +54,57 @@ describe("enrollment: the SMS code", () => {
     expect(h.sms.sent).toHaveLength(4);
   });
 
+  it("caps wrong codes at 15 a day across codes and flows, then refuses even the right code and new codes", async () => {
+    const h = harness();
+    let view = await h.walk("sms");
+    const wrongFor = () => (h.sms.lastCode() === "000000" ? "111111" : "000000");
+    const guess = async (times: number) => {
+      for (let i = 0; i < times; i++) view = await h.service.submitSms(alex, view.flowId, wrongFor());
+    };
+    const newCode = async () => {
+      h.clock.advance(61);
+      view = await h.service.resendSms(alex, view.flowId);
+      expect(view.notice?.key).toBe("info.smsResent");
+    };
+    await guess(4);
+    await newCode();
+    await guess(4);
+    await newCode();
+    await guess(4);
+    // Starting over (and a new password) does not reset the count.
+    h.clock.advance(3600);
+    view = await h.service.start(alex);
+    view = await h.service.submitIdentity(alex, view.flowId, "alexw", DEMO_PASSWORD);
+    expect(view.step).toBe("sms");
+    await guess(2);
+    expect(view.notice).toMatchObject({ key: "error.smsWrong", params: { remaining: 3 } });
+    await guess(1); // the 15th
+    expect(view).toMatchObject({ step: "sms", notice: { key: "error.smsTooManyToday" }, helpArticleId: "sms-expired" });
+    expect(await h.stores.countSince("smsfail:alexw@example.com", new Date(0))).toBe(15);
+
+    const sent = h.sms.sent.length;
+    const right = await h.service.submitSms(alex, view.flowId, h.sms.lastCode());
+    expect(right).toMatchObject({ step: "sms", notice: { key: "error.smsTooManyToday" } });
+    h.clock.advance(61);
+    expect((await h.service.resendSms(alex, view.flowId)).notice?.key).toBe("error.smsTooManyToday");
+    expect(h.sms.sent).toHaveLength(sent);
+    expect((await h.stores.load(alex.userKey))!.value.lastError).toBe("error.smsTooManyToday");
+    expect(h.stores.audit.filter((e) => e.action === "enroll.sms.verify" && e.detail?.reason === "error.smsTooManyToday")).toHaveLength(1);
+    expect(await h.stores.countSince("smsfail:alexw@example.com", new Date(0))).toBe(15);
+    // Starting over: the password is checked, but no code is sent.
+    h.clock.advance(3600);
+    view = await h.service.start(alex);
+    expect((await h.service.submitIdentity(alex, view.flowId, "alexw", DEMO_PASSWORD)).notice?.key).toBe("error.smsTooManyToday");
+    expect(h.sms.sent).toHaveLength(sent);
+
+    // A day after the first wrong codes, the window has room again.
+    h.clock.advance(24 * 3600);
+    view = await h.service.start(alex);
+    view = await h.service.submitIdentity(alex, view.flowId, "alexw", DEMO_PASSWORD);
+    expect(view).toMatchObject({ step: "sms", notice: undefined });
+    expect((await h.service.submitSms(alex, view.flowId, h.sms.lastCode())).step).toBe("device");
+  });
+
   it("says so when the gateway fails, and lets the user ask again", async () => {
     const h = harness();
     let view = await h.walk("identity");

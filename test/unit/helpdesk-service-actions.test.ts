@@ -72,9 +72,12 @@ describe("HelpdeskService: helpdesk actions", () => {
     expect(again).toMatchObject({ changed: false, view: { notice: { key: "helpdesk.notice.noToken" } } });
   });
 
-  it("clearLimits lets a blocked user retry: password block, SMS attempts, cooldown, hourly cap, app-code failures", async () => {
+  it("clearLimits lets a blocked user retry: password block and throttle, SMS attempts, cooldown, hourly and daily caps, app-code failures", async () => {
     const now = h.clock.now();
     for (let i = 0; i < 3; i++) await h.stores.record(smsUserRateKey(alex.upn), now);
+    for (let i = 0; i < 15; i++) await h.stores.record(`smsfail:${alex.upn}`, now);
+    for (let i = 0; i < 11; i++) await h.stores.record(`pw:${alex.upn}`, now);
+    await h.stores.record(`smsfail:${megan.upn}`, now);
     await h.stores.record("sms:global", now);
     const record = await h.stores.load(alex.userKey);
     await h.stores.save(
@@ -97,6 +100,9 @@ describe("HelpdeskService: helpdesk actions", () => {
     expect(state.sms).toBeUndefined();
     expect(state.lastSmsSentAt).toBeUndefined();
     expect(await h.stores.countSince(smsUserRateKey(alex.upn), new Date(0))).toBe(0);
+    expect(await h.stores.countSince(`smsfail:${alex.upn}`, new Date(0))).toBe(0);
+    expect(await h.stores.countSince(`pw:${alex.upn}`, new Date(0))).toBe(0);
+    expect(await h.stores.countSince(`smsfail:${megan.upn}`, new Date(0))).toBe(1); // only the employee's
     expect(await h.stores.countSince("sms:global", new Date(0))).toBe(1); // the global cap is not the helpdesk's to lift
     expect(h.notifier.told.at(-1)!.message.key).toBe("helpdesk.employee.limitsCleared");
     expect(h.stores.audit.at(-1)).toMatchObject({ action: "helpdesk.clearLimits", actor: megan.upn, subject: alex.upn, outcome: "ok" });

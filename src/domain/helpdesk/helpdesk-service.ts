@@ -6,6 +6,7 @@ import type { Ticket } from "../../ports/tickets.js";
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "../errors.js";
 import type { Caller, Notice } from "../step-view.js";
 import { clearEnrollmentLimits } from "../enrollment-limits.js";
+import { passwordCheckRateKey, smsFailureRateKey, smsUserRateKey } from "../rate-keys.js";
 import { cleanQuestion, MAX_QUESTIONS_PER_TICKET } from "./question.js";
 import { TicketPublisher } from "./ticket-publisher.js";
 import type { Actor, Decision, EscalationResult, HelpdeskAction, HelpdeskActionResult, HelpdeskDeps } from "./helpdesk-types.js";
@@ -13,7 +14,7 @@ import type { TicketView } from "./ticket-view.js";
 import { TicketViews } from "./ticket-views.js";
 
 /** The SMS hourly counter of one user (see SmsChallenges). */
-export const smsUserRateKey = (upn: string): string => `sms:user:${upn}`;
+export { smsUserRateKey } from "../rate-keys.js";
 
 export type { Actor, EscalationResult, HelpdeskAction, HelpdeskActionResult, HelpdeskDeps } from "./helpdesk-types.js";
 
@@ -128,13 +129,14 @@ export class HelpdeskService {
   /**
    * Lifts the bot's own limits on the employee: password-failure block, the pending SMS
    * code and its attempts (a new code must be requested), the resend cooldown, the
-   * hourly SMS cap, and first-code failures. An AD account lockout is not touched.
+   * hourly SMS cap, the daily wrong-SMS-code cap, the password-check throttle, and
+   * first-code failures. An AD account lockout is not touched.
    */
   clearLimits(actor: Actor, ticketId: unknown): Promise<HelpdeskActionResult> {
     return this.act(actor, ticketId, "clearLimits", async (ticket, _helper, now): Promise<Decision> => {
       if (ticket.status === "resolved") return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
       const hadState = await clearEnrollmentLimits(this.deps.enrollments, ticket.userKey);
-      await this.deps.rates.clear(smsUserRateKey(ticket.subject));
+      for (const key of [smsUserRateKey, smsFailureRateKey, passwordCheckRateKey]) await this.deps.rates.clear(key(ticket.subject));
       return {
         ticket: { ...ticket, updatedAt: now.toISOString() },
         notice: info("helpdesk.notice.limitsCleared"),
