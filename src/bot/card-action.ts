@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** The public card contract (README): the verbs and the inputs each carries. */
-export const verbs = ["enroll.start", "enroll.identity", "enroll.sms", "enroll.resendSms", "enroll.device", "enroll.confirm", "enroll.cancel"] as const;
+export const verbs = ["enroll.start", "enroll.identity", "enroll.sms", "enroll.resendSms", "enroll.device", "enroll.confirm", "enroll.cancel", "enroll.showQr"] as const;
 export type Verb = (typeof verbs)[number];
 
 const MAX_FIELD = 1024;

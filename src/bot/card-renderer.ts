@@ -69,3 +69,11 @@ export async function renderStepCard(view: StepView, settings: { citrixUrl: stri
   const name = view.step === "qr" && !view.qr ? "cancelled" : view.step;
   return expandCard(name, data);
 }
+
+/**
+ * The QR step as a new chat message (a resumed enrollment): no QR and no key, only a button
+ * that shows them in the card itself, so they never stay in the chat history.
+ */
+export function renderQrResumeCard(view: StepView): CardJson {
+  return expandCard("qr-resume", { s: strings(view.locale, {}), flowId: view.flowId, notice: noticeData(view.locale, view.notice) });
+}

@@ -2,7 +2,7 @@ import type { TurnContext } from "botbuilder";
 import type { EnrollmentService } from "../domain/enrollment-service.js";
 import type { Caller, Notice, StepView } from "../domain/step-view.js";
 import { parseCardAction, verbs, type CardAction } from "./card-action.js";
-import { renderStepCard, type CardJson } from "./card-renderer.js";
+import { renderQrResumeCard, renderStepCard, type CardJson } from "./card-renderer.js";
 import type { HelpActions } from "./help-actions.js";
 import type { InvokeRoute } from "./invoke-route.js";
 
@@ -31,6 +31,11 @@ export class EnrollmentActions implements InvokeRoute {
   async present(caller: Caller, view: StepView): Promise<CardJson> {
     const article = this.help.article(caller, view.helpArticleId);
     return renderStepCard(view, this.settings, article ? { id: article.id, title: article.title, body: article.body } : undefined);
+  }
+
+  /** The step's card for a new chat message: the QR step never puts the QR or key there. */
+  async presentInMessage(caller: Caller, view: StepView): Promise<CardJson> {
+    return view.step === "qr" ? renderQrResumeCard(view) : this.present(caller, view);
   }
 
   /** The current step's card with `notice` on top; null when the user has no enrollment. */
@@ -64,6 +69,10 @@ export class EnrollmentActions implements InvokeRoute {
         return this.service.confirm(caller, data.flowId, data.totpCode);
       case "enroll.cancel":
         return this.service.cancel(caller, data.flowId);
+      case "enroll.showQr": {
+        const current = await this.service.current(caller);
+        return current && current.flowId === data.flowId ? current : this.currentWith(caller, "error.staleCard");
+      }
     }
   }
 }

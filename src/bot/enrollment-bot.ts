@@ -68,6 +68,8 @@ export class EnrollmentBot extends ActivityHandler {
     const caller = await this.caller(context);
     if (!caller) return cardResponse(plainCard(localeFrom(context.activity.locale), "error.identityUnknown"));
     const verb = verbOf(context.activity.value);
+    // Helpdesk buttons live on the channel's ticket cards; everything else is personal.
+    if (!isPersonal(context) && !verb?.startsWith("helpdesk.")) return cardResponse(plainCard(caller.locale, "info.personalOnly"));
     this.deps.logger.info({ verb: verb?.slice(0, 64) ?? "(none)", user: caller.userKey }, "card action");
     try {
       if (verb === null) return cardResponse(await this.refusalCard(caller, "error.malformed"));
@@ -91,6 +93,11 @@ export class EnrollmentBot extends ActivityHandler {
       locale = command === "english" ? "en" : "sv";
       await this.preferredLocale.set(context, locale);
       await context.sendActivity(t(locale, "info.languageChanged"));
+    }
+    if (!isPersonal(context)) {
+      // A channel or group chat: nothing about anyone's account (QR, numbers, tickets) is shown there.
+      await context.sendActivity(t(locale, "info.personalOnly"));
+      return;
     }
     const caller = await this.caller(context, locale);
     if (!caller) {
@@ -118,18 +125,19 @@ export class EnrollmentBot extends ActivityHandler {
       case "reports":
         return this.deps.help.answer(caller, text);
       case "cancel":
-        return this.deps.enrollment.present(caller, await this.cancelCurrent(caller));
+        return this.deps.enrollment.presentInMessage(caller, await this.cancelCurrent(caller));
       default:
-        return this.deps.enrollment.present(caller, await this.deps.service.greet(caller));
+        return this.deps.enrollment.presentInMessage(caller, await this.deps.service.greet(caller));
     }
   }
 
   /** Installed for a user: remember the conversation (for reminders) and say hello. */
   private async welcome(context: TurnContext): Promise<void> {
+    if (!isPersonal(context)) return; // installed in a team (the helpdesk's): nothing to say there
     const caller = await this.caller(context);
     if (!caller) return;
     await this.rememberConversation(context, caller);
-    await sendCard(context, await this.deps.enrollment.present(caller, await this.deps.service.greet(caller)));
+    await sendCard(context, await this.deps.enrollment.presentInMessage(caller, await this.deps.service.greet(caller)));
   }
 
   private async cancelCurrent(caller: Caller): Promise<StepView> {
@@ -155,6 +163,10 @@ export class EnrollmentBot extends ActivityHandler {
     const reference = TurnContext.getConversationReference(context.activity) as Record<string, unknown>;
     await this.deps.conversationRefs.upsert({ userKey: caller.userKey, upn: caller.upn, locale: caller.locale, reference, updatedAt: new Date() });
   }
+}
+
+function isPersonal(context: TurnContext): boolean {
+  return context.activity.conversation?.conversationType === "personal";
 }
 
 function cardResponse(card: CardJson): InvokeResponse {

@@ -34,6 +34,8 @@ export const en: MessageCatalog = {
   "qr.account": "Account: {label} ({issuer})",
   "qr.codeLabel": "Type the six-digit code the app shows (tap the account in the app if you see no code)",
   "qr.submit": "Activate",
+  "qr.resume": "You were about to scan the QR code. Tap Show the QR code when you have the app ready – the code is shown only in the card and disappears when you are done.",
+  "qr.show": "Show the QR code",
   "done.title": "Done! Your one-time password is active",
   "done.body":
     "The phone **{device}** is now connected to your account. To log in: go to {citrixUrl}, enter your Citrix username and password, then the six-digit code Microsoft Authenticator shows at that moment.",
@@ -47,6 +49,7 @@ export const en: MessageCatalog = {
   "info.reEnrollment": "You already have an activated phone. If you continue, the new one replaces it.",
   "info.languageChanged": "I will write in English from now on.",
   "info.hint": "Type **hi** or **enroll** to connect Microsoft Authenticator to your account, **svenska** for Swedish.",
+  "info.personalOnly": "Please write to me in a 1:1 chat – I show nothing about your account here.",
   "error.usernameMissing": "Enter your username.",
   "error.passwordMissing": "Enter your password.",
   "error.fieldTooLong": "What you typed is too long. Check it and try again.",

@@ -33,6 +33,8 @@ export const sv = {
   "qr.account": "Konto: {label} ({issuer})",
   "qr.codeLabel": "Skriv in den sexsiffriga koden som appen visar (tryck på kontot i appen om du inte ser någon kod)",
   "qr.submit": "Aktivera",
+  "qr.resume": "Du var på väg att skanna QR-koden. Tryck på Visa QR-koden när du har appen framme – koden visas bara i kortet och försvinner när du är klar.",
+  "qr.show": "Visa QR-koden",
   "done.title": "Klart! Engångslösenordet är aktiverat",
   "done.body":
     "Telefonen **{device}** är nu kopplad till ditt konto. Så loggar du in: gå till {citrixUrl}, ange ditt Citrix-användarnamn och lösenord och sedan den sexsiffriga koden som Microsoft Authenticator visar just då.",
@@ -46,6 +48,7 @@ export const sv = {
   "info.reEnrollment": "Du har redan en aktiverad telefon. Om du fortsätter ersätts den av den nya.",
   "info.languageChanged": "Jag skriver på svenska från och med nu.",
   "info.hint": "Skriv **hej** eller **registrera** för att koppla Microsoft Authenticator till ditt konto, **English** för engelska.",
+  "info.personalOnly": "Skriv till mig i en egen chatt (1:1) – här visar jag ingenting om ditt konto.",
   "error.usernameMissing": "Skriv ditt användarnamn.",
   "error.passwordMissing": "Skriv ditt lösenord.",
   "error.fieldTooLong": "Det du skrev är för långt. Kontrollera och försök igen.",

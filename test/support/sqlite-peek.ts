@@ -77,3 +77,8 @@ export interface StoredTicket {
 export function sqliteTickets(dataDir: string, subject: string): StoredTicket[] {
   return withDb(dataDir, (db) => db.prepare("SELECT id, subject, status, taken_by, resolved_by FROM tickets WHERE subject = ? ORDER BY created_at").all(subject)) as StoredTicket[];
 }
+
+/** Every stored conversation reference (the reference as its JSON text). */
+export function sqliteConversationRefs(dataDir: string): { user_key: string; reference: string }[] {
+  return withDb(dataDir, (db) => db.prepare("SELECT user_key, reference FROM conversation_refs").all()) as { user_key: string; reference: string }[];
+}

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { cardsDir, renderStepCard } from "../../src/bot/card-renderer.js";
+import { cardsDir, renderQrResumeCard, renderStepCard } from "../../src/bot/card-renderer.js";
 import { cardActions as actions, cardProblems as parse } from "../support/card-validation.js";
 import { verbs } from "../../src/bot/card-action.js";
 import type { StepView } from "../../src/domain/step-view.js";
@@ -45,6 +45,18 @@ describe.each(["sv", "en"] as const)("cards in %s", (locale) => {
     expect(text).toMatch(/"url":"data:image\/png;base64,[A-Za-z0-9+/=]+"/);
     expect(text).toContain("JBSW Y3DP EHPK 3PXP");
     expect(text).toContain(locale === "sv" ? "Arbets- eller skolkonto" : "Work or school account");
+  });
+
+  it("resumes the QR step in a new message without the QR or the key", () => {
+    const card = renderQrResumeCard({ step: "qr", flowId: "flow-1", locale, qr, notice: { key: "info.resumed", kind: "info" } });
+    expect(parse(card)).toEqual([]);
+    const text = JSON.stringify(card);
+    expect(text).not.toContain("data:image");
+    expect(text).not.toContain(qr.secret.slice(0, 8));
+    expect(actions(card).map((a) => [a.verb, a.data])).toEqual([
+      ["enroll.showQr", { flowId: "flow-1" }],
+      ["enroll.cancel", { flowId: "flow-1" }],
+    ]);
   });
 
   it("masks the password field", async () => {
