@@ -48,7 +48,8 @@ export class EnrollmentActions implements InvokeRoute {
   async currentWith(caller: Caller, key: Notice["key"]): Promise<StepView> {
     // A user with no enrollment sees the welcome card; nothing is stored for bad input.
     const current = (await this.service.current(caller)) ?? { step: "welcome", flowId: "", locale: caller.locale };
-    return { ...current, notice: { key, kind: "refusal" } };
+    // An expired flow says so: that, not the input, is why the welcome card is back.
+    return current.notice?.key === "error.sessionExpired" ? current : { ...current, notice: { key, kind: "refusal" } };
   }
 
   private async dispatch(caller: Caller, action: CardAction): Promise<StepView> {

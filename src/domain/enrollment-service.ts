@@ -15,7 +15,7 @@ import { PasswordThrottle } from "./password-throttle.js";
 import { SmsChallenges } from "./sms-challenges.js";
 import type { Caller, Notice, StepView } from "./step-view.js";
 import { confirmFirstCode } from "./totp-confirmation.js";
-import { buildStepView } from "./step-views.js";
+import { buildStepView, idleTooLong } from "./step-views.js";
 import { SmsDeliveryError } from "./errors.js";
 
 export interface EnrollmentDeps {
@@ -55,7 +55,7 @@ export class EnrollmentService {
   /** A greeting: continue an enrollment in progress, or show the welcome card. */
   async greet(caller: Caller): Promise<StepView> {
     const result = await this.engine.run(caller, async ({ state }, now) => {
-      if (state && inProgressSteps.includes(state.step) && !this.idle(state, now)) {
+      if (state && inProgressSteps.includes(state.step) && !idleTooLong(this.deps.policy, state, now)) {
         return { notice: { key: "info.resumed", kind: "info" } };
       }
       return { state: this.freshFlow(caller, state, "welcome", now) };
@@ -189,7 +189,11 @@ export class EnrollmentService {
     }));
   }
 
-  /** The current card, e.g. for a command the bot does not understand. */
+  /**
+   * The current card, e.g. for a command the bot does not understand. Changes nothing; an
+   * idle flow is shown as expired (the welcome card with "session expired", the secret is
+   * not opened) and is really expired by the next step action or greeting.
+   */
   async current(caller: Caller): Promise<StepView | null> {
     const record = await this.deps.enrollments.load(caller.userKey);
     return record ? this.view(caller, { state: record.value }) : null;
@@ -200,7 +204,7 @@ export class EnrollmentService {
     const steps = Array.isArray(expected) ? expected : [expected];
     const result = await this.engine.run(caller, async ({ state }: Loaded, now) => {
       if (!state || typeof flowId !== "string" || flowId !== state.flowId) return { notice: refusal("error.staleCard") };
-      if (inProgressSteps.includes(state.step) && this.idle(state, now)) {
+      if (idleTooLong(this.deps.policy, state, now)) {
         return { state: this.freshFlow(caller, state, "welcome", now), notice: refusal("error.sessionExpired"), audit: [{ action: "enroll.expired", outcome: "refused", detail: { atStep: state.step } }] };
       }
       if (!steps.includes(state.step)) return { notice: { key: "info.alreadyHandled", kind: "info" } };
@@ -240,10 +244,6 @@ export class EnrollmentService {
     }
     const remaining = this.deps.policy.passwordMaxFailures - failures;
     return { state: { ...state, passwordFailures: failures, lastError: key }, notice: refusal(key, { remaining }) };
-  }
-
-  private idle(state: EnrollmentState, now: Date): boolean {
-    return Date.parse(state.updatedAt) + this.deps.policy.flowIdleMinutes * 60_000 < now.getTime();
   }
 
   /** A new flow id; the limits that must survive starting over are carried along. */

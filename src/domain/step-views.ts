@@ -4,6 +4,7 @@ import { t } from "../i18n/messages.js";
 import type { EnrollmentPolicy } from "./enrollment-policy.js";
 import type { EnrollmentState } from "./enrollment-state.js";
 import { contextualHelp } from "./contextual-help.js";
+import { inProgressSteps } from "./flow-engine.js";
 import { maskPhone } from "./mask-phone.js";
 import type { Caller, Notice, StepView } from "./step-view.js";
 
@@ -13,9 +14,22 @@ interface ViewDeps {
   policy: EnrollmentPolicy;
 }
 
-/** What the card of the state's step shows. The QR step re-opens the sealed secret. */
+/** An unfinished enrollment left alone longer than the policy allows: it must start over. */
+export function idleTooLong(policy: Pick<EnrollmentPolicy, "flowIdleMinutes">, state: EnrollmentState, now: Date): boolean {
+  return inProgressSteps.includes(state.step) && Date.parse(state.updatedAt) + policy.flowIdleMinutes * 60_000 < now.getTime();
+}
+
+/**
+ * What the card of the state's step shows. The QR step re-opens the sealed secret, except
+ * for an idle flow: whoever renders a stored state (the current card for a bad input, a
+ * stale card, the helpdesk button) gets the welcome card with "session expired" instead.
+ * It keeps the stored flow id, so a cancel through it expires the flow properly (step()).
+ */
 export function buildStepView(deps: ViewDeps, caller: Caller, state: EnrollmentState | null, now: Date, notice?: Notice): StepView {
   if (!state) return { step: "welcome", flowId: "", locale: caller.locale, notice };
+  if (idleTooLong(deps.policy, state, now)) {
+    return { step: "welcome", flowId: state.flowId, locale: caller.locale, notice: { key: "error.sessionExpired", kind: "refusal" } };
+  }
   const view: StepView = { step: state.step, flowId: state.flowId, locale: caller.locale, notice, helpArticleId: contextualHelp(state, notice, now) };
   switch (state.step) {
     case "sms":
