@@ -100,7 +100,9 @@ export class HelpdeskActions {
       this.deps.noteServiceUrl?.(context.activity.serviceUrl);
       const action = verbToAction[verb];
       const result: HelpdeskActionResult = await this.deps.service[action]({ upn: caller.upn }, data.ticketId);
-      this.deps.logger.info({ verb, ticketId: data.ticketId, actor: caller.userKey, changed: result.changed, notice: result.view?.notice?.key }, "helpdesk action");
+      this.deps.logger.info({ verb, ticketId: data.ticketId, actor: caller.userKey, changed: result.changed, notice: result.refusal?.key ?? result.view?.notice?.key }, "helpdesk action");
+      // Refused (not a helpdesk member, or the directory cannot tell): the reason, nothing about the ticket.
+      if (result.refusal) return plainCard(locale, t(locale, result.refusal.key, result.refusal.params));
       if (!result.view) return plainCard(locale, t(locale, "helpdesk.notice.notFound"));
       return renderTicketCard(result.view, locale);
     } catch (error) {

@@ -10,19 +10,19 @@ import { alex, enrollment, helpdeskHarnessPerTest, lynne, megan } from "./helpde
 describe("HelpdeskService: helpdesk actions", () => {
   const h = helpdeskHarnessPerTest();
 
-  it("refuses every action from someone outside the helpdesk group, changes nothing, and audits the refusal", async () => {
+  it("refuses every action from someone outside the helpdesk group with the reason alone (no ticket), changes nothing, and audits the refusal", async () => {
     h.activateToken();
     await h.service.escalate(alex, "Tappat telefonen");
     const before = structuredClone(h.tickets.rows.get("ticket-1"));
     const stateBefore = await h.stores.load(alex.userKey);
+    const notMember = { view: null, changed: false, refusal: { key: "helpdesk.notice.notMember", kind: "refusal" } };
     for (const act of ["take", "resolve", "clearLimits", "revokeToken", "invite"] as const) {
-      const result = await h.service[act](lynne, "ticket-1");
-      expect(result.changed).toBe(false);
-      expect(result.view?.notice).toEqual({ key: "helpdesk.notice.notMember", kind: "refusal" });
-      expect(result.view?.status).toBe("open");
+      expect(await h.service[act](lynne, "ticket-1")).toEqual(notMember);
     }
     // An unknown UPN too.
-    expect((await h.service.take({ upn: "mallory@evil.example" }, "ticket-1")).changed).toBe(false);
+    expect(await h.service.take({ upn: "mallory@evil.example" }, "ticket-1")).toEqual(notMember);
+    // Whether a ticket exists is not told either.
+    expect(await h.service.take(lynne, "ticket-999")).toEqual(notMember);
     expect(h.tickets.rows.get("ticket-1")).toEqual(before);
     expect(await h.stores.load(alex.userKey)).toEqual(stateBefore);
     expect(h.stores.tokens[0]!.status).toBe("active");
@@ -125,10 +125,13 @@ describe("HelpdeskService: helpdesk actions", () => {
     }
   });
 
-  it("refuses helpdesk actions while the directory is down, without changing anything", async () => {
-    await h.service.escalate(alex);
+  it("refuses helpdesk actions while the directory is down (membership unknown) with the reason alone, without changing anything", async () => {
+    await h.service.escalate(alex, "Tappat telefonen");
+    const before = structuredClone(h.tickets.rows.get("ticket-1"));
     h.directory.down = true;
     const result = await h.service.take(megan, "ticket-1");
-    expect(result).toMatchObject({ changed: false, view: { status: "open", directory: { found: "unavailable" }, notice: { key: "helpdesk.notice.directoryUnavailable" } } });
+    expect(result).toEqual({ view: null, changed: false, refusal: { key: "helpdesk.notice.directoryUnavailable", kind: "refusal" } });
+    expect(h.tickets.rows.get("ticket-1")).toEqual(before);
+    expect(h.stores.audit.at(-1)).toMatchObject({ action: "helpdesk.take", actor: megan.upn, subject: alex.upn, outcome: "error", detail: { reason: "directoryUnavailable" } });
   });
 });

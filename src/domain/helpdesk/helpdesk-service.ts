@@ -192,14 +192,18 @@ export class HelpdeskService {
   /**
    * Load → check the actor → decide → compare-and-set save (the decision is re-made on the
    * fresh ticket when another save won) → audit → card updated in place → employee told.
+   * Someone not known to be a helpdesk member gets the refusal alone: not the ticket card
+   * (the employee's name, questions and account facts), not even whether the ticket exists.
    */
   private async act(actor: Actor, ticketId: unknown, action: HelpdeskAction, decide: (ticket: Ticket, helper: DirectoryUser, now: Date) => Promise<Decision>): Promise<HelpdeskActionResult> {
     const now = this.deps.clock.now();
     const actorUpn = actor.upn.trim().toLowerCase();
     if (!validTicketId(ticketId)) return { view: null, changed: false };
     const record = await this.deps.tickets.get(ticketId);
-    if (!record) return { view: null, changed: false };
-    const subject = record.value.subject;
+    const refuse = async (outcome: AuditOutcome, reason: string, notice: Notice): Promise<HelpdeskActionResult> => {
+      if (record) await this.append(actorUpn, record.value.subject, `helpdesk.${action}`, outcome, now, { ticketId, reason });
+      return { view: null, changed: false, refusal: notice };
+    };
 
     let helper: DirectoryUser | null;
     try {
@@ -207,13 +211,11 @@ export class HelpdeskService {
       if (helper && !(await this.deps.directory.isMemberOf(helper, this.deps.helpdeskGroupId))) helper = null;
     } catch (error) {
       if (!(error instanceof DirectoryUnavailableError)) throw error;
-      await this.append(actorUpn, subject, `helpdesk.${action}`, "error", now, { ticketId, reason: "directoryUnavailable" });
-      return { view: await this.views.build(record.value, refusal("helpdesk.notice.directoryUnavailable")), changed: false };
+      return refuse("error", "directoryUnavailable", refusal("helpdesk.notice.directoryUnavailable"));
     }
-    if (!helper) {
-      await this.append(actorUpn, subject, `helpdesk.${action}`, "refused", now, { ticketId, reason: "notHelpdesk" });
-      return { view: await this.views.build(record.value, refusal("helpdesk.notice.notMember")), changed: false };
-    }
+    if (!helper) return refuse("refused", "notHelpdesk", refusal("helpdesk.notice.notMember"));
+    if (!record) return { view: null, changed: false };
+    const subject = record.value.subject;
     const member = { ...helper, upn: actorUpn };
 
     let current = record;

@@ -37,10 +37,15 @@ export interface EscalationResult {
 }
 
 export interface HelpdeskActionResult {
-  /** The ticket as it is now (null when it does not exist): the card to show. */
+  /** The ticket as it is now (null when it does not exist or the actor may not see it): the card to show. */
   view: TicketView | null;
   /** False when refused or nothing changed. */
   changed: boolean;
+  /**
+   * Set when the actor is not shown as a helpdesk member (not in the group, or the
+   * directory could not tell): the only thing to show them. Nothing about the ticket.
+   */
+  refusal?: Notice;
 }
 
 /** What an action decided, before it is saved, audited and told (internal to the service). */
