@@ -64,6 +64,9 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.DATABASE_URL, config.dataDir);
   await migrateToLatest(database.db);
   const stores = createSqlStores(database);
+  const pruneRateEvents = () => stores.rateCounter.prune(new Date(systemClock.now().getTime() - 25 * 3_600_000)).catch((error: unknown) => logger.warn({ err: errorFields(error) }, "pruning rate events failed"));
+  void pruneRateEvents(); // at start-up, then hourly: the longest window (wrong SMS codes) is 24 h
+  setInterval(() => void pruneRateEvents(), 3_600_000).unref();
   const directory = directoryFromConfig(config, logger);
   const key = config.ENCRYPTION_KEY ? Buffer.from(config.ENCRYPTION_KEY, "base64") : loadOrCreateLocalKey(config.dataDir);
   const secrets = new AesGcmSecretBox(key);

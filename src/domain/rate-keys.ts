@@ -1,4 +1,7 @@
-/** Keys of the RateCounter's sliding windows, per user (the Teams caller's UPN, lowercase). */
+/**
+ * Keys of the RateCounter's sliding windows, per user (the Teams caller's UPN, lowercase).
+ * src/main.ts prunes events older than 25 hours: every window must stay shorter.
+ */
 
 /** SMS codes sent to the user (the hourly cap). */
 export const smsUserRateKey = (upn: string): string => `sms:user:${upn}`;

@@ -55,12 +55,14 @@ export interface TokenStore {
   advanceTimeStep(tokenId: string, timeStep: number): Promise<boolean>;
 }
 
-/** Sliding-window counters (SMS caps). */
+/** Sliding-window counters (SMS caps, password checks). */
 export interface RateCounter {
   record(key: string, at: Date): Promise<void>;
   countSince(key: string, since: Date): Promise<number>;
   /** Forgets every event of the key (the helpdesk lifting a user's SMS cap). */
   clear(key: string): Promise<void>;
+  /** Housekeeping: drops every event older than `before` (all keys); returns how many. */
+  prune(before: Date): Promise<number>;
 }
 
 export type AuditOutcome = "ok" | "refused" | "error";

@@ -35,6 +35,20 @@ function recordsContract(factory: EngineFactory): void {
       expect(await rateCounter.countSince("burst", at(100))).toBe(4);
     });
 
+    it("rate counter prunes events older than a moment, every key, and keeps the rest", async () => {
+      await fresh();
+      const { rateCounter } = stores;
+      for (const s of [0, 10, 70]) await rateCounter.record("sms:alexw", at(s));
+      await rateCounter.record("pw:alexw", at(5));
+      await rateCounter.record("smsfail:alexw", at(10));
+      expect(await rateCounter.prune(at(10))).toBe(2);
+      expect(await rateCounter.countSince("sms:alexw", at(-3600))).toBe(2);
+      expect(await rateCounter.countSince("pw:alexw", at(-3600))).toBe(0);
+      expect(await rateCounter.countSince("smsfail:alexw", at(-3600))).toBe(1);
+      expect(await rateCounter.prune(at(10))).toBe(0);
+      expect(await rateCounter.prune(at(3600))).toBe(3);
+    });
+
     it("audit log appends and lists oldest first; it has no update or delete", async () => {
       await fresh();
       const { audit } = stores;

@@ -76,6 +76,12 @@ export class MemoryStores implements EnrollmentStore, TokenStore, RateCounter, A
   async clear(key: string) {
     this.events = this.events.filter((e) => e.key !== key);
   }
+  async prune(before: Date) {
+    const kept = this.events.filter((e) => e.at >= before);
+    const pruned = this.events.length - kept.length;
+    this.events = kept;
+    return pruned;
+  }
   async append(event: AuditEvent) {
     this.audit.push(event);
   }

@@ -32,8 +32,7 @@ export class SqlRateCounter implements RateCounter {
     });
   }
 
-  /** Housekeeping (not part of the port): drops events older than `before`; returns how many. */
-  async deleteBefore(before: Date): Promise<number> {
+  async prune(before: Date): Promise<number> {
     return guard("rate prune", async () => {
       const result = await this.db.deleteFrom("rate_events").where("at", "<", toDbTime(before)).executeTakeFirst();
       return Number(result.numDeletedRows);
