@@ -7,6 +7,7 @@
  */
 import { ConfigurationBotFrameworkAuthentication, CloudAdapter } from "botbuilder";
 import { mkdtempSync, rmSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSqlStores, migrateToLatest, openDatabase } from "../src/adapters/sql/index.js";
@@ -47,30 +48,73 @@ async function main(): Promise<void> {
     // Round trips of the sends (request out → answer in), to see what the limiter's settling costs.
     const botSender = new BotReminderSender(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), "");
     const roundTrips: number[] = [];
+    // Where the milliseconds of each 1 s window go: how late a request leaves after its slot,
+    // how long the limiter's global slot sat unused because no worker was ready, and how long
+    // the loop is blocked (synchronous SQLite) — see `timing` in the output.
+    const limiter = new RateLimiter(MARGIN_MS === undefined ? {} : { marginMs: MARGIN_MS });
+    const slotOf = new Map<string, number>();
+    const lateness: number[] = [];
+    let inflight = 0;
+    const inflightAtSend: number[] = [];
+    let idleSlotMs = 0;
+    const globalLog = (limiter as unknown as { global: { earliest(at: number): number } }).global;
+    const reserve = limiter.reserve.bind(limiter);
+    limiter.reserve = (key, now) => {
+      const free = globalLog.earliest(0); // when the global slot became free (0: no window yet)
+      if (free > 0 && now > free) idleSlotMs += now - free;
+      const slot = reserve(key, now);
+      slotOf.set(key, slot.at);
+      return slot;
+    };
     const sender: ProactiveSender = {
       send: async (message) => {
+        const key = (message.reference as { conversation?: { id?: string } }).conversation?.id ?? "";
+        lateness.push(Date.now() - (slotOf.get(key) ?? Date.now()));
         const t0 = performance.now();
+        inflightAtSend.push(inflight++);
         const outcome = await botSender.send(message);
+        inflight--;
         roundTrips.push(performance.now() - t0);
         return outcome;
       },
     };
+    const dbMs: Record<string, { n: number; ms: number }> = {};
+    const timed = <T extends object>(name: string, target: T): T =>
+      new Proxy(target, {
+        get(obj, prop, receiver) {
+          const value = Reflect.get(obj, prop, receiver) as unknown;
+          if (typeof value !== "function") return value;
+          return async (...args: unknown[]) => {
+            const t0 = performance.now();
+            try {
+              return await (value as (...a: unknown[]) => Promise<unknown>).apply(obj, args);
+            } finally {
+              const entry = (dbMs[`${name}.${String(prop)}`] ??= { n: 0, ms: 0 });
+              entry.n++;
+              entry.ms += performance.now() - t0;
+            }
+          };
+        },
+      });
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     const started = performance.now();
     const result = await runCampaign(
       campaign,
       {
-        store: new SqlReminderStore(database.db),
+        store: timed("store", new SqlReminderStore(database.db)),
         sender,
-        tokens: stores.tokens,
-        conversations: stores.conversationRefs,
+        tokens: timed("tokens", stores.tokens),
+        conversations: timed("conversations", stores.conversationRefs),
         clock: systemClock,
         wait: realWait,
-        limiter: new RateLimiter(MARGIN_MS === undefined ? {} : { marginMs: MARGIN_MS }),
+        limiter,
         audience: async () => ({ members, unknown: [] }),
       },
       { ignoreWindow: true, untilComplete: true, workers: WORKERS },
     );
     const wallSeconds = (performance.now() - started) / 1000;
+    loopDelay.disable();
     const first = connector.acceptedAt[0] ?? 0;
     const last = connector.acceptedAt.at(-1) ?? 0;
     // The best possible schedule sends 50 at once and then 50 per second: N requests need (N - 50) / 50 s.
@@ -84,6 +128,13 @@ async function main(): Promise<void> {
       if (n > 1) duplicates += n - 1;
     }
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    // Requests already in flight when one left → [how many such sends, their mean round trip]: concurrency on the one loop inflates round trips.
+    const byInFlight: Record<number, { n: number; ms: number }> = {};
+    inflightAtSend.forEach((c, i) => {
+      const e = (byInFlight[c] ??= { n: 0, ms: 0 });
+      e.n++;
+      e.ms += roundTrips[i]!;
+    });
     roundTrips.sort((a, b) => a - b);
     const percentile = (p: number) => Number((roundTrips[Math.min(roundTrips.length - 1, Math.floor(p * roundTrips.length))] ?? 0).toFixed(1));
     console.log(
@@ -103,7 +154,14 @@ async function main(): Promise<void> {
         limit429: connector.stats.limited429,
         peakRssMb: Math.round(peakRss / 1024 / 1024),
         marginMs: MARGIN_MS ?? "default",
-        roundTripMs: { p50: percentile(0.5), p99: percentile(0.99), max: percentile(1) },
+        roundTripMs: { p50: percentile(0.5), p99: percentile(0.99), max: percentile(1), mean: Number(mean(roundTrips).toFixed(2)) },
+        timing: {
+          sendAfterSlotMs: { mean: Number(mean(lateness).toFixed(2)), p99: Number(([...lateness].sort((a, b) => a - b)[Math.floor(0.99 * lateness.length)] ?? 0).toFixed(1)) },
+          roundTripByInFlight: Object.fromEntries(Object.entries(byInFlight).map(([k, v]) => [k, [v.n, Number((v.ms / v.n).toFixed(2))]])),
+          idleSlotMsPerSecond: Number((idleSlotMs / sendingSeconds).toFixed(2)),
+          loopDelayMs: { mean: Number((loopDelay.mean / 1e6).toFixed(2)), p99: Number((loopDelay.percentile(99) / 1e6).toFixed(2)), max: Number((loopDelay.max / 1e6).toFixed(2)) },
+          dbCalls: Object.fromEntries(Object.entries(dbMs).filter(([, v]) => v.n > 0).map(([k, v]) => [k, { n: v.n, msPerCall: Number((v.ms / v.n).toFixed(3)) }])),
+        },
       }),
     );
   } finally {
@@ -112,6 +170,10 @@ async function main(): Promise<void> {
     await database.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 main().catch((error: unknown) => {
