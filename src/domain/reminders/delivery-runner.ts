@@ -91,6 +91,9 @@ export interface DeliveryCounts {
   throttled: number;
 }
 
+/** How long before a slot the runner stops sleeping and yields until the clock reaches it (waitUntil). */
+const SPIN_MS = 2;
+
 const RETRYABLE_STATUSES = new Set([412, 429, 502, 503, 504]);
 export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUSES.has(status);
@@ -260,7 +263,7 @@ export class DeliveryRunner {
     // A request planned a second ago and still unanswered may have reached Teams late: wait for its answer.
     while (limiter.waitsOnInFlight(conversationKey, this.now())) await wait(2);
     const slot = limiter.reserve(conversationKey, this.now());
-    if (slot.at > this.now()) await wait(slot.at - this.now());
+    await this.waitUntil(slot.at);
     if (this.keeper && !this.keeper.holds()) {
       // Lost the sender lease while waiting for the slot: not sent, back to the queue at once.
       limiter.settle(conversationKey, slot, this.now());
@@ -299,6 +302,21 @@ export class DeliveryRunner {
     const delay = Math.max(outcome.retryAfterMs ?? 0, jittered);
     this.counts.retries++;
     return store.release(row.id, workerId, new Date(this.now() + delay), reason);
+  }
+
+  /**
+   * Sleeps until the clock reads `at` (a slot). A timer fires up to a millisecond or two late,
+   * and that lateness is counted into every 1 s window (the request then counts from its
+   * answer): sleep until SPIN_MS before, then yield (setImmediate, so I/O keeps running) until
+   * the clock reaches it. The spin is bounded by real time, so a clock that does not move
+   * (tests) behaves as a plain wait.
+   */
+  private async waitUntil(at: number): Promise<void> {
+    const remaining = at - this.now();
+    if (remaining <= 0) return;
+    if (remaining > SPIN_MS) await this.deps.wait(remaining - SPIN_MS);
+    const giveUp = performance.now() + Math.min(remaining, SPIN_MS) + 1;
+    while (this.now() < at && performance.now() < giveUp) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /** Holds the conversation for Retry-After; several 429s within a second look global: hold everything. */
