@@ -49,6 +49,11 @@ describe("configuration", () => {
     expect(problems({ ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })[0]).toMatch(/^ENCRYPTION_KEY: must be 32 random bytes/);
   });
 
+  it("documents every variable in the README", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    for (const name of Object.keys(envSchema.shape)) expect(readme, name).toContain(`\`${name}\``);
+  });
+
   it("lists every variable in .env.example", () => {
     const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
     for (const name of Object.keys(envSchema.shape)) expect(example, name).toMatch(new RegExp(`^#? ?${name}=`, "m"));
