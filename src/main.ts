@@ -21,6 +21,7 @@ import { HelpdeskReminderReports } from "./bot/reminder-reports.js";
 import { BotHelpdeskNotifier, DEFAULT_HELPDESK_SERVICE_URL, PLAYGROUND_CHANNEL_ID } from "./bot/helpdesk-notifier.js";
 import { SqlBotStorage } from "./bot/sql-bot-storage.js";
 import { findAssetDir } from "./config/asset-dir.js";
+import { t } from "./i18n/messages.js";
 import { ConfigError, loadConfig, type Config } from "./config/load-config.js";
 import { KnowledgeBase, loadKnowledgeArticles } from "./domain/knowledge/index.js";
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./domain/enrollment-policy.js";
@@ -93,7 +94,8 @@ async function main(): Promise<void> {
   const adapter = new CloudAdapter(botAuthentication(config));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: errorFields(error) }, "unhandled turn error");
-    await context.sendActivity("Något gick fel hos oss. Försök igen om en stund. / Something went wrong on our side.").catch(() => undefined);
+    // The turn failed before its language was known: say it in both.
+    await context.sendActivity(`${t("sv", "error.generic")} / ${t("en", "error.generic")}`).catch(() => undefined);
   };
 
   const helpdeskNotifier = new BotHelpdeskNotifier(
