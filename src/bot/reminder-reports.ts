@@ -4,6 +4,7 @@
  * refusal for anyone else. Every request is audited.
  */
 import { DirectoryUnavailableError } from "../domain/errors.js";
+import { findHelpdeskMember } from "../domain/helpdesk/helpdesk-membership.js";
 import type { CampaignReport, ReminderStore } from "../domain/reminders/ports.js";
 import type { Caller } from "../domain/step-view.js";
 import { t, type Locale, type MessageKey } from "../i18n/messages.js";
@@ -66,8 +67,7 @@ export class HelpdeskReminderReports implements ReminderReports {
       this.deps.audit?.append({ at: now, subject: caller.upn, actor: caller.upn, action: "reminder.report", outcome, detail });
     let allowed: boolean;
     try {
-      const user = await this.deps.directory.findByUpn(caller.upn);
-      allowed = user !== null && (await this.deps.directory.isMemberOf(user, this.deps.helpdeskGroupId));
+      allowed = (await findHelpdeskMember(this.deps.directory, this.deps.helpdeskGroupId, caller.upn)) !== null;
     } catch (error) {
       if (!(error instanceof DirectoryUnavailableError)) throw error;
       await audit("error", { reason: "directoryUnavailable" });

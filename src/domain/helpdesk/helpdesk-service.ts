@@ -7,6 +7,7 @@ import { ConcurrentUpdateError, DirectoryUnavailableError } from "../errors.js";
 import type { Caller, Notice } from "../step-view.js";
 import { clearEnrollmentLimits } from "../enrollment-limits.js";
 import { passwordCheckRateKey, smsFailureRateKey, smsUserRateKey } from "../rate-keys.js";
+import { findHelpdeskMember } from "./helpdesk-membership.js";
 import { cleanQuestion, MAX_QUESTIONS_PER_TICKET } from "./question.js";
 import { TicketPublisher } from "./ticket-publisher.js";
 import type { Actor, Decision, EscalationResult, HelpdeskAction, HelpdeskActionResult, HelpdeskDeps } from "./helpdesk-types.js";
@@ -207,8 +208,7 @@ export class HelpdeskService {
 
     let helper: DirectoryUser | null;
     try {
-      helper = await this.deps.directory.findByUpn(actorUpn);
-      if (helper && !(await this.deps.directory.isMemberOf(helper, this.deps.helpdeskGroupId))) helper = null;
+      helper = await findHelpdeskMember(this.deps.directory, this.deps.helpdeskGroupId, actorUpn);
     } catch (error) {
       if (!(error instanceof DirectoryUnavailableError)) throw error;
       return refuse("error", "directoryUnavailable", refusal("helpdesk.notice.directoryUnavailable"));
