@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { envSchema, type Env } from "./config-schema.js";
+import { isLoopbackHost } from "./loopback.js";
 import { productionProblems } from "./production-rules.js";
 
 export class ConfigError extends Error {
@@ -18,7 +18,6 @@ export interface Config extends Env {
   ldapCaPem?: string;
 }
 
-const isLoopback = (host: string) => host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
 
 /** What installing the app through Microsoft Graph needs (an app-only token and the catalog id); not repeating `found`. */
 function graphInstallProblems(e: Env, localMode: boolean, found: string[]): string[] {
@@ -39,7 +38,7 @@ function graphInstallProblems(e: Env, localMode: boolean, found: string[]): stri
 /** The Graph token goes to this URL: TLS, except to a stand-in on loopback. */
 function graphUrlIsSafe(url: string): boolean {
   const { protocol, hostname } = new URL(url);
-  return protocol === "https:" || (protocol === "http:" && isLoopback(hostname.replace(/^\[|\]$/g, "")));
+  return protocol === "https:" || (protocol === "http:" && isLoopbackHost(hostname));
 }
 
 /**
@@ -54,7 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const problems: string[] = [];
   const localMode = !e.MICROSOFT_APP_ID;
-  if (localMode && !isLoopback(e.HOST)) {
+  if (localMode && !isLoopbackHost(e.HOST)) {
     problems.push(`HOST: is ${e.HOST}, but without MICROSOFT_APP_ID there is no Bot Framework authentication, which is only allowed on loopback (127.0.0.1)`);
   }
   if (!localMode) problems.push(...productionProblems(e));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isLoopbackHost } from "../config/loopback.js";
 
 const id = z.string().min(1).max(512);
 
@@ -26,8 +27,6 @@ export interface EnvelopeRules {
   tenantId?: string;
 }
 
-const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
 function tenantOf(body: { channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } }): unknown {
   return body.channelData?.tenant?.id ?? body.conversation?.tenantId;
 }
@@ -36,7 +35,7 @@ function tenantOf(body: { channelData?: { tenant?: { id?: unknown } }; conversat
 export function envelopeProblem(body: unknown, rules: EnvelopeRules = {}): string | null {
   const parsed = envelopeSchema.safeParse(body);
   if (parsed.success) {
-    if (rules.loopbackServiceUrlOnly && !LOOPBACK_HOST.test(new URL(parsed.data.serviceUrl).hostname)) {
+    if (rules.loopbackServiceUrlOnly && !isLoopbackHost(new URL(parsed.data.serviceUrl).hostname)) {
       return "In local mode the serviceUrl must be on this machine (localhost).";
     }
     if (rules.tenantId && tenantOf(body as Parameters<typeof tenantOf>[0]) !== rules.tenantId) {
