@@ -30,12 +30,6 @@ const valueSchema = z.object({
   }),
 });
 
-/** True when the invoke value carries a reminder verb (then call handleReminderAction). */
-export function isReminderAction(value: unknown): boolean {
-  const verb = (value as { action?: { verb?: unknown } } | null)?.action?.verb;
-  return typeof verb === "string" && (REMINDER_VERBS as readonly string[]).includes(verb);
-}
-
 export interface ReminderActionDeps {
   store: ReminderStore;
   escalation: Escalation;
