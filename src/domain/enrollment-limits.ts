@@ -1,6 +1,7 @@
-import type { EnrollmentStore } from "../ports/stores.js";
+import type { EnrollmentStore, RateCounter } from "../ports/stores.js";
 import type { EnrollmentState } from "./enrollment-state.js";
 import { ConcurrentUpdateError } from "./errors.js";
+import { confirmTryRateKey } from "./rate-keys.js";
 
 const CAS_ATTEMPTS = 5;
 
@@ -9,7 +10,7 @@ const CAS_ATTEMPTS = 5;
  * pending SMS code and its attempts (a new code must be requested), the resend cooldown and
  * first-code failures. False when the user has no enrollment state.
  */
-export async function clearEnrollmentLimits(enrollments: EnrollmentStore, userKey: string): Promise<boolean> {
+export async function clearEnrollmentLimits(enrollments: EnrollmentStore, rates: RateCounter, userKey: string): Promise<boolean> {
   for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
     const record = await enrollments.load(userKey);
     if (!record) return false;
@@ -24,6 +25,7 @@ export async function clearEnrollmentLimits(enrollments: EnrollmentStore, userKe
     };
     try {
       await enrollments.save(userKey, next, record.version);
+      await rates.clear(confirmTryRateKey(state.flowId));
       return true;
     } catch (error) {
       if (!(error instanceof ConcurrentUpdateError)) throw error;

@@ -11,7 +11,9 @@ import type { EnrollmentPolicy } from "./enrollment-policy.js";
 import type { EnrollmentState, EnrollmentStep } from "./enrollment-state.js";
 import { FlowEngine, inProgressSteps, type Loaded, type Transition } from "./flow-engine.js";
 import { checkIdentity } from "./identity-check.js";
+import { AttemptLimit } from "./attempt-limit.js";
 import { PasswordThrottle } from "./password-throttle.js";
+import { confirmTryRateKey } from "./rate-keys.js";
 import { SmsChallenges } from "./sms-challenges.js";
 import type { Caller, Notice, StepView } from "./step-view.js";
 import { confirmFirstCode } from "./totp-confirmation.js";
@@ -34,6 +36,8 @@ export interface EnrollmentDeps {
 const DEVICE_NAME = /^[\p{L}\p{N} ._'’()-]{1,40}$/u;
 /** The identity card's username field is at most 256 characters long. */
 const MAX_USERNAME_ECHO = 256;
+/** A flow's first-code tries are counted for a day (a flow that long idle has expired anyway). */
+const CONFIRM_TRIES_WINDOW_MS = 24 * 3_600_000;
 const refusal = (key: Notice["key"], params?: Notice["params"]): Notice => ({ key, params, kind: "refusal" });
 
 /**
@@ -45,11 +49,13 @@ export class EnrollmentService {
   private readonly engine: FlowEngine;
   private readonly challenges: SmsChallenges;
   private readonly passwordThrottle: PasswordThrottle;
+  private readonly confirmTries: AttemptLimit;
 
   constructor(private readonly deps: EnrollmentDeps) {
     this.engine = new FlowEngine(deps.enrollments, deps.audit, deps.clock);
     this.challenges = new SmsChallenges(deps.rates, deps.secrets, deps.policy);
     this.passwordThrottle = new PasswordThrottle(deps.rates, deps.policy);
+    this.confirmTries = new AttemptLimit(deps.rates, { max: deps.policy.confirmMaxFailures, windowMs: CONFIRM_TRIES_WINDOW_MS });
   }
 
   /** A greeting: continue an enrollment in progress, or show the welcome card. */
@@ -128,18 +134,13 @@ export class EnrollmentService {
     return this.step(caller, flowId, "sms", async (state, now) => {
       const code = normaliseCode(input);
       if (!code) return { notice: refusal("error.smsCodeFormat") };
-      if (await this.challenges.tooManyWrongToday(state.callerUpn, now)) {
-        const notice = refusal("error.smsTooManyToday");
-        const audit = [{ action: "enroll.sms.verify", outcome: "refused" as const, detail: { reason: notice.key } }];
-        return state.lastError === notice.key ? { notice, audit } : { state: { ...state, lastError: notice.key }, notice, audit };
-      }
-      const verdict = this.challenges.verify(state, code, now);
+      // Counted before it is compared (a guess whose save loses the race counted too).
+      const verdict = await this.challenges.verify(state, code, now);
       if (!verdict.ok) {
-        const audit = [{ action: "enroll.sms.verify", outcome: "refused" as const, detail: { reason: verdict.notice.key } }];
-        if (!verdict.countAttempt || !state.sms) return { notice: verdict.notice, audit };
-        // Counted before the save (a guess whose save loses the race counts too).
-        const notice = (await this.challenges.recordWrong(state.callerUpn, now)) ? refusal("error.smsTooManyToday") : verdict.notice;
-        const sms = { ...state.sms, attempts: state.sms.attempts + 1 };
+        const { notice } = verdict;
+        const audit = [{ action: "enroll.sms.verify", outcome: "refused" as const, detail: { reason: verdict.reason } }];
+        if (!verdict.compared || !state.sms) return state.lastError === notice.key || notice.key === "error.smsExpired" ? { notice, audit } : { state: { ...state, lastError: notice.key }, notice, audit };
+        const sms = { ...state.sms, attempts: verdict.tries ?? state.sms.attempts + 1 };
         return { state: { ...state, sms, lastError: notice.key }, notice, audit };
       }
       return {
@@ -165,7 +166,8 @@ export class EnrollmentService {
     return this.step(caller, flowId, "qr", async (state, now) => {
       const code = normaliseCode(input);
       if (!code) return { notice: refusal("error.totpFormat") };
-      const transition = confirmFirstCode(this.deps, state, code, now);
+      const attempt = state.pendingSecret ? await this.confirmTries.admit(confirmTryRateKey(state.flowId), now) : { admitted: true as const, count: 0, remaining: 0 };
+      const transition = confirmFirstCode(this.deps, state, code, now, attempt);
       if (transition.state?.step === "identity") {
         transition.state = { ...this.freshFlow(caller, state, "identity", now), lastError: "error.totpTooMany" };
       }

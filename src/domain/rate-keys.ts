@@ -6,8 +6,14 @@
 /** SMS codes sent to the user (the hourly cap). */
 export const smsUserRateKey = (upn: string): string => `sms:user:${upn}`;
 
-/** Wrong SMS codes typed by the user (the daily cap). */
+/** SMS codes typed by the user, every attempt counted before it is compared (the daily cap). */
 export const smsFailureRateKey = (upn: string): string => `smsfail:${upn}`;
 
 /** Password checks (directory binds) for the user's account. */
 export const passwordCheckRateKey = (upn: string): string => `pw:${upn}`;
+
+/** Tries at one SMS code (the code is identified by its flow and when it was sent). */
+export const smsCodeTryRateKey = (flowId: string, sentAt: string): string => `smstry:${flowId}:${sentAt}`;
+
+/** Tries at the first app code of one enrollment flow. */
+export const confirmTryRateKey = (flowId: string): string => `totptry:${flowId}`;

@@ -3,6 +3,7 @@ import type { SecretBox } from "../ports/secret-box.js";
 import type { Totp } from "../ports/totp.js";
 import { sameDigest } from "./codes.js";
 import type { EnrollmentPolicy } from "./enrollment-policy.js";
+import type { AttemptVerdict } from "./attempt-limit.js";
 import type { EnrollmentState } from "./enrollment-state.js";
 import type { AuditNote, Transition } from "./flow-engine.js";
 import type { Notice } from "./step-view.js";
@@ -21,9 +22,15 @@ interface ConfirmDeps {
  * A code valid a few minutes away means the phone's clock is wrong: say so, since the
  * user cannot fix what they are not told. Too many failures send the user back to the
  * start (returned as step "identity"; the caller starts the new flow).
+ *
+ * `attempt` is this code's verdict from the flow's AttemptLimit, counted before the
+ * comparison (so concurrent guesses cannot outrun the limit): a refused one is not compared.
  */
-export function confirmFirstCode(deps: ConfirmDeps, state: EnrollmentState, code: string, now: Date): Transition {
+export function confirmFirstCode(deps: ConfirmDeps, state: EnrollmentState, code: string, now: Date, attempt: AttemptVerdict): Transition {
   if (!state.pendingSecret || !state.account || !state.deviceName) return { notice: { key: "error.staleCard", kind: "refusal" } };
+  if (!attempt.admitted) {
+    return { state: { ...state, step: "identity" }, notice: { key: "error.totpTooMany", kind: "refusal" }, audit: [{ action: "enroll.confirm", outcome: "refused", detail: { reason: "tooMany" } }] };
+  }
   const usedSms = state.verifiedSmsCodeHash && sameDigest(deps.secrets.mac(`sms:${state.flowId}:${code}`), state.verifiedSmsCodeHash);
   const match = usedSms ? null : deps.totp.match(deps.secrets.open(state.pendingSecret), code, now, deps.policy.clockDriftMaxSteps);
 
@@ -43,11 +50,11 @@ export function confirmFirstCode(deps: ConfirmDeps, state: EnrollmentState, code
     };
   }
 
-  const failures = state.confirmFailures + 1;
+  const failures = attempt.count;
   const reason = usedSms ? "smsCode" : match ? "clockDrift" : "wrongCode";
   const detail: Record<string, string | number> = match ? { reason, steps: match.delta } : { reason };
   const audit: AuditNote[] = [{ action: "enroll.confirm", outcome: "refused", detail }];
-  if (failures >= deps.policy.confirmMaxFailures) {
+  if (attempt.remaining === 0) {
     return { state: { ...state, step: "identity" }, notice: { key: "error.totpTooMany", kind: "refusal" }, audit };
   }
   let notice: Notice;
@@ -55,6 +62,6 @@ export function confirmFirstCode(deps: ConfirmDeps, state: EnrollmentState, code
   else if (match) {
     const minutes = Math.max(1, Math.round((Math.abs(match.delta) * 30) / 60));
     notice = { key: match.delta > 0 ? "error.clockAhead" : "error.clockBehind", params: { minutes }, kind: "refusal" };
-  } else notice = { key: "error.totpWrong", params: { remaining: deps.policy.confirmMaxFailures - failures }, kind: "refusal" };
+  } else notice = { key: "error.totpWrong", params: { remaining: attempt.remaining }, kind: "refusal" };
   return { state: { ...state, confirmFailures: failures, lastError: notice.key }, notice, audit };
 }

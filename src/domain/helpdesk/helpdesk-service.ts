@@ -136,7 +136,7 @@ export class HelpdeskService {
   clearLimits(actor: Actor, ticketId: unknown): Promise<HelpdeskActionResult> {
     return this.act(actor, ticketId, "clearLimits", async (ticket, _helper, now): Promise<Decision> => {
       if (ticket.status === "resolved") return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
-      const hadState = await clearEnrollmentLimits(this.deps.enrollments, ticket.userKey);
+      const hadState = await clearEnrollmentLimits(this.deps.enrollments, this.deps.rates, ticket.userKey);
       for (const key of [smsUserRateKey, smsFailureRateKey, passwordCheckRateKey]) await this.deps.rates.clear(key(ticket.subject));
       return {
         ticket: { ...ticket, updatedAt: now.toISOString() },
