@@ -28,9 +28,11 @@ export class AttemptLimit {
     private readonly window: AttemptWindow,
   ) {}
 
-  async admit(key: string, now: Date): Promise<AttemptVerdict> {
+  /** `notBefore`: attempts before it do not count (a window that started afresh, e.g. when a lock ended). */
+  async admit(key: string, now: Date, notBefore?: Date): Promise<AttemptVerdict> {
     await this.rates.record(key, now);
-    const count = await this.rates.countSince(key, this.windowStart(now));
+    const start = this.windowStart(now);
+    const count = await this.rates.countSince(key, notBefore && notBefore > start ? notBefore : start);
     return count <= this.window.max ? { admitted: true, count, remaining: this.window.max - count } : { admitted: false, count };
   }
 

@@ -28,6 +28,8 @@ export type TokenStatus = "active" | "replaced" | "revoked";
 export interface TokenRecord extends NewToken {
   status: TokenStatus;
   endedAt?: Date;
+  /** The last login the validation service accepted with it. */
+  lastUsedAt?: Date;
 }
 
 export interface EnrollmentStore {
@@ -51,14 +53,19 @@ export interface TokenStore {
   findActive(loginName: string): Promise<TokenRecord | null>;
   /** Marks the active token revoked; false when there was none. */
   revoke(loginName: string, at: Date): Promise<boolean>;
-  /** Raises lastTimeStep (against replay) only if higher; false when not higher. */
-  advanceTimeStep(tokenId: string, timeStep: number): Promise<boolean>;
+  /**
+   * Raises lastTimeStep (against replay) only if higher and the token is still active, in
+   * one conditional write; false otherwise. With `usedAt`, records it as the last use.
+   */
+  advanceTimeStep(tokenId: string, timeStep: number, usedAt?: Date): Promise<boolean>;
 }
 
 /** Sliding-window counters (SMS caps, password checks). */
 export interface RateCounter {
   record(key: string, at: Date): Promise<void>;
   countSince(key: string, since: Date): Promise<number>;
+  /** When the key's newest event happened; null when it has none. */
+  latestAt(key: string): Promise<Date | null>;
   /** Forgets every event of the key (the helpdesk lifting a user's SMS cap). */
   clear(key: string): Promise<void>;
   /** Housekeeping: drops every event older than `before` (all keys); returns how many. */
@@ -85,6 +92,8 @@ export interface AuditLog {
   append(event: AuditEvent): Promise<void>;
   /** Everything about one subject, oldest first. */
   listForSubject(subject: string, limit?: number): Promise<AuditEvent[]>;
+  /** The subject's newest event with this action (and outcome, when given); null when none. */
+  latestOf(subject: string, action: string, outcome?: AuditOutcome): Promise<AuditEvent | null>;
 }
 
 export interface StoredConversationRef {

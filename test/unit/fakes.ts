@@ -1,3 +1,4 @@
+import type { LoginChallengeStore, PendingChallenge } from "../../src/ports/login-challenges.js";
 import type { Clock } from "../../src/ports/clock.js";
 import type { SmsSender } from "../../src/ports/sms-sender.js";
 import type { AuditEvent, AuditLog, EnrollmentStore, NewToken, RateCounter, TokenRecord, TokenStore, Versioned } from "../../src/ports/stores.js";
@@ -61,10 +62,11 @@ export class MemoryStores implements EnrollmentStore, TokenStore, RateCounter, A
     if (token) token.status = "revoked";
     return token !== null;
   }
-  async advanceTimeStep(id: string, step: number) {
+  async advanceTimeStep(id: string, step: number, usedAt?: Date) {
     const token = this.tokens.find((t) => t.id === id);
-    if (!token || token.lastTimeStep >= step) return false;
+    if (!token || token.status !== "active" || token.lastTimeStep >= step) return false;
     token.lastTimeStep = step;
+    if (usedAt) token.lastUsedAt = usedAt;
     return true;
   }
   async record(key: string, at: Date) {
@@ -72,6 +74,10 @@ export class MemoryStores implements EnrollmentStore, TokenStore, RateCounter, A
   }
   async countSince(key: string, since: Date) {
     return this.events.filter((e) => e.key === key && e.at >= since).length;
+  }
+  async latestAt(key: string) {
+    const times = this.events.filter((e) => e.key === key).map((e) => e.at.getTime());
+    return times.length > 0 ? new Date(Math.max(...times)) : null;
   }
   async clear(key: string) {
     this.events = this.events.filter((e) => e.key !== key);
@@ -87,5 +93,28 @@ export class MemoryStores implements EnrollmentStore, TokenStore, RateCounter, A
   }
   async listForSubject(subject: string) {
     return this.audit.filter((e) => e.subject === subject);
+  }
+  async latestOf(subject: string, action: string, outcome?: AuditEvent["outcome"]) {
+    return [...this.audit].reverse().find((e) => e.subject === subject && e.action === action && (!outcome || e.outcome === outcome)) ?? null;
+  }
+}
+
+/** challenge-mode logins between their rounds, in memory. */
+export class MemoryChallenges implements LoginChallengeStore {
+  rows = new Map<string, PendingChallenge>();
+  async create(challenge: PendingChallenge) {
+    this.rows.set(challenge.stateHash, { ...challenge });
+  }
+  async consume(stateHash: string, now: Date) {
+    const row = this.rows.get(stateHash);
+    this.rows.delete(stateHash);
+    if (!row || row.expiresAt <= now) return null;
+    const { stateHash: _hash, ...rest } = row;
+    return rest;
+  }
+  async prune(now: Date) {
+    let pruned = 0;
+    for (const [key, row] of this.rows) if (row.expiresAt <= now && this.rows.delete(key)) pruned++;
+    return pruned;
   }
 }

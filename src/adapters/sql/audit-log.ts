@@ -27,6 +27,10 @@ export class SqlAuditLog implements AuditLog {
     });
   }
 
+  latestOf(subject: string, action: string, outcome?: AuditEvent["outcome"]): Promise<AuditEvent | null> {
+    return latestAuditEvent(this.db, subject, action, outcome);
+  }
+
   /**
    * Oldest first (by time, then by insertion). With `limit`, the most recent `limit`
    * events, still oldest first.
@@ -55,6 +59,15 @@ export class SqlAuditLog implements AuditLog {
       return rows.reverse().map(toAuditEvent);
     });
   }
+}
+
+export async function latestAuditEvent(db: Kysely<Schema>, subject: string, action: string, outcome?: AuditEvent["outcome"]): Promise<AuditEvent | null> {
+  return guard("audit latest", async () => {
+    let query = db.selectFrom("audit_events").selectAll().where("subject", "=", subject).where("action", "=", action);
+    if (outcome) query = query.where("outcome", "=", outcome);
+    const row = await query.orderBy("at", "desc").orderBy("id", "desc").limit(1).executeTakeFirst();
+    return row ? toAuditEvent(row) : null;
+  });
 }
 
 function toAuditEvent(row: Selectable<AuditEventsTable>): AuditEvent {

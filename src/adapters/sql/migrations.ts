@@ -12,6 +12,7 @@ import { StorageError } from "../../domain/errors.js";
 import type { Engine } from "./database.js";
 import { helpdeskMigrations } from "./migrations-helpdesk.js";
 import { reminderMigrations } from "./migrations-reminders.js";
+import { validationMigrations } from "./migrations-validation.js";
 
 /**
  * Versioned schema migrations, in code, shared by SQLite and PostgreSQL.
@@ -98,6 +99,7 @@ export function buildMigrations(engine: Engine): Record<string, Migration> {
     },
     ...reminderMigrations(engine),
     ...helpdeskMigrations(engine),
+    ...validationMigrations(),
   };
   // Features keep their migrations in their own files; they run in name (number) order.
   return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));

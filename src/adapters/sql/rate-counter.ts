@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { RateCounter } from "../../ports/stores.js";
 import type { Schema } from "./schema.js";
 import { guard } from "./sql-errors.js";
-import { toCount, toDbTime } from "./sql-values.js";
+import { fromDbTime, toCount, toDbTime } from "./sql-values.js";
 
 /** Sliding-window counter: one row per event, counted since a moment (inclusive). */
 export class SqlRateCounter implements RateCounter {
@@ -23,6 +23,17 @@ export class SqlRateCounter implements RateCounter {
         .where("at", ">=", toDbTime(since))
         .executeTakeFirst();
       return toCount(row?.n);
+    });
+  }
+
+  async latestAt(key: string): Promise<Date | null> {
+    return guard("rate latest", async () => {
+      const row = await this.db
+        .selectFrom("rate_events")
+        .select((eb) => eb.fn.max("at").as("at"))
+        .where("key", "=", key)
+        .executeTakeFirst();
+      return row?.at ? fromDbTime(row.at) : null;
     });
   }
 

@@ -23,6 +23,17 @@ export interface TokensTable {
   activated_at: string;
   ended_at: string | null;
   last_time_step: number;
+  /** Added by 0006_validation: the last accepted login (null before the first). */
+  last_used_at: string | null;
+}
+
+/** challenge-mode RADIUS logins between their two rounds (single use, short-lived). */
+export interface RadiusChallengesTable {
+  /** SHA-256 of the State sent to the client: the database alone cannot answer a challenge. */
+  state_hash: string;
+  login_name: string;
+  client: string;
+  expires_at: string;
 }
 
 export interface RateEventsTable {
@@ -142,4 +153,5 @@ export interface Schema {
   reminder_snoozes: ReminderSnoozesTable;
   tickets: TicketsTable;
   article_feedback: ArticleFeedbackTable;
+  radius_challenges: RadiusChallengesTable;
 }

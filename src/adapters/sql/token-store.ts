@@ -37,11 +37,11 @@ export class SqlTokenStore implements TokenStore {
    * Only an active token advances: false when not higher, or the token was replaced
    * or revoked meanwhile (its codes must no longer be accepted).
    */
-  async advanceTimeStep(tokenId: string, timeStep: number): Promise<boolean> {
+  async advanceTimeStep(tokenId: string, timeStep: number, usedAt?: Date): Promise<boolean> {
     return guard("token time step", async () => {
       const result = await this.db
         .updateTable("tokens")
-        .set({ last_time_step: timeStep })
+        .set(usedAt ? { last_time_step: timeStep, last_used_at: toDbTime(usedAt) } : { last_time_step: timeStep })
         .where("id", "=", tokenId)
         .where("status", "=", "active")
         .where("last_time_step", "<", timeStep)
@@ -63,5 +63,6 @@ export function toTokenRecord(row: Selectable<TokensTable>): TokenRecord {
     status: row.status,
   };
   if (row.ended_at !== null) record.endedAt = fromDbTime(row.ended_at);
+  if (row.last_used_at) record.lastUsedAt = fromDbTime(row.last_used_at);
   return record;
 }
