@@ -4,12 +4,15 @@
  * Microsoft 365 Agents Playground (a Teams-like web client, offline), waits until both
  * answer, says what to open and type, and stops both on Ctrl-C.
  *
- * Environment: PORT (bot, default 3978), PLAYGROUND_PORT (default 56150), DATA_DIR
- * (default ./data); the bot's other settings (see src/config) pass through.
+ * The validation service (RADIUS on 127.0.0.1, RADIUS_PORT, default 1812) starts too, so a
+ * code just enrolled can be checked with radclient.
+ *
+ * Environment: PORT (bot, default 3978), PLAYGROUND_PORT (default 56150), RADIUS_PORT
+ * (default 1812), DATA_DIR (default ./data); the bot's other settings (see src/config) pass through.
  */
 import { spawn } from "node:child_process";
 import { join, relative, resolve } from "node:path";
-import { isPortFree, repoRoot, startBot, startPlayground, type ChildHandle, type Stream } from "./lib/local-stack.js";
+import { isPortFree, isUdpPortFree, repoRoot, startBot, startPlayground, startValidationService, type ChildHandle, type Stream } from "./lib/local-stack.js";
 
 const DEMO_USER = "alexw";
 const DEMO_PASSWORD = "Passw0rd!";
@@ -45,9 +48,9 @@ function fail(message: string): never {
 const PINO_LEVELS: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal" };
 
 /** The bot logs JSON (pino) on stdout; show it as one readable line. */
-function botLine(line: string, stream: Stream): void {
+function botLine(line: string, stream: Stream, tag = "[bot]"): void {
   if (line.startsWith("[SMS outbox]")) {
-    process.stdout.write(`${cyan("[bot]")} ${bold(yellow(line))}\n`);
+    process.stdout.write(`${cyan(tag)} ${bold(yellow(line))}\n`);
     return;
   }
   if (stream === "stdout" && line.startsWith("{")) {
@@ -58,13 +61,13 @@ function botLine(line: string, stream: Stream): void {
         .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
         .join(" ");
       const tint = Number(level) >= 50 ? red : Number(level) >= 40 ? yellow : (s: string) => s;
-      process.stdout.write(`${cyan("[bot]")} ${tint(name.padEnd(5))} ${String(msg ?? "")} ${dim(fields)}\n`);
+      process.stdout.write(`${cyan(tag)} ${tint(name.padEnd(5))} ${String(msg ?? "")} ${dim(fields)}\n`);
       return;
     } catch {
       // not JSON after all: print as is
     }
   }
-  (stream === "stderr" ? process.stderr : process.stdout).write(`${cyan("[bot]")} ${line}\n`);
+  (stream === "stderr" ? process.stderr : process.stdout).write(`${cyan(tag)} ${line}\n`);
 }
 
 function playgroundLine(line: string, stream: Stream): void {
@@ -86,11 +89,15 @@ function build(): Promise<void> {
 async function main(): Promise<void> {
   const botPort = portFrom("PORT", 3978);
   const playgroundPort = portFrom("PLAYGROUND_PORT", 56150);
+  const radiusPort = portFrom("RADIUS_PORT", 1812);
   const dataDir = resolve(repoRoot, process.env.DATA_DIR || "data");
   const outbox = join(dataDir, "sms-outbox.jsonl");
 
   if (!(await isPortFree(botPort))) {
     fail(`port ${botPort} is already in use (is the bot or another playground still running?). Stop it, or choose another: PORT=3979 npm run playground`);
+  }
+  if (!(await isUdpPortFree(radiusPort))) {
+    fail(`UDP port ${radiusPort} is already in use (is another validation service running?). Stop it, or choose another: RADIUS_PORT=1813 npm run playground`);
   }
   if (!(await isPortFree(playgroundPort))) {
     fail(`port ${playgroundPort} is already in use (is another playground still running?). Stop it, or choose another: PLAYGROUND_PORT=56151 npm run playground`);
@@ -103,7 +110,7 @@ async function main(): Promise<void> {
   const stopAll = async (exitCode: number): Promise<never> => {
     if (!stopping) {
       stopping = true;
-      process.stdout.write(`\n${dim("Stopping the playground and the bot…")}\n`);
+      process.stdout.write(`\n${dim("Stopping the playground, the validation service and the bot…")}\n`);
       await Promise.allSettled(running.map((child) => child.stop(5_000)));
       process.stdout.write(`${dim("Stopped.")}\n`);
     }
@@ -132,6 +139,16 @@ async function main(): Promise<void> {
     });
     running.push(bot);
 
+    process.stdout.write(`${dim(`Starting the validation service on udp://127.0.0.1:${radiusPort}…`)}\n`);
+    const radius = await startValidationService({
+      command: [process.execPath, "--disable-warning=DEP0005", join(repoRoot, "dist/src/radius/main.js")],
+      cwd: repoRoot,
+      radiusPort,
+      dataDir,
+      onLine: (line, stream) => botLine(line, stream, "[radius]"),
+    });
+    running.push(radius);
+
     process.stdout.write(`${dim("Starting the Microsoft 365 Agents Playground…")}\n`);
     const playground = await startPlayground({
       botEndpoint: bot.endpoint,
@@ -158,9 +175,13 @@ async function main(): Promise<void> {
         `  No real SMS is sent: each code appears here as a ${yellow("[SMS outbox] …")} line`,
         `  and is appended to ${outbox}`,
         "",
+        `  After enrolling, check a code the app shows (the next one, not the one you activated with)`,
+        `  the way Citrix NetScaler will, over RADIUS (Debian package freeradius-utils):`,
+        `    ${bold(`echo 'User-Name = "${DEMO_USER}", User-Password = "<code>", Message-Authenticator = 0x00' | radclient -x 127.0.0.1:${radiusPort} auth "$(cat ${shown(join(dataDir, "radius-secret"))})"`)}`,
+        "",
         `  Bot endpoint: ${bot.endpoint}`,
         ...(playground.port !== playgroundPort ? [yellow(`  (port ${playgroundPort} was taken: the playground chose ${playground.port})`)] : []),
-        `  Press Ctrl-C to stop both.`,
+        `  Press Ctrl-C to stop them all.`,
         rule,
         "",
       ].join("\n") + "\n",

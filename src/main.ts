@@ -1,13 +1,13 @@
 import { CloudAdapter, UserState, type TurnContext } from "botbuilder";
 import { join } from "node:path";
-import { AesGcmSecretBox } from "./adapters/aes-gcm-secret-box.js";
 import { directoryFromConfig } from "./adapters/directory-from-config.js";
 import { HttpSmsGateway } from "./adapters/http-sms-gateway.js";
-import { loadOrCreateLocalKey } from "./adapters/local-encryption-key.js";
+import { secretBoxFromConfig } from "./adapters/secret-box-from-config.js";
 import { createLogger, errorFields } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
 import { SmsOutbox } from "./adapters/sms-outbox.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
+import { scheduleRatePruning } from "./adapters/sql/rate-pruning.js";
 import { articleFeedbackMetrics, reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
 import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
 import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
@@ -22,7 +22,7 @@ import { BotHelpdeskNotifier, DEFAULT_HELPDESK_SERVICE_URL, PLAYGROUND_CHANNEL_I
 import { SqlBotStorage } from "./bot/sql-bot-storage.js";
 import { findAssetDir } from "./config/asset-dir.js";
 import { t } from "./i18n/messages.js";
-import { ConfigError, loadConfig, type Config } from "./config/load-config.js";
+import { loadConfigOrExit, type Config } from "./config/load-config.js";
 import { KnowledgeBase, loadKnowledgeArticles } from "./domain/knowledge/index.js";
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./domain/enrollment-policy.js";
 import { EnrollmentService } from "./domain/enrollment-service.js";
@@ -53,24 +53,14 @@ function policyFrom(config: Config): EnrollmentPolicy {
 
 /** Composition root: every adapter is built and wired here, by hand. */
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(2);
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   const database = await openDatabase(config.DATABASE_URL, config.dataDir);
   await migrateToLatest(database.db);
   const stores = createSqlStores(database);
-  const pruneRateEvents = () => stores.rateCounter.prune(new Date(systemClock.now().getTime() - 25 * 3_600_000)).catch((error: unknown) => logger.warn({ err: errorFields(error) }, "pruning rate events failed"));
-  void pruneRateEvents(); // at start-up, then hourly: the longest window (wrong SMS codes) is 24 h
-  setInterval(() => void pruneRateEvents(), 3_600_000).unref();
+  scheduleRatePruning(stores.rateCounter, logger);
   const directory = directoryFromConfig(config, logger);
-  const key = config.ENCRYPTION_KEY ? Buffer.from(config.ENCRYPTION_KEY, "base64") : loadOrCreateLocalKey(config.dataDir);
-  const secrets = new AesGcmSecretBox(key);
+  const secrets = secretBoxFromConfig(config);
   const policy = policyFrom(config);
 
   const service = new EnrollmentService({

@@ -4,6 +4,7 @@
  * (test/browser/playground-enrollment.test.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 
@@ -100,6 +101,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A UDP port that was free a moment ago on 127.0.0.1. */
+export function freeUdpPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const socket = createSocket("udp4");
+    socket.once("error", reject);
+    socket.bind(0, "127.0.0.1", () => {
+      const { port } = socket.address();
+      socket.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** True when nothing is bound to the UDP port on 127.0.0.1. */
+export async function isUdpPortFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const socket = createSocket("udp4");
+    socket.once("error", () => resolveFree(false));
+    socket.bind(port, "127.0.0.1", () => socket.close(() => resolveFree(true)));
+  });
+}
+
 /** True when nothing listens on the port (on any interface the playground would use). */
 export async function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolveFree) => {
@@ -170,6 +192,37 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     throw error;
   }
   return Object.assign(handle, { url, endpoint: `${url}/api/messages` });
+}
+
+export interface ValidationServiceOptions {
+  /** The command that runs it, e.g. [process.execPath, "dist/src/radius/main.js"]. */
+  command: [string, ...string[]];
+  radiusPort: number;
+  dataDir: string;
+  cwd?: string;
+  onLine?: SpawnOptions["onLine"];
+  timeoutMs?: number;
+}
+
+/** Starts the validation service (RADIUS) in local mode on 127.0.0.1 and waits for its "listening" line. */
+export async function startValidationService(options: ValidationServiceOptions): Promise<ChildHandle> {
+  const [command, ...args] = options.command;
+  let listening = false;
+  const handle = spawnChild("the validation service", command, args, {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, RADIUS_HOST: "127.0.0.1", RADIUS_PORT: String(options.radiusPort), DATA_DIR: options.dataDir },
+    onLine: (line, stream) => {
+      if (line.includes("validation service listening")) listening = true;
+      options.onLine?.(line, stream);
+    },
+  });
+  try {
+    await waitUntil(`the validation service listened on UDP ${options.radiusPort}`, () => listening, handle, options.timeoutMs ?? 60_000);
+  } catch (error) {
+    await handle.stop(1_000);
+    throw error;
+  }
+  return handle;
 }
 
 export interface PlaygroundOptions {

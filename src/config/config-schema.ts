@@ -74,6 +74,22 @@ export const envSchema = z.object({
     .transform((v) => v.replace(/\/+$/, ""))
     .default("https://graph.microsoft.com"),
 
+  // The validation service (npm run radius; node dist/src/radius/main.js): what NetScaler asks.
+  RADIUS_HOST: z.string().default("127.0.0.1"),
+  RADIUS_PORT: int(0, 65535).default(1812),
+  /** JSON array of { name, address (IP or CIDR), secret (≥ 16 characters), requireMessageAuthenticator }; required in production. */
+  RADIUS_CLIENTS_FILE: optionalText,
+  RADIUS_MODE: z.enum(["otp", "password+otp", "challenge"], { message: "must be otp, password+otp or challenge" }).default("otp"),
+  /** Flood protection per RADIUS client address (requests per second), far above an honest NetScaler's load. */
+  RADIUS_CLIENT_MAX_PER_SECOND: int(1, 1_000_000).default(5000),
+  VALIDATE_MAX_FAILURES: int(1, 100).default(10),
+  VALIDATE_LOCK_MINUTES: int(1, 1440).default(30),
+  VALIDATE_USER_MAX_PER_MINUTE: int(1, 10_000).default(20),
+  /** POST /api/validate on its own listener of the validation service; unset: off. */
+  VALIDATE_HTTP_PORT: int(0, 65535).optional(),
+  VALIDATE_HTTP_HOST: z.string().default("127.0.0.1"),
+  VALIDATE_API_TOKEN: z.string().trim().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
+
   // Reminder campaign sender (npm run campaign): Teams allows 50 requests/s per app and tenant.
   REMINDER_WORKERS: int(1, 64).default(8),
   REMINDER_RATE_PER_SECOND: int(1, 50).default(50),

@@ -76,3 +76,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...e, localMode, dataDir: resolve(e.DATA_DIR), ldapCaPem };
 }
+
+/**
+ * For an entry point: the checked settings, or the problems on stderr and exit code 2.
+ * `extra` adds the entry point's own checks (e.g. the validation service's).
+ */
+export function loadConfigOrExit(extra: (config: Config) => string[] = () => []): Config {
+  try {
+    const config = loadConfig();
+    const problems = extra(config);
+    if (problems.length > 0) throw new ConfigError(problems);
+    return config;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+}
