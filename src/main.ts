@@ -22,6 +22,7 @@ import { BotHelpdeskNotifier, DEFAULT_HELPDESK_SERVICE_URL, PLAYGROUND_CHANNEL_I
 import { SqlBotStorage } from "./bot/sql-bot-storage.js";
 import { findAssetDir } from "./config/asset-dir.js";
 import { t } from "./i18n/messages.js";
+import { withLoginSteps } from "./i18n/login-steps.js";
 import { loadConfigOrExit, type Config } from "./config/load-config.js";
 import { KnowledgeBase, loadKnowledgeArticles } from "./domain/knowledge/index.js";
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./domain/enrollment-policy.js";
@@ -77,9 +78,10 @@ async function main(): Promise<void> {
   });
   const userState = new UserState(new SqlBotStorage(database.db));
   const helpdeskStores = createHelpdeskStores(database);
-  const knowledge = new KnowledgeBase(loadKnowledgeArticles(findAssetDir("knowledge", "sv")));
+  // The Citrix article says how the login goes in the configured mode, as the done card does.
+  const knowledge = new KnowledgeBase(withLoginSteps(loadKnowledgeArticles(findAssetDir("knowledge", "sv")), config.RADIUS_MODE, config.CITRIX_URL));
   const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock);
-  const stepCards = { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds };
+  const stepCards = { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds, loginMode: config.RADIUS_MODE };
   const enrollment = new EnrollmentActions(service, help, stepCards);
   const adapter = new CloudAdapter(botAuthentication(config));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {

@@ -5,6 +5,7 @@ import QRCode from "qrcode";
 import { findAssetDir } from "../config/asset-dir.js";
 import { catalog, t, type Locale, type MessageKey } from "../i18n/messages.js";
 import type { Notice, StepView } from "../domain/step-view.js";
+import { loginSteps, type LoginMode } from "../i18n/login-steps.js";
 
 export const cardsDir = findAssetDir("cards", "welcome.json") + sep;
 export const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
@@ -45,8 +46,17 @@ export interface HelpSection {
   body: string;
 }
 
-export async function renderStepCard(view: StepView, settings: { citrixUrl: string; smsCodeTtlSeconds: number }, help?: HelpSection): Promise<CardJson> {
+/** What the step cards say about this installation. */
+export interface StepCardSettings {
+  citrixUrl: string;
+  smsCodeTtlSeconds: number;
+  /** How the Citrix login asks for the code (RADIUS_MODE): the done card says so. */
+  loginMode: LoginMode;
+}
+
+export async function renderStepCard(view: StepView, settings: StepCardSettings, help?: HelpSection): Promise<CardJson> {
   const params = {
+    loginSteps: loginSteps(view.locale, settings.loginMode, settings.citrixUrl),
     mobile: view.maskedMobile ?? "",
     minutes: Math.round(settings.smsCodeTtlSeconds / 60),
     device: view.deviceName ?? "",

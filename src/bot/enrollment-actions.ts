@@ -2,14 +2,9 @@ import type { TurnContext } from "botbuilder";
 import type { EnrollmentService } from "../domain/enrollment-service.js";
 import type { Caller, Notice, StepView } from "../domain/step-view.js";
 import { parseCardAction, verbs, type CardAction } from "./card-action.js";
-import { renderQrResumeCard, renderStepCard, type CardJson } from "./card-renderer.js";
+import { renderQrResumeCard, renderStepCard, type CardJson, type StepCardSettings } from "./card-renderer.js";
 import type { HelpActions } from "./help-actions.js";
 import type { InvokeRoute } from "./invoke-route.js";
-
-export interface StepCardSettings {
-  citrixUrl: string;
-  smsCodeTtlSeconds: number;
-}
 
 /** The enrollment's card buttons (`enroll.*`) and how a step is shown, with contextual help. */
 export class EnrollmentActions implements InvokeRoute {

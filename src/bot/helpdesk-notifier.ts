@@ -5,7 +5,7 @@ import { t, type Locale } from "../i18n/messages.js";
 import type { EmployeeMessage, HelpdeskNotifier } from "../ports/helpdesk-notifier.js";
 import type { ConversationRefStore } from "../ports/stores.js";
 import type { MessageRef } from "../ports/tickets.js";
-import { renderStepCard } from "./card-renderer.js";
+import { renderStepCard, type StepCardSettings } from "./card-renderer.js";
 import { renderTicketCard } from "./helpdesk-card.js";
 
 /** The part of botframework-connector's ConnectorClient used here (it is not re-exported by botbuilder). */
@@ -33,7 +33,7 @@ export interface HelpdeskChannelOptions {
   /** The helpdesk's language (HELPDESK_LOCALE). */
   locale: Locale;
   /** For the welcome card of an invitation. */
-  botSettings: { citrixUrl: string; smsCodeTtlSeconds: number };
+  botSettings: StepCardSettings;
 }
 
 /**

@@ -38,7 +38,13 @@ export const en: MessageCatalog = {
   "qr.show": "Show the QR code",
   "done.title": "Done! Your one-time password is active",
   "done.body":
-    "The phone **{device}** is now connected to your account. To log in: go to {citrixUrl}, enter your Citrix username and password, then the six-digit code Microsoft Authenticator shows at that moment.",
+    "The phone **{device}** is now connected to your account. To log in: {loginSteps}",
+  "login.otp":
+    "go to {citrixUrl} and enter your usual username and password. When Citrix then asks for the one-time code, type the six-digit code Microsoft Authenticator shows at that moment. The first time: wait until the app shows a new code, the one you just activated with is already used.",
+  "login.passwordOtp":
+    "go to {citrixUrl} and enter your usual username. In the password field, type your password and right after it, with no space, the six-digit code Microsoft Authenticator shows at that moment (if your password is Summer2026 and the code 123456, type Summer2026123456). The first time: wait until the app shows a new code, the one you just activated with is already used.",
+  "login.challenge":
+    "go to {citrixUrl} and enter your usual username and password. Citrix then asks for the one-time code: type the six-digit code Microsoft Authenticator shows at that moment. The first time: wait until the app shows a new code, the one you just activated with is already used.",
   "cancelled.title": "Enrollment cancelled",
   "cancelled.body": "Nothing was changed. You can start again whenever you like.",
   "common.startOver": "Start over",

@@ -37,7 +37,13 @@ export const sv = {
   "qr.show": "Visa QR-koden",
   "done.title": "Klart! Engångslösenordet är aktiverat",
   "done.body":
-    "Telefonen **{device}** är nu kopplad till ditt konto. Så loggar du in: gå till {citrixUrl}, ange ditt Citrix-användarnamn och lösenord och sedan den sexsiffriga koden som Microsoft Authenticator visar just då.",
+    "Telefonen **{device}** är nu kopplad till ditt konto. Så loggar du in: {loginSteps}",
+  "login.otp":
+    "gå till {citrixUrl} och skriv ditt vanliga användarnamn och lösenord. När Citrix sedan frågar efter engångskoden skriver du den sexsiffriga koden som Microsoft Authenticator visar just då. Första gången: vänta tills appen visar en ny kod, koden du nyss aktiverade med är redan använd.",
+  "login.passwordOtp":
+    "gå till {citrixUrl} och skriv ditt vanliga användarnamn. I lösenordsfältet skriver du ditt lösenord och direkt efter det, utan mellanslag, den sexsiffriga koden som Microsoft Authenticator visar just då (är lösenordet Sommar2026 och koden 123456 skriver du Sommar2026123456). Första gången: vänta tills appen visar en ny kod, koden du nyss aktiverade med är redan använd.",
+  "login.challenge":
+    "gå till {citrixUrl} och skriv ditt vanliga användarnamn och lösenord. Sedan ber Citrix om engångskoden: skriv den sexsiffriga koden som Microsoft Authenticator visar just då. Första gången: vänta tills appen visar en ny kod, koden du nyss aktiverade med är redan använd.",
   "cancelled.title": "Registreringen är avbruten",
   "cancelled.body": "Inget har ändrats. Du kan börja om när du vill.",
   "common.startOver": "Börja om",

@@ -7,7 +7,7 @@ import type { StepView } from "../../src/domain/step-view.js";
 import { en } from "../../src/i18n/en.js";
 import { sv } from "../../src/i18n/sv.js";
 
-const settings = { citrixUrl: "https://citrix.regionjh.se", smsCodeTtlSeconds: 300 };
+const settings = { citrixUrl: "https://citrix.regionjh.se", smsCodeTtlSeconds: 300, loginMode: "otp" as const };
 const qr = { uri: "otpauth://totp/Region%20JH:alexw?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Region%20JH", secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", issuer: "Region JH", label: "alexw" };
 const refusal = { key: "error.wrongPassword", params: { remaining: 3 }, kind: "refusal" } as const;
 

@@ -15,7 +15,7 @@ const knowledge = new KnowledgeBase(loadKnowledgeArticles(findAssetDir("knowledg
 
 function actions(h: ReturnType<typeof harness>): EnrollmentActions {
   const help = new HelpActions(knowledge, { record: async () => undefined, countsByArticle: async () => [] }, h.clock);
-  return new EnrollmentActions(h.service, help, { citrixUrl: "https://citrix.example", smsCodeTtlSeconds: 300 });
+  return new EnrollmentActions(h.service, help, { citrixUrl: "https://citrix.example", smsCodeTtlSeconds: 300, loginMode: "otp" });
 }
 
 const invoke = (verb: string, data: Record<string, unknown> = {}) =>

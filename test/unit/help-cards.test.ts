@@ -6,7 +6,7 @@ import { KnowledgeBase, loadKnowledgeArticles } from "../../src/domain/knowledge
 import { cardActions, cardProblems } from "../support/card-validation.js";
 
 const kb = new KnowledgeBase(loadKnowledgeArticles(findAssetDir("knowledge", "sv")));
-const settings = { citrixUrl: "https://citrix.regionjh.se", smsCodeTtlSeconds: 300 };
+const settings = { citrixUrl: "https://citrix.regionjh.se", smsCodeTtlSeconds: 300, loginMode: "otp" as const };
 
 describe.each(["sv", "en"] as const)("help cards in %s", (locale) => {
   const article = kb.get(locale, "no-sms")!;

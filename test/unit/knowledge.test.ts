@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { withLoginSteps } from "../../src/i18n/login-steps.js";
 import {
   evaluateKnowledge,
   KnowledgeBase,
@@ -45,8 +46,13 @@ describe("knowledge articles on disk", () => {
         expect(item.questions.length, item.source).toBeGreaterThanOrEqual(3);
       }
     }
-    expect(kb.get("sv", "citrix-login")?.body).toContain("https://citrix.regionjh.se");
-    expect(kb.get("en", "citrix-login")?.body).toContain("https://citrix.regionjh.se");
+    // The Citrix article says how the login goes in the configured mode, as the done card does.
+    for (const mode of ["otp", "password+otp", "challenge"] as const) {
+      const filled = withLoginSteps(kb.list("sv").concat(kb.list("en")).filter((a) => a.id === "citrix-login"), mode, "https://citrix.regionjh.se");
+      expect(filled.map((a) => a.body)).toEqual([expect.stringContaining("https://citrix.regionjh.se"), expect.stringContaining("https://citrix.regionjh.se")]);
+      expect(filled.map((a) => a.body).join()).not.toContain("{loginSteps}");
+    }
+    expect(withLoginSteps(kb.list("sv").filter((a) => a.id === "citrix-login"), "password+otp", "x")[0]?.body).toContain("utan mellanslag");
     expect(kb.get("sv", "no-sms")?.body).toContain("PHX");
     expect(kb.get("sv", "new-phone")?.body).toMatch(/skriv hej till boten/i);
     expect(kb.get("en", "new-phone")?.body).toMatch(/type hi to the bot/i);

@@ -1,0 +1,19 @@
+import { t, type Locale, type MessageKey } from "./messages.js";
+
+/** How NetScaler sends the second factor to the validation service (RADIUS_MODE). */
+export type LoginMode = "otp" | "password+otp" | "challenge";
+
+const keys: Record<LoginMode, MessageKey> = { otp: "login.otp", "password+otp": "login.passwordOtp", challenge: "login.challenge" };
+
+/** How an employee logs in to Citrix in the configured mode: the done card and the Citrix article say the same. */
+export function loginSteps(locale: Locale, mode: LoginMode, citrixUrl: string): string {
+  return t(locale, keys[mode], { citrixUrl });
+}
+
+/** Articles may say `{loginSteps}` where the configured mode's steps belong (knowledge/README.md). */
+const PLACEHOLDER = "{loginSteps}";
+
+/** The articles with `{loginSteps}` filled in for the configured mode. */
+export function withLoginSteps<A extends { locale: Locale; body: string }>(articles: A[], mode: LoginMode, citrixUrl: string): A[] {
+  return articles.map((article) => ({ ...article, body: article.body.replaceAll(PLACEHOLDER, loginSteps(article.locale, mode, citrixUrl)) }));
+}
