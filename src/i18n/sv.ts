@@ -83,6 +83,7 @@ export const sv = {
   "error.unknownAction": "Den knappen känner jag inte igen. Använd kortet nedan.",
   "error.malformed": "Det du skickade gick inte att läsa. Försök igen.",
   "error.identityUnknown": "Jag kunde inte avgöra vem du är i Teams. Försök igen om en stund eller kontakta IT-supporten.",
+  "error.identityMismatch": "Teams uppgav två olika identiteter för dig i det här meddelandet, så jag har inte gjort något. Försök igen om en stund eller kontakta IT-supporten.",
   "error.generic": "Något gick fel hos oss. Försök igen om en stund.",
   "smsText.code": "Din engångskod till RegionJH: {code}. Den gäller i {minutes} minuter. Ge aldrig koden till någon annan.",
   "smsText.newAuthenticator":
