@@ -158,7 +158,7 @@ export class EnrollmentBot extends ActivityHandler {
     return (await this.preferredLocale.get(context)) ?? localeFrom(context.activity.locale);
   }
 
-  /** The one caller of this turn (see caller-resolver.ts): every feature gets this, nothing reads `from` again. */
+  /** The one caller of this turn (see caller-resolver.ts): every feature gets this, none reads `from` itself. */
   private async caller(context: TurnContext, knownLocale?: Locale): Promise<CallerOrRefusal> {
     const resolved = await resolveCaller(context, this.deps.logger);
     if (resolved.kind === "unknown") return { refusal: "error.identityUnknown" };
