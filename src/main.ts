@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   const reminderStore = new SqlReminderStore(database.db);
   const reminders = new ReminderActions({ store: reminderStore, escalation: helpdeskService, clock: systemClock, audit: stores.audit });
   const reports = new HelpdeskReminderReports({ store: reminderStore, directory, helpdeskGroupId, clock: systemClock, audit: stores.audit });
-  const bot = new EnrollmentBot({ service, enrollment, help, routes: [helpdesk, reminders], reports, userState, conversationRefs: stores.conversationRefs, logger });
+  const bot = new EnrollmentBot({ service, enrollment, help, routes: [helpdesk, reminders], reports, userState, conversationRefs: stores.conversationRefs, audit: stores.audit, logger });
 
 
   // GET /metrics: open in local mode, behind METRICS_TOKEN in production (absent without it).

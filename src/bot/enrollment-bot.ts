@@ -4,9 +4,9 @@ import type { Logger } from "pino";
 import type { EnrollmentService } from "../domain/enrollment-service.js";
 import type { Caller, StepView } from "../domain/step-view.js";
 import { localeFrom, t, type Locale, type MessageKey } from "../i18n/messages.js";
-import type { ConversationRefStore } from "../ports/stores.js";
+import type { AuditLog, ConversationRefStore } from "../ports/stores.js";
 import { ADAPTIVE_CARD, type CardJson } from "./card-renderer.js";
-import { resolveCallerUpn, userKeyOf } from "./caller-resolver.js";
+import { resolveCaller } from "./caller-resolver.js";
 import type { EnrollmentActions } from "./enrollment-actions.js";
 import { HELP_VERBS, type HelpActions } from "./help-actions.js";
 import { verbOf, type InvokeRoute } from "./invoke-route.js";
@@ -14,6 +14,9 @@ import type { ReminderReports } from "./reminder-reports.js";
 import { classifyText } from "./text-commands.js";
 
 const MAX_TEXT = 2000;
+
+/** The caller of a turn, or why the turn is refused (then nothing is stored or shown). */
+type CallerOrRefusal = { caller: Caller; refusal?: undefined } | { caller?: undefined; refusal: "error.identityUnknown" | "error.identityMismatch" };
 
 export interface EnrollmentBotDeps {
   service: EnrollmentService;
@@ -23,6 +26,8 @@ export interface EnrollmentBotDeps {
   routes: InvokeRoute[];
   userState: UserState;
   conversationRefs: ConversationRefStore;
+  /** Where a turn refused for naming two identities is recorded. */
+  audit: AuditLog;
   logger: Logger;
   /** The reminder delivery report command; without it the words are treated as a question. */
   reports?: ReminderReports;
@@ -65,8 +70,8 @@ export class EnrollmentBot extends ActivityHandler {
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     if (context.activity.name !== "adaptiveCard/action") return { status: 501 };
-    const caller = await this.caller(context);
-    if (!caller) return cardResponse(plainCard(localeFrom(context.activity.locale), "error.identityUnknown"));
+    const { caller, refusal } = await this.caller(context);
+    if (!caller) return cardResponse(plainCard(localeFrom(context.activity.locale), refusal));
     const verb = verbOf(context.activity.value);
     // Helpdesk buttons live on the channel's ticket cards; everything else is personal.
     if (!isPersonal(context) && !verb?.startsWith("helpdesk.")) return cardResponse(plainCard(caller.locale, "info.personalOnly"));
@@ -99,9 +104,9 @@ export class EnrollmentBot extends ActivityHandler {
       await context.sendActivity(t(locale, "info.personalOnly"));
       return;
     }
-    const caller = await this.caller(context, locale);
+    const { caller, refusal } = await this.caller(context, locale);
     if (!caller) {
-      await context.sendActivity(t(locale, "error.identityUnknown"));
+      await context.sendActivity(t(locale, refusal));
       return;
     }
     await this.rememberConversation(context, caller);
@@ -134,7 +139,7 @@ export class EnrollmentBot extends ActivityHandler {
   /** Installed for a user: remember the conversation (for reminders) and say hello. */
   private async welcome(context: TurnContext): Promise<void> {
     if (!isPersonal(context)) return; // installed in a team (the helpdesk's): nothing to say there
-    const caller = await this.caller(context);
+    const { caller } = await this.caller(context);
     if (!caller) return;
     await this.rememberConversation(context, caller);
     await sendCard(context, await this.deps.enrollment.presentInMessage(caller, await this.deps.service.greet(caller)));
@@ -153,10 +158,17 @@ export class EnrollmentBot extends ActivityHandler {
     return (await this.preferredLocale.get(context)) ?? localeFrom(context.activity.locale);
   }
 
-  private async caller(context: TurnContext, knownLocale?: Locale): Promise<Caller | null> {
-    const upn = await resolveCallerUpn(context, this.deps.logger);
-    if (!upn) return null;
-    return { userKey: userKeyOf(context), upn, locale: knownLocale ?? (await this.locale(context)) };
+  /** The one caller of this turn (see caller-resolver.ts): every feature gets this, none reads `from` itself. */
+  private async caller(context: TurnContext, knownLocale?: Locale): Promise<CallerOrRefusal> {
+    const resolved = await resolveCaller(context, this.deps.logger);
+    if (resolved.kind === "unknown") return { refusal: "error.identityUnknown" };
+    if (resolved.kind === "mismatch") {
+      // Audited as the roster's user: that is who posted it, whoever it claims to be.
+      const detail = { claimedObjectId: resolved.claimedObjectId, activity: context.activity.type.slice(0, 32) };
+      await this.deps.audit.append({ at: new Date(), subject: resolved.upn, actor: resolved.upn, action: "teams.identityMismatch", outcome: "refused", detail });
+      return { refusal: "error.identityMismatch" };
+    }
+    return { caller: { ...resolved.identity, locale: knownLocale ?? (await this.locale(context)) } };
   }
 
   private async rememberConversation(context: TurnContext, caller: Caller): Promise<void> {

@@ -10,6 +10,7 @@ import { normaliseCode } from "./codes.js";
 import type { EnrollmentPolicy } from "./enrollment-policy.js";
 import type { EnrollmentState, EnrollmentStep } from "./enrollment-state.js";
 import { FlowEngine, inProgressSteps, type Loaded, type Transition } from "./flow-engine.js";
+import { foreignFlowAudit, foreignFlowView, notYourEnrollment, ownedBy } from "./flow-owner.js";
 import { checkIdentity } from "./identity-check.js";
 import { AttemptLimit } from "./attempt-limit.js";
 import { PasswordThrottle } from "./password-throttle.js";
@@ -61,6 +62,7 @@ export class EnrollmentService {
   /** A greeting: continue an enrollment in progress, or show the welcome card. */
   async greet(caller: Caller): Promise<StepView> {
     const result = await this.engine.run(caller, async ({ state }, now) => {
+      if (state && !ownedBy(caller, state)) return { notice: notYourEnrollment, audit: [foreignFlowAudit(state)] };
       if (state && inProgressSteps.includes(state.step) && !idleTooLong(this.deps.policy, state, now)) {
         return { notice: { key: "info.resumed", kind: "info" } };
       }
@@ -69,17 +71,19 @@ export class EnrollmentService {
     return this.view(caller, result);
   }
 
-  /** "Start" / "Start over": a new flow at the identity step (limits carry over). */
+  /** "Start" / "Start over": a new flow at the identity step (the limits of the caller's own flow carry over). */
   async start(caller: Caller): Promise<StepView> {
     const result = await this.engine.run(caller, async ({ state }, now) => {
-      const next = this.freshFlow(caller, state, "identity", now);
+      // Another UPN's flow under this key is discarded, not continued: nothing of it (limits included) carries over.
+      const own = state && ownedBy(caller, state) ? state : null;
+      const next = this.freshFlow(caller, own, "identity", now);
       const account = await this.deps.directory.findByUpn(caller.upn);
       const active = account ? await this.deps.tokens.findActive(account.loginName.toLowerCase()) : null;
       next.reEnrollment = active !== null;
       return {
         state: next,
         notice: active ? { key: "info.reEnrollment", kind: "info" } : undefined,
-        audit: [{ action: "enroll.started", outcome: "ok", detail: { reEnrollment: next.reEnrollment } }],
+        audit: [...(state && !own ? [foreignFlowAudit(state)] : []), { action: "enroll.started", outcome: "ok", detail: { reEnrollment: next.reEnrollment } }],
       };
     });
     return this.view(caller, result);
@@ -198,13 +202,19 @@ export class EnrollmentService {
    */
   async current(caller: Caller): Promise<StepView | null> {
     const record = await this.deps.enrollments.load(caller.userKey);
+    if (record && !ownedBy(caller, record.value)) {
+      await this.engine.append(caller.upn, this.deps.clock.now(), [foreignFlowAudit(record.value)]);
+      return foreignFlowView(caller);
+    }
     return record ? this.view(caller, { state: record.value }) : null;
   }
 
-  /** Guards every card action: right flow, right step, not idle too long. */
+  /** Guards every card action: the caller's own flow, right flow, right step, not idle too long. */
   private async step(caller: Caller, flowId: unknown, expected: EnrollmentStep | EnrollmentStep[], handler: (state: EnrollmentState, now: Date) => Promise<Transition>): Promise<StepView> {
     const steps = Array.isArray(expected) ? expected : [expected];
     const result = await this.engine.run(caller, async ({ state }: Loaded, now) => {
+      // Before the flow id: another UPN's flow is refused and audited whatever card was pressed.
+      if (state && !ownedBy(caller, state)) return { notice: notYourEnrollment, audit: [foreignFlowAudit(state)] };
       if (!state || typeof flowId !== "string" || flowId !== state.flowId) return { notice: refusal("error.staleCard") };
       if (idleTooLong(this.deps.policy, state, now)) {
         return { state: this.freshFlow(caller, state, "welcome", now), notice: refusal("error.sessionExpired"), audit: [{ action: "enroll.expired", outcome: "refused", detail: { atStep: state.step } }] };

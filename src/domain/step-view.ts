@@ -25,11 +25,11 @@ export interface StepView {
   qr?: { uri: string; secret: string; issuer: string; label: string };
 }
 
-/** Who is talking to the bot, as the Teams channel reports it. */
+/** Who is talking to the bot: one Teams member record (src/bot/caller-resolver.ts). */
 export interface Caller {
-  /** Entra object id (or channel user id when absent): the key of the enrollment state. */
+  /** Entra object id from Teams member info: the key of the enrollment state, conversation and tickets. */
   userKey: string;
-  /** UPN from Teams member info, lowercase. */
+  /** UPN from the same member record, lowercase. */
   upn: string;
   locale: "sv" | "en";
 }

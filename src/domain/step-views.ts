@@ -5,6 +5,7 @@ import type { EnrollmentPolicy } from "./enrollment-policy.js";
 import type { EnrollmentState } from "./enrollment-state.js";
 import { contextualHelp } from "./contextual-help.js";
 import { inProgressSteps } from "./flow-engine.js";
+import { foreignFlowView, ownedBy } from "./flow-owner.js";
 import { maskPhone } from "./mask-phone.js";
 import type { Caller, Notice, StepView } from "./step-view.js";
 
@@ -24,9 +25,11 @@ export function idleTooLong(policy: Pick<EnrollmentPolicy, "flowIdleMinutes">, s
  * for an idle flow: whoever renders a stored state (the current card for a bad input, a
  * stale card, the helpdesk button) gets the welcome card with "session expired" instead.
  * It keeps the stored flow id, so a cancel through it expires the flow properly (step()).
+ * Another UPN's flow is never rendered, whatever path asks (flow-owner.ts).
  */
 export function buildStepView(deps: ViewDeps, caller: Caller, state: EnrollmentState | null, now: Date, notice?: Notice): StepView {
   if (!state) return { step: "welcome", flowId: "", locale: caller.locale, notice };
+  if (!ownedBy(caller, state)) return foreignFlowView(caller);
   if (idleTooLong(deps.policy, state, now)) {
     return { step: "welcome", flowId: state.flowId, locale: caller.locale, notice: { key: "error.sessionExpired", kind: "refusal" } };
   }

@@ -90,6 +90,8 @@ export const en: MessageCatalog = {
   "error.unknownAction": "I do not recognise that button. Please use the card below.",
   "error.malformed": "I could not read what you sent. Please try again.",
   "error.identityUnknown": "I could not tell who you are in Teams. Try again in a moment or contact the IT helpdesk.",
+  "error.identityMismatch": "Teams reported two different identities for you in this message, so I did nothing. Try again in a moment or contact the IT helpdesk.",
+  "error.notYourEnrollment": "The enrollment saved here belongs to another account than the one you are signed in to Teams with. It is not shown and nothing was changed. You can start one of your own below.",
   "error.generic": "Something went wrong on our side. Try again in a moment.",
   "smsText.code": "Your RegionJH one-time code: {code}. It is valid for {minutes} minutes. Never give the code to anyone.",
   "smsText.newAuthenticator":

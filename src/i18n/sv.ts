@@ -89,6 +89,8 @@ export const sv = {
   "error.unknownAction": "Den knappen känner jag inte igen. Använd kortet nedan.",
   "error.malformed": "Det du skickade gick inte att läsa. Försök igen.",
   "error.identityUnknown": "Jag kunde inte avgöra vem du är i Teams. Försök igen om en stund eller kontakta IT-supporten.",
+  "error.identityMismatch": "Teams uppgav två olika identiteter för dig i det här meddelandet, så jag har inte gjort något. Försök igen om en stund eller kontakta IT-supporten.",
+  "error.notYourEnrollment": "Registreringen som är sparad här hör till ett annat konto än det du är inloggad i Teams med. Den visas inte och ingenting har ändrats. Du kan börja en egen registrering nedan.",
   "error.generic": "Något gick fel hos oss. Försök igen om en stund.",
   "smsText.code": "Din engångskod till RegionJH: {code}. Den gäller i {minutes} minuter. Ge aldrig koden till någon annan.",
   "smsText.newAuthenticator":

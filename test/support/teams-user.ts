@@ -64,6 +64,12 @@ export interface MessageResult {
 export class TeamsUser {
   readonly conversationId: string;
   readonly member: TeamsMember;
+  /**
+   * What the activities say in `from.aadObjectId`: the person's own object id, unless a
+   * test forges it (another person's id, or undefined to leave it out). The roster look-up
+   * (`from.id`) still answers with this user's own member record.
+   */
+  claimedAadObjectId: string | undefined;
 
   constructor(
     readonly person: DemoPerson,
@@ -73,6 +79,7 @@ export class TeamsUser {
     public locale = "sv-SE",
   ) {
     this.member = teamsMember(person);
+    this.claimedAadObjectId = person.aadObjectId;
     this.conversationId = `a:personal-${person.login}-${randomUUID()}`;
     connector.addMember(this.member);
   }
@@ -84,7 +91,7 @@ export class TeamsUser {
       channelId: "msteams",
       serviceUrl: this.connector.url,
       conversation: { id: this.conversationId, conversationType: "personal", tenantId: TENANT_ID },
-      from: { id: this.member.id, aadObjectId: this.person.aadObjectId, name: this.person.name },
+      from: { id: this.member.id, aadObjectId: this.claimedAadObjectId, name: this.person.name },
       recipient: { id: BOT_ID, name: "OTP-registrering" },
       locale: this.locale,
       channelData: { tenant: { id: TENANT_ID } },

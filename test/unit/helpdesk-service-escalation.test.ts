@@ -77,6 +77,14 @@ describe("HelpdeskService: escalation", () => {
     expect(h.notifier.posted[0]).toMatchObject({ displayName: alex.upn, loginName: "alexw", directory: { found: "unavailable" } });
   });
 
+  it("tells the helpdesk nothing of another UPN's flow stored under the caller's key", async () => {
+    h.directory.down = true; // so the login name could only come from the stored flow
+    await h.service.escalate({ ...alex, upn: "isaiah@example.com" }, "Hjälp");
+    const ticket = (await h.tickets.get("ticket-1"))!.value;
+    expect(ticket).toMatchObject({ subject: "isaiah@example.com", userKey: alex.userKey });
+    expect([ticket.step, ticket.lastError, ticket.loginName]).toEqual([undefined, undefined, undefined]);
+  });
+
   it("never puts secrets, codes or phone numbers in the ticket view", async () => {
     h.activateToken();
     const record = await h.stores.load(alex.userKey);

@@ -6,6 +6,7 @@ import type { Ticket } from "../../ports/tickets.js";
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "../errors.js";
 import type { Caller, Notice } from "../step-view.js";
 import { clearEnrollmentLimits } from "../enrollment-limits.js";
+import { ownedBy } from "../flow-owner.js";
 import { passwordCheckRateKey, smsFailureRateKey, smsUserRateKey } from "../rate-keys.js";
 import { findHelpdeskMember } from "./helpdesk-membership.js";
 import { cleanQuestion, MAX_QUESTIONS_PER_TICKET } from "./question.js";
@@ -47,7 +48,9 @@ export class HelpdeskService {
     const now = this.deps.clock.now();
     const at = now.toISOString();
     const text = cleanQuestion(question);
-    const enrollment = (await this.deps.enrollments.load(caller.userKey))?.value ?? null;
+    const stored = (await this.deps.enrollments.load(caller.userKey))?.value ?? null;
+    // Another UPN's flow under this key tells the helpdesk nothing about this caller (flow-owner.ts).
+    const enrollment = stored && ownedBy(caller, stored) ? stored : null;
     const user = await this.findUser(caller.upn);
     const loginName = (user?.loginName ?? enrollment?.account?.loginName)?.toLowerCase();
     const snapshot = { step: enrollment?.step, lastError: enrollment?.lastError, locale: caller.locale, updatedAt: at };
