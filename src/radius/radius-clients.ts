@@ -37,9 +37,9 @@ interface Network {
 /** "10.1.2.3", "10.1.0.0/16", "2001:db8::/32" → a network, or why not. */
 function parseNetwork(text: string): Network | string {
   const [address = "", prefixText, ...rest] = text.split("/");
-  if (rest.length > 0) return "is not an address or CIDR network";
+  if (rest.length > 0) return "is not an IPv4/IPv6 address or CIDR network";
   const version = isIP(address);
-  if (version === 0 || address.includes("%")) return "is not an IPv4 or IPv6 address (or CIDR network)";
+  if (version === 0 || address.includes("%")) return "is not an IPv4/IPv6 address or CIDR network";
   if (version === 6 && /^::ffff:/i.test(address)) return "is an IPv4-mapped IPv6 address: write the IPv4 address";
   const max = version === 4 ? 32 : 128;
   const prefix = prefixText === undefined ? max : /^[0-9]{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
@@ -49,7 +49,11 @@ function parseNetwork(text: string): Network | string {
 
 const clientSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: "must be 1 to 64 letters, digits, dots, dashes or underscores" }),
-  address: z.string().refine((text) => typeof parseNetwork(text) !== "string", { error: "must be an IPv4/IPv6 address or CIDR network" }),
+  address: z.string().superRefine((text, context) => {
+    const network = parseNetwork(text);
+    // Not quoted: a secret pasted into the wrong field would be echoed.
+    if (typeof network === "string") context.addIssue({ code: "custom", message: network });
+  }),
   secret: z.string().min(MIN_SECRET_LENGTH, { error: `must be at least ${MIN_SECRET_LENGTH} characters` }),
   requireMessageAuthenticator: z.boolean().default(true),
 });
