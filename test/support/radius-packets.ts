@@ -48,22 +48,27 @@ export class RawRadiusClient {
   readonly received: Buffer[] = [];
   private waiters: (() => void)[] = [];
 
-  private constructor(private readonly socket: Socket, private readonly serverPort: number) {
+  private constructor(
+    private readonly socket: Socket,
+    private readonly serverPort: number,
+    private readonly serverHost: string,
+  ) {
     socket.on("message", (packet) => {
       this.received.push(packet);
       for (const waiter of this.waiters) waiter();
     });
   }
 
-  /** A socket bound to `address` (any 127.0.0.0/8 address works on Linux loopback). */
+  /** A socket bound to `address` (any 127.0.0.0/8 address works on Linux loopback; "::1" for IPv6). */
   static async open(serverPort: number, address = "127.0.0.1"): Promise<RawRadiusClient> {
-    const socket = createSocket("udp4");
+    const ipv6 = address.includes(":");
+    const socket = createSocket(ipv6 ? "udp6" : "udp4");
     await new Promise<void>((resolve) => socket.bind(0, address, resolve));
-    return new RawRadiusClient(socket, serverPort);
+    return new RawRadiusClient(socket, serverPort, ipv6 ? "::1" : "127.0.0.1");
   }
 
   send(packet: Buffer): Promise<void> {
-    return new Promise((resolve, reject) => this.socket.send(packet, this.serverPort, "127.0.0.1", (error) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) => this.socket.send(packet, this.serverPort, this.serverHost, (error) => (error ? reject(error) : resolve())));
   }
 
   /** Every answer received so far with this Identifier. */

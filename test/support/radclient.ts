@@ -1,0 +1,44 @@
+/**
+ * FreeRADIUS radclient (freeradius-utils) as the NAS in the RADIUS listener's tests: a
+ * real, independent client that checks our Response Authenticator and Message-Authenticator.
+ */
+import { spawn } from "node:child_process";
+
+export interface RadclientResult {
+  /** "Access-Accept", "Access-Reject", "Access-Challenge", or undefined for no (acceptable) answer. */
+  received?: string;
+  /** The received attributes as radclient prints them: name → value text (quotes removed). */
+  attributes: Record<string, string>;
+  output: string;
+}
+
+/**
+ * Sends one Access-Request (`attributes` in radclient's input syntax, one per element) and
+ * reads what came back. radclient exits non-zero on a reject or no answer, so the exit
+ * status is not the verdict; `-t` is radclient's own wait for an answer.
+ */
+export function radclient(binary: string, port: number, secret: string, attributes: string[], timeoutSeconds = 2): Promise<RadclientResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ["-x", "-r", "1", "-t", String(timeoutSeconds), `127.0.0.1:${port}`, "auth", secret], { stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", () => resolve(parse(output)));
+    child.stdin.end(`${attributes.join(", ")}\n`);
+  });
+}
+
+function parse(output: string): RadclientResult {
+  const lines = output.split("\n");
+  const start = lines.findIndex((line) => line.startsWith("Received "));
+  if (start < 0) return { attributes: {}, output };
+  const received = /^Received (Access-[A-Za-z]+) /.exec(lines[start]!)?.[1];
+  const attributes: Record<string, string> = {};
+  for (const line of lines.slice(start + 1)) {
+    const match = /^\s+([A-Za-z-]+) = (.*)$/.exec(line);
+    if (!match) break;
+    attributes[match[1]!] = match[2]!.replace(/^"(.*)"$/, "$1");
+  }
+  return { received, attributes, output };
+}
