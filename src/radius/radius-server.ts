@@ -179,6 +179,7 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        if (closed) return resolve();
         closed = true;
         socket.close(() => resolve());
       }),
