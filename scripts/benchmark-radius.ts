@@ -152,8 +152,8 @@ async function benchEngine(engine: string) {
     // The first half of the users answer honestly; the second half are flooded with wrong codes.
     const half = Math.floor(USERS / 2);
     const honest = new HonestUsers(0, half);
-    let flooded = 0;
-    const wrong = () => ({ userName: benchLogin(half + (flooded++ % half)), code: "000000" });
+    let floodIndex = 0;
+    const wrong = () => ({ userName: benchLogin(half + (floodIndex++ % half)), code: "000000" });
     await closedLoop(client, 10, 1, () => honest.take()); // warm-up
     const accepts = [];
     const floods = [];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RADIUS_MODES } from "../radius/login-modes.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
@@ -79,7 +80,7 @@ export const envSchema = z.object({
   RADIUS_PORT: int(0, 65535).default(1812),
   /** JSON array of { name, address (IP or CIDR), secret (≥ 16 characters), requireMessageAuthenticator }; required in production. */
   RADIUS_CLIENTS_FILE: optionalText,
-  RADIUS_MODE: z.enum(["otp", "password+otp", "challenge"], { message: "must be otp, password+otp or challenge" }).default("otp"),
+  RADIUS_MODE: z.enum(RADIUS_MODES, { message: "must be otp, password+otp or challenge" }).default("otp"),
   /** Flood protection per RADIUS client address (requests per second), far above an honest NetScaler's load. */
   RADIUS_CLIENT_MAX_PER_SECOND: int(1, 1_000_000).default(5000),
   VALIDATE_MAX_FAILURES: int(1, 100).default(10),

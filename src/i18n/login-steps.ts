@@ -1,7 +1,7 @@
+import type { RadiusMode as LoginMode } from "../radius/login-modes.js";
 import { t, type Locale, type MessageKey } from "./messages.js";
 
-/** How NetScaler sends the second factor to the validation service (RADIUS_MODE). */
-export type LoginMode = "otp" | "password+otp" | "challenge";
+export type { LoginMode };
 
 const keys: Record<LoginMode, MessageKey> = { otp: "login.otp", "password+otp": "login.passwordOtp", challenge: "login.challenge" };
 

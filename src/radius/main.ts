@@ -17,7 +17,7 @@ import { defaultEnrollmentPolicy } from "../domain/enrollment-policy.js";
 import { defaultValidationPolicy, type ValidationPolicy } from "../domain/validation/validation-policy.js";
 import { ValidationService } from "../domain/validation/validation-service.js";
 import { systemClock } from "../ports/clock.js";
-import { localRadiusClients, readRadiusClients } from "./radius-clients.js";
+import { loadRadiusClients, localRadiusClients } from "./radius-clients.js";
 import { startRadiusServer } from "./radius-server.js";
 import { createRestValidateServer } from "./rest-validate.js";
 
@@ -33,7 +33,7 @@ function validationPolicyFrom(config: Config): ValidationPolicy {
 async function main(): Promise<void> {
   const config = loadConfigOrExit(validationConfigProblems);
   const logger = createLogger(config.LOG_LEVEL).child({ component: "validation" });
-  const clients = config.RADIUS_CLIENTS_FILE ? readRadiusClients(config.RADIUS_CLIENTS_FILE) : localRadiusClients(config.dataDir);
+  const clients = config.RADIUS_CLIENTS_FILE ? loadRadiusClients(config.RADIUS_CLIENTS_FILE) : localRadiusClients(config.dataDir);
   const database = await openDatabase(config.DATABASE_URL, config.dataDir);
   await migrateToLatest(database.db);
   const stores = createSqlStores(database);

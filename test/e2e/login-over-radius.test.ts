@@ -11,7 +11,7 @@ import { makeDataDir, removeDataDir, startBot, type BotProcess } from "../suppor
 import { OutboxWatch } from "../support/cards.js";
 import { ConnectorStandIn } from "../support/connector-stand-in.js";
 import { DEMO_PASSWORD, enroll } from "../support/enrollment-steps.js";
-import { quoted, radclient, radclientBinary } from "../support/radclient.js";
+import { askRadius, quoted, radclientBinary } from "../support/radclient.js";
 import { startRadius, type RadiusProcess } from "../support/radius-process.js";
 import { people, TeamsUser } from "../support/teams-user.js";
 
@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!available)("log in over RADIUS with the token enrolled in Teams", () => {
-  const ask = (userName: string, password: string) => radclient(radius.port, radius.secret, { "User-Name": quoted(userName), "User-Password": quoted(password) });
+  const ask = (userName: string, password: string) => askRadius(radius.port, radius.secret, { "User-Name": quoted(userName), "User-Password": quoted(password) });
 
   it("accepts the next code once, refuses it again (replay) and a wrong one, with a Swedish Reply-Message", async () => {
     const alex = new TeamsUser(people.alexw, connector, bot.url);

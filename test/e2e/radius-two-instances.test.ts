@@ -13,7 +13,7 @@ import { OutboxWatch } from "../support/cards.js";
 import { ConnectorStandIn } from "../support/connector-stand-in.js";
 import { enroll } from "../support/enrollment-steps.js";
 import { findPostgresBinDir, startPostgres, type ThrowawayPostgres } from "../support/postgres.js";
-import { quoted, radclient, radclientBinary } from "../support/radclient.js";
+import { askRadius, quoted, radclientBinary } from "../support/radclient.js";
 import { startRadius, type RadiusProcess } from "../support/radius-process.js";
 import { people, TeamsUser } from "../support/teams-user.js";
 
@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!available)("two validation service instances on one PostgreSQL", () => {
-  const ask = (server: RadiusProcess, userName: string, password: string) => radclient(server.port, SECRET, { "User-Name": quoted(userName), "User-Password": quoted(password) });
+  const ask = (server: RadiusProcess, userName: string, password: string) => askRadius(server.port, SECRET, { "User-Name": quoted(userName), "User-Password": quoted(password) });
 
   it("accept the same code sent to both at once exactly once", async () => {
     const run = await enroll(new TeamsUser(people.alexw, connector, bot.url), new OutboxWatch([dataDir]));
