@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // A suite's beforeAll builds the bot (tsc) and starts real servers: slow on a loaded 2-core machine.
+    hookTimeout: 120_000,
     pool: "forks",
     // Integration suites start real servers; two cores are all this machine has.
     maxWorkers: 2,
