@@ -22,6 +22,7 @@ const rejectTexts = {
   unknownUser: validationSv["validation.reject.unknownUser"],
   throttled: validationSv["validation.reject.throttled"],
   wrongPassword: validationSv["validation.reject.wrongPassword"],
+  wrongPasswordOrCode: validationSv["validation.reject.wrongPasswordOrCode"],
   passwordExpired: validationSv["validation.reject.passwordExpired"],
   challengeExpired: validationSv["validation.reject.challengeExpired"],
   badRequest: validationSv["validation.reject.badRequest"],

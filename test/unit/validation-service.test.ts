@@ -127,10 +127,21 @@ describe("validation: password+otp and challenge modes", () => {
   it("password+otp checks the AD password first, through the enrollment's throttle, without touching the token", async () => {
     const h = validationHarness();
     h.clock.advance(30);
-    expect(await h.service.checkPasswordAndCode(h.attempt(), "wrong", h.code())).toEqual({ ok: false, reason: "wrongPassword" });
+    // A wrong password, a wrong code and an unknown user answer alike (the audit keeps which).
+    expect(await h.service.checkPasswordAndCode(h.attempt(), "wrong", h.code())).toEqual({ ok: false, reason: "wrongPasswordOrCode" });
+    expect(h.validations().at(-1)?.detail?.reason).toBe("wrongPassword");
+    expect(await h.service.checkPasswordAndCode(h.attempt("nobody"), DEMO_PASSWORD, h.code())).toEqual({ ok: false, reason: "wrongPasswordOrCode" });
     expect(await h.stores.countSince("otpfail:token-alexw", new Date(0))).toBe(0);
     expect(await h.stores.countSince("pw:alexw@example.com", new Date(0))).toBe(1);
     expect(await h.service.checkPasswordAndCode(h.attempt(), DEMO_PASSWORD, h.code())).toEqual({ ok: true, reason: "ok" });
+  });
+
+  it("tells nothing about the account (disabled, no token) to someone without its password", async () => {
+    const h = validationHarness();
+    expect(await h.service.checkPasswordAndCode(h.attempt("pattif"), "guess", "123456")).toEqual({ ok: false, reason: "wrongPasswordOrCode" });
+    expect(await h.service.startChallenge(h.attempt("pattif"), "guess")).toEqual({ ok: false, reason: "wrongPassword" });
+    expect(await h.service.startChallenge(h.attempt("adelev"), "guess")).toEqual({ ok: false, reason: "wrongPassword" });
+    expect(await h.service.checkPasswordAndCode(h.attempt("adelev"), DEMO_PASSWORD, "123456")).toEqual({ ok: false, reason: "noToken" });
   });
 
   it("challenge: the password gives a single-use State that expires in 2 minutes and belongs to that user and client", async () => {

@@ -38,6 +38,9 @@ interface Decision extends ValidationOutcome {
   detail?: Record<string, string | number | boolean>;
 }
 
+/** What password+otp answers as "wrong password or code", so a guessed password is not confirmed. */
+const HIDDEN_IN_PASSWORD_AND_CODE = new Set<ValidationReason>(["wrongPassword", "wrongCode", "unknownUser"]);
+
 const refuse = (subject: string, reason: ValidationReason, detail?: Decision["detail"]): Decision => ({ ok: false, reason, subject, detail });
 
 /**
@@ -67,22 +70,19 @@ export class ValidationService implements Validator {
     });
   }
 
-  checkPasswordAndCode(attempt: LoginAttempt, password: string, code: string): Promise<ValidationOutcome> {
-    return this.answer(attempt, async (parsed, now) => {
-      const user = await this.account(parsed);
-      if ("reason" in user) return user;
-      const refused = await this.passwordRefusal(user, password, now);
-      return refused ?? this.codeDecision(user, code, now);
+  async checkPasswordAndCode(attempt: LoginAttempt, password: string, code: string): Promise<ValidationOutcome> {
+    const outcome = await this.answer(attempt, async (parsed, now) => {
+      const user = await this.passwordChecked(parsed, password, now);
+      return "reason" in user ? user : this.codeDecision(user, code, now);
     });
+    return HIDDEN_IN_PASSWORD_AND_CODE.has(outcome.reason) ? { ok: false, reason: "wrongPasswordOrCode" } : outcome;
   }
 
   async startChallenge(attempt: LoginAttempt, password: string): Promise<ChallengeStart> {
     let state = "";
     const outcome = await this.answer(attempt, async (parsed, now) => {
-      const user = await this.account(parsed);
+      const user = await this.passwordChecked(parsed, password, now);
       if ("reason" in user) return user;
-      const refused = await this.passwordRefusal(user, password, now);
-      if (refused) return refused;
       if (!(await this.deps.tokens.findActive(user.loginName))) return refuse(user.upn, "noToken", { round: "password" });
       state = randomBytes(18).toString("base64url");
       const expiresAt = new Date(now.getTime() + this.deps.policy.challengeSeconds * 1000);
@@ -132,7 +132,21 @@ export class ValidationService implements Validator {
     return { ...user, upn: user.upn.toLowerCase() };
   }
 
-  /** password+otp and challenge: the AD password, through the enrollment's throttle and bind. */
+  /**
+   * password+otp and challenge: the account, proven by its AD password before anything about
+   * it is told (disabled, not eligible, no token): a caller without the password learns
+   * only "wrong password".
+   */
+  private async passwordChecked(parsed: ParsedUserName, password: string, now: Date): Promise<DirectoryUser | Decision> {
+    const found = await findLoginUser(this.deps.directory, parsed);
+    if (!found) return refuse(parsed.value, "unknownUser");
+    const user = { ...found, upn: found.upn.toLowerCase() };
+    const refused = await this.passwordRefusal(user, password, now);
+    if (refused) return refused;
+    return user.problem ? refuse(user.upn, problemReason[user.problem]) : user;
+  }
+
+  /** The AD password, through the enrollment's throttle and bind. */
   private async passwordRefusal(user: DirectoryUser, password: string, now: Date): Promise<Decision | null> {
     if (typeof password !== "string" || password === "" || password.length > 512) return refuse(user.upn, "wrongPassword");
     const verdict = await this.passwordThrottle.admit(user.upn, now);

@@ -25,8 +25,14 @@ export type ValidationReason =
   | "unknownUser"
   /** Too many requests for this user (or from this client) right now. */
   | "throttled"
-  /** password+otp and challenge modes: the AD password is wrong. */
+  /** challenge mode: the AD password is wrong. */
   | "wrongPassword"
+  /**
+   * password+otp mode, answered for a wrong password, a wrong code or an unknown user alike
+   * (the audit trail keeps which): otherwise the answer would tell whether a guessed
+   * password is right without the second factor.
+   */
+  | "wrongPasswordOrCode"
   /** The password must be changed first (password+otp and challenge modes). */
   | "passwordExpired"
   /** challenge mode: the State is unknown, expired or already answered. */
