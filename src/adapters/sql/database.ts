@@ -52,6 +52,26 @@ function openPostgres(connectionString: string, max: number): Database {
   return { db, engine: "postgres", close: () => db.destroy() };
 }
 
+/**
+ * Kysely prepares every query afresh; better-sqlite3 statements can be reused, and preparing
+ * is most of a small query's cost. Kysely runs one query at a time on this connection and
+ * reads each to the end, so one cached statement per SQL text is safe. Bounded: the
+ * statements are the code's own (values are bound parameters), a few hundred at most.
+ */
+function withStatementCache(conn: BetterSqlite3.Database): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = conn.prepare.bind(conn);
+  conn.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      if (cache.size < 1000) cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof conn.prepare;
+  return conn;
+}
+
 function openSqlite(dataDir: string, busyTimeoutMs: number): Database {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, SQLITE_FILE_NAME);
@@ -63,7 +83,7 @@ function openSqlite(dataDir: string, busyTimeoutMs: number): Database {
         conn.pragma("journal_mode = WAL");
         conn.pragma("synchronous = NORMAL");
         conn.pragma("foreign_keys = ON");
-        return conn;
+        return withStatementCache(conn);
       },
     }),
   });
