@@ -13,12 +13,13 @@ export type LockVerdict =
 
 /**
  * The token's failure counter: after `maxFailures` consecutive wrong codes the token is
- * locked for `lockMinutes`; a right code starts the count afresh, and so does the end of a
- * lock. Every try is counted (AttemptLimit) before its code is compared, so a burst of
+ * locked for `lockMinutes`; a right code (the token's last use) starts the count afresh,
+ * and so does the end of a lock. Every try is counted (AttemptLimit) before its code is compared, so a burst of
  * guesses, on any number of instances, compares at most `maxFailures` codes per lock cycle.
  *
  * The lock is derived, not stored in the token row: the time it started is a rate event,
- * and a cycle's tries are those recorded after the previous lock ended.
+ * and a cycle's tries are those recorded after the previous lock ended and after the last
+ * accepted login (so a login costs no write to forget its try).
  */
 export class TokenLockout {
   private readonly tries: AttemptLimit;
@@ -35,10 +36,13 @@ export class TokenLockout {
    * refused before it is counted (the lock's end starts a fresh cycle). A try that raced
    * past the lock check is still counted in the cycle the lock closed, so it is one too many.
    */
-  async admit(tokenId: string, now: Date): Promise<LockVerdict> {
+  async admit(tokenId: string, now: Date, lastUsedAt?: Date): Promise<LockVerdict> {
     const lockEnd = await this.lockEnd(tokenId);
     if (lockEnd && lockEnd > now) return { admitted: false, lockedUntil: lockEnd };
-    const verdict = await this.tries.admit(tokenFailureRateKey(tokenId), now, lockEnd ?? undefined);
+    // Tries up to the last accepted login (its own try included) are not failures in a row.
+    const afterUse = lastUsedAt ? new Date(lastUsedAt.getTime() + 1) : undefined;
+    const cycleStart = lockEnd && afterUse ? new Date(Math.max(lockEnd.getTime(), afterUse.getTime())) : (lockEnd ?? afterUse);
+    const verdict = await this.tries.admit(tokenFailureRateKey(tokenId), now, cycleStart);
     if (verdict.admitted) return { admitted: true, remaining: verdict.remaining };
     return { admitted: false, lockedUntil: await this.lock(tokenId, now) };
   }
@@ -47,11 +51,6 @@ export class TokenLockout {
   async lock(tokenId: string, now: Date): Promise<Date> {
     await this.rates.record(tokenLockRateKey(tokenId), now);
     return new Date(now.getTime() + this.policy.lockMinutes * MINUTE_MS);
-  }
-
-  /** A right code: the count starts afresh. */
-  succeeded(tokenId: string): Promise<void> {
-    return this.rates.clear(tokenFailureRateKey(tokenId));
   }
 
   /** The helpdesk's "Clear blocks": no lock, no count. */

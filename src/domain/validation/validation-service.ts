@@ -162,7 +162,7 @@ export class ValidationService implements Validator {
     const code = normaliseCode(input);
     // Not six digits: nothing to compare, so nothing is counted against the token.
     if (!code) return refuse(user.upn, "wrongCode", { format: false });
-    const tries = await this.lockout.admit(token.id, now);
+    const tries = await this.lockout.admit(token.id, now, token.lastUsedAt);
     if (!tries.admitted) return refuse(user.upn, "locked", { lockedUntil: tries.lockedUntil.toISOString() });
     const match = this.deps.totp.match(this.deps.secrets.open(token.secretSealed), code, now, this.deps.policy.clockDriftMaxSteps);
     let refused: Decision | null = null;
@@ -172,7 +172,7 @@ export class ValidationService implements Validator {
       refused = refuse(user.upn, "replay");
     }
     if (!refused) {
-      await this.lockout.succeeded(token.id);
+      // advanceTimeStep recorded now as the last use: the next count starts after it.
       return { ok: true, reason: "ok", subject: user.upn, detail: match && match.delta !== 0 ? { driftSteps: match.delta } : undefined };
     }
     if (tries.remaining === 0) {
