@@ -123,7 +123,7 @@ async function startServer(engine: string): Promise<{ port: number; stop(): Prom
   const dir = mkdtempSync(join(tmpdir(), "radius-bench-"));
   const postgres = engine === "postgres" ? await startPostgres("radius_bench") : null;
   if (engine === "postgres" && !postgres) throw new Error("PostgreSQL is not installed (bash scripts/install-test-servers.sh)");
-  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "lib/radius-bench-server.ts")], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), "--import", "tsx", join(import.meta.dirname, "lib/radius-bench-server.ts")], {
     env: { ...process.env, BENCH_DIR: dir, BENCH_DATABASE_URL: postgres?.url ?? "", BENCH_USERS: String(USERS), BENCH_SEED: SEED, BENCH_RADIUS_SECRET: SECRET },
     stdio: ["ignore", "pipe", "inherit"],
   });

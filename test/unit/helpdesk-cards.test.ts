@@ -8,6 +8,7 @@ const base: TicketView = {
   ticketId: "3f1c2a9e-0000-4000-8000-000000000001",
   ...alexTicketFacts,
   token: { status: "active", deviceName: "Jobbmobil", activatedAt: "2026-11-01T10:00:00.000Z" },
+  logins: { lastAccepted: "2026-11-24T07:30:00.000Z", lastRefused: { at: "2026-11-25T08:55:00.000Z", reason: "replay" } },
   questions: [{ text: "Jag får inget sms *fet* [länk](https://evil.example)", at: "2026-11-25T09:00:00.000Z" }],
   createdAt: "2026-11-25T09:00:00.000Z",
   updatedAt: "2026-11-25T09:01:00.000Z",
@@ -17,7 +18,7 @@ const views: [string, TicketView][] = [
   ["open with a token", base],
   ["taken, refused action", { ...base, status: "taken", takenBy: "meganb@example.com", notice: { key: "helpdesk.notice.notMember", kind: "refusal" } }],
   ["resolved", { ...base, status: "resolved", takenBy: "meganb@example.com", resolvedBy: "meganb@example.com", resolvedAt: "2026-11-25T10:00:00.000Z", notice: { key: "helpdesk.notice.resolved", kind: "info" } }],
-  ["no question, directory down, no token", { ...base, questions: [], directory: { found: "unavailable" }, token: { status: "unknown" }, lastError: undefined, step: undefined, department: undefined }],
+  ["no question, directory down, no token", { ...base, questions: [], directory: { found: "unavailable" }, token: { status: "unknown" }, logins: {}, lastError: undefined, step: undefined, department: undefined }],
   ["disabled account without mobile", { ...base, directory: { found: "yes", account: "disabled", hasMobile: false }, token: { status: "none" } }],
 ];
 

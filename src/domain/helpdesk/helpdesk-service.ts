@@ -40,7 +40,7 @@ export class HelpdeskService {
 
   constructor(private readonly deps: HelpdeskDeps) {
     this.newId = deps.newId ?? randomUUID;
-    this.views = new TicketViews(deps.directory, deps.tokens);
+    this.views = new TicketViews(deps.directory, deps.tokens, deps.audit);
     this.publisher = new TicketPublisher(deps.tickets, deps.notifier, this.views);
   }
 

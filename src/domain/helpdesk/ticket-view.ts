@@ -15,6 +15,12 @@ export type DirectoryFacts =
       hasMobile: boolean;
     };
 
+/** The employee's last logins as the validation service answered them (from the audit trail). */
+export interface LoginFacts {
+  lastAccepted?: string;
+  lastRefused?: { at: string; reason: string };
+}
+
 export type TokenFact =
   | { status: "unknown" }
   | { status: "none" }
@@ -40,6 +46,7 @@ export interface TicketView {
   lastError?: string;
   directory: DirectoryFacts;
   token: TokenFact;
+  logins: LoginFacts;
   questions: TicketQuestion[];
   createdAt: string;
   updatedAt: string;

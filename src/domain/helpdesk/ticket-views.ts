@@ -1,9 +1,12 @@
 import type { Directory, DirectoryUser } from "../../ports/directory.js";
-import type { TokenStore } from "../../ports/stores.js";
+import type { AuditLog, TokenStore } from "../../ports/stores.js";
 import type { Ticket } from "../../ports/tickets.js";
 import { DirectoryUnavailableError } from "../errors.js";
 import type { Notice } from "../step-view.js";
-import type { DirectoryFacts, TicketView, TokenFact } from "./ticket-view.js";
+import type { DirectoryFacts, LoginFacts, TicketView, TokenFact } from "./ticket-view.js";
+
+/** The validation service's audit action (src/domain/validation/validation-service.ts). */
+const LOGIN_ACTION = "login.validate";
 
 /**
  * What the helpdesk's ticket card shows, read fresh from the directory and the token store
@@ -13,6 +16,7 @@ export class TicketViews {
   constructor(
     private readonly directory: Directory,
     private readonly tokens: TokenStore,
+    private readonly audit: AuditLog,
   ) {}
 
   async build(ticket: Ticket, notice?: Notice): Promise<TicketView> {
@@ -38,6 +42,7 @@ export class TicketViews {
       displayName: user?.displayName ?? ticket.subject,
       directory,
       token,
+      logins: await this.logins(ticket.subject),
       questions: ticket.questions.map((q) => ({ ...q })),
       createdAt: ticket.createdAt,
       updatedAt: ticket.updatedAt,
@@ -51,5 +56,14 @@ export class TicketViews {
     if (ticket.lastError) view.lastError = ticket.lastError;
     if (notice) view.notice = notice;
     return view;
+  }
+
+  /** The last accepted and the last refused login, with its reason (never a code). */
+  private async logins(upn: string): Promise<LoginFacts> {
+    const [accepted, refused] = await Promise.all([this.audit.latestOf(upn, LOGIN_ACTION, "ok"), this.audit.latestOf(upn, LOGIN_ACTION, "refused")]);
+    const facts: LoginFacts = {};
+    if (accepted) facts.lastAccepted = accepted.at.toISOString();
+    if (refused) facts.lastRefused = { at: refused.at.toISOString(), reason: String(refused.detail?.reason ?? "unknown") };
+    return facts;
   }
 }
