@@ -27,6 +27,7 @@ import { KnowledgeBase, loadKnowledgeArticles } from "./domain/knowledge/index.j
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./domain/enrollment-policy.js";
 import { EnrollmentService } from "./domain/enrollment-service.js";
 import { HelpdeskService } from "./domain/helpdesk/helpdesk-service.js";
+import { realWait } from "./domain/reminders/ports.js";
 import { collectMetrics } from "./http/metrics.js";
 import { createServer } from "./http/server.js";
 import { systemClock } from "./ports/clock.js";
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
   const userState = new UserState(new SqlBotStorage(database.db));
   const helpdeskStores = createHelpdeskStores(database);
   const knowledge = new KnowledgeBase(loadKnowledgeArticles(findAssetDir("knowledge", "sv")));
-  const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock);
+  const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock, stores.rateCounter);
   const stepCards = { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds };
   const enrollment = new EnrollmentActions(service, help, stepCards);
   const adapter = new CloudAdapter(botAuthentication(config));
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
     rates: stores.rateCounter,
     audit: stores.audit,
     clock: systemClock,
+    wait: realWait,
     helpdeskGroupId,
   });
   const helpdesk = new HelpdeskActions({

@@ -5,8 +5,11 @@ import type { AuditOutcome } from "../../ports/stores.js";
 import type { Ticket } from "../../ports/tickets.js";
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "../errors.js";
 import type { Caller, Notice } from "../step-view.js";
+import { AttemptLimiter } from "../attempt-window.js";
 import { clearEnrollmentLimits } from "../enrollment-limits.js";
-import { passwordCheckRateKey, smsFailureRateKey, smsUserRateKey } from "../rate-keys.js";
+import { escalationRateKey, passwordCheckRateKey, smsFailureRateKey, smsUserRateKey } from "../rate-keys.js";
+import { ESCALATION_LIMIT } from "../request-limits.js";
+import { ChannelPacer } from "./channel-pacer.js";
 import { findHelpdeskMember } from "./helpdesk-membership.js";
 import { cleanQuestion, MAX_QUESTIONS_PER_TICKET } from "./question.js";
 import { TicketPublisher } from "./ticket-publisher.js";
@@ -36,15 +39,26 @@ export class HelpdeskService {
   private readonly newId: () => string;
   private readonly views: TicketViews;
   private readonly publisher: TicketPublisher;
+  private readonly attempts: AttemptLimiter;
 
   constructor(private readonly deps: HelpdeskDeps) {
     this.newId = deps.newId ?? randomUUID;
     this.views = new TicketViews(deps.directory, deps.tokens);
-    this.publisher = new TicketPublisher(deps.tickets, deps.notifier, this.views);
+    this.attempts = new AttemptLimiter(deps.rates);
+    this.publisher = new TicketPublisher(deps.tickets, deps.notifier, this.views, new ChannelPacer(deps.clock, deps.wait, deps.channelPacing));
   }
 
+  /**
+   * Counted first (at most ESCALATION_LIMIT per user, insert then count): a refused
+   * escalation reads nothing, saves nothing and writes nothing to the channel.
+   */
   async escalate(caller: Caller, question?: unknown): Promise<EscalationResult> {
     const now = this.deps.clock.now();
+    const admitted = await this.attempts.admit(escalationRateKey(caller.upn.toLowerCase()), this.deps.escalationLimit ?? ESCALATION_LIMIT, now);
+    if (!admitted.ok) {
+      await this.append(caller.upn, caller.upn, "helpdesk.escalate", "refused", now, { reason: "rateLimited" });
+      return { outcome: "refused", notice: refusal("helpdesk.employee.escalationLimited", { minutes: admitted.minutes }) };
+    }
     const at = now.toISOString();
     const text = cleanQuestion(question);
     const enrollment = (await this.deps.enrollments.load(caller.userKey))?.value ?? null;
@@ -53,7 +67,6 @@ export class HelpdeskService {
     const snapshot = { step: enrollment?.step, lastError: enrollment?.lastError, locale: caller.locale, updatedAt: at };
 
     let ticket: Ticket | undefined;
-    let version = 0;
     let created = false;
     for (let attempt = 0; attempt < CAS_ATTEMPTS && !ticket; attempt++) {
       const open = await this.deps.tickets.findOpenForSubject(caller.upn);
@@ -61,7 +74,7 @@ export class HelpdeskService {
         if (open) {
           const questions = text ? [...open.value.questions, { text, at }].slice(-MAX_QUESTIONS_PER_TICKET) : open.value.questions;
           const next: Ticket = { ...open.value, ...snapshot, questions, loginName: loginName ?? open.value.loginName, userKey: caller.userKey };
-          version = await this.deps.tickets.save(next, open.version);
+          await this.deps.tickets.save(next, open.version);
           ticket = next;
         } else {
           const next: Ticket = {
@@ -74,7 +87,7 @@ export class HelpdeskService {
             ...snapshot,
           };
           if (loginName) next.loginName = loginName;
-          version = await this.deps.tickets.create(next);
+          await this.deps.tickets.create(next);
           ticket = next;
           created = true;
         }
@@ -84,7 +97,7 @@ export class HelpdeskService {
     }
     if (!ticket) throw new ConcurrentUpdateError(`escalation of ${caller.upn} kept colliding`);
 
-    const published = await this.publisher.publish(ticket, version);
+    const published = await this.publisher.publish(ticket.id);
     await this.append(caller.upn, caller.upn, "helpdesk.escalate", published ? "ok" : "error", now, {
       ticketId: ticket.id,
       created,
@@ -253,11 +266,8 @@ export class HelpdeskService {
       const detail = { ticketId, ...decision.detail, ...(delivered === undefined ? {} : { employeeNotified: delivered }) };
       await this.append(actorUpn, subject, `helpdesk.${action}`, decision.outcome, now, detail);
       const view = await this.views.build(current.value);
-      if (current.value.channelMessage) {
-        await this.deps.notifier.updateTicketCard(current.value.channelMessage, view).catch(() => undefined);
-      } else {
-        await this.publisher.publish(current.value, current.version);
-      }
+      // The channel card follows (paced, coalesced with other changes); the member's own card is the answer.
+      await this.publisher.publish(current.value.id);
       return { view: { ...view, notice: decision.notice }, changed: true };
     }
   }
