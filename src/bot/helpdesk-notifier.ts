@@ -2,11 +2,12 @@ import { CardFactory, type Activity, type CloudAdapter, type ConversationReferen
 import type { Logger } from "pino";
 import { ChannelBusyError, ChannelDeliveryError } from "../domain/errors.js";
 import type { TicketView } from "../domain/helpdesk/ticket-view.js";
-import { t, type Locale } from "../i18n/messages.js";
+import type { Locale } from "../i18n/messages.js";
 import type { EmployeeMessage, HelpdeskNotifier } from "../ports/helpdesk-notifier.js";
 import type { ConversationRefStore } from "../ports/stores.js";
 import type { MessageRef } from "../ports/tickets.js";
 import { renderStepCard } from "./card-renderer.js";
+import { cardT } from "./card-text.js";
 import { renderTicketCard } from "./helpdesk-card.js";
 import { classifySendError } from "./reminder-sender.js";
 
@@ -97,7 +98,8 @@ export class BotHelpdeskNotifier implements HelpdeskNotifier {
   async notifyEmployee(userKey: string, message: EmployeeMessage): Promise<boolean> {
     const stored = await this.conversationRefs.get(userKey);
     if (!stored) return false;
-    const text = t(stored.locale, message.key, message.params);
+    // Teams renders chat messages as Markdown too: the helper's name and the device name are made inert.
+    const text = cardT(stored.locale, message.key, message.params);
     const attachments =
       message.kind === "invitation" ? [CardFactory.adaptiveCard(await renderStepCard({ step: "welcome", flowId: "", locale: stored.locale }, this.options.botSettings))] : undefined;
     await this.adapter.continueConversationAsync(this.options.appId, stored.reference as Partial<ConversationReference>, async (context: TurnContext) => {
