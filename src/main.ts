@@ -28,6 +28,7 @@ import { KnowledgeBase, loadKnowledgeArticles } from "./domain/knowledge/index.j
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./domain/enrollment-policy.js";
 import { EnrollmentService } from "./domain/enrollment-service.js";
 import { HelpdeskService } from "./domain/helpdesk/helpdesk-service.js";
+import { realWait } from "./domain/reminders/ports.js";
 import { collectMetrics } from "./http/metrics.js";
 import { createServer } from "./http/server.js";
 import { systemClock } from "./ports/clock.js";
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
   const helpdeskStores = createHelpdeskStores(database);
   // The Citrix article says how the login goes in the configured mode, as the done card does.
   const knowledge = new KnowledgeBase(withLoginSteps(loadKnowledgeArticles(findAssetDir("knowledge", "sv")), config.RADIUS_MODE, config.CITRIX_URL));
-  const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock);
+  const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock, stores.rateCounter);
   const stepCards = { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds, loginMode: config.RADIUS_MODE };
   const enrollment = new EnrollmentActions(service, help, stepCards);
   const adapter = new CloudAdapter(botAuthentication(config));
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
     rates: stores.rateCounter,
     audit: stores.audit,
     clock: systemClock,
+    wait: realWait,
     helpdeskGroupId,
   });
   const helpdesk = new HelpdeskActions({

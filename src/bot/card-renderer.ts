@@ -6,6 +6,7 @@ import { findAssetDir } from "../config/asset-dir.js";
 import { catalog, t, type Locale, type MessageKey } from "../i18n/messages.js";
 import type { Notice, StepView } from "../domain/step-view.js";
 import { loginSteps, type LoginMode } from "../i18n/login-steps.js";
+import { cardParams, cardT, type ParamKind, type Params } from "./card-text.js";
 
 export const cardsDir = findAssetDir("cards", "welcome.json") + sep;
 export const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
@@ -22,16 +23,21 @@ function template(name: string): ACData.Template {
   return cached;
 }
 
-/** The catalog as `s.welcome_title`, placeholders filled: templates cannot call functions. */
-export function strings(locale: Locale, params: Record<string, string | number>): Record<string, string> {
+/**
+ * The catalog as `s.welcome_title`, placeholders filled: templates cannot call functions.
+ * The values are made inert Markdown (cardParams: people's text unless `kinds` says otherwise).
+ */
+export function strings(locale: Locale, params: Params, kinds?: Partial<Record<string, ParamKind>>): Record<string, string> {
+  const inert = cardParams(params, kinds);
   const out: Record<string, string> = {};
-  for (const key of Object.keys(catalog(locale)) as MessageKey[]) out[key.replace(/\./g, "_")] = t(locale, key, params);
+  for (const key of Object.keys(catalog(locale)) as MessageKey[]) out[key.replace(/\./g, "_")] = t(locale, key, inert);
   return out;
 }
 
+/** A refusal or confirmation on a card; its placeholders' values are made inert (device names, …). */
 export function noticeData(locale: Locale, notice?: Notice): { text: string; color: string } | null {
   if (!notice) return null;
-  return { text: t(locale, notice.key, notice.params), color: notice.kind === "refusal" ? "Attention" : "Accent" };
+  return { text: cardT(locale, notice.key, notice.params), color: notice.kind === "refusal" ? "Attention" : "Accent" };
 }
 
 /** Expands a card template; every value the templates use must be present (tests check no `${` is left). */
@@ -65,7 +71,8 @@ export async function renderStepCard(view: StepView, settings: StepCardSettings,
     issuer: view.qr?.issuer ?? "",
   };
   const data: Record<string, unknown> = {
-    s: strings(view.locale, params),
+    // The Citrix address (configuration) and the login steps (catalog text with it) stay as they are; the masked number is the bot's own format of a normalised number.
+    s: strings(view.locale, params, { citrixUrl: "trusted", loginSteps: "trusted", mobile: "trusted", label: "identifier", issuer: "identifier" }),
     flowId: view.flowId,
     notice: noticeData(view.locale, view.notice),
     username: view.username ?? "",

@@ -1,8 +1,12 @@
 import { z } from "zod";
+import { AttemptLimit } from "../domain/attempt-limit.js";
 import type { KnowledgeBase } from "../domain/knowledge/index.js";
+import { feedbackRateKey } from "../domain/rate-keys.js";
+import { FEEDBACK_LIMIT } from "../domain/request-limits.js";
 import type { Caller } from "../domain/step-view.js";
 import type { ArticleFeedbackStore } from "../ports/tickets.js";
 import type { Clock } from "../ports/clock.js";
+import type { RateCounter } from "../ports/stores.js";
 import type { CardJson } from "./card-renderer.js";
 import { commonTopics, renderAnswerCard, renderNoAnswerCard, renderTopicsCard } from "./help-cards.js";
 
@@ -20,11 +24,18 @@ const dataSchema = z.object({
  * from a topic button (`help.show`) and "Did this help?" (`help.feedback`).
  */
 export class HelpActions {
+  private readonly feedbackAnswers: AttemptLimit;
+
   constructor(
     private readonly knowledge: KnowledgeBase,
     private readonly feedback: ArticleFeedbackStore,
     private readonly clock: Clock,
-  ) {}
+    /** Where "Did this help?" answers are counted per user and article (FEEDBACK_LIMIT). */
+    rates: RateCounter,
+  ) {
+    this.feedbackAnswers = new AttemptLimit(rates, FEEDBACK_LIMIT);
+  }
+
 
   /** The best article for a typed question, or "no good answer, ask the helpdesk". */
   answer(caller: Caller, question: string): CardJson {
@@ -52,6 +63,9 @@ export class HelpActions {
     if (!article) return renderNoAnswerCard(caller.locale, question, { key: "help.articleMissing", kind: "refusal" });
     if (verb === "help.show") return renderAnswerCard(article, question, { askFeedback: true });
     if (helpful === undefined) return null;
+    // Counted before storing (insert, then count): of any burst, one answer per article and user a day is kept.
+    const admitted = await this.feedbackAnswers.throttle(feedbackRateKey(caller.upn.toLowerCase(), articleId), this.clock.now());
+    if (!admitted.ok) return renderAnswerCard(article, question, { askFeedback: false, notice: { key: "help.feedbackAlreadyGiven", kind: "info" } });
     await this.feedback.record({ articleId, locale: caller.locale, helpful, subject: caller.upn, at: this.clock.now() });
     return renderAnswerCard(article, question, {
       askFeedback: false,

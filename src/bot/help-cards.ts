@@ -1,7 +1,8 @@
 import type { KnowledgeArticle } from "../domain/knowledge/index.js";
 import type { Notice } from "../domain/step-view.js";
-import { t, type Locale } from "../i18n/messages.js";
+import type { Locale } from "../i18n/messages.js";
 import { expandCard, noticeData, strings, type CardJson } from "./card-renderer.js";
+import { cardT } from "./card-text.js";
 
 /** Topics the "help" command lists, most asked first. */
 export const commonTopics = ["install-app", "no-sms", "qr-scan", "code-rejected", "new-phone", "lost-phone", "citrix-login", "no-smartphone"];
@@ -24,8 +25,8 @@ export function renderAnswerCard(article: KnowledgeArticle, question: string, op
 export function renderNoAnswerCard(locale: Locale, question: string, notice?: Notice): CardJson {
   return expandCard("help-none", {
     s: strings(locale, {}),
-    question,
-    questionText: t(locale, "help.yourQuestion", { question }),
+    question, // the button's data, as typed: escaped only where it is shown
+    questionText: cardT(locale, "help.yourQuestion", { question }),
     notice: noticeData(locale, notice),
   });
 }

@@ -7,6 +7,7 @@ import type { Caller, Notice } from "../domain/step-view.js";
 import { t, type Locale } from "../i18n/messages.js";
 import type { ConversationRefStore } from "../ports/stores.js";
 import { ADAPTIVE_CARD, type CardJson } from "./card-renderer.js";
+import { cardT } from "./card-text.js";
 import type { EnrollmentActions } from "./enrollment-actions.js";
 import { helpdeskVerbs, renderTicketCard, type HelpdeskVerb } from "./helpdesk-card.js";
 
@@ -102,7 +103,7 @@ export class HelpdeskActions {
       const result: HelpdeskActionResult = await this.deps.service[action]({ upn: caller.upn }, data.ticketId);
       this.deps.logger.info({ verb, ticketId: data.ticketId, actor: caller.userKey, changed: result.changed, notice: result.refusal?.key ?? result.view?.notice?.key }, "helpdesk action");
       // Refused (not a helpdesk member, or the directory cannot tell): the reason, nothing about the ticket.
-      if (result.refusal) return plainCard(locale, t(locale, result.refusal.key, result.refusal.params));
+      if (result.refusal) return plainCard(locale, cardT(locale, result.refusal.key, result.refusal.params));
       if (!result.view) return plainCard(locale, t(locale, "helpdesk.notice.notFound"));
       return renderTicketCard(result.view, locale);
     } catch (error) {
@@ -124,7 +125,7 @@ export class HelpdeskActions {
   private async employeeCard(caller: Caller, notice: Notice, fromStepCard: boolean): Promise<CardJson> {
     const stepCard = fromStepCard && this.deps.enrollment ? await this.deps.enrollment.presentCurrent(caller, notice) : null;
     if (stepCard) return stepCard;
-    return plainCard(caller.locale, t(caller.locale, notice.key, notice.params), notice.kind === "refusal" ? "Attention" : "Accent");
+    return plainCard(caller.locale, cardT(caller.locale, notice.key, notice.params), notice.kind === "refusal" ? "Attention" : "Accent");
   }
 }
 

@@ -2,6 +2,7 @@ import type { TicketView } from "../domain/helpdesk/ticket-view.js";
 import type { Notice } from "../domain/step-view.js";
 import { catalog, t, type Locale, type MessageKey } from "../i18n/messages.js";
 import { expandCard, noticeData, type CardJson } from "./card-renderer.js";
+import { cardIdentifier, cardT, cardText } from "./card-text.js";
 
 /** The helpdesk card's button verbs (data: { ticketId }). */
 export const helpdeskVerbs = ["helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.revokeToken", "helpdesk.invite"] as const;
@@ -42,7 +43,10 @@ function day(iso: string): string {
   return new Date(iso).toLocaleDateString("sv-SE", { timeZone: "Europe/Stockholm" });
 }
 
-/** The facts the helpdesk sees, as FactSet rows in the helpdesk's language. */
+/**
+ * The facts the helpdesk sees, as FactSet rows in the helpdesk's language. Fact values render
+ * Markdown in Teams: the directory's and the employee's words are made inert (card-text.ts).
+ */
 export function ticketFacts(view: TicketView, locale: Locale): { title: string; value: string }[] {
   const none = t(locale, "helpdesk.card.none");
   const dir = view.directory;
@@ -51,15 +55,15 @@ export function ticketFacts(view: TicketView, locale: Locale): { title: string; 
   const mobile = dir.found === "yes" ? t(locale, dir.hasMobile ? "helpdesk.card.mobileYes" : "helpdesk.card.mobileNo") : none;
   const token =
     view.token.status === "active"
-      ? t(locale, "helpdesk.card.tokenActive", { device: view.token.deviceName, date: day(view.token.activatedAt) })
+      ? cardT(locale, "helpdesk.card.tokenActive", { device: view.token.deviceName, date: day(view.token.activatedAt) }, { date: "trusted" })
       : view.token.status === "none"
         ? t(locale, "helpdesk.card.tokenNone")
         : none;
-  const lastError = view.lastError ? (isMessageKey(locale, view.lastError) ? textWithoutParams(locale, view.lastError) : view.lastError) : none;
+  const lastError = view.lastError ? (isMessageKey(locale, view.lastError) ? textWithoutParams(locale, view.lastError) : cardText(view.lastError)) : none;
   return [
-    { title: t(locale, "helpdesk.card.upn"), value: view.upn },
-    { title: t(locale, "helpdesk.card.login"), value: view.loginName ?? none },
-    { title: t(locale, "helpdesk.card.department"), value: view.department ?? none },
+    { title: t(locale, "helpdesk.card.upn"), value: cardIdentifier(view.upn) },
+    { title: t(locale, "helpdesk.card.login"), value: view.loginName ? cardIdentifier(view.loginName) : none },
+    { title: t(locale, "helpdesk.card.department"), value: view.department ? cardText(view.department) : none },
     { title: t(locale, "helpdesk.card.step"), value: t(locale, (view.step && stepKeys[view.step]) || "helpdesk.card.stepNone") },
     { title: t(locale, "helpdesk.card.lastError"), value: lastError },
     { title: t(locale, "helpdesk.card.account"), value: account },
@@ -74,17 +78,18 @@ export function renderTicketCard(view: TicketView, locale: Locale, notice: Notic
   const statusText =
     view.status === "open"
       ? t(locale, "helpdesk.card.statusOpen")
-      : t(locale, view.status === "taken" ? "helpdesk.card.statusTaken" : "helpdesk.card.statusResolved", { by: (view.status === "taken" ? view.takenBy : view.resolvedBy) ?? "" });
+      : cardT(locale, view.status === "taken" ? "helpdesk.card.statusTaken" : "helpdesk.card.statusResolved", { by: (view.status === "taken" ? view.takenBy : view.resolvedBy) ?? "" }, { by: "identifier" });
   const data = {
     ticketId: view.ticketId,
-    title: t(locale, "helpdesk.card.title", { name: view.displayName }),
+    // The UPN stands in for the name when the directory does not answer: then it is an identifier.
+    title: cardT(locale, "helpdesk.card.title", { name: view.displayName }, view.displayName === view.upn ? { name: "identifier" } : {}),
     statusText,
     statusColor: view.status === "open" ? "Attention" : view.status === "taken" ? "Accent" : "Good",
     notice: noticeData(locale, notice),
     facts: ticketFacts(view, locale),
     questionsLabel: t(locale, "helpdesk.card.questions"),
     noQuestion: t(locale, "helpdesk.card.noQuestion"),
-    questions: view.questions.map((q) => ({ text: q.text, at: cardTime(q.at) })),
+    questions: view.questions.map((q) => ({ text: cardText(q.text), at: cardTime(q.at) })),
     times: `${t(locale, "helpdesk.card.created")} ${cardTime(view.createdAt)} · ${t(locale, "helpdesk.card.updated")} ${cardTime(view.updatedAt)}`,
     canTake: view.status === "open",
     canResolve: open,

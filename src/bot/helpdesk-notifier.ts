@@ -1,16 +1,20 @@
 import { CardFactory, type Activity, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
 import type { Logger } from "pino";
+import { ChannelBusyError, ChannelDeliveryError } from "../domain/errors.js";
 import type { TicketView } from "../domain/helpdesk/ticket-view.js";
-import { t, type Locale } from "../i18n/messages.js";
+import type { Locale } from "../i18n/messages.js";
 import type { EmployeeMessage, HelpdeskNotifier } from "../ports/helpdesk-notifier.js";
 import type { ConversationRefStore } from "../ports/stores.js";
 import type { MessageRef } from "../ports/tickets.js";
 import { renderStepCard, type StepCardSettings } from "./card-renderer.js";
+import { cardT } from "./card-text.js";
 import { renderTicketCard } from "./helpdesk-card.js";
+import { classifySendError } from "./reminder-sender.js";
 
 /** The part of botframework-connector's ConnectorClient used here (it is not re-exported by botbuilder). */
 interface ConversationsClient {
   conversations: { sendToConversation(conversationId: string, activity: Activity): Promise<{ id?: string }> };
+  client?: { pipeline?: { removePolicy(options: { phase?: string; name?: string }): unknown } };
 }
 
 /** Teams' Bot Connector for Europe: where channel posts go unless configured otherwise. */
@@ -40,6 +44,10 @@ export interface HelpdeskChannelOptions {
  * HelpdeskNotifier over Bot Framework proactive messaging: the ticket card is posted to the
  * helpdesk channel (a new post) and later replaced in place (updateActivity); employees are
  * written to through the conversation reference stored when they last talked to the bot.
+ *
+ * Every channel write is exactly one request: the connector client's own retry policy is
+ * removed, and a failure becomes ChannelBusyError (429/412/5xx/no answer, with Retry-After)
+ * or ChannelDeliveryError, so the domain's ChannelPacer sees and paces every request.
  */
 export class BotHelpdeskNotifier implements HelpdeskNotifier {
   private lastServiceUrl: string | undefined;
@@ -60,7 +68,7 @@ export class BotHelpdeskNotifier implements HelpdeskNotifier {
     const serviceUrl = await this.channelServiceUrl(view.upn);
     const reference = this.channelReference(this.options.channelId, serviceUrl);
     let activityId: string | undefined;
-    await this.adapter.continueConversationAsync(this.options.appId, reference, async (context: TurnContext) => {
+    await this.channelWrite("post", view.ticketId, reference, async (context: TurnContext) => {
       // A new post in the channel, not a reply: context.sendActivity would make it a reply to
       // the random id of the continuation activity. So straight to the conversation.
       const client = context.turnState.get<ConversationsClient>(context.adapter.ConnectorClientKey);
@@ -75,14 +83,14 @@ export class BotHelpdeskNotifier implements HelpdeskNotifier {
       const response = await client.conversations.sendToConversation(this.options.channelId, activity as Activity);
       activityId = response?.id;
     });
-    if (!activityId) throw new Error("the channel did not return the id of the posted card");
+    if (!activityId) throw new ChannelDeliveryError("the channel did not return the id of the posted card");
     this.logger.info({ ticketId: view.ticketId, conversationId: this.options.channelId }, "helpdesk ticket card posted");
     return { conversationId: this.options.channelId, activityId, serviceUrl };
   }
 
   async updateTicketCard(ref: MessageRef, view: TicketView): Promise<void> {
     const reference = this.channelReference(ref.conversationId, ref.serviceUrl);
-    await this.adapter.continueConversationAsync(this.options.appId, reference, async (context: TurnContext) => {
+    await this.channelWrite("update", view.ticketId, reference, async (context: TurnContext) => {
       await context.updateActivity({ id: ref.activityId, type: "message", attachments: [CardFactory.adaptiveCard(renderTicketCard(view, this.options.locale, undefined))] });
     });
   }
@@ -90,13 +98,31 @@ export class BotHelpdeskNotifier implements HelpdeskNotifier {
   async notifyEmployee(userKey: string, message: EmployeeMessage): Promise<boolean> {
     const stored = await this.conversationRefs.get(userKey);
     if (!stored) return false;
-    const text = t(stored.locale, message.key, message.params);
+    // Teams renders chat messages as Markdown too: the helper's name and the device name are made inert.
+    const text = cardT(stored.locale, message.key, message.params);
     const attachments =
       message.kind === "invitation" ? [CardFactory.adaptiveCard(await renderStepCard({ step: "welcome", flowId: "", locale: stored.locale }, this.options.botSettings))] : undefined;
     await this.adapter.continueConversationAsync(this.options.appId, stored.reference as Partial<ConversationReference>, async (context: TurnContext) => {
       await context.sendActivity(attachments ? { type: "message", text, attachments } : { type: "message", text });
     });
     return true;
+  }
+
+  /** One request to the channel, failures translated (see the class comment) and logged without content. */
+  private async channelWrite(kind: "post" | "update", ticketId: string, reference: Partial<ConversationReference>, write: (context: TurnContext) => Promise<void>): Promise<void> {
+    try {
+      await this.adapter.continueConversationAsync(this.options.appId, reference, async (context: TurnContext) => {
+        context.turnState.get<ConversationsClient | undefined>(context.adapter.ConnectorClientKey)?.client?.pipeline?.removePolicy({ phase: "Retry" });
+        await write(context);
+      });
+    } catch (error) {
+      const outcome = classifySendError(error);
+      const status = outcome.kind === "ok" ? undefined : outcome.status;
+      const retryAfterMs = outcome.kind === "retryable" ? outcome.retryAfterMs : undefined;
+      this.logger.warn({ ticketId, kind, status, retryAfterMs, retryable: outcome.kind === "retryable" }, "helpdesk channel write failed");
+      if (outcome.kind === "retryable") throw new ChannelBusyError(`helpdesk card ${kind}: ${status ?? "no answer"}`, { status, retryAfterMs, cause: error });
+      throw new ChannelDeliveryError(`helpdesk card ${kind}: ${status ?? "failed"}`, { cause: error });
+    }
   }
 
   private async channelServiceUrl(employeeUpn: string): Promise<string> {

@@ -2,8 +2,9 @@
 import { DateTime } from "luxon";
 import type { Campaign } from "../domain/reminders/campaign.js";
 import type { ReminderMessageKey } from "../i18n/reminders-sv.js";
-import { t, type Locale } from "../i18n/messages.js";
+import type { Locale } from "../i18n/messages.js";
 import { expandCard, strings, type CardJson } from "./card-renderer.js";
+import { cardT } from "./card-text.js";
 
 export type { CardJson, Locale };
 
@@ -32,7 +33,9 @@ export function renderReminderCard(view: ReminderCardView): CardJson {
     left: view.mode === "reminder" ? view.snoozesLeft : 0,
     when: view.mode === "snoozed" && campaign ? formatWhen(view.until, locale, campaign.window.timeZone) : "",
   };
-  const s = strings(locale, params);
+  // Dates the bot formatted itself; the snoozes left is a number.
+  const kinds = { deadline: "trusted", when: "trusted" } as const;
+  const s = strings(locale, params, kinds);
   const overrides = campaign?.messages[locale];
   const data: Record<string, unknown> = { s, mode: view.mode, notice: null, campaignId: campaign?.id ?? "", round: "", showSnooze: false };
   switch (view.mode) {
@@ -41,7 +44,7 @@ export function renderReminderCard(view: ReminderCardView): CardJson {
       data.body = overrides?.body ?? s.reminder_body;
       data.round = view.round;
       data.showSnooze = view.snoozesLeft > 0;
-      data.notice = view.notice ? t(locale, view.notice, params) : null;
+      data.notice = view.notice ? cardT(locale, view.notice, params, kinds) : null;
       break;
     case "snoozed":
       data.title = s.reminder_snoozedTitle;
@@ -53,7 +56,7 @@ export function renderReminderCard(view: ReminderCardView): CardJson {
       break;
     case "notice":
       data.title = s.reminder_title;
-      data.body = t(locale, view.notice, params);
+      data.body = cardT(locale, view.notice, params, kinds);
       data.mode = "notice";
       break;
   }

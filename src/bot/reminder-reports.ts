@@ -12,6 +12,7 @@ import type { Clock } from "../ports/clock.js";
 import type { Directory } from "../ports/directory.js";
 import type { AuditLog } from "../ports/stores.js";
 import { expandCard, type CardJson } from "./card-renderer.js";
+import { cardT } from "./card-text.js";
 import { formatDay, formatWhen } from "./reminder-card.js";
 
 /** What the bot asks for the report command (injected into EnrollmentBot). */
@@ -47,9 +48,9 @@ export function renderReportCard(report: CampaignReport, locale: Locale): CardJs
     ...FACTS.map(([field, key]) => ({ label: t(locale, key), value: String(report[field]) })),
   ];
   const footer = report.lastRun
-    ? t(locale, "reminder.report.lastRun", { when: formatWhen(report.lastRun.at, locale, report.timeZone), audience: report.lastRun.audience })
+    ? cardT(locale, "reminder.report.lastRun", { when: formatWhen(report.lastRun.at, locale, report.timeZone), audience: report.lastRun.audience }, { when: "trusted" })
     : t(locale, "reminder.report.neverRun");
-  return expandCard("reminder-report", { title: t(locale, "reminder.report.title", { campaign: report.campaignId }), message: null, facts, footer });
+  return expandCard("reminder-report", { title: cardT(locale, "reminder.report.title", { campaign: report.campaignId }, { campaign: "identifier" }), message: null, facts, footer });
 }
 
 /** A card with one message (refusal, nothing to report). */

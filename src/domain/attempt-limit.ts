@@ -8,6 +8,8 @@ export interface AttemptWindow {
   windowMs: number;
 }
 
+export type ThrottleVerdict = { ok: true } | { ok: false; minutes: number };
+
 export type AttemptVerdict =
   | { admitted: true; /** This attempt's number in the window (1 = the first). */ count: number; remaining: number }
   | { admitted: false; count: number };
@@ -21,6 +23,10 @@ export type AttemptVerdict =
  * a limit that is checked first and counted after the comparison lets a whole burst through
  * before the first failure is saved. A refused attempt is recorded too, so retrying while
  * refused keeps the window full.
+ *
+ * Within this process one key's record-and-count also runs one at a time, so a burst is
+ * admitted exactly up to `max` (without it, a burst whose inserts all land before its counts
+ * would be refused entirely). Across instances a burst can only be under-admitted, never over.
  */
 export class AttemptLimit {
   constructor(
@@ -30,10 +36,18 @@ export class AttemptLimit {
 
   /** `notBefore`: attempts before it do not count (a window that started afresh, e.g. when a lock ended). */
   async admit(key: string, now: Date, notBefore?: Date): Promise<AttemptVerdict> {
-    await this.rates.record(key, now);
     const start = this.windowStart(now);
-    const count = await this.rates.countSince(key, notBefore && notBefore > start ? notBefore : start);
+    const count = await inTurn(key, async () => {
+      await this.rates.record(key, now);
+      return this.rates.countSince(key, notBefore && notBefore > start ? notBefore : start);
+    });
     return count <= this.window.max ? { admitted: true, count, remaining: this.window.max - count } : { admitted: false, count };
+  }
+
+  /** admit, and when refused, how many whole minutes until a new attempt would be admitted. */
+  async throttle(key: string, now: Date): Promise<ThrottleVerdict> {
+    const verdict = await this.admit(key, now);
+    return verdict.admitted ? { ok: true } : { ok: false, minutes: await this.minutesUntilFree(key, now) };
   }
 
   /** Attempts in the window now, without recording one (for views, never to admit). */
@@ -67,4 +81,20 @@ export class AttemptLimit {
   private windowStart(now: Date): Date {
     return new Date(now.getTime() - this.window.windowMs);
   }
+}
+
+/** One key's turns within this process: each runs after the previous one has finished. */
+const turns = new Map<string, Promise<unknown>>();
+
+function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const turn = (turns.get(key) ?? Promise.resolve()).then(work);
+  const done = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  turns.set(key, done);
+  void done.then(() => {
+    if (turns.get(key) === done) turns.delete(key);
+  });
+  return turn;
 }

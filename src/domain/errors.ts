@@ -17,3 +17,21 @@ export class ConcurrentUpdateError extends DomainError {}
 
 /** The store failed for another reason. */
 export class StorageError extends DomainError {}
+
+/**
+ * The chat service did not take a message now but may soon: throttled (429) or a passing
+ * failure (412, 502–504, no answer). Worth retrying, not before `retryAfterMs` when it said.
+ */
+export class ChannelBusyError extends DomainError {
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, options: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    if (options.status !== undefined) this.status = options.status;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** The chat service refused the message for good (403, 404, a bad request): not retried. */
+export class ChannelDeliveryError extends DomainError {}

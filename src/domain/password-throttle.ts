@@ -1,9 +1,9 @@
 import type { RateCounter } from "../ports/stores.js";
-import { AttemptLimit } from "./attempt-limit.js";
+import { AttemptLimit, type ThrottleVerdict } from "./attempt-limit.js";
 import type { EnrollmentPolicy } from "./enrollment-policy.js";
 import { passwordCheckRateKey } from "./rate-keys.js";
 
-export type ThrottleVerdict = { ok: true } | { ok: false; minutes: number };
+export type { ThrottleVerdict } from "./attempt-limit.js";
 
 /**
  * At most `passwordChecksMax` password checks per user in `passwordChecksWindowMinutes`,
@@ -18,9 +18,7 @@ export class PasswordThrottle {
     this.limit = new AttemptLimit(rates, { max: policy.passwordChecksMax, windowMs: policy.passwordChecksWindowMinutes * 60_000 });
   }
 
-  async admit(upn: string, now: Date): Promise<ThrottleVerdict> {
-    const key = passwordCheckRateKey(upn);
-    const verdict = await this.limit.admit(key, now);
-    return verdict.admitted ? { ok: true } : { ok: false, minutes: await this.limit.minutesUntilFree(key, now) };
+  admit(upn: string, now: Date): Promise<ThrottleVerdict> {
+    return this.limit.throttle(passwordCheckRateKey(upn), now);
   }
 }

@@ -26,3 +26,9 @@ export const tokenFailureRateKey = (tokenId: string): string => `otpfail:${token
 
 /** When the token was locked after too many wrong codes. */
 export const tokenLockRateKey = (tokenId: string): string => `otplock:${tokenId}`;
+
+/** "Contact the helpdesk" presses (escalations) by the user. */
+export const escalationRateKey = (upn: string): string => `helpdesk:escalate:${upn}`;
+
+/** "Did this help?" answers by the user for one article (its id is checked against the knowledge base first). */
+export const feedbackRateKey = (upn: string, articleId: string): string => `feedback:${upn}:${articleId}`;

@@ -7,6 +7,7 @@ export const helpSv = {
   "help.no": "Nej",
   "help.thanks": "Tack för svaret!",
   "help.thanksNotHelpful": "Tack för svaret. Vill du att IT-supporten hör av sig? Tryck på knappen nedan.",
+  "help.feedbackAlreadyGiven": "Du har redan svarat på den här artikeln. Tack!",
   "help.noAnswer": "Det har jag tyvärr inget bra svar på. Jag kan skicka din fråga till IT-supporten, så hör de av sig här i chatten.",
   "help.yourQuestion": "Din fråga: {question}",
   "help.topicsTitle": "Vad behöver du hjälp med?",

@@ -5,6 +5,8 @@ export const helpdeskEn: Record<keyof typeof helpdeskSv, string> = {
   "helpdesk.employee.escalated": "Your request has been sent to the IT helpdesk. They will get back to you here in this chat.",
   "helpdesk.employee.escalationUpdated": "We have added this to your request with the IT helpdesk.",
   "helpdesk.employee.escalationFailed": "We could not reach the IT helpdesk just now. Try again in a moment or call the IT helpdesk.",
+  "helpdesk.employee.escalationLimited":
+    "You have already sent several questions to the IT helpdesk in a short time. They have them and will get back to you. Please wait {minutes} minutes before sending more.",
   "helpdesk.employee.taken": "{name} at the IT helpdesk has taken your request and will get back to you.",
   "helpdesk.employee.resolved": "The IT helpdesk has marked your request as resolved. If you need more help, type **help**.",
   "helpdesk.employee.tokenRevoked":

@@ -6,6 +6,8 @@ export const helpdeskSv = {
   "helpdesk.employee.escalated": "Ditt ärende är skickat till IT-supporten. De hör av sig här i chatten.",
   "helpdesk.employee.escalationUpdated": "Vi har lagt till det i ditt ärende hos IT-supporten.",
   "helpdesk.employee.escalationFailed": "Vi kunde inte nå IT-supporten just nu. Försök igen om en stund eller ring IT-supporten.",
+  "helpdesk.employee.escalationLimited":
+    "Du har redan skickat flera frågor till IT-supporten på kort tid. De har fått dem och hör av sig. Vänta {minutes} minuter innan du skickar fler.",
   "helpdesk.employee.taken": "{name} på IT-supporten har tagit ditt ärende och hör av sig.",
   "helpdesk.employee.resolved": "IT-supporten har markerat ditt ärende som löst. Behöver du mer hjälp, skriv **hjälp**.",
   "helpdesk.employee.tokenRevoked":

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
+import { Window, type Limit } from "./rate-limited-connector.js";
 
 export interface TeamsMember {
   id: string;
@@ -31,10 +32,22 @@ interface Waiter {
   resolve: (reply: CapturedReply) => void;
 }
 
+export interface ConnectorStandInOptions {
+  /**
+   * Enforce Teams' per-conversation limits on what the bot writes (POST and PUT of
+   * activities; e.g. TEAMS_PER_CONVERSATION): a write over them is answered 429 with
+   * Retry-After (whole seconds, as Teams sends), not captured, and listed in `throttled`.
+   */
+  perConversationLimits?: Limit[];
+}
+
 export class ConnectorStandIn {
   readonly replies: CapturedReply[] = [];
   /** Every request, for assertions about what the bot asked ("GET /v3/…"). */
   readonly requests: string[] = [];
+  /** The writes answered 429 because of perConversationLimits ("PUT /v3/…"). */
+  readonly throttled: string[] = [];
+  private readonly windows = new Map<string, Window>();
   private readonly members = new Map<string, TeamsMember>();
   private readonly consumed = new Set<CapturedReply>();
   private waiters: Waiter[] = [];
@@ -42,9 +55,10 @@ export class ConnectorStandIn {
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    private readonly options: ConnectorStandInOptions,
   ) {}
 
-  static async start(): Promise<ConnectorStandIn> {
+  static async start(options: ConnectorStandInOptions = {}): Promise<ConnectorStandIn> {
     let standIn: ConnectorStandIn | undefined;
     const server = createServer((req, res) => {
       void standIn!.handle(req, res).catch(() => {
@@ -57,7 +71,7 @@ export class ConnectorStandIn {
     });
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : 0;
-    standIn = new ConnectorStandIn(server, `http://127.0.0.1:${port}/`);
+    standIn = new ConnectorStandIn(server, `http://127.0.0.1:${port}/`, options);
     return standIn;
   }
 
@@ -120,6 +134,11 @@ export class ConnectorStandIn {
       return member ? send(res, 200, member) : send(res, 404, { error: { code: "MemberNotFound", message: "The member was not found." } });
     }
     if ((req.method === "POST" || req.method === "PUT") && parts[3] === "activities" && parts.length <= 5) {
+      const waitMs = this.overLimit(conversationId);
+      if (waitMs > 0) {
+        this.throttled.push(`${req.method} /${parts.join("/")}`);
+        return send(res, 429, { error: { code: "TooManyRequests" } }, { "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))) });
+      }
       const activity = (body ? JSON.parse(body) : {}) as CapturedReply["activity"];
       const id = randomUUID();
       const reply: CapturedReply = { conversationId, replyToId: parts[4], id, activity };
@@ -134,6 +153,18 @@ export class ConnectorStandIn {
     }
     return send(res, 404, { error: { code: "NotFound" } });
   }
+
+  /** With perConversationLimits: 0 when one more write fits (and counts it), else ms until it would. */
+  private overLimit(conversationId: string): number {
+    const limits = this.options.perConversationLimits;
+    if (!limits) return 0;
+    let window = this.windows.get(conversationId);
+    if (!window) this.windows.set(conversationId, (window = new Window(limits)));
+    const now = performance.now();
+    const waitMs = window.waitMs(now);
+    if (waitMs === 0) window.add(now);
+    return waitMs;
+  }
 }
 
 /** The Adaptive Card a captured activity carries (throws when it has none). */
@@ -143,8 +174,8 @@ export function cardOfReply(reply: CapturedReply): Record<string, unknown> {
   return card;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }
 

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { makeDataDir, removeDataDir, startBot, type BotProcess } from "./bot-process.js";
-import { ConnectorStandIn } from "./connector-stand-in.js";
+import { ConnectorStandIn, type ConnectorStandInOptions } from "./connector-stand-in.js";
 
 export interface LocalBotSuite {
   readonly connector: ConnectorStandIn;
@@ -20,6 +20,8 @@ export interface LocalBotSuite {
 export interface LocalBotSuiteOptions {
   /** How afterAll ends the bot: a graceful stop (default) or kill -9 (for a file that stops it itself). */
   end?: "stop" | "kill";
+  /** How the stand-in Bot Connector behaves (e.g. enforcing Teams' per-conversation limits). */
+  connector?: ConnectorStandInOptions;
 }
 
 /** Call at the top level of a test file; read the fields inside tests (they are set in beforeAll). */
@@ -29,7 +31,7 @@ export function localBotSuite(options: LocalBotSuiteOptions = {}): LocalBotSuite
   let dataDir: string | undefined;
 
   beforeAll(async () => {
-    connector = await ConnectorStandIn.start();
+    connector = await ConnectorStandIn.start(options.connector);
     dataDir = makeDataDir();
     mkdirSync(join(dataDir, "tmp"));
     bot = await startBot({ dataDir, env: { TMPDIR: join(dataDir, "tmp") } });

@@ -36,7 +36,8 @@ export interface Delivered {
   activity: Record<string, unknown> & { attachments?: { contentType: string; content: Record<string, unknown> }[] };
 }
 
-class Window {
+/** Sliding windows over accepted requests (also the plain stand-in's, see connector-stand-in.ts). */
+export class Window {
   private readonly times: number[] = [];
   private start = 0;
   constructor(private readonly limits: Limit[]) {}
@@ -74,6 +75,14 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/** Teams' limits per conversation: 7/1 s, 8/2 s, 60/30 s, 1800/3600 s. */
+export const TEAMS_PER_CONVERSATION: Limit[] = [
+  { limit: 7, ms: 1_000 },
+  { limit: 8, ms: 2_000 },
+  { limit: 60, ms: 30_000 },
+  { limit: 1800, ms: 3_600_000 },
+];
+
 export class RateLimitedConnector {
   readonly delivered = new Map<string, Delivered[]>();
   /** Server times (ms, performance clock) of accepted requests, in order. */
@@ -98,12 +107,7 @@ export class RateLimitedConnector {
   static async start(options: RateLimitedConnectorOptions = {}): Promise<RateLimitedConnector> {
     const full: Required<RateLimitedConnectorOptions> = {
       global: [{ limit: 50, ms: 1_000 }],
-      perConversation: [
-        { limit: 7, ms: 1_000 },
-        { limit: 8, ms: 2_000 },
-        { limit: 60, ms: 30_000 },
-        { limit: 1800, ms: 3_600_000 },
-      ],
+      perConversation: TEAMS_PER_CONVERSATION,
       inject429: 0,
       inject5xx: 0,
       statuses5xx: [502, 503, 504],

@@ -14,7 +14,7 @@ import { alex, harness } from "./enrollment-harness.js";
 const knowledge = new KnowledgeBase(loadKnowledgeArticles(findAssetDir("knowledge", "sv")));
 
 function actions(h: ReturnType<typeof harness>): EnrollmentActions {
-  const help = new HelpActions(knowledge, { record: async () => undefined, countsByArticle: async () => [] }, h.clock);
+  const help = new HelpActions(knowledge, { record: async () => undefined, countsByArticle: async () => [] }, h.clock, h.stores);
   return new EnrollmentActions(h.service, help, { citrixUrl: "https://citrix.example", smsCodeTtlSeconds: 300, loginMode: "otp" });
 }
 

@@ -51,8 +51,8 @@ describe.each(["sv", "en"] as const)("helpdesk ticket card in %s", (locale) => {
     expect(text).toContain(locale === "sv" ? "Fel kod. Du har … försök kvar." : "Wrong code. You have … attempts left.");
     expect(text).toContain(locale === "sv" ? "Aktiv på Jobbmobil sedan 2026-11-01" : "Active on Jobbmobil since 2026-11-01");
     expect(text).toContain("{{DATE(2026-11-25T09:00:00Z, SHORT)}}");
-    // The employee's text is a TextRun (never markdown), so it cannot make links or formatting.
-    expect(text).toContain('{"type":"TextRun","text":"Jag får inget sms *fet* [länk](https://evil.example)"}');
+    // The employee's text is escaped Markdown (card-text.ts): no formatting, no link, the URL defanged.
+    expect(card.body).toContainEqual(expect.objectContaining({ items: expect.arrayContaining([{ type: "TextBlock", text: "Jag får inget sms \\*fet\\* \\[länk\\]\\(https\\[:\\]//evil\\[.\\]example\\)", wrap: true }]) }));
     expect(text).not.toMatch(/\+46|0701/);
   });
 });

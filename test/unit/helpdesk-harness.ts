@@ -121,6 +121,8 @@ export async function helpdeskHarness(): Promise<HelpdeskHarness> {
     rates: stores,
     audit: stores,
     clock,
+    // The channel's pacing waits on the fake clock: moving it is the wait.
+    wait: async (ms) => clock.advance(ms / 1000),
     helpdeskGroupId: "helpdesk",
     newId: () => `ticket-${++ids}`,
   });

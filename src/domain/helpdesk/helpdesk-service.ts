@@ -5,9 +5,12 @@ import type { AuditOutcome } from "../../ports/stores.js";
 import type { Ticket } from "../../ports/tickets.js";
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "../errors.js";
 import type { Caller, Notice } from "../step-view.js";
+import { AttemptLimit } from "../attempt-limit.js";
 import { clearEnrollmentLimits } from "../enrollment-limits.js";
 import { ownedBy } from "../flow-owner.js";
-import { passwordCheckRateKey, smsFailureRateKey, smsUserRateKey } from "../rate-keys.js";
+import { escalationRateKey, passwordCheckRateKey, smsFailureRateKey, smsUserRateKey } from "../rate-keys.js";
+import { ESCALATION_LIMIT } from "../request-limits.js";
+import { ChannelPacer } from "./channel-pacer.js";
 import { findHelpdeskMember } from "./helpdesk-membership.js";
 import { cleanQuestion, MAX_QUESTIONS_PER_TICKET } from "./question.js";
 import { TicketPublisher } from "./ticket-publisher.js";
@@ -37,15 +40,26 @@ export class HelpdeskService {
   private readonly newId: () => string;
   private readonly views: TicketViews;
   private readonly publisher: TicketPublisher;
+  private readonly escalations: AttemptLimit;
 
   constructor(private readonly deps: HelpdeskDeps) {
     this.newId = deps.newId ?? randomUUID;
     this.views = new TicketViews(deps.directory, deps.tokens, deps.audit);
-    this.publisher = new TicketPublisher(deps.tickets, deps.notifier, this.views);
+    this.escalations = new AttemptLimit(deps.rates, deps.escalationLimit ?? ESCALATION_LIMIT);
+    this.publisher = new TicketPublisher(deps.tickets, deps.notifier, this.views, new ChannelPacer(deps.clock, deps.wait, deps.channelPacing));
   }
 
+  /**
+   * Counted first (at most ESCALATION_LIMIT per user, insert then count): a refused
+   * escalation reads nothing, saves nothing and writes nothing to the channel.
+   */
   async escalate(caller: Caller, question?: unknown): Promise<EscalationResult> {
     const now = this.deps.clock.now();
+    const admitted = await this.escalations.throttle(escalationRateKey(caller.upn.toLowerCase()), now);
+    if (!admitted.ok) {
+      await this.append(caller.upn, caller.upn, "helpdesk.escalate", "refused", now, { reason: "rateLimited" });
+      return { outcome: "refused", notice: refusal("helpdesk.employee.escalationLimited", { minutes: admitted.minutes }) };
+    }
     const at = now.toISOString();
     const text = cleanQuestion(question);
     const stored = (await this.deps.enrollments.load(caller.userKey))?.value ?? null;
@@ -56,7 +70,6 @@ export class HelpdeskService {
     const snapshot = { step: enrollment?.step, lastError: enrollment?.lastError, locale: caller.locale, updatedAt: at };
 
     let ticket: Ticket | undefined;
-    let version = 0;
     let created = false;
     for (let attempt = 0; attempt < CAS_ATTEMPTS && !ticket; attempt++) {
       const open = await this.deps.tickets.findOpenForSubject(caller.upn);
@@ -64,7 +77,7 @@ export class HelpdeskService {
         if (open) {
           const questions = text ? [...open.value.questions, { text, at }].slice(-MAX_QUESTIONS_PER_TICKET) : open.value.questions;
           const next: Ticket = { ...open.value, ...snapshot, questions, loginName: loginName ?? open.value.loginName, userKey: caller.userKey };
-          version = await this.deps.tickets.save(next, open.version);
+          await this.deps.tickets.save(next, open.version);
           ticket = next;
         } else {
           const next: Ticket = {
@@ -77,7 +90,7 @@ export class HelpdeskService {
             ...snapshot,
           };
           if (loginName) next.loginName = loginName;
-          version = await this.deps.tickets.create(next);
+          await this.deps.tickets.create(next);
           ticket = next;
           created = true;
         }
@@ -87,7 +100,7 @@ export class HelpdeskService {
     }
     if (!ticket) throw new ConcurrentUpdateError(`escalation of ${caller.upn} kept colliding`);
 
-    const published = await this.publisher.publish(ticket, version);
+    const published = await this.publisher.publish(ticket.id);
     await this.append(caller.upn, caller.upn, "helpdesk.escalate", published ? "ok" : "error", now, {
       ticketId: ticket.id,
       created,
@@ -256,11 +269,8 @@ export class HelpdeskService {
       const detail = { ticketId, ...decision.detail, ...(delivered === undefined ? {} : { employeeNotified: delivered }) };
       await this.append(actorUpn, subject, `helpdesk.${action}`, decision.outcome, now, detail);
       const view = await this.views.build(current.value);
-      if (current.value.channelMessage) {
-        await this.deps.notifier.updateTicketCard(current.value.channelMessage, view).catch(() => undefined);
-      } else {
-        await this.publisher.publish(current.value, current.version);
-      }
+      // The channel card follows (paced, coalesced with other changes); the member's own card is the answer.
+      await this.publisher.publish(current.value.id);
       return { view: { ...view, notice: decision.notice }, changed: true };
     }
   }

@@ -3,7 +3,10 @@ import type { Directory } from "../../ports/directory.js";
 import type { EmployeeMessage, HelpdeskNotifier } from "../../ports/helpdesk-notifier.js";
 import type { AuditLog, AuditOutcome, EnrollmentStore, RateCounter, TokenStore } from "../../ports/stores.js";
 import type { Ticket, TicketStore } from "../../ports/tickets.js";
+import type { AttemptWindow } from "../attempt-limit.js";
+import type { Wait } from "../reminders/ports.js";
 import type { Notice } from "../step-view.js";
+import type { ChannelPacerOptions } from "./channel-pacer.js";
 import type { TicketView } from "./ticket-view.js";
 
 export interface HelpdeskDeps {
@@ -15,10 +18,16 @@ export interface HelpdeskDeps {
   rates: RateCounter;
   audit: AuditLog;
   clock: Clock;
+  /** How the channel's pacing waits for a slot or a Retry-After (tests move a fake clock). */
+  wait: Wait;
   /** The helpdesk group (AD group DN; "helpdesk" in the demo directory). */
   helpdeskGroupId: string;
   /** Ticket ids; random UUIDs unless a test wants fixed ones. */
   newId?: () => string;
+  /** Escalations per user (default ESCALATION_LIMIT: 5 in 10 minutes). */
+  escalationLimit?: AttemptWindow;
+  /** Retries and waits of the channel's card writes (default defaultChannelPacerOptions). */
+  channelPacing?: Partial<ChannelPacerOptions>;
 }
 
 /** A helpdesk member acting on a ticket card: their UPN as Teams reports it. */
@@ -29,8 +38,11 @@ export interface Actor {
 export type HelpdeskAction = "take" | "resolve" | "clearLimits" | "revokeToken" | "invite";
 
 export interface EscalationResult {
-  /** created: new ticket; updated: added to the open one; failed: the helpdesk could not be reached. */
-  outcome: "created" | "updated" | "failed";
+  /**
+   * created: new ticket; updated: added to the open one; failed: the helpdesk could not be
+   * reached (the ticket is kept); refused: over the per-user limit (nothing changed).
+   */
+  outcome: "created" | "updated" | "failed" | "refused";
   ticketId?: string;
   /** What to tell the employee. */
   notice: Notice;

@@ -1,72 +1,106 @@
 import type { HelpdeskNotifier } from "../../ports/helpdesk-notifier.js";
-import type { Ticket, TicketStore } from "../../ports/tickets.js";
+import type { Versioned } from "../../ports/stores.js";
+import type { MessageRef, Ticket, TicketStore } from "../../ports/tickets.js";
 import { ConcurrentUpdateError } from "../errors.js";
+import type { ChannelPacer } from "./channel-pacer.js";
 import type { TicketViews } from "./ticket-views.js";
 
 const CAS_ATTEMPTS = 5;
 
+/** The callers waiting for the next write of one ticket's card. */
+interface Pending {
+  promise: Promise<boolean>;
+  resolve: (published: boolean) => void;
+}
+
+function pending(): Pending {
+  let resolve!: (published: boolean) => void;
+  const promise = new Promise<boolean>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 /**
  * Keeps one card per ticket in the helpdesk channel: posts it once (remembering where, on
  * the ticket) and afterwards replaces it in place.
+ *
+ * Writes go out one at a time through the ChannelPacer (Teams' per-conversation limits,
+ * retries of 429/5xx). A write shows the ticket as stored when it is sent, not as the caller
+ * saw it, so changes are coalesced: everything asked for a ticket while its card waits in
+ * the queue is one write, and a change made while a write is in flight is one more write
+ * after it. The last state wins, and a burst of changes to one ticket costs at most two
+ * channel writes. Tickets are written in the order first asked (no ticket waits behind
+ * another ticket's later changes).
  */
 export class TicketPublisher {
-  /** Ticket cards being posted by this process, by ticket id. */
-  private readonly posting = new Map<string, Promise<void>>();
+  /** Tickets whose card must be written, in the order asked, with the callers waiting for it. */
+  private readonly queue = new Map<string, Pending>();
+  private pumping = false;
 
   constructor(
     private readonly tickets: TicketStore,
     private readonly notifier: HelpdeskNotifier,
     private readonly views: TicketViews,
+    private readonly pacer: ChannelPacer,
   ) {}
 
-  /** Puts the ticket's card in the channel: updated in place, or posted (and its place saved). */
-  async publish(ticket: Ticket, version: number): Promise<boolean> {
+  /**
+   * Brings the ticket's card in the channel up to date with the ticket as stored now (posting
+   * it the first time). True once a write that started after this call has succeeded; false
+   * when the channel could not be reached (the ticket stays as saved; the next change posts it).
+   */
+  publish(ticketId: string): Promise<boolean> {
+    let waiting = this.queue.get(ticketId);
+    if (!waiting) this.queue.set(ticketId, (waiting = pending()));
+    void this.pump();
+    return waiting.promise;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
     try {
-      if (ticket.channelMessage) {
-        await this.notifier.updateTicketCard(ticket.channelMessage, await this.views.build(ticket));
-        return true;
+      for (let next = this.queue.entries().next(); !next.done; next = this.queue.entries().next()) {
+        const [ticketId, waiting] = next.value;
+        this.queue.delete(ticketId); // changes from now on need another write
+        waiting.resolve(await this.write(ticketId).catch(() => false));
       }
-      // Another escalation of this ticket is posting its card right now (a double click): it
-      // shows this one's question too (see postCard), so do not post a second card.
-      const inFlight = this.posting.get(ticket.id);
-      if (inFlight) {
-        await inFlight;
-        return true;
-      }
-      const post = this.postCard(ticket, version);
-      this.posting.set(ticket.id, post);
-      try {
-        await post;
-      } finally {
-        this.posting.delete(ticket.id);
-      }
-      return true;
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError) throw error;
-      return false; // the channel could not be reached: the ticket stays, the next escalation retries
+    } finally {
+      this.pumping = false;
     }
   }
 
-  /** Posts the ticket's card and saves where it is; a change saved meanwhile is shown on the card. */
-  private async postCard(ticket: Ticket, version: number): Promise<void> {
-    // A post that finished after this escalation read the ticket: update that card instead.
-    const latest = await this.tickets.get(ticket.id);
-    if (latest?.value.channelMessage) return this.notifier.updateTicketCard(latest.value.channelMessage, await this.views.build(latest.value));
-    const posted = latest ?? { value: ticket, version };
-    const ref = await this.notifier.postTicketCard(await this.views.build(posted.value));
+  /** One write of the ticket's card, from the ticket as stored now. */
+  private async write(ticketId: string): Promise<boolean> {
+    const record = await this.tickets.get(ticketId);
+    if (!record) return false;
+    const view = await this.views.build(record.value);
+    const placed = record.value.channelMessage;
+    if (placed) {
+      await this.pacer.send(() => this.notifier.updateTicketCard(placed, view));
+      return true;
+    }
+    const ref = await this.pacer.send(() => this.notifier.postTicketCard(view));
+    await this.remember(record, ref);
+    return true;
+  }
+
+  /**
+   * Saves where the card was posted. A change saved meanwhile asked for its own write, which
+   * comes after this one and finds the card. When another instance posted a card for the
+   * ticket too, theirs is kept (this one stays in the channel, unreferenced) and brought up to date.
+   */
+  private async remember(posted: Versioned<Ticket>, ref: MessageRef): Promise<void> {
     let current = posted;
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       try {
         await this.tickets.save({ ...current.value, channelMessage: ref }, current.version);
-        if (current !== posted) await this.notifier.updateTicketCard(ref, await this.views.build(current.value)).catch(() => undefined);
         return;
       } catch (error) {
         if (!(error instanceof ConcurrentUpdateError)) throw error;
-        const fresh = await this.tickets.get(ticket.id);
+        const fresh = await this.tickets.get(posted.value.id);
         if (!fresh) return;
         if (fresh.value.channelMessage) {
-          // Another instance posted too: keep theirs, with what this escalation added.
-          await this.notifier.updateTicketCard(fresh.value.channelMessage, await this.views.build(fresh.value)).catch(() => undefined);
+          void this.publish(posted.value.id);
           return;
         }
         current = fresh;
