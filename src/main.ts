@@ -3,11 +3,12 @@ import { join } from "node:path";
 import { AesGcmSecretBox } from "./adapters/aes-gcm-secret-box.js";
 import { directoryFromConfig } from "./adapters/directory-from-config.js";
 import { HttpSmsGateway } from "./adapters/http-sms-gateway.js";
-import { loadOrCreateLocalKey } from "./adapters/local-encryption-key.js";
+import { LOCAL_KEY_FILE, loadOrCreateLocalKey } from "./adapters/local-encryption-key.js";
 import { createLogger, errorFields } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
-import { SmsOutbox } from "./adapters/sms-outbox.js";
-import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
+import { tightenDataDir } from "./adapters/private-files.js";
+import { SMS_OUTBOX_FILE, SmsOutbox } from "./adapters/sms-outbox.js";
+import { createSqlStores, migrateToLatest, openDatabase, SQLITE_FILE_NAMES } from "./adapters/sql/index.js";
 import { articleFeedbackMetrics, reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
 import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
 import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
@@ -36,7 +37,7 @@ function buildSms(config: Config): SmsSender {
   if (config.SMS_GATEWAY_URL && config.SMS_GATEWAY_TOKEN) {
     return new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN, config.SMS_SENDER_NAME);
   }
-  return new SmsOutbox(join(config.dataDir, "sms-outbox.jsonl"));
+  return new SmsOutbox(join(config.dataDir, SMS_OUTBOX_FILE));
 }
 
 function policyFrom(config: Config): EnrollmentPolicy {
@@ -62,6 +63,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.LOG_LEVEL);
+  // DATA_DIR and the bot's files in it were readable by others (an older version, a copy): private from now on.
+  for (const { path, was } of tightenDataDir(config.dataDir, [...SQLITE_FILE_NAMES, LOCAL_KEY_FILE, SMS_OUTBOX_FILE])) {
+    logger.warn({ path, was: `0${was.toString(8)}` }, "data folder permissions tightened");
+  }
   const database = await openDatabase(config.DATABASE_URL, config.dataDir);
   await migrateToLatest(database.db);
   const stores = createSqlStores(database);

@@ -4,7 +4,7 @@
  * `node dist/src/main.js`, stdout (the JSON log stream) and stderr collected.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -26,7 +26,9 @@ export function buildBot(): Promise<string> {
     process.once("exit", () => rmSync(root, { recursive: true, force: true }));
     // Asset folders shipped beside the code (cards/, knowledge/, …), found by the bot relative to itself.
     for (const entry of readdirSync(repoRoot, { withFileTypes: true })) {
-      if (entry.isDirectory() && !entry.name.startsWith(".") && !["src", "test", "dist"].includes(entry.name)) {
+      // A folder, or a link to one (a git worktree's node_modules is a link to the main checkout's).
+      const isFolder = entry.isDirectory() || (entry.isSymbolicLink() && statSync(join(repoRoot, entry.name)).isDirectory());
+      if (isFolder && !entry.name.startsWith(".") && !["src", "test", "dist"].includes(entry.name)) {
         symlinkSync(join(repoRoot, entry.name), join(root, entry.name));
       }
     }
