@@ -67,6 +67,9 @@ function openSqlite(dataDir: string, busyTimeoutMs: number): Database {
         conn.pragma("journal_mode = WAL");
         conn.pragma("synchronous = NORMAL");
         conn.pragma("foreign_keys = ON");
+        // Freed space is zeroed: an updated row's old version (a phone number the flow no
+        // longer keeps, a sealed secret) does not linger in the file's free pages.
+        conn.pragma("secure_delete = ON");
         return conn;
       },
     }),
