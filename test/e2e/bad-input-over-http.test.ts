@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { generateSync } from "otplib";
 import { describe, expect, it } from "vitest";
-import { cardText, cardTitle, currentTotp, inputIds, OutboxWatch, qrTextOf } from "../support/cards.js";
+import { cardText, cardTitle, currentTotp, flowIdOf, inputIds, OutboxWatch, qrTextOf } from "../support/cards.js";
 import { greet, passDevice, passIdentity, passSms, press, startFlow } from "../support/enrollment-steps.js";
 import { localBotSuite } from "../support/local-bot-suite.js";
 import { sqliteAuditCount, sqliteTokens } from "../support/sqlite-peek.js";
@@ -42,6 +42,29 @@ describe("bad input over HTTP", () => {
     expect(urlEncoded.status).toBe(415);
     const { readdirSync } = await import("node:fs");
     expect(readdirSync(local.tmpDir).filter((f) => f.startsWith("upload_"))).toEqual([]);
+    await healthy();
+  });
+
+  it("answers 400 naming the field to an activity whose fields have the wrong type, changing nothing", async () => {
+    const alex = new TeamsUser(people.alexw, local.connector, local.bot.url);
+    const identity = await startFlow(alex, await greet(alex));
+    const cancel = { action: { type: "Action.Execute", verb: "enroll.cancel", data: { flowId: flowIdOf(identity) } } };
+    const wrong: [string, Record<string, unknown>][] = [
+      ["locale", alex.activity({ type: "invoke", name: "adaptiveCard/action", value: cancel, locale: 42 })],
+      ["locale", alex.activity({ type: "message", text: "avbryt", locale: { toLowerCase: "x" } })],
+      ["from.aadObjectId", alex.activity({ type: "invoke", name: "adaptiveCard/action", value: cancel, from: { id: alex.member.id, aadObjectId: 7 } })],
+      ["value.action.verb", alex.activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb: ["enroll.cancel"] } } })],
+      ["membersAdded", alex.activity({ type: "conversationUpdate", membersAdded: "everyone" })],
+    ];
+    for (const [field, activity] of wrong) {
+      const res = await alex.post(activity);
+      expect(res.status, field).toBe(400);
+      expect(res.text, field).toContain(field);
+    }
+    // Nothing changed: the flow is still at the identity step.
+    const again = await press(alex, identity, "enroll.identity", { username: "alexw", password: "" });
+    expect(inputIds(again)).toEqual(["username", "password"]);
+    expect(flowIdOf(again)).toBe(flowIdOf(identity));
     await healthy();
   });
 
