@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { envelopeProblem, type EnvelopeRules } from "./activity-envelope.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
+import { withoutPrototypeKeys } from "./request-json.js";
 
 export interface ReadinessCheck {
   name: string;
@@ -47,8 +48,12 @@ export function createServer(adapter: CloudAdapter, bot: ActivityHandler, readin
     return next();
   };
 
-  // `bodyReader: true` tells jsonBodyParser the size-limited reader above already ran.
-  const readJson = [restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }), ...restify.plugins.jsonBodyParser({ mapParams: false, bodyReader: true })];
+  // `bodyReader: true` tells jsonBodyParser the size-limited reader above already ran. The
+  // reviver drops __proto__/constructor/prototype keys, so none reaches a merge or the database.
+  const readJson = [
+    restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }),
+    ...restify.plugins.jsonBodyParser({ mapParams: false, bodyReader: true, reviver: withoutPrototypeKeys }),
+  ];
 
   server.post("/api/messages", jsonOnly, ...readJson, async (req, res) => {
     const problem = envelopeProblem(req.body, options.envelope);

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { cardText, cardTitle, currentTotp, flowIdOf, inputIds, OutboxWatch, qrTextOf } from "../support/cards.js";
 import { greet, passDevice, passIdentity, passSms, press, startFlow } from "../support/enrollment-steps.js";
 import { localBotSuite } from "../support/local-bot-suite.js";
-import { sqliteAuditCount, sqliteTokens } from "../support/sqlite-peek.js";
+import { sqliteAuditCount, sqliteConversationRefs, sqliteTokens } from "../support/sqlite-peek.js";
 import { people, TeamsUser } from "../support/teams-user.js";
 
 const local = localBotSuite();
@@ -66,6 +66,21 @@ describe("bad input over HTTP", () => {
     expect(inputIds(again)).toEqual(["username", "password"]);
     expect(flowIdOf(again)).toBe(flowIdOf(identity));
     await healthy();
+  });
+
+  it("drops __proto__, constructor and prototype keys from the body: none reaches the bot or what it stores", async () => {
+    const lynne = new TeamsUser(people.lynner, local.connector, local.bot.url);
+    const polluted = JSON.stringify(lynne.activity({ type: "message", text: "hej" })).replace(
+      '"from":{',
+      '"from":{"__proto__":{"aadObjectId":"someone-else","isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},',
+    );
+    expect(polluted).toContain('"__proto__"');
+    const res = await lynne.post(polluted);
+    expect(res.status).toBe(200);
+    const stored = sqliteConversationRefs(local.dataDir).filter((r) => r.reference.includes(people.lynner.aadObjectId));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.reference).not.toMatch(/__proto__|constructor|prototype|isAdmin|someone-else/);
+    expect(stored[0]!.user_key).toBe(people.lynner.aadObjectId);
   });
 
   it("answers only a Bot Connector on this machine in local mode", async () => {
