@@ -43,6 +43,7 @@ function urlProblems(e: Env): string[] {
     ["HELPDESK_SERVICE_URL", e.HELPDESK_SERVICE_URL, "the bot's access token and ticket cards travel in it"],
     ["GRAPH_BASE_URL", e.GRAPH_BASE_URL, "the Microsoft Graph token travels in it"],
     ["CITRIX_URL", e.CITRIX_URL, "people are sent there to log in with their password and code"],
+    ["BOT_OPENID_METADATA_URL", e.BOT_OPENID_METADATA_URL, "the keys that decide which tokens are accepted come from it"],
   ];
   return checks.flatMap(([name, url, why]) => urlSettingProblem(name, url, why) ?? []);
 }

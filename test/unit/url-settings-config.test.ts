@@ -26,7 +26,7 @@ const production = {
   HELPDESK_GROUP_ID: "CN=HD,DC=r",
 };
 
-const urlSettings = ["SMS_GATEWAY_URL", "HELPDESK_SERVICE_URL", "CITRIX_URL", "GRAPH_BASE_URL"] as const;
+const urlSettings = ["SMS_GATEWAY_URL", "HELPDESK_SERVICE_URL", "CITRIX_URL", "GRAPH_BASE_URL", "BOT_OPENID_METADATA_URL"] as const;
 
 describe("URL settings", () => {
   it("production starts with https everywhere", () => {
