@@ -1,4 +1,4 @@
-import { CloudAdapter, UserState, type TurnContext } from "botbuilder";
+import { UserState, type TurnContext } from "botbuilder";
 import { join } from "node:path";
 import { AesGcmSecretBox } from "./adapters/aes-gcm-secret-box.js";
 import { directoryFromConfig } from "./adapters/directory-from-config.js";
@@ -12,7 +12,7 @@ import { createSqlStores, migrateToLatest, openDatabase, SQLITE_FILE_NAMES } fro
 import { articleFeedbackMetrics, reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
 import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
 import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
-import { botAuthentication } from "./bot/bot-authentication.js";
+import { botAdapter } from "./bot/bot-authentication.js";
 import { EnrollmentActions } from "./bot/enrollment-actions.js";
 import { EnrollmentBot } from "./bot/enrollment-bot.js";
 import { HelpActions } from "./bot/help-actions.js";
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock);
   const stepCards = { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds };
   const enrollment = new EnrollmentActions(service, help, stepCards);
-  const adapter = new CloudAdapter(botAuthentication(config));
+  const adapter = botAdapter(config);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: errorFields(error) }, "unhandled turn error");
     // The turn failed before its language was known: say it in both.

@@ -1,5 +1,8 @@
 import { CallerIdConstants, ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import type { Config } from "../config/load-config.js";
+import { AuthenticatingAdapter } from "./authenticating-adapter.js";
+import { OpenIdSigningKeys } from "./bot-signing-keys.js";
+import { screenToken } from "./bot-token-screen.js";
 
 /** Who signs the tokens the Bot Connector sends with each activity (public cloud). */
 export const CHANNEL_TOKEN_ISSUER = "https://api.botframework.com";
@@ -34,4 +37,14 @@ export function botAuthentication(config: Config): ConfigurationBotFrameworkAuth
     MicrosoftAppType: config.MICROSOFT_APP_TYPE,
     MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID,
   });
+}
+
+/**
+ * The bot's adapter: in production every token is screened (src/bot/bot-token-screen.ts)
+ * before botbuilder authenticates it; local mode has no authentication (loopback only).
+ */
+export function botAdapter(config: Config): AuthenticatingAdapter {
+  if (config.localMode || !config.MICROSOFT_APP_ID) return new AuthenticatingAdapter(botAuthentication(config), null);
+  const options = { appId: config.MICROSOFT_APP_ID, issuer: CHANNEL_TOKEN_ISSUER, keys: new OpenIdSigningKeys(config.BOT_OPENID_METADATA_URL) };
+  return new AuthenticatingAdapter(botAuthentication(config), (authorization, channelId) => screenToken(authorization, channelId, options));
 }

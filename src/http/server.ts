@@ -1,11 +1,12 @@
 import { errorFields } from "../adapters/logger.js";
-import type { CloudAdapter } from "botbuilder";
+import type { Activity, ActivityHandler } from "botbuilder";
 import restify from "restify";
-import type { ActivityHandler } from "botbuilder";
+import type { AuthenticatingAdapter } from "../bot/authenticating-adapter.js";
 import type { Logger } from "pino";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { envelopeProblem, type EnvelopeRules } from "./activity-envelope.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
+import { RefusalLog } from "./refusal-log.js";
 import { withoutPrototypeKeys } from "./request-json.js";
 
 export interface ReadinessCheck {
@@ -21,6 +22,9 @@ export interface MetricsEndpoint {
 
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
+/** The answer to every unauthenticated request: no library text, nothing about why. */
+const NOT_AUTHENTICATED = { error: "Not authenticated." };
+
 /** Larger than any real activity (cards come from us, not the user). */
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -33,8 +37,9 @@ export interface ServerOptions {
   envelope?: EnvelopeRules;
 }
 
-export function createServer(adapter: CloudAdapter, bot: ActivityHandler, readiness: ReadinessCheck[], logger: Logger, options: ServerOptions = {}): restify.Server {
+export function createServer(adapter: AuthenticatingAdapter, bot: ActivityHandler, readiness: ReadinessCheck[], logger: Logger, options: ServerOptions = {}): restify.Server {
   const { metrics } = options;
+  const refusals = new RefusalLog(logger);
   const server = restify.createServer({ name: "otp-enrollment-bot", handleUncaughtExceptions: false });
 
   // Only JSON is read, and only up to MAX_BODY_BYTES. (restify's general bodyParser would
@@ -61,8 +66,17 @@ export function createServer(adapter: CloudAdapter, bot: ActivityHandler, readin
       res.send(400, { error: problem });
       return;
     }
+    const authentication = await adapter.authenticate(req.body, req.header("authorization") ?? "");
+    if (!authentication.ok) {
+      // The same answer whatever the reason: a caller learns nothing about its forgery.
+      refusals.note(authentication.reason);
+      res.send(401, NOT_AUTHENTICATED);
+      return;
+    }
     try {
-      await adapter.process(req, res, (context) => bot.run(context));
+      const { status, body } = await adapter.runTurn(authentication.result, req.body as Activity, (context) => bot.run(context));
+      if (body === undefined) res.send(status);
+      else res.send(status, body);
     } catch (error) {
       logger.error({ err: errorFields(error) }, "activity processing failed");
       if (!res.headersSent) res.send(500, { error: "The activity could not be processed." });
