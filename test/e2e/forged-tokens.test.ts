@@ -58,10 +58,11 @@ afterAll(async () => {
 /** An invoke the bot answers without calling anything outside (not a card action: 501). */
 const harmless = () => alex.activity({ type: "invoke", name: "task/fetch", value: {} });
 
-async function post(authorization: string | undefined, activity: Record<string, unknown> = harmless()): Promise<{ status: number; text: string }> {
+async function post(authorization: string | undefined, activity: Record<string, unknown> | string = harmless()): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (authorization !== undefined) headers.authorization = authorization;
-  const res = await fetch(`${bot.url}/api/messages`, { method: "POST", headers, body: JSON.stringify(activity) });
+  const body = typeof activity === "string" ? activity : JSON.stringify(activity);
+  const res = await fetch(`${bot.url}/api/messages`, { method: "POST", headers, body });
   return { status: res.status, text: await res.text() };
 }
 
@@ -129,6 +130,27 @@ describe("forged Bot Framework tokens", () => {
     for (const reason of new Set(refusals.map((line) => String(line.reason)))) {
       const times = refusals.filter((line) => line.reason === reason).map((line) => Number(line.time));
       for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, reason).toBeGreaterThanOrEqual(60_000);
+    }
+  });
+
+  it("tells only an authenticated caller what is wrong with its activity", async () => {
+    const unauthenticated = (await post(undefined)).text;
+    const broken: [string, Record<string, unknown> | string, RegExp][] = [
+      ["not JSON", "this is not json", /JSON/],
+      ["no sender", { ...harmless(), from: undefined }, /from/],
+      ["a number as locale", { ...harmless(), locale: 42 }, /locale/],
+      ["no serviceUrl", { ...harmless(), serviceUrl: undefined }, /serviceUrl/],
+      ["another tenant", { ...harmless(), channelData: { tenant: { id: "another-tenant" } } }, /one organisation/],
+    ];
+    const otherKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+    for (const [kind, activity, problem] of broken) {
+      for (const authorization of [undefined, "Bearer x.y.z", `Bearer ${openId.signRs256(claims(), { key: otherKey })}`]) {
+        const refused = await post(authorization, activity);
+        expect([kind, refused.status, refused.text]).toEqual([kind, 401, unauthenticated]);
+      }
+      const answered = await post(`Bearer ${openId.signRs256(claims())}`, activity);
+      expect(answered.status, kind).toBe(400);
+      expect(answered.text, kind).toMatch(problem);
     }
   });
 
