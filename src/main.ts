@@ -1,17 +1,19 @@
-import { CloudAdapter, UserState, type TurnContext } from "botbuilder";
+import { UserState, type TurnContext } from "botbuilder";
 import { join } from "node:path";
 import { directoryFromConfig } from "./adapters/directory-from-config.js";
 import { HttpSmsGateway } from "./adapters/http-sms-gateway.js";
+import { LOCAL_KEY_FILE } from "./adapters/local-encryption-key.js";
 import { secretBoxFromConfig } from "./adapters/secret-box-from-config.js";
 import { createLogger, errorFields } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
-import { SmsOutbox } from "./adapters/sms-outbox.js";
-import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
+import { tightenDataDir } from "./adapters/private-files.js";
+import { SMS_OUTBOX_FILE, SmsOutbox } from "./adapters/sms-outbox.js";
+import { createSqlStores, migrateToLatest, openDatabase, SQLITE_FILE_NAMES } from "./adapters/sql/index.js";
 import { scheduleRatePruning } from "./adapters/sql/rate-pruning.js";
 import { articleFeedbackMetrics, reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
 import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
 import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
-import { botAuthentication } from "./bot/bot-authentication.js";
+import { botAdapter } from "./bot/bot-authentication.js";
 import { EnrollmentActions } from "./bot/enrollment-actions.js";
 import { EnrollmentBot } from "./bot/enrollment-bot.js";
 import { HelpActions } from "./bot/help-actions.js";
@@ -38,7 +40,7 @@ function buildSms(config: Config): SmsSender {
   if (config.SMS_GATEWAY_URL && config.SMS_GATEWAY_TOKEN) {
     return new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN, config.SMS_SENDER_NAME);
   }
-  return new SmsOutbox(join(config.dataDir, "sms-outbox.jsonl"));
+  return new SmsOutbox(join(config.dataDir, SMS_OUTBOX_FILE));
 }
 
 function policyFrom(config: Config): EnrollmentPolicy {
@@ -57,6 +59,10 @@ function policyFrom(config: Config): EnrollmentPolicy {
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
+  // DATA_DIR and the bot's files in it were readable by others (an older version, a copy): private from now on.
+  for (const { path, was } of tightenDataDir(config.dataDir, [...SQLITE_FILE_NAMES, LOCAL_KEY_FILE, SMS_OUTBOX_FILE])) {
+    logger.warn({ path, was: `0${was.toString(8)}` }, "data folder permissions tightened");
+  }
   const database = await openDatabase(config.DATABASE_URL, config.dataDir);
   await migrateToLatest(database.db);
   const stores = createSqlStores(database);
@@ -84,7 +90,7 @@ async function main(): Promise<void> {
   const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock, stores.rateCounter);
   const stepCards = { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds, loginMode: config.RADIUS_MODE };
   const enrollment = new EnrollmentActions(service, help, stepCards);
-  const adapter = new CloudAdapter(botAuthentication(config));
+  const adapter = botAdapter(config);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: errorFields(error) }, "unhandled turn error");
     // The turn failed before its language was known: say it in both.

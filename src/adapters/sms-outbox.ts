@@ -1,7 +1,11 @@
-import { appendFile, mkdir } from "node:fs/promises";
+import { appendFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { SmsSender } from "../ports/sms-sender.js";
 import { SmsDeliveryError } from "../domain/errors.js";
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from "./private-files.js";
+
+/** The outbox's name in DATA_DIR. */
+export const SMS_OUTBOX_FILE = "sms-outbox.jsonl";
 
 /**
  * Local mode's stand-in for an SMS gateway: each message is printed and appended as one
@@ -18,8 +22,8 @@ export class SmsOutbox implements SmsSender {
   async send(toE164: string, text: string): Promise<void> {
     const line = JSON.stringify({ to: toE164, text, at: new Date().toISOString() });
     try {
-      await mkdir(dirname(this.file), { recursive: true });
-      await appendFile(this.file, `${line}\n`, { mode: 0o600 });
+      ensurePrivateDir(dirname(this.file));
+      await appendFile(this.file, `${line}\n`, { mode: PRIVATE_FILE_MODE });
     } catch (error) {
       throw new SmsDeliveryError("Could not write to the SMS outbox file.", { cause: error });
     }

@@ -22,6 +22,12 @@ export const envSchema = z.object({
   MICROSOFT_APP_PASSWORD: optionalText,
   MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("SingleTenant"),
   MICROSOFT_APP_TENANT_ID: optionalText,
+  /**
+   * Where the Bot Connector's token signing keys are published (OpenID metadata). Whoever
+   * serves this document decides which tokens the bot accepts: change it only to point the
+   * bot at a stand-in on this machine (tests).
+   */
+  BOT_OPENID_METADATA_URL: z.string().url("must be a URL").default("https://login.botframework.com/v1/.well-known/openidconfiguration"),
 
   ENCRYPTION_KEY: z
     .string()

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { envSchema, type Env } from "./config-schema.js";
 import { isLoopbackHost } from "./loopback.js";
 import { productionProblems } from "./production-rules.js";
+import { urlSettingProblem } from "./url-rules.js";
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -35,10 +36,16 @@ function graphInstallProblems(e: Env, localMode: boolean, found: string[]): stri
   return problems;
 }
 
-/** The Graph token goes to this URL: TLS, except to a stand-in on loopback. */
-function graphUrlIsSafe(url: string): boolean {
-  const { protocol, hostname } = new URL(url);
-  return protocol === "https:" || (protocol === "http:" && isLoopbackHost(hostname));
+/** Every URL setting, and what travels to it: each must be https:// (http:// only on loopback). */
+function urlProblems(e: Env): string[] {
+  const checks: [string, string | undefined, string][] = [
+    ["SMS_GATEWAY_URL", e.SMS_GATEWAY_URL, "codes and the gateway token travel in it"],
+    ["HELPDESK_SERVICE_URL", e.HELPDESK_SERVICE_URL, "the bot's access token and ticket cards travel in it"],
+    ["GRAPH_BASE_URL", e.GRAPH_BASE_URL, "the Microsoft Graph token travels in it"],
+    ["CITRIX_URL", e.CITRIX_URL, "people are sent there to log in with their password and code"],
+    ["BOT_OPENID_METADATA_URL", e.BOT_OPENID_METADATA_URL, "the keys that decide which tokens are accepted come from it"],
+  ];
+  return checks.flatMap(([name, url, why]) => urlSettingProblem(name, url, why) ?? []);
 }
 
 /**
@@ -64,7 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (e.SMS_GATEWAY_URL && !e.SMS_GATEWAY_TOKEN) problems.push("SMS_GATEWAY_TOKEN: required when SMS_GATEWAY_URL is set");
   if (e.GRAPH_INSTALL_ENABLED) problems.push(...graphInstallProblems(e, localMode, problems));
-  if (!graphUrlIsSafe(e.GRAPH_BASE_URL)) problems.push(`GRAPH_BASE_URL: must be https:// (plain http:// only on loopback, for a local stand-in), is ${e.GRAPH_BASE_URL}`);
+  problems.push(...urlProblems(e));
   let ldapCaPem: string | undefined;
   if (e.LDAP_CA_FILE) {
     try {

@@ -1,7 +1,5 @@
 import type { Env } from "./config-schema.js";
-
-/** A random 32-byte key has ~30 distinct byte values; a typed or zero-filled one has few. */
-const MIN_DISTINCT_KEY_BYTES = 16;
+import { keyRandomnessProblem } from "./key-randomness.js";
 
 /**
  * What production (MICROSOFT_APP_ID set) demands beyond the schema: no local stand-ins, no
@@ -17,13 +15,13 @@ export function productionProblems(e: Env): string[] {
   need(e.MICROSOFT_APP_TENANT_ID, "MICROSOFT_APP_TENANT_ID: required in production (activities from other tenants are refused)");
   need(e.ENCRYPTION_KEY, "ENCRYPTION_KEY: required in production (32 random bytes, base64); only local mode generates one");
   if (e.ENCRYPTION_KEY) {
-    need(new Set(Buffer.from(e.ENCRYPTION_KEY, "base64")).size >= MIN_DISTINCT_KEY_BYTES, "ENCRYPTION_KEY: does not look random; make one with openssl rand -base64 32");
+    const weak = keyRandomnessProblem(Buffer.from(e.ENCRYPTION_KEY, "base64"));
+    if (weak) problems.push(`ENCRYPTION_KEY: ${weak}; it must be 32 random bytes, base64: make one with openssl rand -base64 32`);
   }
   need(e.LDAP_URL, "LDAP_URL: required in production; the demo directory is for local mode only");
   need(!e.LDAP_ALLOW_PLAINTEXT, "LDAP_ALLOW_PLAINTEXT: must be false in production (passwords would cross the network unencrypted)");
   need(e.LDAP_ELIGIBLE_GROUP_DN, "LDAP_ELIGIBLE_GROUP_DN: required in production (without it every directory account may enroll)");
   need(e.SMS_GATEWAY_URL, "SMS_GATEWAY_URL: required in production; the SMS outbox is for local mode only");
-  if (e.SMS_GATEWAY_URL) need(e.SMS_GATEWAY_URL.startsWith("https://"), "SMS_GATEWAY_URL: must be https:// (codes and the gateway token travel in it)");
   need(e.HELPDESK_CHANNEL_ID, "HELPDESK_CHANNEL_ID: required in production (the helpdesk's Teams channel, 19:…@thread.tacv2)");
   need(e.HELPDESK_GROUP_ID, "HELPDESK_GROUP_ID: required in production (the AD group whose members may act on tickets)");
   return problems;

@@ -175,15 +175,7 @@ export class EnrollmentService {
       if (transition.state?.step === "identity") {
         transition.state = { ...this.freshFlow(caller, state, "identity", now), lastError: "error.totpTooMany" };
       }
-      if (transition.activate && state.reEnrollment && state.account?.mobile) {
-        const to = state.account.mobile;
-        transition.afterSave = async () => {
-          const text = t(state.locale, "smsText.newAuthenticator", { device: state.deviceName ?? "", time: now.toISOString().slice(0, 16).replace("T", " ") + " UTC" });
-          await this.deps.sms.send(to, text).catch(async (error: unknown) => {
-            await this.engine.append(caller.upn, now, [{ action: "sms.notice.failed", outcome: "error", detail: { kind: error instanceof SmsDeliveryError ? "delivery" : "unexpected" } }]);
-          });
-        };
-      }
+      if (transition.activate && state.reEnrollment) transition.afterSave = () => this.noticeNewAuthenticator(caller, state, now);
       return transition;
     });
   }
@@ -246,6 +238,24 @@ export class EnrollmentService {
         }
       },
     };
+  }
+
+  /**
+   * Re-enrollment: an SMS that a new authenticator replaced the old one. The flow no longer
+   * stores the number (forStorage), so it is the one the directory has now. The token is
+   * already active: a notice that cannot go out is audited, not an error for the user.
+   */
+  private async noticeNewAuthenticator(caller: Caller, state: EnrollmentState, now: Date): Promise<void> {
+    const failed = (kind: string) => this.engine.append(caller.upn, now, [{ action: "sms.notice.failed", outcome: "error", detail: { kind } }]);
+    let to: string | undefined;
+    try {
+      to = state.account ? (await this.deps.directory.findByLoginName(state.account.loginName))?.mobile : undefined;
+    } catch {
+      return failed("directory");
+    }
+    if (!to) return failed("noMobile");
+    const text = t(state.locale, "smsText.newAuthenticator", { device: state.deviceName ?? "", time: now.toISOString().slice(0, 16).replace("T", " ") + " UTC" });
+    await this.deps.sms.send(to, text).catch((error: unknown) => failed(error instanceof SmsDeliveryError ? "delivery" : "unexpected"));
   }
 
   private passwordFailure(state: EnrollmentState, key: Notice["key"], now: Date): Transition {

@@ -21,7 +21,10 @@ export interface EnrollmentState {
   updatedAt: string;
   /** The Teams caller's UPN (lowercase), from Teams member info. */
   callerUpn: string;
-  /** Filled once the directory account is known. */
+  /**
+   * Filled once the directory account is known. `mobile` (E.164) only while this flow may
+   * still send an SMS code: see forStorage.
+   */
   account?: { id: string; loginName: string; displayName: string; mobile?: string };
   passwordFailures: number;
   passwordBlockedUntil?: string;
@@ -39,4 +42,18 @@ export interface EnrollmentState {
   lastError?: string;
   /** True when an older active token will be replaced. */
   reEnrollment?: boolean;
+}
+
+/** The steps at which this flow may still send a code to the directory's number (a new code may be asked for). */
+const STEPS_THAT_SEND_CODES: readonly EnrollmentStep[] = ["sms"];
+
+/**
+ * What is stored of a state: the full mobile number only at the SMS step. Past it nothing in
+ * the flow needs it (the card showed it masked; the re-enrollment notice asks the directory
+ * again), so the database does not keep phone numbers of everyone who ever enrolled.
+ */
+export function forStorage(state: EnrollmentState): EnrollmentState {
+  if (state.account?.mobile === undefined || STEPS_THAT_SEND_CODES.includes(state.step)) return state;
+  const { mobile: _notKept, ...account } = state.account;
+  return { ...state, account };
 }

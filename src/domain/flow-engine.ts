@@ -1,6 +1,6 @@
 import type { Clock } from "../ports/clock.js";
 import type { AuditLog, AuditOutcome, EnrollmentStore, NewToken } from "../ports/stores.js";
-import type { EnrollmentState, EnrollmentStep } from "./enrollment-state.js";
+import { forStorage, type EnrollmentState, type EnrollmentStep } from "./enrollment-state.js";
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "./errors.js";
 import type { Caller, Notice } from "./step-view.js";
 
@@ -62,7 +62,7 @@ export class FlowEngine {
       await this.append(caller.upn, now, transition.audit ?? []);
       return { state: loaded.state, notice: transition.notice };
     }
-    const next = { ...transition.state, updatedAt: now.toISOString() };
+    const next = forStorage({ ...transition.state, updatedAt: now.toISOString() });
     let version: number;
     try {
       version = await this.enrollments.save(caller.userKey, next, loaded.version, transition.activate);
@@ -75,8 +75,9 @@ export class FlowEngine {
     await this.append(caller.upn, now, transition.audit ?? []);
     const followUp = transition.afterSave ? await transition.afterSave(next) : undefined;
     if (followUp?.state) {
-      await this.enrollments.save(caller.userKey, followUp.state, version);
-      return { state: followUp.state, notice: followUp.notice };
+      const stored = forStorage(followUp.state);
+      await this.enrollments.save(caller.userKey, stored, version);
+      return { state: stored, notice: followUp.notice };
     }
     return { state: next, notice: followUp?.notice ?? transition.notice };
   }

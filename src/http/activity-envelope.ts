@@ -2,20 +2,58 @@ import { z } from "zod";
 import { isLoopbackHost } from "../config/loopback.js";
 
 const id = z.string().min(1).max(512);
+/** An optional field: absent, null (some Bot Framework clients send null), or a string of at most `max`. */
+const text = (max: number) => z.string().max(max).nullish();
+/** Larger than any message the bot answers (it says so politely above 2000), within the body limit. */
+const MAX_TEXT = 64 * 1024;
+
+const account = z.looseObject({ id, name: text(512), aadObjectId: text(128), role: text(64) });
 
 /**
- * The parts of an incoming activity the bot relies on before botbuilder sees it. Without a
- * serviceUrl botbuilder would call a default public endpoint; without ids it cannot reply.
- * Anything else (text, value, channelData) is checked where it is used.
+ * An `adaptiveCard/action` invoke's button, when `value.action` is an object: the fields the
+ * bot reads have their types. Which verbs and inputs are acceptable (and a value that is no
+ * button at all) is the card contract's business (src/bot/card-action.ts), answered with a
+ * card saying the input could not be read.
  */
-const envelopeSchema = z.object({
-  type: z.string().min(1).max(64),
-  channelId: id,
-  serviceUrl: z.string().max(2048).regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL"),
-  from: z.object({ id }).passthrough(),
-  conversation: z.object({ id }).passthrough(),
-  recipient: z.object({ id }).passthrough(),
-});
+const cardActionFields = { type: text(64), verb: text(64), data: z.record(z.string(), z.unknown()).nullish() };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Every field of an incoming activity that the bot or botbuilder reads, with its type and
+ * a bound, checked before anything reads them: a wrong type would otherwise crash the turn
+ * (a number as `locale`), and without a serviceUrl botbuilder would call a default public
+ * endpoint. Fields nobody reads are let through untouched.
+ */
+const envelopeSchema = z
+  .looseObject({
+    type: z.string().min(1).max(64),
+    id: text(512),
+    name: text(256),
+    channelId: id,
+    serviceUrl: z.string().max(2048).regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL"),
+    locale: text(64),
+    text: text(MAX_TEXT),
+    replyToId: text(512),
+    timestamp: text(64),
+    localTimestamp: text(64),
+    from: account,
+    recipient: account,
+    conversation: z.looseObject({ id, conversationType: text(64), tenantId: text(128), isGroup: z.boolean().nullish() }),
+    channelData: z.looseObject({ tenant: z.looseObject({ id: text(128) }).nullish() }).nullish(),
+    membersAdded: z.array(account).max(1000).nullish(),
+    membersRemoved: z.array(account).max(1000).nullish(),
+  })
+  .superRefine((activity, ctx) => {
+    if (activity.type !== "invoke" || activity.name !== "adaptiveCard/action" || !isPlainObject(activity.value)) return;
+    const action = activity.value.action;
+    if (!isPlainObject(action)) return;
+    for (const [name, schema] of Object.entries(cardActionFields)) {
+      if (!schema.safeParse(action[name]).success) ctx.addIssue({ code: "custom", path: ["value", "action", name], message: "wrong type or too long" });
+    }
+  });
 
 export interface EnvelopeRules {
   /**

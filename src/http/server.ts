@@ -1,11 +1,13 @@
 import { errorFields } from "../adapters/logger.js";
-import type { CloudAdapter } from "botbuilder";
+import type { Activity, ActivityHandler } from "botbuilder";
 import restify from "restify";
-import type { ActivityHandler } from "botbuilder";
+import type { AuthenticatingAdapter } from "../bot/authenticating-adapter.js";
 import type { Logger } from "pino";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { envelopeProblem, type EnvelopeRules } from "./activity-envelope.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
+import { RefusalLog } from "./refusal-log.js";
+import { parseRequestJson } from "./request-json.js";
 
 export interface ReadinessCheck {
   name: string;
@@ -20,6 +22,24 @@ export interface MetricsEndpoint {
 
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
+/** The answer to every unauthenticated request: no library text, nothing about why. */
+const NOT_AUTHENTICATED = { error: "Not authenticated." };
+
+const NOT_JSON = Symbol("not JSON");
+
+/**
+ * The body as read (bounded) by restify, parsed without __proto__/constructor/prototype keys
+ * (src/http/request-json.ts), so none reaches a merge or the database.
+ */
+function parseBody(raw: unknown): unknown {
+  const text = typeof raw === "string" ? raw : Buffer.isBuffer(raw) ? raw.toString("utf8") : "";
+  try {
+    return parseRequestJson(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
 /** Larger than any real activity (cards come from us, not the user). */
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -32,8 +52,9 @@ export interface ServerOptions {
   envelope?: EnvelopeRules;
 }
 
-export function createServer(adapter: CloudAdapter, bot: ActivityHandler, readiness: ReadinessCheck[], logger: Logger, options: ServerOptions = {}): restify.Server {
+export function createServer(adapter: AuthenticatingAdapter, bot: ActivityHandler, readiness: ReadinessCheck[], logger: Logger, options: ServerOptions = {}): restify.Server {
   const { metrics } = options;
+  const refusals = new RefusalLog(logger);
   const server = restify.createServer({ name: "otp-enrollment-bot", handleUncaughtExceptions: false });
 
   // Only JSON is read, and only up to MAX_BODY_BYTES. (restify's general bodyParser would
@@ -47,17 +68,29 @@ export function createServer(adapter: CloudAdapter, bot: ActivityHandler, readin
     return next();
   };
 
-  // `bodyReader: true` tells jsonBodyParser the size-limited reader above already ran.
-  const readJson = [restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }), ...restify.plugins.jsonBodyParser({ mapParams: false, bodyReader: true })];
+  const readBody = restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES });
 
-  server.post("/api/messages", jsonOnly, ...readJson, async (req, res) => {
-    const problem = envelopeProblem(req.body, options.envelope);
+  // The order matters: size and media type first (nothing is parsed unbounded), then who is
+  // calling, and only then what is wrong with the activity. An unauthenticated caller hears
+  // 401 and nothing else, not which fields a real activity needs, nor that its JSON is broken.
+  server.post("/api/messages", jsonOnly, readBody, async (req, res) => {
+    const body = parseBody(req.body);
+    const authentication = await adapter.authenticate(body, req.header("authorization") ?? "");
+    if (!authentication.ok) {
+      // The same answer whatever the reason: a caller learns nothing about its forgery.
+      refusals.note(authentication.reason);
+      res.send(401, NOT_AUTHENTICATED);
+      return;
+    }
+    const problem = body === NOT_JSON ? "The body must be a Bot Framework activity in JSON." : envelopeProblem(body, options.envelope);
     if (problem) {
       res.send(400, { error: problem });
       return;
     }
     try {
-      await adapter.process(req, res, (context) => bot.run(context));
+      const { status, body: answer } = await adapter.runTurn(authentication.result, body as Activity, (context) => bot.run(context));
+      if (answer === undefined) res.send(status);
+      else res.send(status, answer);
     } catch (error) {
       logger.error({ err: errorFields(error) }, "activity processing failed");
       if (!res.headersSent) res.send(500, { error: "The activity could not be processed." });

@@ -6,10 +6,10 @@
 import { randomUUID } from "node:crypto";
 import { generateSync } from "otplib";
 import { describe, expect, it } from "vitest";
-import { cardText, cardTitle, currentTotp, inputIds, OutboxWatch, qrTextOf } from "../support/cards.js";
+import { cardText, cardTitle, currentTotp, flowIdOf, inputIds, OutboxWatch, qrTextOf } from "../support/cards.js";
 import { greet, passDevice, passIdentity, passSms, press, startFlow } from "../support/enrollment-steps.js";
 import { localBotSuite } from "../support/local-bot-suite.js";
-import { sqliteAuditCount, sqliteTokens } from "../support/sqlite-peek.js";
+import { sqliteAuditCount, sqliteConversationRefs, sqliteTokens } from "../support/sqlite-peek.js";
 import { people, TeamsUser } from "../support/teams-user.js";
 
 const local = localBotSuite();
@@ -43,6 +43,44 @@ describe("bad input over HTTP", () => {
     const { readdirSync } = await import("node:fs");
     expect(readdirSync(local.tmpDir).filter((f) => f.startsWith("upload_"))).toEqual([]);
     await healthy();
+  });
+
+  it("answers 400 naming the field to an activity whose fields have the wrong type, changing nothing", async () => {
+    const alex = new TeamsUser(people.alexw, local.connector, local.bot.url);
+    const identity = await startFlow(alex, await greet(alex));
+    const cancel = { action: { type: "Action.Execute", verb: "enroll.cancel", data: { flowId: flowIdOf(identity) } } };
+    const wrong: [string, Record<string, unknown>][] = [
+      ["locale", alex.activity({ type: "invoke", name: "adaptiveCard/action", value: cancel, locale: 42 })],
+      ["locale", alex.activity({ type: "message", text: "avbryt", locale: { toLowerCase: "x" } })],
+      ["from.aadObjectId", alex.activity({ type: "invoke", name: "adaptiveCard/action", value: cancel, from: { id: alex.member.id, aadObjectId: 7 } })],
+      ["value.action.verb", alex.activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb: ["enroll.cancel"] } } })],
+      ["membersAdded", alex.activity({ type: "conversationUpdate", membersAdded: "everyone" })],
+    ];
+    for (const [field, activity] of wrong) {
+      const res = await alex.post(activity);
+      expect(res.status, field).toBe(400);
+      expect(res.text, field).toContain(field);
+    }
+    // Nothing changed: the flow is still at the identity step.
+    const again = await press(alex, identity, "enroll.identity", { username: "alexw", password: "" });
+    expect(inputIds(again)).toEqual(["username", "password"]);
+    expect(flowIdOf(again)).toBe(flowIdOf(identity));
+    await healthy();
+  });
+
+  it("drops __proto__, constructor and prototype keys from the body: none reaches the bot or what it stores", async () => {
+    const lynne = new TeamsUser(people.lynner, local.connector, local.bot.url);
+    const polluted = JSON.stringify(lynne.activity({ type: "message", text: "hej" })).replace(
+      '"from":{',
+      '"from":{"__proto__":{"aadObjectId":"someone-else","isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},',
+    );
+    expect(polluted).toContain('"__proto__"');
+    const res = await lynne.post(polluted);
+    expect(res.status).toBe(200);
+    const stored = sqliteConversationRefs(local.dataDir).filter((r) => r.reference.includes(people.lynner.aadObjectId));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.reference).not.toMatch(/__proto__|constructor|prototype|isAdmin|someone-else/);
+    expect(stored[0]!.user_key).toBe(people.lynner.aadObjectId);
   });
 
   it("answers only a Bot Connector on this machine in local mode", async () => {

@@ -26,7 +26,7 @@ export function buildBot(): Promise<string> {
     process.once("exit", () => rmSync(root, { recursive: true, force: true }));
     // Asset folders shipped beside the code (cards/, knowledge/, …), found by the bot relative to itself.
     for (const entry of readdirSync(repoRoot, { withFileTypes: true })) {
-      // A folder, or a link to one (a worktree's node_modules is a link to the main checkout's).
+      // A folder, or a link to one (a git worktree's node_modules is a link to the main checkout's).
       const isFolder = entry.isDirectory() || (entry.isSymbolicLink() && statSync(join(repoRoot, entry.name)).isDirectory());
       if (isFolder && !entry.name.startsWith(".") && !["src", "test", "dist"].includes(entry.name)) {
         symlinkSync(join(repoRoot, entry.name), join(root, entry.name));

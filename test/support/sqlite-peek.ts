@@ -82,3 +82,9 @@ export function sqliteTickets(dataDir: string, subject: string): StoredTicket[] 
 export function sqliteConversationRefs(dataDir: string): { user_key: string; reference: string }[] {
   return withDb(dataDir, (db) => db.prepare("SELECT user_key, reference FROM conversation_refs").all()) as { user_key: string; reference: string }[];
 }
+
+/** A user's stored enrollment state, as the JSON text in the database (null when there is none). */
+export function sqliteEnrollmentState(dataDir: string, userKey: string): string | null {
+  const row = withDb(dataDir, (db) => db.prepare("SELECT state FROM enrollments WHERE user_key = ?").get(userKey)) as { state: string } | undefined;
+  return row?.state ?? null;
+}

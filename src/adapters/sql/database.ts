@@ -1,9 +1,9 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import type { Schema } from "./schema.js";
+import { ensurePrivateDir, ensurePrivateFile } from "../private-files.js";
 
 export type { Schema } from "./schema.js";
 
@@ -24,6 +24,8 @@ export interface OpenDatabaseOptions {
 }
 
 export const SQLITE_FILE_NAME = "enrollment.sqlite";
+/** The database file and the ones SQLite keeps beside it (WAL, shared memory, rollback journal). */
+export const SQLITE_FILE_NAMES = [SQLITE_FILE_NAME, `${SQLITE_FILE_NAME}-wal`, `${SQLITE_FILE_NAME}-shm`, `${SQLITE_FILE_NAME}-journal`] as const;
 
 export function isPostgresUrl(url: string | undefined): url is string {
   return url !== undefined && /^postgres(ql)?:\/\//i.test(url.trim());
@@ -73,8 +75,10 @@ function withStatementCache(conn: BetterSqlite3.Database): BetterSqlite3.Databas
 }
 
 function openSqlite(dataDir: string, busyTimeoutMs: number): Database {
-  mkdirSync(dataDir, { recursive: true });
+  // Private before SQLite opens it: its -wal and -shm files are given the database file's mode.
+  ensurePrivateDir(dataDir);
   const file = join(dataDir, SQLITE_FILE_NAME);
+  ensurePrivateFile(file);
   const db = new Kysely<Schema>({
     dialect: new SqliteDialect({
       database: async () => {
@@ -83,6 +87,9 @@ function openSqlite(dataDir: string, busyTimeoutMs: number): Database {
         conn.pragma("journal_mode = WAL");
         conn.pragma("synchronous = NORMAL");
         conn.pragma("foreign_keys = ON");
+        // Freed space is zeroed: an updated row's old version (a phone number the flow no
+        // longer keeps, a sealed secret) does not linger in the file's free pages.
+        conn.pragma("secure_delete = ON");
         return withStatementCache(conn);
       },
     }),
