@@ -2,13 +2,12 @@ import { UserState, type TurnContext } from "botbuilder";
 import { join } from "node:path";
 import { directoryFromConfig } from "./adapters/directory-from-config.js";
 import { HttpSmsGateway } from "./adapters/http-sms-gateway.js";
-import { LOCAL_KEY_FILE } from "./adapters/local-encryption-key.js";
+import { keepDataDirPrivate } from "./adapters/data-dir.js";
 import { secretBoxFromConfig } from "./adapters/secret-box-from-config.js";
 import { createLogger, errorFields } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
-import { tightenDataDir } from "./adapters/private-files.js";
 import { SMS_OUTBOX_FILE, SmsOutbox } from "./adapters/sms-outbox.js";
-import { createSqlStores, migrateToLatest, openDatabase, SQLITE_FILE_NAMES } from "./adapters/sql/index.js";
+import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
 import { scheduleRatePruning } from "./adapters/sql/rate-pruning.js";
 import { articleFeedbackMetrics, reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
 import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
@@ -59,10 +58,7 @@ function policyFrom(config: Config): EnrollmentPolicy {
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
-  // DATA_DIR and the bot's files in it were readable by others (an older version, a copy): private from now on.
-  for (const { path, was } of tightenDataDir(config.dataDir, [...SQLITE_FILE_NAMES, LOCAL_KEY_FILE, SMS_OUTBOX_FILE])) {
-    logger.warn({ path, was: `0${was.toString(8)}` }, "data folder permissions tightened");
-  }
+  keepDataDirPrivate(config.dataDir, logger);
   const database = await openDatabase(config.DATABASE_URL, config.dataDir);
   await migrateToLatest(database.db);
   const stores = createSqlStores(database);

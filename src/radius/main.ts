@@ -4,6 +4,7 @@
  * REST (POST /api/validate, off unless VALIDATE_HTTP_PORT is set). Composition root: every
  * adapter is built and wired here, by hand.
  */
+import { keepDataDirPrivate } from "../adapters/data-dir.js";
 import { directoryFromConfig } from "../adapters/directory-from-config.js";
 import { createLogger, errorFields } from "../adapters/logger.js";
 import { OtplibTotp } from "../adapters/otplib-totp.js";
@@ -33,6 +34,7 @@ function validationPolicyFrom(config: Config): ValidationPolicy {
 async function main(): Promise<void> {
   const config = loadConfigOrExit(validationConfigProblems);
   const logger = createLogger(config.LOG_LEVEL).child({ component: "validation" });
+  keepDataDirPrivate(config.dataDir, logger);
   const clients = config.RADIUS_CLIENTS_FILE ? loadRadiusClients(config.RADIUS_CLIENTS_FILE) : localRadiusClients(config.dataDir);
   const database = await openDatabase(config.DATABASE_URL, config.dataDir);
   await migrateToLatest(database.db);
