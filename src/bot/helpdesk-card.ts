@@ -39,6 +39,17 @@ function cardTime(iso: string): string {
   return `{{DATE(${rfc3339}, SHORT)}} {{TIME(${rfc3339})}}`;
 }
 
+/** Swedish local time, as everywhere in the region (not UTC). */
+function localTime(iso: string): string {
+  return new Date(iso).toLocaleString("sv-SE", { timeZone: "Europe/Stockholm", dateStyle: "short", timeStyle: "short" });
+}
+
+/** The validation service's reason in the helpdesk's words (an unknown one is shown as it is, inert). */
+function loginReason(locale: Locale, reason: string): string {
+  const key = `helpdesk.login.${reason}`;
+  return isMessageKey(locale, key) ? t(locale, key) : cardText(reason);
+}
+
 function day(iso: string): string {
   return new Date(iso).toLocaleDateString("sv-SE", { timeZone: "Europe/Stockholm" });
 }
@@ -69,6 +80,11 @@ export function ticketFacts(view: TicketView, locale: Locale): { title: string; 
     { title: t(locale, "helpdesk.card.account"), value: account },
     { title: t(locale, "helpdesk.card.mobile"), value: mobile },
     { title: t(locale, "helpdesk.card.token"), value: token },
+    { title: t(locale, "helpdesk.card.lastLogin"), value: view.logins.lastAccepted ? localTime(view.logins.lastAccepted) : t(locale, "helpdesk.card.noLogin") },
+    {
+      title: t(locale, "helpdesk.card.lastRefused"),
+      value: view.logins.lastRefused ? t(locale, "helpdesk.card.refusedAt", { time: localTime(view.logins.lastRefused.at), reason: loginReason(locale, view.logins.lastRefused.reason) }) : none,
+    },
   ];
 }
 

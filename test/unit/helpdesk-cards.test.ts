@@ -55,4 +55,13 @@ describe.each(["sv", "en"] as const)("helpdesk ticket card in %s", (locale) => {
     expect(card.body).toContainEqual(expect.objectContaining({ items: expect.arrayContaining([{ type: "TextBlock", text: "Jag får inget sms \\*fet\\* \\[länk\\]\\(https\\[:\\]//evil\\[.\\]example\\)", wrap: true }]) }));
     expect(text).not.toMatch(/\+46|0701/);
   });
+
+  it("shows the last accepted and the last refused login, with the reason in words, in Swedish time", () => {
+    const text = JSON.stringify(renderTicketCard(base, locale));
+    // 07:30 and 08:55 UTC are 08:30 and 09:55 in Stockholm in November.
+    expect(text).toContain(locale === "sv" ? '"title":"Senaste inloggning","value":"2026-11-24 08:30"' : '"title":"Last login","value":"2026-11-24 08:30"');
+    expect(text).toContain(locale === "sv" ? "2026-11-25 09:55: koden var redan använd" : "2026-11-25 09:55: the code was already used");
+    const none = JSON.stringify(renderTicketCard({ ...base, logins: {} }, locale));
+    expect(none).toContain(locale === "sv" ? "Ingen än" : "None yet");
+  });
 });
