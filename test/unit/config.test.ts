@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { envSchema } from "../../src/config/config-schema.js";
 import { loadConfig } from "../../src/config/load-config.js";
-import { configProblems } from "../support/config-problems.js";
+import { configProblems, productionEnv } from "../support/config-problems.js";
 
 const problems = configProblems;
 
@@ -32,11 +31,7 @@ describe("configuration", () => {
   });
 
   it("refuses fail-open production settings", () => {
-    const production = {
-      MICROSOFT_APP_ID: "app", MICROSOFT_APP_PASSWORD: "s", MICROSOFT_APP_TENANT_ID: "t", ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-      LDAP_URL: "ldaps://dc", LDAP_BIND_DN: "CN=svc", LDAP_BIND_PASSWORD: "x", LDAP_BASE_DN: "DC=r", LDAP_ELIGIBLE_GROUP_DN: "CN=VPN,DC=r",
-      SMS_GATEWAY_URL: "https://sms.example/send", SMS_GATEWAY_TOKEN: "t", HELPDESK_CHANNEL_ID: "19:x@thread.tacv2", HELPDESK_GROUP_ID: "CN=HD,DC=r",
-    };
+    const production = productionEnv();
     expect(problems(production)).toEqual([]);
     const refused = (change: Record<string, string>) => problems({ ...production, ...change }).map((p) => p.split(":")[0]);
     expect(refused({ MICROSOFT_APP_TYPE: "MultiTenant" })).toEqual(["MICROSOFT_APP_TYPE"]);

@@ -6,22 +6,9 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { keyRandomnessProblem } from "../../src/config/key-randomness.js";
-import { configProblems } from "../support/config-problems.js";
+import { configProblems, productionEnv } from "../support/config-problems.js";
 
-const production = {
-  MICROSOFT_APP_ID: "app",
-  MICROSOFT_APP_PASSWORD: "s",
-  MICROSOFT_APP_TENANT_ID: "t",
-  LDAP_URL: "ldaps://dc",
-  LDAP_BIND_DN: "CN=svc",
-  LDAP_BIND_PASSWORD: "x",
-  LDAP_BASE_DN: "DC=r",
-  LDAP_ELIGIBLE_GROUP_DN: "CN=VPN,DC=r",
-  SMS_GATEWAY_URL: "https://sms.example/send",
-  SMS_GATEWAY_TOKEN: "t",
-  HELPDESK_CHANNEL_ID: "19:x@thread.tacv2",
-  HELPDESK_GROUP_ID: "CN=HD,DC=r",
-};
+const { ENCRYPTION_KEY: _random, ...production } = productionEnv();
 
 const b64 = (bytes: Buffer | number[]) => Buffer.from(bytes).toString("base64");
 const repeated = (block: Buffer) => b64(Buffer.concat([block, block]));

@@ -1,25 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load-config.js";
-import { configProblems } from "../support/config-problems.js";
+import { configProblems, productionEnv } from "../support/config-problems.js";
 
 const problems = configProblems;
 
-const production = {
-  MICROSOFT_APP_ID: "app",
-  MICROSOFT_APP_PASSWORD: "client-secret-value",
-  MICROSOFT_APP_TENANT_ID: "tenant",
-  ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-  LDAP_ELIGIBLE_GROUP_DN: "CN=VPN,DC=region",
-  LDAP_URL: "ldaps://dc",
-  LDAP_BIND_DN: "CN=svc",
-  LDAP_BIND_PASSWORD: "x",
-  LDAP_BASE_DN: "DC=region",
-  SMS_GATEWAY_URL: "https://sms.example/send",
-  SMS_GATEWAY_TOKEN: "t",
-  HELPDESK_CHANNEL_ID: "19:x@thread.tacv2",
-  HELPDESK_GROUP_ID: "helpdesk",
-};
+const production = productionEnv({ MICROSOFT_APP_PASSWORD: "client-secret-value", MICROSOFT_APP_TENANT_ID: "tenant", LDAP_ELIGIBLE_GROUP_DN: "CN=VPN,DC=region", LDAP_BASE_DN: "DC=region", HELPDESK_GROUP_ID: "helpdesk" });
 
 describe("configuration of app installs through Microsoft Graph", () => {
   it("is off by default, with the public Graph URL", () => {

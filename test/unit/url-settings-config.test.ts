@@ -4,27 +4,12 @@
  * checked the same way for each, in every mode; the message names the variable and never
  * echoes the URL's path, query or credentials (a gateway key can sit in a query string).
  */
-import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load-config.js";
 import { isTlsOrLoopbackUrl } from "../../src/config/url-rules.js";
-import { configProblems } from "../support/config-problems.js";
+import { configProblems, productionEnv } from "../support/config-problems.js";
 
-const production = {
-  MICROSOFT_APP_ID: "app",
-  MICROSOFT_APP_PASSWORD: "s",
-  MICROSOFT_APP_TENANT_ID: "t",
-  ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-  LDAP_URL: "ldaps://dc",
-  LDAP_BIND_DN: "CN=svc",
-  LDAP_BIND_PASSWORD: "x",
-  LDAP_BASE_DN: "DC=r",
-  LDAP_ELIGIBLE_GROUP_DN: "CN=VPN,DC=r",
-  SMS_GATEWAY_URL: "https://sms.example/send",
-  SMS_GATEWAY_TOKEN: "t",
-  HELPDESK_CHANNEL_ID: "19:x@thread.tacv2",
-  HELPDESK_GROUP_ID: "CN=HD,DC=r",
-};
+const production = productionEnv();
 
 const urlSettings = ["SMS_GATEWAY_URL", "HELPDESK_SERVICE_URL", "CITRIX_URL", "GRAPH_BASE_URL", "BOT_OPENID_METADATA_URL"] as const;
 
