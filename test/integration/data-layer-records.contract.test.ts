@@ -46,6 +46,8 @@ function recordsContract(factory: EngineFactory): void {
       expect(await rateCounter.countSince("pw:alexw", at(-3600))).toBe(0);
       expect(await rateCounter.countSince("smsfail:alexw", at(-3600))).toBe(1);
       expect(await rateCounter.prune(at(10))).toBe(0);
+      expect(await rateCounter.latestAt("sms:alexw")).toEqual(at(70));
+      expect(await rateCounter.latestAt("nothing")).toBeNull();
       expect(await rateCounter.prune(at(3600))).toBe(3);
     });
 
@@ -69,9 +71,14 @@ function recordsContract(factory: EngineFactory): void {
       expect(all[1]).not.toHaveProperty("detail");
       expect((await audit.listForSubject("alexw@example.com", 2)).map((e) => e.action)).toEqual(["enroll.b", "enroll.c"]);
       expect(await audit.listForSubject("nobody@example.com")).toEqual([]);
+      // The newest event of an action (and outcome): what the helpdesk card shows of logins.
+      expect((await audit.latestOf("alexw@example.com", "enroll.a"))?.at).toEqual(at(10));
+      expect(await audit.latestOf("alexw@example.com", "enroll.a", "ok")).toBeNull();
+      expect(await audit.latestOf("nobody@example.com", "enroll.a")).toBeNull();
 
+      // Appending and reading only: no update or delete path.
       const methods = Object.getOwnPropertyNames(SqlAuditLog.prototype).filter((m) => m !== "constructor").sort();
-      expect(methods).toEqual(["append", "listForSubject"]);
+      expect(methods).toEqual(["append", "latestOf", "listForSubject"]);
     });
 
     it("conversation refs upsert, get and find by UPN case-insensitively", async () => {
