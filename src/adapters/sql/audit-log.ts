@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { AuditEvent, AuditLog } from "../../ports/stores.js";
 import type { AuditEventsTable, Schema } from "./schema.js";
+import { ReusedQuery } from "./reused-query.js";
 import { guard } from "./sql-errors.js";
 import { fromDbTime, fromJsonText, toDbTime, toJsonText } from "./sql-values.js";
 
@@ -9,21 +10,21 @@ import { fromDbTime, fromJsonText, toDbTime, toJsonText } from "./sql-values.js"
  * production also grant the application role only INSERT and SELECT on audit_events.
  */
 export class SqlAuditLog implements AuditLog {
-  constructor(private readonly db: Kysely<Schema>) {}
+  // Every step and every login appends: compiled once (ReusedQuery).
+  private readonly insert: ReusedQuery<{ at: string; subject: string; actor: string; action: string; outcome: AuditEvent["outcome"]; detail: string | null }>;
+
+  constructor(private readonly db: Kysely<Schema>) {
+    this.insert = new ReusedQuery(
+      db,
+      (q, v) => q.insertInto("audit_events").values({ at: v.at, subject: v.subject, actor: v.actor, action: v.action, outcome: v.outcome, detail: v.detail }),
+      ["at", "subject", "actor", "action", "outcome", "detail"],
+    );
+  }
 
   async append(event: AuditEvent): Promise<void> {
     await guard("audit append", async () => {
-      await this.db
-        .insertInto("audit_events")
-        .values({
-          at: toDbTime(event.at),
-          subject: event.subject,
-          actor: event.actor,
-          action: event.action,
-          outcome: event.outcome,
-          detail: event.detail === undefined ? null : toJsonText(event.detail),
-        })
-        .execute();
+      const { subject, actor, action, outcome } = event;
+      await this.insert.run({ at: toDbTime(event.at), subject, actor, action, outcome, detail: event.detail === undefined ? null : toJsonText(event.detail) });
     });
   }
 

@@ -1,21 +1,34 @@
 import type { Kysely, Selectable } from "kysely";
 import type { TokenRecord, TokenStore } from "../../ports/stores.js";
 import type { Schema, TokensTable } from "./schema.js";
+import { ReusedQuery } from "./reused-query.js";
 import { guard } from "./sql-errors.js";
 import { fromDbTime, toDbTime } from "./sql-values.js";
 
 /** Tokens are written by SqlEnrollmentStore.save(…, activate); this reads and retires them. */
 export class SqlTokenStore implements TokenStore {
-  constructor(private readonly db: Kysely<Schema>) {}
+  // Every login looks the token up: compiled once (ReusedQuery).
+  private readonly active: ReusedQuery<{ login: string }, Selectable<TokensTable>>;
+  private readonly advance: ReusedQuery<{ id: string; step: number; usedAt: string | null }>;
+
+  constructor(private readonly db: Kysely<Schema>) {
+    this.active = new ReusedQuery(db, (q, v) => q.selectFrom("tokens").selectAll().where("login_name", "=", v.login).where("status", "=", "active"), ["login"]);
+    this.advance = new ReusedQuery(
+      db,
+      (q, v) =>
+        q
+          .updateTable("tokens")
+          .set((eb) => ({ last_time_step: v.step, last_used_at: eb.fn.coalesce(eb.val(v.usedAt), eb.ref("last_used_at")) }))
+          .where("id", "=", v.id)
+          .where("status", "=", "active")
+          .where("last_time_step", "<", v.step),
+      ["id", "step", "usedAt"],
+    );
+  }
 
   async findActive(loginName: string): Promise<TokenRecord | null> {
     return guard("token lookup", async () => {
-      const row = await this.db
-        .selectFrom("tokens")
-        .selectAll()
-        .where("login_name", "=", loginName.toLowerCase())
-        .where("status", "=", "active")
-        .executeTakeFirst();
+      const row = (await this.active.run({ login: loginName.toLowerCase() })).rows[0];
       return row ? toTokenRecord(row) : null;
     });
   }
@@ -39,14 +52,9 @@ export class SqlTokenStore implements TokenStore {
    */
   async advanceTimeStep(tokenId: string, timeStep: number, usedAt?: Date): Promise<boolean> {
     return guard("token time step", async () => {
-      const result = await this.db
-        .updateTable("tokens")
-        .set(usedAt ? { last_time_step: timeStep, last_used_at: toDbTime(usedAt) } : { last_time_step: timeStep })
-        .where("id", "=", tokenId)
-        .where("status", "=", "active")
-        .where("last_time_step", "<", timeStep)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      // Without a use to record, the last use stays as it was (coalesce with the column).
+      const result = await this.advance.run({ id: tokenId, step: timeStep, usedAt: usedAt ? toDbTime(usedAt) : null });
+      return Number(result.numAffectedRows) === 1;
     });
   }
 }
