@@ -170,7 +170,9 @@ export class EnrollmentService {
     return this.step(caller, flowId, "qr", async (state, now) => {
       const code = normaliseCode(input);
       if (!code) return { notice: refusal("error.totpFormat") };
-      const attempt = state.pendingSecret ? await this.confirmTries.admit(confirmTryRateKey(state.flowId), now) : { admitted: true as const, count: 0, remaining: 0 };
+      if (!state.pendingSecret) return { notice: refusal("error.staleCard") };
+      // Counted before it is compared (concurrent guesses cannot outrun the limit).
+      const attempt = await this.confirmTries.admit(confirmTryRateKey(state.flowId), now);
       const transition = confirmFirstCode(this.deps, state, code, now, attempt);
       if (transition.state?.step === "identity") {
         transition.state = { ...this.freshFlow(caller, state, "identity", now), lastError: "error.totpTooMany" };

@@ -7,6 +7,11 @@ import type { EnrollmentState, SmsChallenge } from "./enrollment-state.js";
 import { smsCodeTryRateKey, smsFailureRateKey, smsUserRateKey as userKey } from "./rate-keys.js";
 import type { Notice } from "./step-view.js";
 
+/** The stored form of an SMS code: a keyed hash bound to its flow (also how the app-code step recognises it). */
+export function smsCodeHash(secrets: SecretBox, flowId: string, code: string): string {
+  return secrets.mac(`sms:${flowId}:${code}`);
+}
+
 const refused = (key: Notice["key"]): SmsVerdict => ({ ok: false, notice: { key, kind: "refusal" }, compared: false, reason: key });
 
 const HOUR_MS = 3_600_000;
@@ -46,7 +51,7 @@ export class SmsChallenges {
   }
 
   hash(flowId: string, code: string): string {
-    return this.secrets.mac(`sms:${flowId}:${code}`);
+    return smsCodeHash(this.secrets, flowId, code);
   }
 
   /** A refusal when another code may not be sent now; null when it may. */

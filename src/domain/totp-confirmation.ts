@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { SecretBox } from "../ports/secret-box.js";
 import type { Totp } from "../ports/totp.js";
 import { sameDigest } from "./codes.js";
+import { smsCodeHash } from "./sms-challenges.js";
 import type { EnrollmentPolicy } from "./enrollment-policy.js";
 import type { AttemptVerdict } from "./attempt-limit.js";
 import type { EnrollmentState } from "./enrollment-state.js";
@@ -31,7 +32,7 @@ export function confirmFirstCode(deps: ConfirmDeps, state: EnrollmentState, code
   if (!attempt.admitted) {
     return { state: { ...state, step: "identity" }, notice: { key: "error.totpTooMany", kind: "refusal" }, audit: [{ action: "enroll.confirm", outcome: "refused", detail: { reason: "tooMany" } }] };
   }
-  const usedSms = state.verifiedSmsCodeHash && sameDigest(deps.secrets.mac(`sms:${state.flowId}:${code}`), state.verifiedSmsCodeHash);
+  const usedSms = state.verifiedSmsCodeHash && sameDigest(smsCodeHash(deps.secrets, state.flowId, code), state.verifiedSmsCodeHash);
   const match = usedSms ? null : deps.totp.match(deps.secrets.open(state.pendingSecret), code, now, deps.policy.clockDriftMaxSteps);
 
   if (match && Math.abs(match.delta) <= ACCEPTED_STEPS) {
