@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { smsUserRateKey } from "../../src/domain/helpdesk/helpdesk-service.js";
 import { alex, enrollment, helpdeskHarnessPerTest, lynne, megan } from "./helpdesk-harness.js";
+import { TokenLockout } from "../../src/domain/validation/token-lockout.js";
+import { defaultValidationPolicy } from "../../src/domain/validation/validation-policy.js";
 
 describe("HelpdeskService: helpdesk actions", () => {
   const h = helpdeskHarnessPerTest();
@@ -70,6 +72,21 @@ describe("HelpdeskService: helpdesk actions", () => {
 
     const again = await h.service.revokeToken(megan, "ticket-1");
     expect(again).toMatchObject({ changed: false, view: { notice: { key: "helpdesk.notice.noToken" } } });
+  });
+
+  it("clearLimits also lifts the Citrix login's lock after wrong codes and its request throttle", async () => {
+    const now = h.clock.now();
+    h.stores.tokens.push({ id: "tok-alex", loginName: "alexw", upn: alex.upn, deviceName: "Jobbmobil", secretSealed: "s", activatedAt: now, lastTimeStep: 1, status: "active" });
+    const lockout = new TokenLockout(h.stores, defaultValidationPolicy);
+    for (let i = 0; i < 10; i++) await lockout.admit("tok-alex", now);
+    await lockout.lock("tok-alex", now);
+    for (let i = 0; i < 25; i++) await h.stores.record("valuser:alexw", now);
+    expect(await lockout.lockedUntil("tok-alex", now)).not.toBeNull();
+    await h.service.escalate(alex, "Koderna funkar inte i Citrix");
+    expect((await h.service.clearLimits(megan, "ticket-1")).changed).toBe(true);
+    expect(await lockout.lockedUntil("tok-alex", now)).toBeNull();
+    expect(await lockout.admit("tok-alex", now)).toEqual({ admitted: true, remaining: 9 });
+    expect(await h.stores.countSince("valuser:alexw", new Date(0))).toBe(0);
   });
 
   it("clearLimits lets a blocked user retry: password block and throttle, SMS attempts, cooldown, hourly and daily caps, app-code failures", async () => {

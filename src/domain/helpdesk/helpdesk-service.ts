@@ -8,7 +8,8 @@ import type { Caller, Notice } from "../step-view.js";
 import { AttemptLimit } from "../attempt-limit.js";
 import { clearEnrollmentLimits } from "../enrollment-limits.js";
 import { ownedBy } from "../flow-owner.js";
-import { escalationRateKey, passwordCheckRateKey, smsFailureRateKey, smsUserRateKey } from "../rate-keys.js";
+import { escalationRateKey, passwordCheckRateKey, smsFailureRateKey, smsUserRateKey, validationUserRateKey } from "../rate-keys.js";
+import { clearTokenLock } from "../validation/token-lockout.js";
 import { ESCALATION_LIMIT } from "../request-limits.js";
 import { ChannelPacer } from "./channel-pacer.js";
 import { findHelpdeskMember } from "./helpdesk-membership.js";
@@ -146,14 +147,20 @@ export class HelpdeskService {
   /**
    * Lifts the bot's own limits on the employee: password-failure block, the pending SMS
    * code and its attempts (a new code must be requested), the resend cooldown, the
-   * hourly SMS cap, the daily wrong-SMS-code cap, the password-check throttle, and
-   * first-code failures. An AD account lockout is not touched.
+   * hourly SMS cap, the daily wrong-SMS-code cap, the password-check throttle, first-code
+   * failures, and at the Citrix login the token's lock after wrong codes and the request
+   * throttle. An AD account lockout is not touched.
    */
   clearLimits(actor: Actor, ticketId: unknown): Promise<HelpdeskActionResult> {
     return this.act(actor, ticketId, "clearLimits", async (ticket, _helper, now): Promise<Decision> => {
       if (ticket.status === "resolved") return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
       const hadState = await clearEnrollmentLimits(this.deps.enrollments, this.deps.rates, ticket.userKey);
       for (const key of [smsUserRateKey, smsFailureRateKey, passwordCheckRateKey]) await this.deps.rates.clear(key(ticket.subject));
+      const loginName = ticket.loginName ?? (await this.deps.directory.findByUpn(ticket.subject))?.loginName.toLowerCase();
+      // The Citrix login's limits too: the token's lock after wrong codes and the request throttle.
+      const token = loginName ? await this.deps.tokens.findActive(loginName) : null;
+      if (token) await clearTokenLock(this.deps.rates, token.id);
+      for (const name of loginName ? [loginName, ticket.subject] : [ticket.subject]) await this.deps.rates.clear(validationUserRateKey(name));
       return {
         ticket: { ...ticket, updatedAt: now.toISOString() },
         notice: info("helpdesk.notice.limitsCleared"),

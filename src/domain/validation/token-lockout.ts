@@ -53,12 +53,6 @@ export class TokenLockout {
     return new Date(now.getTime() + this.policy.lockMinutes * MINUTE_MS);
   }
 
-  /** The helpdesk's "Clear blocks": no lock, no count. */
-  async clear(tokenId: string): Promise<void> {
-    await this.rates.clear(tokenFailureRateKey(tokenId));
-    await this.rates.clear(tokenLockRateKey(tokenId));
-  }
-
   /** When the token's lock ends, or null when it is not locked (for the bot's answers). */
   async lockedUntil(tokenId: string, now: Date): Promise<Date | null> {
     const lockEnd = await this.lockEnd(tokenId);
@@ -70,4 +64,10 @@ export class TokenLockout {
     const lockStart = await this.rates.latestAt(tokenLockRateKey(tokenId));
     return lockStart ? new Date(lockStart.getTime() + this.policy.lockMinutes * MINUTE_MS) : null;
   }
+}
+
+/** The helpdesk's "Clear blocks": the token is not locked and its count of wrong codes starts afresh. */
+export async function clearTokenLock(rates: RateCounter, tokenId: string): Promise<void> {
+  await rates.clear(tokenFailureRateKey(tokenId));
+  await rates.clear(tokenLockRateKey(tokenId));
 }
