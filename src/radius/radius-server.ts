@@ -27,6 +27,8 @@ import { encodeResponse } from "./radius-response.js";
 import { RateLimitedLog } from "./rate-limited-log.js";
 import { RetransmissionCache, retransmissionKey } from "./retransmission-cache.js";
 
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export interface RadiusServerOptions {
   /** The address to bind: an IPv6 address (including "::") gives a udp6 socket, anything else udp4. */
   host: string;
@@ -59,7 +61,10 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
   const limit = new ClientRateLimit(options.maxRequestsPerClientPerSecond, clock);
   const cache = new RetransmissionCache<Buffer | null>(clock);
   const drops = new RateLimitedLog(logger, clock);
-  const socket: Socket = createSocket(isIPv6(options.host) ? "udp6" : "udp4");
+  // A burst (many NetScaler logins at once) queues in the kernel while we answer: with the
+  // default buffer (about 270 small datagrams) the rest are dropped and wait for NetScaler's
+  // retransmission. Linux caps this at net.core.rmem_max.
+  const socket: Socket = createSocket({ type: isIPv6(options.host) ? "udp6" : "udp4", recvBufferSize: RECEIVE_BUFFER_BYTES });
   let closed = false;
 
   /**
