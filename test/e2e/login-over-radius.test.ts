@@ -25,6 +25,8 @@ let bot: BotProcess;
 let radius: RadiusProcess;
 let dataDir: string;
 const secrets: string[] = [];
+/** The other processes' output, searched with the rest. */
+const everythingElse: string[] = [];
 
 beforeAll(async () => {
   if (!available) return;
@@ -70,6 +72,47 @@ describe.skipIf(!available)("log in over RADIUS with the token enrolled in Teams
     expect((await ask("pattif", "123456")).code).toBe("Access-Reject");
   });
 
+  it("drops a request under a wrong secret and one without Message-Authenticator (no answer at all)", async () => {
+    const attributes = { "User-Name": quoted("alexw"), "User-Password": quoted("123456") };
+    expect((await askRadius(radius.port, "not-the-shared-secret-0000", attributes)).code).toBe("none");
+    expect((await askRadius(radius.port, radius.secret, attributes, { messageAuthenticator: false })).code).toBe("none");
+  });
+
+  it("password+otp and challenge modes, each its own process on the same data", async () => {
+    const lynne = new TeamsUser(people.lynner, connector, bot.url);
+    const megan = new TeamsUser(people.meganb, connector, bot.url);
+    const lynneRun = await enroll(lynne, new OutboxWatch([dataDir]));
+    const meganRun = await enroll(megan, new OutboxWatch([dataDir]));
+    secrets.push(lynneRun.secret, lynneRun.totpCode, lynneRun.smsCode, meganRun.secret, meganRun.totpCode, meganRun.smsCode);
+    const modes = await Promise.all(["password+otp", "challenge"].map((mode) => startRadius({ dataDir, env: { RADIUS_MODE: mode } })));
+    try {
+      const [passwordAndCode, challenge] = modes as [RadiusProcess, RadiusProcess];
+      const lynneCode = codeAt(lynneRun.secret, 1);
+      secrets.push(lynneCode);
+      const viaPasswordAndCode = (password: string) => askRadius(passwordAndCode.port, passwordAndCode.secret, { "User-Name": quoted("lynner"), "User-Password": quoted(password) });
+      const wrongPassword = await viaPasswordAndCode(`Wrong${lynneCode}`);
+      expect(wrongPassword.code).toBe("Access-Reject");
+      expect(wrongPassword.attributes["Reply-Message"]).toContain("Fel lösenord eller kod");
+      expect((await viaPasswordAndCode(`${DEMO_PASSWORD}${lynneCode}`)).code).toBe("Access-Accept");
+
+      const first = await askRadius(challenge.port, challenge.secret, { "User-Name": quoted("meganb"), "User-Password": quoted(DEMO_PASSWORD) });
+      expect(first.code).toBe("Access-Challenge");
+      expect(first.attributes["Reply-Message"]).toContain("engångskoden");
+      const state = first.attributes.State!;
+      expect(state).toMatch(/^0x[0-9a-f]+$/);
+      const meganCode = codeAt(meganRun.secret, 1);
+      secrets.push(meganCode);
+      const second = { "User-Name": quoted("meganb"), "User-Password": quoted(meganCode), State: state };
+      expect((await askRadius(challenge.port, challenge.secret, second)).code).toBe("Access-Accept");
+      // The State was used: the same answer again is refused.
+      expect((await askRadius(challenge.port, challenge.secret, second)).code).toBe("Access-Reject");
+      expect((await askRadius(challenge.port, challenge.secret, { "User-Name": quoted("meganb"), "User-Password": quoted("wrong") })).code).toBe("Access-Reject");
+      everythingElse.push(...modes.map((m) => m.output()));
+    } finally {
+      await Promise.all(modes.map((m) => m.stop()));
+    }
+  });
+
   it("answers POST /api/validate with the same rules, behind its bearer token", async () => {
     const url = `${radius.restUrl}/api/validate`;
     const post = (body: unknown, token = "rest-token-for-the-e2e-test-0123456789") =>
@@ -90,7 +133,7 @@ describe.skipIf(!available)("log in over RADIUS with the token enrolled in Teams
     expect(audit[1]!.detail).toMatchObject({ channel: "radius", client: "local" });
     // Local mode prints each SMS on stderr as "[SMS outbox] …": the phone, not a log line.
     const botStderr = bot.stderr().split("\n").filter((line) => !line.startsWith("[SMS outbox]")).join("\n");
-    const everything = [radius.output(), bot.stdout(), botStderr];
+    const everything = [radius.output(), bot.stdout(), botStderr, ...everythingElse];
     for (const file of readdirSync(dataDir)) {
       if (["sms-outbox.jsonl", "radius-secret", "encryption.key"].includes(file)) continue; // the outbox is the phone; the keys are the keys
       const path = join(dataDir, file);
