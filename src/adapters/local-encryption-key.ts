@@ -1,7 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from "./private-files.js";
+import { readOrCreatePrivateText } from "./private-files.js";
 
 export const LOCAL_KEY_FILE = "encryption.key";
 
@@ -10,14 +8,5 @@ export const LOCAL_KEY_FILE = "encryption.key";
  * so tokens stay readable across restarts. Production takes ENCRYPTION_KEY instead.
  */
 export function loadOrCreateLocalKey(dataDir: string): Buffer {
-  const file = join(dataDir, LOCAL_KEY_FILE);
-  try {
-    return Buffer.from(readFileSync(file, "utf8").trim(), "base64");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  ensurePrivateDir(dataDir);
-  const key = randomBytes(32);
-  writeFileSync(file, `${key.toString("base64")}\n`, { mode: PRIVATE_FILE_MODE, flag: "wx" });
-  return key;
+  return Buffer.from(readOrCreatePrivateText(dataDir, LOCAL_KEY_FILE, () => randomBytes(32).toString("base64")), "base64");
 }

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, statSync } from "node:fs";
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -75,4 +75,27 @@ export function tightenDataDir(dir: string, names: readonly string[]): Tightened
     if (entry.isFile()) tightened.push(...tighten(path, PRIVATE_FILE_MODE, false));
   }
   return tightened;
+}
+
+/**
+ * A local-mode secret kept in the data folder (the encryption key, the RADIUS secret): the
+ * file's trimmed text, or `create()`'s written once (0600, in a 0700 folder). Two processes
+ * starting at once (the bot and the validation service) keep the first one written.
+ */
+export function readOrCreatePrivateText(dir: string, name: string, create: () => string): string {
+  const file = join(dir, name);
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  ensurePrivateDir(dir);
+  const text = create();
+  try {
+    writeFileSync(file, `${text}\n`, { mode: PRIVATE_FILE_MODE, flag: "wx" });
+    return text;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return readFileSync(file, "utf8").trim();
+  }
 }

@@ -4,10 +4,11 @@
  * name the entry and the field; a secret is never echoed, not even in part.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { BlockList, isIP } from "node:net";
 import { join } from "node:path";
 import { z } from "zod";
+import { readOrCreatePrivateText } from "../adapters/private-files.js";
 
 export interface RadiusClient {
   /** For logs and the audit trail (LoginAttempt.client). */
@@ -173,16 +174,9 @@ export function localRadiusClients(dataDir: string): RadiusClient[] {
 }
 
 export function loadOrCreateLocalRadiusSecret(dataDir: string): string {
-  const file = join(dataDir, LOCAL_RADIUS_SECRET_FILE);
-  try {
-    const secret = readFileSync(file, "utf8").trim();
-    if (secret.length < MIN_SECRET_LENGTH) throw new RadiusClientsError(`${file}: the local RADIUS secret is shorter than ${MIN_SECRET_LENGTH} characters (delete the file to generate a new one)`);
-    return secret;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  const secret = readOrCreatePrivateText(dataDir, LOCAL_RADIUS_SECRET_FILE, () => randomBytes(24).toString("base64url"));
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new RadiusClientsError(`${join(dataDir, LOCAL_RADIUS_SECRET_FILE)}: the local RADIUS secret is shorter than ${MIN_SECRET_LENGTH} characters (delete the file to generate a new one)`);
   }
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secret = randomBytes(24).toString("base64url");
-  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
   return secret;
 }
