@@ -55,11 +55,6 @@ export class AttemptLimit {
     return this.rates.countSince(key, this.windowStart(now));
   }
 
-  /** Starts the window afresh (a right code, or the helpdesk clearing the block). */
-  reset(key: string): Promise<void> {
-    return this.rates.clear(key);
-  }
-
   /**
    * Whole minutes until a new attempt would be admitted: the first m after which at most
    * max - 1 of the attempts recorded so far are still inside the window. A binary search

@@ -3,7 +3,7 @@ import type { Activity, ActivityHandler } from "botbuilder";
 import restify from "restify";
 import type { AuthenticatingAdapter } from "../bot/authenticating-adapter.js";
 import type { Logger } from "pino";
-import { createHash, timingSafeEqual } from "node:crypto";
+import { bearerTokenMatches } from "./bearer-token.js";
 import { envelopeProblem, type EnvelopeRules } from "./activity-envelope.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
 import { RefusalLog } from "./refusal-log.js";
@@ -20,7 +20,6 @@ export interface MetricsEndpoint {
   token?: string;
 }
 
-const digest = (text: string) => createHash("sha256").update(text).digest();
 
 /** The answer to every unauthenticated request: no library text, nothing about why. */
 const NOT_AUTHENTICATED = { error: "Not authenticated." };
@@ -119,8 +118,7 @@ export function createServer(adapter: AuthenticatingAdapter, bot: ActivityHandle
   if (metrics) {
     server.get("/metrics", async (req, res) => {
       if (metrics.token !== undefined) {
-        const given = /^Bearer (.+)$/i.exec(req.header("authorization") ?? "")?.[1] ?? "";
-        if (!timingSafeEqual(digest(given), digest(metrics.token))) {
+        if (!bearerTokenMatches(req.header("authorization"), metrics.token)) {
           res.setHeader("www-authenticate", "Bearer");
           res.send(401, { error: "A bearer token is required." });
           return;

@@ -1,12 +1,11 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
 import restify from "restify";
 import { errorFields } from "../adapters/logger.js";
 import type { Validator } from "../domain/validation/validator.js";
+import { bearerTokenMatches } from "../http/bearer-token.js";
 
 /** `{ "user": "…", "code": "…" }` is tiny; anything larger is not a validation request. */
 const MAX_BODY_BYTES = 4 * 1024;
-const digest = (text: string) => createHash("sha256").update(text).digest();
 
 export interface RestValidateOptions {
   validator: Validator;
@@ -23,11 +22,9 @@ export interface RestValidateOptions {
  */
 export function createRestValidateServer(options: RestValidateOptions): restify.Server {
   const server = restify.createServer({ name: "otp-validate", handleUncaughtExceptions: false });
-  const expected = digest(options.token);
 
   const authorised: restify.RequestHandler = (req, res, next) => {
-    const given = /^Bearer (.+)$/i.exec(req.header("authorization") ?? "")?.[1] ?? "";
-    if (!timingSafeEqual(digest(given), expected)) {
+    if (!bearerTokenMatches(req.header("authorization"), options.token)) {
       res.setHeader("www-authenticate", "Bearer");
       res.send(401, { error: "A bearer token is required." });
       return next(false);

@@ -28,7 +28,7 @@ describe("AttemptLimit", () => {
     ]);
   });
 
-  it("frees the window as attempts age out, says when, and starts afresh on reset", async () => {
+  it("frees the window as attempts age out, says when, and starts afresh from notBefore", async () => {
     const rates = new MemoryStores();
     const clock = new FakeClock();
     const limit = new AttemptLimit(rates, { max: 3, windowMs: 10 * 60_000 });
@@ -41,8 +41,9 @@ describe("AttemptLimit", () => {
     expect(await limit.minutesUntilFree("k", clock.now())).toBe(9);
     clock.advance(8 * 60);
     expect((await limit.admit("k", clock.now())).admitted).toBe(false);
-    await limit.reset("k");
-    expect(await limit.admit("k", clock.now())).toEqual({ admitted: true, count: 1, remaining: 2 });
+    // A window that started afresh (a lock ended, a login was accepted) counts from then on.
+    clock.advance(60);
+    expect(await limit.admit("k", clock.now(), clock.now())).toEqual({ admitted: true, count: 1, remaining: 2 });
     expect(await limit.count("other", clock.now())).toBe(0);
   });
 });

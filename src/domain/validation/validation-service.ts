@@ -126,10 +126,14 @@ export class ValidationService implements Validator {
 
   /** The directory account, if it may log in (as at enrollment: enabled, not locked out, eligible). */
   private async account(parsed: ParsedUserName): Promise<DirectoryUser | Decision> {
+    const user = await this.found(parsed);
+    return "reason" in user || !user.problem ? user : refuse(user.upn, problemReason[user.problem]);
+  }
+
+  /** The directory account the name denotes (UPN in lower case, as the audit trail keys it), or "unknown user". */
+  private async found(parsed: ParsedUserName): Promise<DirectoryUser | Decision> {
     const user = await findLoginUser(this.deps.directory, parsed);
-    if (!user) return refuse(parsed.value, "unknownUser");
-    if (user.problem) return refuse(user.upn.toLowerCase(), problemReason[user.problem]);
-    return { ...user, upn: user.upn.toLowerCase() };
+    return user ? { ...user, upn: user.upn.toLowerCase() } : refuse(parsed.value, "unknownUser");
   }
 
   /**
@@ -138,9 +142,8 @@ export class ValidationService implements Validator {
    * only "wrong password".
    */
   private async passwordChecked(parsed: ParsedUserName, password: string, now: Date): Promise<DirectoryUser | Decision> {
-    const found = await findLoginUser(this.deps.directory, parsed);
-    if (!found) return refuse(parsed.value, "unknownUser");
-    const user = { ...found, upn: found.upn.toLowerCase() };
+    const user = await this.found(parsed);
+    if ("reason" in user) return user;
     const refused = await this.passwordRefusal(user, password, now);
     if (refused) return refused;
     return user.problem ? refuse(user.upn, problemReason[user.problem]) : user;
