@@ -7,6 +7,7 @@
  * generator can compute every code. Prints "ready <port>" when it listens.
  */
 import { createHmac, randomBytes } from "node:crypto";
+import { ScureBase32Plugin } from "@otplib/plugin-base32-scure";
 import { pino } from "pino";
 import { AesGcmSecretBox } from "../../src/adapters/aes-gcm-secret-box.js";
 import { OtplibTotp } from "../../src/adapters/otplib-totp.js";
@@ -19,23 +20,11 @@ import { systemClock } from "../../src/ports/clock.js";
 import type { Directory, DirectoryUser } from "../../src/ports/directory.js";
 import { startRadiusServer } from "../../src/radius/radius-server.js";
 
-const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const base32 = new ScureBase32Plugin();
 
 /** The bench user's TOTP secret: the generator derives the same one. */
 export function benchSecret(seed: string, login: string): string {
-  const bytes = createHmac("sha1", seed).update(login).digest();
-  let bits = 0;
-  let value = 0;
-  let out = "";
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return bits > 0 ? out + BASE32[(value << (5 - bits)) & 31] : out;
+  return base32.encode(createHmac("sha1", seed).update(login).digest()).replace(/=+$/, "");
 }
 
 export const benchLogin = (i: number): string => `bench${i}`;
