@@ -11,7 +11,7 @@
  */
 import { spawn } from "node:child_process";
 import { createSocket, type Socket } from "node:dgram";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateSync } from "otplib";
@@ -35,7 +35,11 @@ interface Answer {
 class Client {
   private readonly sockets: { socket: Socket; pending: Map<number, (answer: Answer) => void>; next: number }[] = [];
 
-  constructor(private readonly port: number, inFlight: number) {
+  constructor(
+    private readonly port: number,
+    inFlight: number,
+    readonly serverPid: number,
+  ) {
     for (let i = 0; i < Math.ceil(inFlight / 200); i++) {
       const socket = createSocket("udp4");
       const pending = new Map<number, (answer: Answer) => void>();
@@ -99,7 +103,14 @@ class HonestUsers {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
+/** The server's CPU time (user + system) so far, in ms: per request it does not depend on how busy the machine is. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 async function closedLoop(client: Client, inFlight: number, seconds: number, next: () => { userName: string; code: string }) {
+  const cpuBefore = cpuMs(client.serverPid);
   const latencies: number[] = [];
   const outcomes: Record<string, number> = {};
   const deadline = Date.now() + seconds * 1000;
@@ -116,10 +127,11 @@ async function closedLoop(client: Client, inFlight: number, seconds: number, nex
   );
   latencies.sort((a, b) => a - b);
   const elapsed = (Date.now() - started) / 1000;
-  return { inFlight, perSecond: Math.round(latencies.length / elapsed), p50: +percentile(latencies, 50).toFixed(2), p99: +percentile(latencies, 99).toFixed(2), outcomes };
+  const cpuPerRequest = +((cpuMs(client.serverPid) - cpuBefore) / latencies.length).toFixed(3);
+  return { inFlight, perSecond: Math.round(latencies.length / elapsed), p50: +percentile(latencies, 50).toFixed(2), p99: +percentile(latencies, 99).toFixed(2), cpuPerRequest, outcomes };
 }
 
-async function startServer(engine: string): Promise<{ port: number; stop(): Promise<void> }> {
+async function startServer(engine: string): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "radius-bench-"));
   const postgres = engine === "postgres" ? await startPostgres("radius_bench") : null;
   if (engine === "postgres" && !postgres) throw new Error("PostgreSQL is not installed (bash scripts/install-test-servers.sh)");
@@ -136,6 +148,7 @@ async function startServer(engine: string): Promise<{ port: number; stop(): Prom
   });
   return {
     port,
+    pid: child.pid!,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((resolve) => child.once("exit", resolve));
@@ -147,7 +160,7 @@ async function startServer(engine: string): Promise<{ port: number; stop(): Prom
 
 async function benchEngine(engine: string) {
   const server = await startServer(engine);
-  const client = new Client(server.port, 500);
+  const client = new Client(server.port, 500, server.pid);
   try {
     // The first half of the users answer honestly; the second half are flooded with wrong codes.
     const half = Math.floor(USERS / 2);
@@ -192,14 +205,17 @@ async function benchEngine(engine: string) {
   }
 }
 
+const line = (a: Awaited<ReturnType<typeof closedLoop>>) =>
+  `    ${String(a.inFlight).padStart(3)} in flight: ${a.perSecond} req/s, p50 ${a.p50} ms, p99 ${a.p99} ms, server CPU ${a.cpuPerRequest} ms/request ${JSON.stringify(a.outcomes)}\n`;
+
 async function main(): Promise<void> {
   const results = [];
   for (const engine of ENGINES) results.push(await benchEngine(engine));
   for (const r of results) {
     process.stdout.write(`\n${r.engine}\n  accepts (distinct users):\n`);
-    for (const a of r.accepts) process.stdout.write(`    ${String(a.inFlight).padStart(3)} in flight: ${a.perSecond} req/s, p50 ${a.p50} ms, p99 ${a.p99} ms ${JSON.stringify(a.outcomes)}\n`);
+    for (const a of r.accepts) process.stdout.write(line(a));
     process.stdout.write("  flood of wrong codes:\n");
-    for (const a of r.wrongCodeFlood) process.stdout.write(`    ${String(a.inFlight).padStart(3)} in flight: ${a.perSecond} req/s, p50 ${a.p50} ms, p99 ${a.p99} ms ${JSON.stringify(a.outcomes)}\n`);
+    for (const a of r.wrongCodeFlood) process.stdout.write(line(a));
     const h = r.honestDuringFlood;
     process.stdout.write(`  honest user during a 10 s flood (${h.floodPerSecond} req/s): ${h.honestAccepted}/${h.honestRequests} accepted, p50 ${h.p50} ms, max ${h.max} ms\n`);
   }

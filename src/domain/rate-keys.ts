@@ -21,12 +21,6 @@ export const confirmTryRateKey = (flowId: string): string => `totptry:${flowId}`
 /** Validation requests for one user name (login, without any DOMAIN\ part), counted before any work. */
 export const validationUserRateKey = (name: string): string => `valuser:${name}`;
 
-/** Codes tried against one token since its last accepted login (the failure counter). */
-export const tokenFailureRateKey = (tokenId: string): string => `otpfail:${tokenId}`;
-
-/** When the token was locked after too many wrong codes. */
-export const tokenLockRateKey = (tokenId: string): string => `otplock:${tokenId}`;
-
 /** "Contact the helpdesk" presses (escalations) by the user. */
 export const escalationRateKey = (upn: string): string => `helpdesk:escalate:${upn}`;
 

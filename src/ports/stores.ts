@@ -30,6 +30,10 @@ export interface TokenRecord extends NewToken {
   endedAt?: Date;
   /** The last login the validation service accepted with it. */
   lastUsedAt?: Date;
+  /** Tries at its code since the last accepted login or the end of a lock (0 when read before any). */
+  failedTries?: number;
+  /** The end of its lock after too many wrong codes (may be past: the next try starts afresh). */
+  lockedUntil?: Date;
 }
 
 export interface EnrollmentStore {
@@ -58,6 +62,18 @@ export interface TokenStore {
    * one conditional write; false otherwise. With `usedAt`, records it as the last use.
    */
   advanceTimeStep(tokenId: string, timeStep: number, usedAt?: Date): Promise<boolean>;
+  /**
+   * Counts a try at the login's active token's code in one atomic write, before the code is
+   * compared, and returns the token with `failedTries` = this try's number since the last
+   * accepted login (an accepted login, `advanceTimeStep` with `usedAt`, starts the count
+   * afresh) or since its lock ended. A token locked at `now` is returned uncounted, with its
+   * `lockedUntil`. null when the login has no active token.
+   */
+  countTry(loginName: string, now: Date): Promise<TokenRecord | null>;
+  /** Locks the active token until `until`, unless a lock is already set. */
+  lock(tokenId: string, until: Date): Promise<void>;
+  /** The helpdesk's "Clear blocks": not locked, and the count of tries starts afresh. */
+  clearLock(tokenId: string): Promise<void>;
 }
 
 /** Sliding-window counters (SMS caps, password checks). */
@@ -66,7 +82,13 @@ export interface RateCounter {
   countSince(key: string, since: Date): Promise<number>;
   /** When the key's newest event happened; null when it has none. */
   latestAt(key: string): Promise<Date | null>;
-  /** Forgets every event of the key (the helpdesk lifting a user's SMS cap). */
+  /**
+   * A request throttle's count, in one atomic write: counts a hit in the key's window (which
+   * opens at the first hit and lasts `windowMs`; a hit after it opens a new one) and returns
+   * the hits in that window, this one included.
+   */
+  hit(key: string, at: Date, windowMs: number): Promise<number>;
+  /** Forgets every event and window of the key (the helpdesk lifting a user's SMS cap). */
   clear(key: string): Promise<void>;
   /** Housekeeping: drops every event older than `before` (all keys); returns how many. */
   prune(before: Date): Promise<number>;

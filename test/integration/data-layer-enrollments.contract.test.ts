@@ -127,6 +127,37 @@ function enrollmentsContract(factory: EngineFactory): void {
       expect(row?.status).toBe("revoked");
       expect(new Date(row?.ended_at ?? "")).toEqual(at(900));
     });
+
+    it("countTry counts each try at the active token atomically; a lock stops the count until it ends; a login or Clear starts afresh", async () => {
+      await fresh();
+      const { enrollments, tokens } = stores;
+      expect(await tokens.countTry("alexw", at(0))).toBeNull();
+      await enrollments.save("u1", state(), null, token("t1", "alexw", 100));
+      expect((await tokens.findActive("alexw"))?.failedTries).toBe(0);
+      expect(await tokens.countTry("ALEXW", at(0))).toMatchObject({ id: "t1", failedTries: 1, secretSealed: "sealed-t1" });
+      const burst = await Promise.all(Array.from({ length: 12 }, () => tokens.countTry("alexw", at(1))));
+      expect(burst.map((t) => t?.failedTries).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 12 }, (_, i) => i + 2));
+      // An accepted login starts the count afresh.
+      expect(await tokens.advanceTimeStep("t1", 101, at(2))).toBe(true);
+      expect(await tokens.countTry("alexw", at(3))).toMatchObject({ failedTries: 1, lastUsedAt: at(2), lastTimeStep: 101 });
+      // Locked: returned uncounted with the lock's end; a second lock does not move it.
+      await tokens.lock("t1", at(1800));
+      await tokens.lock("t1", at(9999));
+      expect(await tokens.countTry("alexw", at(4))).toMatchObject({ failedTries: 1, lockedUntil: at(1800) });
+      expect(await tokens.countTry("alexw", at(1799))).toMatchObject({ failedTries: 1, lockedUntil: at(1800) });
+      // The lock's end: the next try is the first of a new count.
+      const after = await tokens.countTry("alexw", at(1800));
+      expect(after?.failedTries).toBe(1);
+      expect(after?.lockedUntil).toBeUndefined();
+      await tokens.countTry("alexw", at(1801));
+      await tokens.lock("t1", at(5000));
+      await tokens.clearLock("t1");
+      expect(await tokens.findActive("alexw")).toMatchObject({ failedTries: 0 });
+      expect((await tokens.findActive("alexw"))?.lockedUntil).toBeUndefined();
+      // A revoked token is not counted.
+      await tokens.revoke("alexw", at(6000));
+      expect(await tokens.countTry("alexw", at(6001))).toBeNull();
+    });
   });
 }
 

@@ -35,6 +35,24 @@ function recordsContract(factory: EngineFactory): void {
       expect(await rateCounter.countSince("burst", at(100))).toBe(4);
     });
 
+    it("rate counter's throttle windows: one atomic hit each, a window opens at its first hit, clear and prune forget it", async () => {
+      await fresh();
+      const { rateCounter } = stores;
+      expect(await rateCounter.hit("valuser:alexw", at(0), 60_000)).toBe(1);
+      expect(await rateCounter.hit("valuser:alexw", at(30), 60_000)).toBe(2);
+      expect(await rateCounter.hit("valuser:isaiahl", at(30), 60_000)).toBe(1);
+      expect(await rateCounter.hit("valuser:alexw", at(59), 60_000)).toBe(3);
+      // The window opened at 0 s closes at 60 s: the next hit opens a new one.
+      expect(await rateCounter.hit("valuser:alexw", at(60), 60_000)).toBe(1);
+      // Concurrent hits each get their own number (no two see the same count).
+      const burst = await Promise.all(Array.from({ length: 20 }, () => rateCounter.hit("burst", at(100), 60_000)));
+      expect([...burst].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      await rateCounter.clear("burst");
+      expect(await rateCounter.hit("burst", at(101), 60_000)).toBe(1);
+      expect(await rateCounter.prune(at(61))).toBe(2);
+      expect(await rateCounter.hit("valuser:isaiahl", at(62), 60_000)).toBe(1);
+    });
+
     it("rate counter prunes events older than a moment, every key, and keeps the rest", async () => {
       await fresh();
       const { rateCounter } = stores;

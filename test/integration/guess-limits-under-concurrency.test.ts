@@ -13,11 +13,13 @@ import { OtplibTotp } from "../../src/adapters/otplib-totp.js";
 import { createSqlStores, type Database } from "../../src/adapters/sql/index.js";
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "../../src/domain/enrollment-policy.js";
 import { EnrollmentService } from "../../src/domain/enrollment-service.js";
+import { defaultValidationPolicy } from "../../src/domain/validation/validation-policy.js";
+import { ValidationService } from "../../src/domain/validation/validation-service.js";
 import type { Caller } from "../../src/domain/step-view.js";
 import type { TotpMatch } from "../../src/ports/totp.js";
 import { dataLayerSuite } from "../support/data-layer-suite.js";
 import { postgresEngine, sqliteEngine, type EngineFactory } from "../support/sql-engines.js";
-import { FakeClock, FakeSms } from "../unit/fakes.js";
+import { FakeClock, FakeSms, MemoryChallenges } from "../unit/fakes.js";
 
 const alex: Caller = { userKey: "aad-alex", upn: "alexw@example.com", locale: "sv" };
 
@@ -46,8 +48,15 @@ async function instances(open: () => Promise<Database>, count: number, policy: E
   const secrets = new CountingSecretBox(randomBytes(32));
   const totp = new CountingTotp();
   const services: EnrollmentService[] = [];
+  const validators: ValidationService[] = [];
   for (let i = 0; i < count; i++) {
     const stores = createSqlStores(await open(), clock);
+    validators.push(
+      new ValidationService({
+        directory: new DemoDirectory(), tokens: stores.tokens, challenges: new MemoryChallenges(), secrets, totp, rates: stores.rateCounter,
+        audit: stores.audit, clock, policy: { ...defaultValidationPolicy, userMaxPerMinute: 1000 }, passwordChecks: policy,
+      }),
+    );
     services.push(
       new EnrollmentService({
         directory: new DemoDirectory(), sms, secrets, totp, clock, policy,
@@ -55,7 +64,7 @@ async function instances(open: () => Promise<Database>, count: number, policy: E
       }),
     );
   }
-  return { clock, sms, secrets, totp, services };
+  return { clock, sms, secrets, totp, services, validators };
 }
 
 const wrongCode = (right: string) => (right === "000000" ? "111111" : "000000");
@@ -115,6 +124,23 @@ function burstContract(factory: EngineFactory, instanceCount: number): void {
       expect(w.totp.matches).toBeLessThanOrEqual(defaultEnrollmentPolicy.confirmMaxFailures);
       const right = await w.on(1).confirm(alex, view.flowId, w.totp.codeAt(secret, w.clock.now()));
       expect(right.step).not.toBe("done");
+    });
+
+    it("30 concurrent wrong codes at the Citrix login: at most 10 compared, then the right code is refused (locked)", async () => {
+      const w = await setUp();
+      let view = await w.on(0).submitSms(alex, w.flowId, w.sms.lastCode());
+      view = await w.on(0).submitDevice(alex, view.flowId, "Min mobil");
+      const secret = view.qr!.secret;
+      expect((await w.on(0).confirm(alex, view.flowId, w.totp.codeAt(secret, w.clock.now()))).step).toBe("done");
+      w.clock.advance(30);
+      const login = (i: number) => w.validators[i % instanceCount]!;
+      const attempt = { userName: "alexw", client: "netscaler", channel: "radius" } as const;
+      const wrong = w.totp.codeAt(secret, new Date(w.clock.now().getTime() + 3_600_000));
+      w.totp.matches = 0;
+      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => login(i).checkCode(attempt, wrong)));
+      expect(w.totp.matches).toBeLessThanOrEqual(defaultValidationPolicy.maxFailures);
+      expect(answers.filter((a) => a.reason === "locked").length).toBeGreaterThanOrEqual(30 - defaultValidationPolicy.maxFailures);
+      expect(await login(1).checkCode(attempt, w.totp.codeAt(secret, w.clock.now()))).toEqual({ ok: false, reason: "locked" });
     });
   });
 }

@@ -66,8 +66,29 @@ export class MemoryStores implements EnrollmentStore, TokenStore, RateCounter, A
     const token = this.tokens.find((t) => t.id === id);
     if (!token || token.status !== "active" || token.lastTimeStep >= step) return false;
     token.lastTimeStep = step;
-    if (usedAt) token.lastUsedAt = usedAt;
+    if (usedAt) {
+      token.lastUsedAt = usedAt;
+      token.failedTries = 0;
+    }
     return true;
+  }
+  async countTry(loginName: string, now: Date) {
+    const token = await this.findActive(loginName.toLowerCase());
+    if (!token) return null;
+    if (token.lockedUntil && token.lockedUntil > now) return { ...token };
+    token.failedTries = token.lockedUntil ? 1 : (token.failedTries ?? 0) + 1;
+    delete token.lockedUntil;
+    return { ...token };
+  }
+  async lock(id: string, until: Date) {
+    const token = this.tokens.find((t) => t.id === id && t.status === "active");
+    if (token && !token.lockedUntil) token.lockedUntil = until;
+  }
+  async clearLock(id: string) {
+    const token = this.tokens.find((t) => t.id === id);
+    if (!token) return;
+    token.failedTries = 0;
+    delete token.lockedUntil;
   }
   async record(key: string, at: Date) {
     this.events.push({ key, at });
@@ -79,13 +100,22 @@ export class MemoryStores implements EnrollmentStore, TokenStore, RateCounter, A
     const times = this.events.filter((e) => e.key === key).map((e) => e.at.getTime());
     return times.length > 0 ? new Date(Math.max(...times)) : null;
   }
+  windows = new Map<string, { start: Date; hits: number }>();
+  async hit(key: string, at: Date, windowMs: number) {
+    const open = this.windows.get(key);
+    const window = open && open.start.getTime() > at.getTime() - windowMs ? { start: open.start, hits: open.hits + 1 } : { start: at, hits: 1 };
+    this.windows.set(key, window);
+    return window.hits;
+  }
   async clear(key: string) {
     this.events = this.events.filter((e) => e.key !== key);
+    this.windows.delete(key);
   }
   async prune(before: Date) {
     const kept = this.events.filter((e) => e.at >= before);
-    const pruned = this.events.length - kept.length;
+    let pruned = this.events.length - kept.length;
     this.events = kept;
+    for (const [key, window] of this.windows) if (window.start < before && this.windows.delete(key)) pruned++;
     return pruned;
   }
   async append(event: AuditEvent) {

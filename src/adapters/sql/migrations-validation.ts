@@ -1,10 +1,11 @@
-import type { Kysely, Migration } from "kysely";
+import { type Kysely, type Migration, sql } from "kysely";
+import type { Engine } from "./database.js";
 
 /**
  * 0006_validation: what the validation service (RADIUS, REST) adds: the token's last
  * accepted login, and the challenge-mode logins waiting for their second round.
  */
-export function validationMigrations(): Record<string, Migration> {
+export function validationMigrations(engine: Engine): Record<string, Migration> {
   return {
     "0006_validation": {
       async up(db: Kysely<any>): Promise<void> {
@@ -21,6 +22,31 @@ export function validationMigrations(): Record<string, Migration> {
       async down(db: Kysely<any>): Promise<void> {
         await db.schema.dropTable("radius_challenges").ifExists().execute();
         await db.schema.alterTable("tokens").dropColumn("last_used_at").execute();
+      },
+    },
+    /**
+     * 0007_validation_counters: the counts a login needs, each one atomic write instead of an
+     * insert and a count. The token's consecutive wrong codes and its lock live on its row;
+     * request throttles are one row per key and window. On PostgreSQL that table is UNLOGGED:
+     * its writes do not wait for a WAL flush, and a database crash (not a clean restart)
+     * empties it, which only forgets the current minute's throttle counts.
+     */
+    "0007_validation_counters": {
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema.alterTable("tokens").addColumn("failed_tries", "integer", (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable("tokens").addColumn("locked_until", "text").execute();
+        let windows = db.schema.createTable("rate_windows");
+        if (engine === "postgres") windows = windows.modifyFront(sql`unlogged`);
+        await windows
+          .addColumn("key", "text", (c) => c.primaryKey())
+          .addColumn("window_start", "text", (c) => c.notNull())
+          .addColumn("hits", "integer", (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<any>): Promise<void> {
+        await db.schema.dropTable("rate_windows").ifExists().execute();
+        await db.schema.alterTable("tokens").dropColumn("locked_until").execute();
+        await db.schema.alterTable("tokens").dropColumn("failed_tries").execute();
       },
     },
   };

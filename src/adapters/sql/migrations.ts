@@ -99,7 +99,7 @@ export function buildMigrations(engine: Engine): Record<string, Migration> {
     },
     ...reminderMigrations(engine),
     ...helpdeskMigrations(engine),
-    ...validationMigrations(),
+    ...validationMigrations(engine),
   };
   // Features keep their migrations in their own files; they run in name (number) order.
   return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));

@@ -1,4 +1,4 @@
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 /**
  * The SQL schema, identical on SQLite and PostgreSQL. Portable column types only:
@@ -25,6 +25,10 @@ export interface TokensTable {
   last_time_step: number;
   /** Added by 0006_validation: the last accepted login (null before the first). */
   last_used_at: string | null;
+  /** Added by 0007_validation_counters: tries at the code since the last accepted login or lock. */
+  failed_tries: Generated<number>;
+  /** Added by 0007_validation_counters: the end of the lock after too many wrong codes. */
+  locked_until: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** challenge-mode RADIUS logins between their two rounds (single use, short-lived). */
@@ -34,6 +38,13 @@ export interface RadiusChallengesTable {
   login_name: string;
   client: string;
   expires_at: string;
+}
+
+/** A request throttle's current window per key (0007; UNLOGGED on PostgreSQL). */
+export interface RateWindowsTable {
+  key: string;
+  window_start: string;
+  hits: number;
 }
 
 export interface RateEventsTable {
@@ -145,6 +156,7 @@ export interface Schema {
   enrollments: EnrollmentsTable;
   tokens: TokensTable;
   rate_events: RateEventsTable;
+  rate_windows: RateWindowsTable;
   audit_events: AuditEventsTable;
   conversation_refs: ConversationRefsTable;
   bot_state: BotStateTable;

@@ -9,20 +9,32 @@ import { fromDbTime, toDbTime } from "./sql-values.js";
 export class SqlTokenStore implements TokenStore {
   // Every login looks the token up: compiled once (ReusedQuery).
   private readonly active: ReusedQuery<{ login: string }, Selectable<TokensTable>>;
-  private readonly advance: ReusedQuery<{ id: string; step: number; usedAt: string | null }>;
+  private readonly advance: ReusedQuery<{ id: string; step: number }>;
+  private readonly use: ReusedQuery<{ id: string; step: number; usedAt: string }>;
+  private readonly tryCount: ReusedQuery<{ login: string; now: string }, Selectable<TokensTable>>;
 
   constructor(private readonly db: Kysely<Schema>) {
     this.active = new ReusedQuery(db, (q, v) => q.selectFrom("tokens").selectAll().where("login_name", "=", v.login).where("status", "=", "active"), ["login"]);
-    this.advance = new ReusedQuery(
+    const advancing = (q: Kysely<Schema>, id: string, step: number) =>
+      q.updateTable("tokens").where("id", "=", id).where("status", "=", "active").where("last_time_step", "<", step);
+    this.advance = new ReusedQuery(db, (q, v) => advancing(q, v.id, v.step).set({ last_time_step: v.step }), ["id", "step"]);
+    // An accepted login: the step, the last use, and the count of tries starts afresh.
+    this.use = new ReusedQuery(db, (q, v) => advancing(q, v.id, v.step).set({ last_time_step: v.step, last_used_at: v.usedAt, failed_tries: 0 }), ["id", "step", "usedAt"]);
+    // Not locked at `now`: one more try (the first of a new count when a lock has ended).
+    this.tryCount = new ReusedQuery(
       db,
       (q, v) =>
         q
           .updateTable("tokens")
-          .set((eb) => ({ last_time_step: v.step, last_used_at: eb.fn.coalesce(eb.val(v.usedAt), eb.ref("last_used_at")) }))
-          .where("id", "=", v.id)
+          .set((eb) => ({
+            failed_tries: eb.case().when("locked_until", "is", null).then(eb("failed_tries", "+", eb.lit(1))).else(eb.lit(1)).end(),
+            locked_until: null,
+          }))
+          .where("login_name", "=", v.login)
           .where("status", "=", "active")
-          .where("last_time_step", "<", v.step),
-      ["id", "step", "usedAt"],
+          .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", v.now)]))
+          .returningAll(),
+      ["login", "now"],
     );
   }
 
@@ -52,9 +64,37 @@ export class SqlTokenStore implements TokenStore {
    */
   async advanceTimeStep(tokenId: string, timeStep: number, usedAt?: Date): Promise<boolean> {
     return guard("token time step", async () => {
-      // Without a use to record, the last use stays as it was (coalesce with the column).
-      const result = await this.advance.run({ id: tokenId, step: timeStep, usedAt: usedAt ? toDbTime(usedAt) : null });
+      const result = usedAt ? await this.use.run({ id: tokenId, step: timeStep, usedAt: toDbTime(usedAt) }) : await this.advance.run({ id: tokenId, step: timeStep });
       return Number(result.numAffectedRows) === 1;
+    });
+  }
+
+  async countTry(loginName: string, now: Date): Promise<TokenRecord | null> {
+    return guard("token try", async () => {
+      const login = loginName.toLowerCase();
+      const counted = (await this.tryCount.run({ login, now: toDbTime(now) })).rows[0];
+      if (counted) return toTokenRecord(counted);
+      // Locked (returned uncounted) or no active token: the rare path reads the row.
+      const row = (await this.active.run({ login })).rows[0];
+      return row ? toTokenRecord(row) : null;
+    });
+  }
+
+  async lock(tokenId: string, until: Date): Promise<void> {
+    await guard("token lock", async () => {
+      await this.db
+        .updateTable("tokens")
+        .set({ locked_until: toDbTime(until) })
+        .where("id", "=", tokenId)
+        .where("status", "=", "active")
+        .where("locked_until", "is", null)
+        .execute();
+    });
+  }
+
+  async clearLock(tokenId: string): Promise<void> {
+    await guard("token clear lock", async () => {
+      await this.db.updateTable("tokens").set({ failed_tries: 0, locked_until: null }).where("id", "=", tokenId).execute();
     });
   }
 }
@@ -72,5 +112,7 @@ export function toTokenRecord(row: Selectable<TokensTable>): TokenRecord {
   };
   if (row.ended_at !== null) record.endedAt = fromDbTime(row.ended_at);
   if (row.last_used_at) record.lastUsedAt = fromDbTime(row.last_used_at);
+  record.failedTries = Number(row.failed_tries ?? 0);
+  if (row.locked_until) record.lockedUntil = fromDbTime(row.locked_until);
   return record;
 }

@@ -9,7 +9,6 @@ import { AttemptLimit } from "../attempt-limit.js";
 import { clearEnrollmentLimits } from "../enrollment-limits.js";
 import { ownedBy } from "../flow-owner.js";
 import { escalationRateKey, passwordCheckRateKey, smsFailureRateKey, smsUserRateKey, validationUserRateKey } from "../rate-keys.js";
-import { clearTokenLock } from "../validation/token-lockout.js";
 import { ESCALATION_LIMIT } from "../request-limits.js";
 import { ChannelPacer } from "./channel-pacer.js";
 import { findHelpdeskMember } from "./helpdesk-membership.js";
@@ -159,7 +158,7 @@ export class HelpdeskService {
       const loginName = ticket.loginName ?? (await this.deps.directory.findByUpn(ticket.subject))?.loginName.toLowerCase();
       // The Citrix login's limits too: the token's lock after wrong codes and the request throttle.
       const token = loginName ? await this.deps.tokens.findActive(loginName) : null;
-      if (token) await clearTokenLock(this.deps.rates, token.id);
+      if (token) await this.deps.tokens.clearLock(token.id);
       for (const name of loginName ? [loginName, ticket.subject] : [ticket.subject]) await this.deps.rates.clear(validationUserRateKey(name));
       return {
         ticket: { ...ticket, updatedAt: now.toISOString() },

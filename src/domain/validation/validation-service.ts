@@ -5,7 +5,6 @@ import type { LoginChallengeStore } from "../../ports/login-challenges.js";
 import type { SecretBox } from "../../ports/secret-box.js";
 import type { AuditLog, RateCounter, TokenStore } from "../../ports/stores.js";
 import type { Totp } from "../../ports/totp.js";
-import { AttemptLimit } from "../attempt-limit.js";
 import { normaliseCode } from "../codes.js";
 import { PasswordThrottle } from "../password-throttle.js";
 import { validationUserRateKey } from "../rate-keys.js";
@@ -30,6 +29,7 @@ export interface ValidationDeps {
 
 /** Codes from the previous, current and next 30 s window are accepted, as at enrollment. */
 const ACCEPTED_STEPS = 1;
+const MINUTE_MS = 60_000;
 const AUDIT_ACTION = "login.validate";
 
 interface Decision extends ValidationOutcome {
@@ -52,13 +52,11 @@ const refuse = (subject: string, reason: ValidationReason, detail?: Decision["de
  * instances accept a code once). Every answer is audited, never the code or the password.
  */
 export class ValidationService implements Validator {
-  private readonly userRequests: AttemptLimit;
   private readonly lockout: TokenLockout;
   private readonly passwordThrottle: PasswordThrottle;
 
   constructor(private readonly deps: ValidationDeps) {
-    this.userRequests = new AttemptLimit(deps.rates, { max: deps.policy.userMaxPerMinute, windowMs: 60_000 });
-    this.lockout = new TokenLockout(deps.rates, deps.policy);
+    this.lockout = new TokenLockout(deps.tokens, deps.policy);
     this.passwordThrottle = new PasswordThrottle(deps.rates, deps.passwordChecks);
   }
 
@@ -111,7 +109,7 @@ export class ValidationService implements Validator {
     const parsed = parseUserName(attempt.userName);
     let decision: Decision;
     if (!parsed) decision = refuse("unknown", "badRequest");
-    else if (!(await this.userRequests.admit(validationUserRateKey(parsed.value), now)).admitted) decision = refuse(parsed.value, "throttled");
+    else if (!(await this.admitRequest(parsed, now))) decision = refuse(parsed.value, "throttled");
     else decision = await decide(parsed, now);
     await this.deps.audit.append({
       at: now,
@@ -122,6 +120,14 @@ export class ValidationService implements Validator {
       detail: { reason: decision.reason, channel: attempt.channel, client: attempt.client, ...decision.detail },
     });
     return { ok: decision.ok, reason: decision.reason };
+  }
+
+  /**
+   * The user's request throttle, counted before any other work in one atomic write: a
+   * window of a minute opens at the first request and admits `userMaxPerMinute`.
+   */
+  private async admitRequest(parsed: ParsedUserName, now: Date): Promise<boolean> {
+    return (await this.deps.rates.hit(validationUserRateKey(parsed.value), now, MINUTE_MS)) <= this.deps.policy.userMaxPerMinute;
   }
 
   /** The directory account, if it may log in (as at enrollment: enabled, not locked out, eligible). */
@@ -160,13 +166,13 @@ export class ValidationService implements Validator {
   }
 
   private async codeDecision(user: DirectoryUser, input: string, now: Date): Promise<Decision> {
-    const token = await this.deps.tokens.findActive(user.loginName);
-    if (!token) return refuse(user.upn, "noToken");
     const code = normaliseCode(input);
     // Not six digits: nothing to compare, so nothing is counted against the token.
-    if (!code) return refuse(user.upn, "wrongCode", { format: false });
-    const tries = await this.lockout.admit(token.id, now, token.lastUsedAt);
+    if (!code) return (await this.deps.tokens.findActive(user.loginName)) ? refuse(user.upn, "wrongCode", { format: false }) : refuse(user.upn, "noToken");
+    const tries = await this.lockout.admit(user.loginName, now);
+    if (!tries) return refuse(user.upn, "noToken");
     if (!tries.admitted) return refuse(user.upn, "locked", { lockedUntil: tries.lockedUntil.toISOString() });
+    const { token } = tries;
     const match = this.deps.totp.match(this.deps.secrets.open(token.secretSealed), code, now, this.deps.policy.clockDriftMaxSteps);
     let refused: Decision | null = null;
     if (!match) refused = refuse(user.upn, "wrongCode");
@@ -175,7 +181,7 @@ export class ValidationService implements Validator {
       refused = refuse(user.upn, "replay");
     }
     if (!refused) {
-      // advanceTimeStep recorded now as the last use: the next count starts after it.
+      // advanceTimeStep recorded now as the last use and started the count of tries afresh.
       return { ok: true, reason: "ok", subject: user.upn, detail: match && match.delta !== 0 ? { driftSteps: match.delta } : undefined };
     }
     if (tries.remaining === 0) {
