@@ -99,6 +99,18 @@ function recordsContract(factory: EngineFactory): void {
       expect(methods).toEqual(["append", "latestOf", "listForSubject"]);
     });
 
+    it("audit log: concurrent appends are each committed when they resolve, in the order they were made", async () => {
+      await fresh();
+      const { audit } = stores;
+      await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          audit.append({ at: at(30), subject: "burst@example.com", actor: "system", action: `a${i}`, outcome: "ok", detail: { i } }),
+        ),
+      );
+      const listed = await audit.listForSubject("burst@example.com");
+      expect(listed.map((e) => e.action)).toEqual(Array.from({ length: 60 }, (_, i) => `a${i}`));
+    });
+
     it("conversation refs upsert, get and find by UPN case-insensitively", async () => {
       await fresh();
       const { conversationRefs } = stores;

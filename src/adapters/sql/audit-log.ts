@@ -1,31 +1,35 @@
-import type { Kysely, Selectable } from "kysely";
+import type { Insertable, Kysely, Selectable } from "kysely";
 import type { AuditEvent, AuditLog } from "../../ports/stores.js";
 import type { AuditEventsTable, Schema } from "./schema.js";
+import { InsertBatcher } from "./insert-batcher.js";
 import { ReusedQuery } from "./reused-query.js";
 import { guard } from "./sql-errors.js";
 import { fromDbTime, fromJsonText, toDbTime, toJsonText } from "./sql-values.js";
+
+type AuditRow = Required<Omit<Insertable<AuditEventsTable>, "id">>;
 
 /**
  * Append-only audit trail. This class has no update or delete path by design; in
  * production also grant the application role only INSERT and SELECT on audit_events.
  */
 export class SqlAuditLog implements AuditLog {
-  // Every step and every login appends: compiled once (ReusedQuery).
-  private readonly insert: ReusedQuery<{ at: string; subject: string; actor: string; action: string; outcome: AuditEvent["outcome"]; detail: string | null }>;
+  // Every step and every login appends: a lone row through a query compiled once (ReusedQuery),
+  // rows that arrive while a write is under way together in the next one (InsertBatcher).
+  private readonly insert: ReusedQuery<AuditRow>;
+  private readonly batcher: InsertBatcher<AuditRow>;
 
   constructor(private readonly db: Kysely<Schema>) {
-    this.insert = new ReusedQuery(
-      db,
-      (q, v) => q.insertInto("audit_events").values({ at: v.at, subject: v.subject, actor: v.actor, action: v.action, outcome: v.outcome, detail: v.detail }),
-      ["at", "subject", "actor", "action", "outcome", "detail"],
-    );
+    this.insert = new ReusedQuery(db, (q, v) => q.insertInto("audit_events").values(v), ["at", "subject", "actor", "action", "outcome", "detail"]);
+    this.batcher = new InsertBatcher(async (rows) => {
+      if (rows.length === 1) await this.insert.run(rows[0]!);
+      else await this.db.insertInto("audit_events").values(rows).execute();
+    });
   }
 
   async append(event: AuditEvent): Promise<void> {
-    await guard("audit append", async () => {
-      const { subject, actor, action, outcome } = event;
-      await this.insert.run({ at: toDbTime(event.at), subject, actor, action, outcome, detail: event.detail === undefined ? null : toJsonText(event.detail) });
-    });
+    const { subject, actor, action, outcome } = event;
+    const row: AuditRow = { at: toDbTime(event.at), subject, actor, action, outcome, detail: event.detail === undefined ? null : toJsonText(event.detail) };
+    await guard("audit append", () => this.batcher.add(row));
   }
 
   latestOf(subject: string, action: string, outcome?: AuditEvent["outcome"]): Promise<AuditEvent | null> {
