@@ -13,6 +13,8 @@ import { AesGcmSecretBox } from "../../src/adapters/aes-gcm-secret-box.js";
 import { OtplibTotp } from "../../src/adapters/otplib-totp.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "../../src/adapters/sql/index.js";
 import { SqlLoginChallengeStore } from "../../src/adapters/sql/login-challenge-store.js";
+import { SqlTemporaryAccessStore } from "../../src/adapters/sql/temporary-access-store.js";
+import { defaultTemporaryAccessPolicy } from "../../src/features/validation/temporary-access-policy.js";
 import { defaultEnrollmentPolicy } from "../../src/domain/enrollment-policy.js";
 import { defaultValidationPolicy } from "../../src/domain/validation/validation-policy.js";
 import { ValidationService } from "../../src/domain/validation/validation-service.js";
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
     clock: systemClock,
     policy: defaultValidationPolicy,
     passwordChecks: defaultEnrollmentPolicy,
+    temporaryAccess: new SqlTemporaryAccessStore(database.db),
+    temporaryAccessPolicy: defaultTemporaryAccessPolicy,
   });
   const server = await startRadiusServer({
     host: "127.0.0.1",

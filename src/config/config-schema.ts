@@ -92,6 +92,9 @@ export const envSchema = z.object({
   VALIDATE_MAX_FAILURES: int(1, 100).default(10),
   VALIDATE_LOCK_MINUTES: int(1, 1440).default(30),
   VALIDATE_USER_MAX_PER_MINUTE: int(1, 10_000).default(20),
+  /** Helpdesk temporary access codes: how long one is valid, and whether it may be used more than once. */
+  TEMP_ACCESS_HOURS: int(1, 72).default(8),
+  TEMP_ACCESS_REUSABLE: bool.default(false),
   /** POST /api/validate on its own listener of the validation service; unset: off. */
   VALIDATE_HTTP_PORT: int(0, 65535).optional(),
   VALIDATE_HTTP_HOST: z.string().default("127.0.0.1"),

@@ -88,5 +88,6 @@ export const helpdeskEn: Record<keyof typeof helpdeskSv, string> = {
   "helpdesk.login.wrongPasswordOrCode": "wrong password or code",
   "helpdesk.login.passwordExpired": "password must be changed",
   "helpdesk.login.challengeExpired": "took too long",
+  "helpdesk.login.temporaryAccessExpired": "temporary code expired",
   "helpdesk.login.badRequest": "incomplete request",
 };

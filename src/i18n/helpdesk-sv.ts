@@ -89,5 +89,6 @@ export const helpdeskSv = {
   "helpdesk.login.wrongPasswordOrCode": "fel lösenord eller kod",
   "helpdesk.login.passwordExpired": "lösenordet måste bytas",
   "helpdesk.login.challengeExpired": "tog för lång tid",
+  "helpdesk.login.temporaryAccessExpired": "tillfällig kod har gått ut",
   "helpdesk.login.badRequest": "ofullständig förfrågan",
 } as const;

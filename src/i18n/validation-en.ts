@@ -16,5 +16,6 @@ export const validationEn: Record<ValidationMessageKey, string> = {
   "validation.reject.wrongPasswordOrCode": "Wrong password or code. Type the password and right after it the six-digit code the app shows now.",
   "validation.reject.passwordExpired": "The password must be changed. Change it and log in again.",
   "validation.reject.challengeExpired": "The login took too long. Start again from the beginning.",
+  "validation.reject.temporaryAccessExpired": "The temporary code has expired. Contact the IT helpdesk.",
   "validation.reject.badRequest": "The login is missing a user name or code. Try again.",
 };

@@ -19,6 +19,7 @@ export const validationSv = {
   "validation.reject.wrongPasswordOrCode": "Fel lösenord eller kod. Skriv lösenordet och direkt efter det den sexsiffriga koden som appen visar nu.",
   "validation.reject.passwordExpired": "Lösenordet måste bytas. Byt lösenord och logga in igen.",
   "validation.reject.challengeExpired": "Inloggningen tog för lång tid. Börja om från början.",
+  "validation.reject.temporaryAccessExpired": "Den tillfälliga koden har gått ut. Kontakta IT-supporten.",
   "validation.reject.badRequest": "Inloggningen saknar användarnamn eller kod. Försök igen.",
 };
 

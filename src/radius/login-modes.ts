@@ -4,6 +4,7 @@
  * like, so a request cannot pick a weaker mode for itself.
  */
 import type { LoginAttempt, ValidationReason, Validator } from "../domain/validation/validator.js";
+import { normaliseTemporaryCode, TEMPORARY_CODE_LENGTH } from "../features/validation/temporary-access-code.js";
 import type { AccessRequestFields } from "./access-request.js";
 import { MAX_ATTRIBUTE_VALUE_LENGTH } from "./radius-packet.js";
 
@@ -29,16 +30,24 @@ const CODE_LENGTH = 6;
 const SIX_DIGITS = /^[0-9]{6}$/;
 
 /**
- * password+otp: NetScaler sends the AD password immediately followed by the six digits.
- * Null when the last six characters are not digits or no password is left: an empty
- * password must never reach the directory, where AD may treat it as an anonymous bind.
+ * password+otp: NetScaler sends the AD password immediately followed by the six digits (or
+ * by a helpdesk temporary access code, which always ends in a letter, so the two never
+ * overlap). Null when neither follows or no password is left: an empty password must never
+ * reach the directory, where AD may treat it as an anonymous bind.
  */
 export function splitPasswordAndCode(value: string): { password: string; code: string } | null {
-  const code = value.slice(-CODE_LENGTH);
-  const password = value.slice(0, -CODE_LENGTH);
-  if (!SIX_DIGITS.test(code) || password.length === 0) return null;
-  return { password, code };
+  for (const [length, isCode] of CODE_SHAPES) {
+    const code = value.slice(-length);
+    const password = value.slice(0, -length);
+    if (password.length > 0 && isCode(code)) return { password, code };
+  }
+  return null;
 }
+
+const CODE_SHAPES: [number, (code: string) => boolean][] = [
+  [CODE_LENGTH, (code) => SIX_DIGITS.test(code)],
+  [TEMPORARY_CODE_LENGTH, (code) => normaliseTemporaryCode(code) === code.toUpperCase()],
+];
 
 function outcome(result: { ok: boolean; reason: ValidationReason }): LoginAnswer {
   if (result.ok) return { kind: "accept" };

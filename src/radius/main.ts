@@ -11,6 +11,8 @@ import { OtplibTotp } from "../adapters/otplib-totp.js";
 import { secretBoxFromConfig } from "../adapters/secret-box-from-config.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "../adapters/sql/index.js";
 import { SqlLoginChallengeStore } from "../adapters/sql/login-challenge-store.js";
+import { SqlTemporaryAccessStore } from "../adapters/sql/temporary-access-store.js";
+import { temporaryAccessPolicyFrom } from "../config/temporary-access-config.js";
 import { scheduleRatePruning } from "../adapters/sql/rate-pruning.js";
 import { loadConfigOrExit, type Config } from "../config/load-config.js";
 import { validationConfigProblems } from "../config/validation-config.js";
@@ -54,6 +56,8 @@ async function main(): Promise<void> {
     clock: systemClock,
     policy: validationPolicyFrom(config),
     passwordChecks: defaultEnrollmentPolicy,
+    temporaryAccess: new SqlTemporaryAccessStore(database.db),
+    temporaryAccessPolicy: temporaryAccessPolicyFrom(config),
   });
 
   const radius = await startRadiusServer({

@@ -25,6 +25,7 @@ const rejectTexts = {
   wrongPasswordOrCode: validationSv["validation.reject.wrongPasswordOrCode"],
   passwordExpired: validationSv["validation.reject.passwordExpired"],
   challengeExpired: validationSv["validation.reject.challengeExpired"],
+  temporaryAccessExpired: validationSv["validation.reject.temporaryAccessExpired"],
   badRequest: validationSv["validation.reject.badRequest"],
 } satisfies Record<RejectReason, string>;
 

@@ -1,3 +1,4 @@
+import type { NewTemporaryAccess, TemporaryAccess, TemporaryAccessStore } from "../../src/ports/temporary-access.js";
 import type { LoginChallengeStore, PendingChallenge } from "../../src/ports/login-challenges.js";
 import type { Clock } from "../../src/ports/clock.js";
 import type { SmsSender } from "../../src/ports/sms-sender.js";
@@ -146,5 +147,40 @@ export class MemoryChallenges implements LoginChallengeStore {
     let pruned = 0;
     for (const [key, row] of this.rows) if (row.expiresAt <= now && this.rows.delete(key)) pruned++;
     return pruned;
+  }
+}
+
+/** Temporary access grants in memory (the same contract as SqlTemporaryAccessStore). */
+export class MemoryTemporaryAccess implements TemporaryAccessStore {
+  grants: TemporaryAccess[] = [];
+  async issue(grant: NewTemporaryAccess) {
+    await this.end(grant.loginName, grant.issuedAt);
+    this.grants.push({ ...grant, failedTries: 0 });
+  }
+  async latest(loginName: string) {
+    const grant = this.grants.filter((g) => g.loginName === loginName.toLowerCase()).at(-1);
+    return grant ? { ...grant } : null;
+  }
+  async countTry(loginName: string, now: Date) {
+    const grant = this.open(loginName, now);
+    if (!grant) return null;
+    grant.failedTries++;
+    return { ...grant };
+  }
+  async use(id: string, now: Date) {
+    const grant = this.grants.find((g) => g.id === id && !g.endedAt && g.expiresAt > now);
+    if (!grant) return false;
+    grant.usedAt = now;
+    grant.failedTries = 0;
+    if (!grant.reusable) grant.endedAt = now;
+    return true;
+  }
+  async end(loginName: string, at: Date) {
+    const grant = this.grants.find((g) => g.loginName === loginName.toLowerCase() && !g.endedAt);
+    if (grant) grant.endedAt = at;
+    return grant !== undefined;
+  }
+  private open(loginName: string, now: Date) {
+    return this.grants.find((g) => g.loginName === loginName.toLowerCase() && !g.endedAt && g.expiresAt > now);
   }
 }

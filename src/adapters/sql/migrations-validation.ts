@@ -49,5 +49,38 @@ export function validationMigrations(engine: Engine): Record<string, Migration> 
         await db.schema.alterTable("tokens").dropColumn("failed_tries").execute();
       },
     },
+    /**
+     * 0008_temporary_access: helpdesk-issued temporary access codes, stored only as a keyed
+     * hash; at most one open (not ended) grant per login, guaranteed by the database.
+     */
+    "0008_temporary_access": {
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable("temporary_access")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("login_name", "text", (c) => c.notNull())
+          .addColumn("upn", "text", (c) => c.notNull())
+          .addColumn("code_hash", "text", (c) => c.notNull())
+          .addColumn("issued_by", "text", (c) => c.notNull())
+          .addColumn("issued_at", "text", (c) => c.notNull())
+          .addColumn("expires_at", "text", (c) => c.notNull())
+          .addColumn("reusable", "integer", (c) => c.notNull())
+          .addColumn("used_at", "text")
+          .addColumn("ended_at", "text")
+          .addColumn("failed_tries", "integer", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createIndex("temporary_access_one_open_per_login")
+          .on("temporary_access")
+          .column("login_name")
+          .unique()
+          .where(sql.ref("ended_at"), "is", null)
+          .execute();
+        await db.schema.createIndex("temporary_access_login").on("temporary_access").columns(["login_name", "issued_at"]).execute();
+      },
+      async down(db: Kysely<any>): Promise<void> {
+        await db.schema.dropTable("temporary_access").ifExists().execute();
+      },
+    },
   };
 }

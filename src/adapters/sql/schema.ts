@@ -40,6 +40,22 @@ export interface RadiusChallengesTable {
   expires_at: string;
 }
 
+/** Helpdesk-issued temporary access codes (0008), only their keyed hash. */
+export interface TemporaryAccessTable {
+  id: string;
+  login_name: string;
+  upn: string;
+  code_hash: string;
+  issued_by: string;
+  issued_at: string;
+  expires_at: string;
+  /** 1 when usable again within its lifetime. */
+  reusable: number;
+  used_at: string | null;
+  ended_at: string | null;
+  failed_tries: Generated<number>;
+}
+
 /** A request throttle's current window per key (0007; UNLOGGED on PostgreSQL). */
 export interface RateWindowsTable {
   key: string;
@@ -157,6 +173,7 @@ export interface Schema {
   tokens: TokensTable;
   rate_events: RateEventsTable;
   rate_windows: RateWindowsTable;
+  temporary_access: TemporaryAccessTable;
   audit_events: AuditEventsTable;
   conversation_refs: ConversationRefsTable;
   bot_state: BotStateTable;

@@ -5,6 +5,10 @@ import type { LoginChallengeStore } from "../../ports/login-challenges.js";
 import type { SecretBox } from "../../ports/secret-box.js";
 import type { AuditLog, RateCounter, TokenStore } from "../../ports/stores.js";
 import type { Totp } from "../../ports/totp.js";
+import type { TemporaryAccessStore } from "../../ports/temporary-access.js";
+import { normaliseTemporaryCode } from "../../features/validation/temporary-access-code.js";
+import type { TemporaryAccessPolicy } from "../../features/validation/temporary-access-policy.js";
+import { TemporaryAccessCheck } from "../../features/validation/temporary-access-check.js";
 import { normaliseCode } from "../codes.js";
 import { PasswordThrottle } from "../password-throttle.js";
 import { validationUserRateKey } from "../rate-keys.js";
@@ -23,6 +27,9 @@ export interface ValidationDeps {
   audit: AuditLog;
   clock: Clock;
   policy: ValidationPolicy;
+  /** Helpdesk-issued temporary access codes, accepted in place of a TOTP code. */
+  temporaryAccess: TemporaryAccessStore;
+  temporaryAccessPolicy: Pick<TemporaryAccessPolicy, "maxFailures">;
   /** The enrollment's password-check limits: the same binds, the same throttle. */
   passwordChecks: { passwordChecksMax: number; passwordChecksWindowMinutes: number };
 }
@@ -54,10 +61,12 @@ const refuse = (subject: string, reason: ValidationReason, detail?: Decision["de
 export class ValidationService implements Validator {
   private readonly lockout: TokenLockout;
   private readonly passwordThrottle: PasswordThrottle;
+  private readonly temporary: TemporaryAccessCheck;
 
   constructor(private readonly deps: ValidationDeps) {
     this.lockout = new TokenLockout(deps.tokens, deps.policy);
     this.passwordThrottle = new PasswordThrottle(deps.rates, deps.passwordChecks);
+    this.temporary = new TemporaryAccessCheck(deps.temporaryAccess, deps.secrets, deps.temporaryAccessPolicy);
   }
 
   checkCode(attempt: LoginAttempt, code: string): Promise<ValidationOutcome> {
@@ -166,6 +175,11 @@ export class ValidationService implements Validator {
   }
 
   private async codeDecision(user: DirectoryUser, input: string, now: Date): Promise<Decision> {
+    const temporaryCode = normaliseTemporaryCode(input);
+    if (temporaryCode) {
+      const verdict = await this.temporary.check(user.loginName, temporaryCode, now);
+      return verdict.reason === "ok" ? { ok: true, reason: "ok", subject: user.upn, detail: verdict.detail } : refuse(user.upn, verdict.reason, verdict.detail);
+    }
     const code = normaliseCode(input);
     // Not six digits: nothing to compare, so nothing is counted against the token.
     if (!code) return (await this.deps.tokens.findActive(user.loginName)) ? refuse(user.upn, "wrongCode", { format: false }) : refuse(user.upn, "noToken");

@@ -37,6 +37,8 @@ export type ValidationReason =
   | "passwordExpired"
   /** challenge mode: the State is unknown, expired or already answered. */
   | "challengeExpired"
+  /** A helpdesk temporary access code whose time is up. */
+  | "temporaryAccessExpired"
   /** The request carried no usable user name or code. */
   | "badRequest";
 
