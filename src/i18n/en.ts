@@ -1,4 +1,5 @@
 import { helpEn } from "./help-en.js";
+import { loginHelpEn } from "./login-help-en.js";
 import { helpdeskEn } from "./helpdesk-en.js";
 import { remindersEn } from "./reminders-en.js";
 import type { MessageCatalog } from "./messages.js";
@@ -97,6 +98,7 @@ export const en: MessageCatalog = {
   "smsText.newAuthenticator":
     "A new Microsoft Authenticator ({device}) was registered for your account {time}. Wasn't you? Call the IT helpdesk at once.",
   ...helpEn,
+  ...loginHelpEn,
   ...helpdeskEn,
   ...remindersEn,
 };

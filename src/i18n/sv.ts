@@ -1,4 +1,5 @@
 import { helpSv } from "./help-sv.js";
+import { loginHelpSv } from "./login-help-sv.js";
 import { helpdeskSv } from "./helpdesk-sv.js";
 import { remindersSv } from "./reminders-sv.js";
 
@@ -96,6 +97,7 @@ export const sv = {
   "smsText.newAuthenticator":
     "En ny Microsoft Authenticator ({device}) registrerades för ditt konto {time}. Var det inte du? Ring IT-supporten direkt.",
   ...helpSv,
+  ...loginHelpSv,
   ...helpdeskSv,
   ...remindersSv,
 } as const;
