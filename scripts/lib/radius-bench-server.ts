@@ -14,6 +14,7 @@ import { OtplibTotp } from "../../src/adapters/otplib-totp.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "../../src/adapters/sql/index.js";
 import { SqlLoginChallengeStore } from "../../src/adapters/sql/login-challenge-store.js";
 import { SqlTemporaryAccessStore } from "../../src/adapters/sql/temporary-access-store.js";
+import { SqlEmployeeNoticeOutbox } from "../../src/adapters/sql/employee-notice-store.js";
 import { defaultTemporaryAccessPolicy } from "../../src/features/validation/temporary-access-policy.js";
 import { defaultEnrollmentPolicy } from "../../src/domain/enrollment-policy.js";
 import { defaultValidationPolicy } from "../../src/domain/validation/validation-policy.js";
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
     passwordChecks: defaultEnrollmentPolicy,
     temporaryAccess: new SqlTemporaryAccessStore(database.db),
     temporaryAccessPolicy: defaultTemporaryAccessPolicy,
+    notices: new SqlEmployeeNoticeOutbox(database.db),
   });
   const server = await startRadiusServer({
     host: "127.0.0.1",

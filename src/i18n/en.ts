@@ -1,5 +1,6 @@
 import { helpEn } from "./help-en.js";
 import { loginHelpEn } from "./login-help-en.js";
+import { noticesEn } from "./notices-en.js";
 import { helpdeskEn } from "./helpdesk-en.js";
 import { remindersEn } from "./reminders-en.js";
 import type { MessageCatalog } from "./messages.js";
@@ -99,6 +100,7 @@ export const en: MessageCatalog = {
     "A new Microsoft Authenticator ({device}) was registered for your account {time}. Wasn't you? Call the IT helpdesk at once.",
   ...helpEn,
   ...loginHelpEn,
+  ...noticesEn,
   ...helpdeskEn,
   ...remindersEn,
 };

@@ -1,5 +1,6 @@
 import { helpSv } from "./help-sv.js";
 import { loginHelpSv } from "./login-help-sv.js";
+import { noticesSv } from "./notices-sv.js";
 import { helpdeskSv } from "./helpdesk-sv.js";
 import { remindersSv } from "./reminders-sv.js";
 
@@ -98,6 +99,7 @@ export const sv = {
     "En ny Microsoft Authenticator ({device}) registrerades för ditt konto {time}. Var det inte du? Ring IT-supporten direkt.",
   ...helpSv,
   ...loginHelpSv,
+  ...noticesSv,
   ...helpdeskSv,
   ...remindersSv,
 } as const;

@@ -12,6 +12,7 @@ import { secretBoxFromConfig } from "../adapters/secret-box-from-config.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "../adapters/sql/index.js";
 import { SqlLoginChallengeStore } from "../adapters/sql/login-challenge-store.js";
 import { SqlTemporaryAccessStore } from "../adapters/sql/temporary-access-store.js";
+import { SqlEmployeeNoticeOutbox } from "../adapters/sql/employee-notice-store.js";
 import { temporaryAccessPolicyFrom } from "../config/temporary-access-config.js";
 import { scheduleRatePruning } from "../adapters/sql/rate-pruning.js";
 import { loadConfigOrExit, type Config } from "../config/load-config.js";
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     passwordChecks: defaultEnrollmentPolicy,
     temporaryAccess: new SqlTemporaryAccessStore(database.db),
     temporaryAccessPolicy: temporaryAccessPolicyFrom(config),
+    notices: new SqlEmployeeNoticeOutbox(database.db),
   });
 
   const radius = await startRadiusServer({

@@ -20,7 +20,7 @@ import type { TotpMatch } from "../../src/ports/totp.js";
 import { dataLayerSuite } from "../support/data-layer-suite.js";
 import { postgresEngine, sqliteEngine, type EngineFactory } from "../support/sql-engines.js";
 import { defaultTemporaryAccessPolicy } from "../../src/features/validation/temporary-access-policy.js";
-import { FakeClock, FakeSms, MemoryChallenges, MemoryTemporaryAccess } from "../unit/fakes.js";
+import { FakeClock, FakeSms, MemoryChallenges, MemoryNoticeOutbox, MemoryTemporaryAccess } from "../unit/fakes.js";
 
 const alex: Caller = { userKey: "aad-alex", upn: "alexw@example.com", locale: "sv" };
 
@@ -56,7 +56,7 @@ async function instances(open: () => Promise<Database>, count: number, policy: E
       new ValidationService({
         directory: new DemoDirectory(), tokens: stores.tokens, challenges: new MemoryChallenges(), secrets, totp, rates: stores.rateCounter,
         audit: stores.audit, clock, policy: { ...defaultValidationPolicy, userMaxPerMinute: 1000 }, passwordChecks: policy,
-        temporaryAccess: new MemoryTemporaryAccess(), temporaryAccessPolicy: defaultTemporaryAccessPolicy,
+        temporaryAccess: new MemoryTemporaryAccess(), temporaryAccessPolicy: defaultTemporaryAccessPolicy, notices: new MemoryNoticeOutbox(),
       }),
     );
     services.push(

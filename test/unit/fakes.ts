@@ -1,3 +1,4 @@
+import type { EmployeeNotice, EmployeeNoticeOutbox } from "../../src/ports/employee-notices.js";
 import type { NewTemporaryAccess, TemporaryAccess, TemporaryAccessStore } from "../../src/ports/temporary-access.js";
 import type { LoginChallengeStore, PendingChallenge } from "../../src/ports/login-challenges.js";
 import type { Clock } from "../../src/ports/clock.js";
@@ -182,5 +183,25 @@ export class MemoryTemporaryAccess implements TemporaryAccessStore {
   }
   private open(loginName: string, now: Date) {
     return this.grants.find((g) => g.loginName === loginName.toLowerCase() && !g.endedAt && g.expiresAt > now);
+  }
+}
+
+/** The employee notice outbox in memory (the same contract as SqlEmployeeNoticeOutbox). */
+export class MemoryNoticeOutbox implements EmployeeNoticeOutbox {
+  notices: (EmployeeNotice & { claimedUntil?: Date; doneAt?: Date })[] = [];
+  async enqueue(notice: EmployeeNotice) {
+    this.notices.push({ ...notice, upn: notice.upn.toLowerCase() });
+  }
+  async claim(limit: number, now: Date, leaseMs: number) {
+    const free = this.notices
+      .filter((n) => !n.doneAt && (!n.claimedUntil || n.claimedUntil <= now))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, limit);
+    for (const notice of free) notice.claimedUntil = new Date(now.getTime() + leaseMs);
+    return free.map(({ claimedUntil: _claimed, doneAt: _done, ...notice }) => notice);
+  }
+  async done(id: string, at: Date) {
+    const notice = this.notices.find((n) => n.id === id);
+    if (notice) notice.doneAt = at;
   }
 }

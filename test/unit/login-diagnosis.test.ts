@@ -49,6 +49,8 @@ describe("why can't I log in", () => {
     expect(diagnosis.kind).toBe("locked");
     const until = new Date(h.clock.now().getTime() + 30 * 60_000).toLocaleTimeString("sv-SE", { timeZone: "Europe/Stockholm", hour: "2-digit", minute: "2-digit" });
     expect(await h.say("sv")).toContain(`till kl. ${until}`);
+    // The employee is told in Teams, once per lock, in Swedish local time.
+    expect(h.notices.notices).toMatchObject([{ upn: "alexw@example.com", key: "notice.tokenLocked", params: { time: until } }]);
   });
 
   it("no active token: enroll; an expired temporary code says so", async () => {

@@ -7,7 +7,7 @@ import { defaultValidationPolicy, type ValidationPolicy } from "../../src/domain
 import { ValidationService } from "../../src/domain/validation/validation-service.js";
 import type { LoginAttempt } from "../../src/domain/validation/validator.js";
 import { defaultTemporaryAccessPolicy } from "../../src/features/validation/temporary-access-policy.js";
-import { FakeClock, MemoryChallenges, MemoryStores, MemoryTemporaryAccess } from "./fakes.js";
+import { FakeClock, MemoryChallenges, MemoryNoticeOutbox, MemoryStores, MemoryTemporaryAccess } from "./fakes.js";
 
 export const STEP_MS = 30_000;
 
@@ -17,12 +17,13 @@ export function validationHarness(policy: Partial<ValidationPolicy> = {}) {
   const stores = new MemoryStores();
   const challenges = new MemoryChallenges();
   const temporaryAccess = new MemoryTemporaryAccess();
+  const notices = new MemoryNoticeOutbox();
   const totp = new OtplibTotp();
   const secrets = new AesGcmSecretBox(randomBytes(32));
   const service = new ValidationService({
     directory: new DemoDirectory(), tokens: stores, challenges, secrets, totp, rates: stores, audit: stores, clock,
     policy: { ...defaultValidationPolicy, ...policy }, passwordChecks: defaultEnrollmentPolicy,
-    temporaryAccess, temporaryAccessPolicy: defaultTemporaryAccessPolicy,
+    temporaryAccess, temporaryAccessPolicy: defaultTemporaryAccessPolicy, notices,
   });
   const secrets_: Record<string, string> = {};
   function enroll(loginName: string, upn: string, id = `token-${loginName}`) {
@@ -38,5 +39,5 @@ export function validationHarness(policy: Partial<ValidationPolicy> = {}) {
   const code = (login = "alexw", steps = 0) => totp.codeAt(secrets_[login]!, new Date(clock.now().getTime() + steps * STEP_MS));
   const attempt = (userName = "alexw"): LoginAttempt => ({ userName, client: "netscaler-1", channel: "radius" });
   const validations = () => stores.audit.filter((e) => e.action === "login.validate");
-  return { clock, stores, challenges, temporaryAccess, totp, secrets, service, enroll, code, attempt, validations };
+  return { clock, stores, challenges, temporaryAccess, notices, totp, secrets, service, enroll, code, attempt, validations };
 }

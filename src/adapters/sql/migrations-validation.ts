@@ -82,5 +82,24 @@ export function validationMigrations(engine: Engine): Record<string, Migration> 
         await db.schema.dropTable("temporary_access").ifExists().execute();
       },
     },
+    /** 0009_employee_notices: what the validation service tells employees through the bot (token locked). */
+    "0009_employee_notices": {
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable("employee_notices")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("upn", "text", (c) => c.notNull())
+          .addColumn("key", "text", (c) => c.notNull())
+          .addColumn("params", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("claimed_until", "text")
+          .addColumn("done_at", "text")
+          .execute();
+        await db.schema.createIndex("employee_notices_pending").on("employee_notices").columns(["done_at", "created_at"]).execute();
+      },
+      async down(db: Kysely<any>): Promise<void> {
+        await db.schema.dropTable("employee_notices").ifExists().execute();
+      },
+    },
   };
 }

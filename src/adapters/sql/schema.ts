@@ -56,6 +56,18 @@ export interface TemporaryAccessTable {
   failed_tries: Generated<number>;
 }
 
+/** Notices for employees' chats raised where there is no Teams connection (0009). */
+export interface EmployeeNoticesTable {
+  id: string;
+  upn: string;
+  key: string;
+  /** JSON object of the text's parameters. */
+  params: string;
+  created_at: string;
+  claimed_until: string | null;
+  done_at: string | null;
+}
+
 /** A request throttle's current window per key (0007; UNLOGGED on PostgreSQL). */
 export interface RateWindowsTable {
   key: string;
@@ -174,6 +186,7 @@ export interface Schema {
   rate_events: RateEventsTable;
   rate_windows: RateWindowsTable;
   temporary_access: TemporaryAccessTable;
+  employee_notices: EmployeeNoticesTable;
   audit_events: AuditEventsTable;
   conversation_refs: ConversationRefsTable;
   bot_state: BotStateTable;

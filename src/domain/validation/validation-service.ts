@@ -1,11 +1,13 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Clock } from "../../ports/clock.js";
 import type { Directory, DirectoryUser } from "../../ports/directory.js";
 import type { LoginChallengeStore } from "../../ports/login-challenges.js";
 import type { SecretBox } from "../../ports/secret-box.js";
 import type { AuditLog, RateCounter, TokenStore } from "../../ports/stores.js";
 import type { Totp } from "../../ports/totp.js";
+import type { EmployeeNoticeOutbox } from "../../ports/employee-notices.js";
 import type { TemporaryAccessStore } from "../../ports/temporary-access.js";
+import { localTime } from "../../i18n/plural.js";
 import { normaliseTemporaryCode } from "../../features/validation/temporary-access-code.js";
 import type { TemporaryAccessPolicy } from "../../features/validation/temporary-access-policy.js";
 import { TemporaryAccessCheck } from "../../features/validation/temporary-access-check.js";
@@ -30,6 +32,8 @@ export interface ValidationDeps {
   /** Helpdesk-issued temporary access codes, accepted in place of a TOTP code. */
   temporaryAccess: TemporaryAccessStore;
   temporaryAccessPolicy: Pick<TemporaryAccessPolicy, "maxFailures">;
+  /** The employee is told in Teams when their token locks ("if it was not you…"), through the bot. */
+  notices: EmployeeNoticeOutbox;
   /** The enrollment's password-check limits: the same binds, the same throttle. */
   passwordChecks: { passwordChecksMax: number; passwordChecksWindowMinutes: number };
 }
@@ -201,6 +205,7 @@ export class ValidationService implements Validator {
     if (tries.remaining === 0) {
       const until = await this.lockout.lock(token.id, now);
       refused.detail = { ...refused.detail, lockedUntil: until.toISOString() };
+      await this.deps.notices.enqueue({ id: randomUUID(), upn: user.upn, key: "notice.tokenLocked", params: { time: localTime(until) }, createdAt: now });
     }
     return refused;
   }
