@@ -12,11 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSqlStores, migrateToLatest, openDatabase } from "../src/adapters/sql/index.js";
 import { SqlReminderStore } from "../src/adapters/sql/reminder-store.js";
-import { BotReminderSender } from "../src/bot/reminder-sender.js";
-import { parseCampaign } from "../src/domain/reminders/campaign.js";
-import { runCampaign } from "../src/domain/reminders/campaign-runner.js";
-import { realWait, type ProactiveSender } from "../src/domain/reminders/ports.js";
-import { RateLimiter } from "../src/domain/reminders/rate-limiter.js";
+import { BotReminderSender } from "../src/bot/edge/reminder-sender.js";
+import { parseCampaign } from "../src/features/reminders/campaign.js";
+import { runCampaign } from "../src/features/reminders/campaign-runner.js";
+import { realWait, type ProactiveSender } from "../src/ports/reminders.js";
+import { RateLimiter } from "../src/features/reminders/rate-limiter.js";
 import { systemClock } from "../src/ports/clock.js";
 import { RateLimitedConnector } from "../test/support/rate-limited-connector.js";
 

@@ -1,7 +1,7 @@
 import { errorFields } from "../adapters/logger.js";
 import type { Activity, ActivityHandler } from "botbuilder";
 import restify from "restify";
-import type { AuthenticatingAdapter } from "../bot/authenticating-adapter.js";
+import type { AuthenticatingAdapter } from "../bot/edge/authenticating-adapter.js";
 import type { Logger } from "pino";
 import { bearerTokenMatches } from "./bearer-token.js";
 import { envelopeProblem, type EnvelopeRules } from "./activity-envelope.js";

@@ -1,4 +1,4 @@
-import type { EnrollmentState } from "../domain/enrollment-state.js";
+import type { EnrollmentState } from "../features/enrollment/enrollment-state.js";
 
 /**
  * Persistence ports. Implementations: src/adapters/sql/* (SQLite and PostgreSQL through

@@ -1,4 +1,4 @@
-import type { EnrollmentStep } from "../domain/enrollment-state.js";
+import type { EnrollmentStep } from "../features/enrollment/enrollment-state.js";
 import type { Versioned } from "./stores.js";
 
 /**

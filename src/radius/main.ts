@@ -14,9 +14,9 @@ import { SqlLoginChallengeStore } from "../adapters/sql/login-challenge-store.js
 import { scheduleRatePruning } from "../adapters/sql/rate-pruning.js";
 import { loadConfigOrExit, type Config } from "../config/load-config.js";
 import { validationConfigProblems } from "../config/validation-config.js";
-import { defaultEnrollmentPolicy } from "../domain/enrollment-policy.js";
-import { defaultValidationPolicy, type ValidationPolicy } from "../domain/validation/validation-policy.js";
-import { ValidationService } from "../domain/validation/validation-service.js";
+import { defaultEnrollmentPolicy } from "../features/enrollment/enrollment-policy.js";
+import { defaultValidationPolicy, type ValidationPolicy } from "../features/validation/validation-policy.js";
+import { ValidationService } from "../features/validation/validation-service.js";
 import { systemClock } from "../ports/clock.js";
 import { loadRadiusClients, localRadiusClients } from "./radius-clients.js";
 import { startRadiusServer } from "./radius-server.js";

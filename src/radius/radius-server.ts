@@ -14,7 +14,7 @@ import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { isIPv6 } from "node:net";
 import type { Logger } from "pino";
 import { errorFields } from "../adapters/logger.js";
-import type { Validator } from "../domain/validation/validator.js";
+import type { Validator } from "../features/validation/validator.js";
 import { systemClock, type Clock } from "../ports/clock.js";
 import { readAccessRequest } from "./access-request.js";
 import { ClientRateLimit } from "./client-rate-limit.js";

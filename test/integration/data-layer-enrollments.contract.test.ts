@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Database, SqlStores } from "../../src/adapters/sql/index.js";
-import { ConcurrentUpdateError } from "../../src/domain/errors.js";
+import { ConcurrentUpdateError } from "../../src/features/shared/errors.js";
 import { at, dataLayerSuite, state, token } from "../support/data-layer-suite.js";
 import { postgresEngine, sqliteEngine, type EngineFactory } from "../support/sql-engines.js";
 

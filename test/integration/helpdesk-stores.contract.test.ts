@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSqlStores, type Database, migrateToLatest, openDatabase } from "../../src/adapters/sql/index.js";
 import { createHelpdeskStores, type HelpdeskStores } from "../../src/adapters/sql/ticket-store.js";
-import { ConcurrentUpdateError } from "../../src/domain/errors.js";
+import { ConcurrentUpdateError } from "../../src/features/shared/errors.js";
 import type { Ticket } from "../../src/ports/tickets.js";
 import { postgresEngine, sqliteEngine, type EngineFactory } from "../support/sql-engines.js";
 

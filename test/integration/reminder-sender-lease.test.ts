@@ -14,11 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqlStores, migrateToLatest, openDatabase, type Database } from "../../src/adapters/sql/index.js";
 import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
 import { SqlSenderLease } from "../../src/adapters/sql/sender-lease.js";
-import { BotReminderSender } from "../../src/bot/reminder-sender.js";
-import { parseCampaign, type Campaign } from "../../src/domain/reminders/campaign.js";
-import { runCampaign, type RunResult } from "../../src/domain/reminders/campaign-runner.js";
-import { realWait, type ProactiveSender, type ReminderMessage, type SendOutcome, type SenderLease } from "../../src/domain/reminders/ports.js";
-import { RateLimiter } from "../../src/domain/reminders/rate-limiter.js";
+import { BotReminderSender } from "../../src/bot/edge/reminder-sender.js";
+import { parseCampaign, type Campaign } from "../../src/features/reminders/campaign.js";
+import { runCampaign, type RunResult } from "../../src/features/reminders/campaign-runner.js";
+import { realWait, type ProactiveSender, type ReminderMessage, type SendOutcome, type SenderLease } from "../../src/ports/reminders.js";
+import { RateLimiter } from "../../src/features/reminders/rate-limiter.js";
 import { systemClock } from "../../src/ports/clock.js";
 import { RateLimitedConnector } from "../support/rate-limited-connector.js";
 

@@ -5,10 +5,10 @@
  */
 import type { TurnContext } from "botbuilder";
 import { describe, expect, it, vi } from "vitest";
-import { EnrollmentActions } from "../../src/bot/enrollment-actions.js";
-import { HelpActions } from "../../src/bot/help-actions.js";
+import { EnrollmentActions } from "../../src/features/enrollment/enrollment-route.js";
+import { HelpActions } from "../../src/features/help/help-route.js";
 import { findAssetDir } from "../../src/config/asset-dir.js";
-import { KnowledgeBase, loadKnowledgeArticles } from "../../src/domain/knowledge/index.js";
+import { KnowledgeBase, loadKnowledgeArticles } from "../../src/features/help/knowledge/index.js";
 import { alex, harness } from "./enrollment-harness.js";
 
 const knowledge = new KnowledgeBase(loadKnowledgeArticles(findAssetDir("knowledge", "sv")));

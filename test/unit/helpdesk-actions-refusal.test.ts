@@ -5,7 +5,7 @@
 import type { TurnContext } from "botbuilder";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { HelpdeskActions } from "../../src/bot/helpdesk-actions.js";
+import { HelpdeskActions } from "../../src/features/helpdesk/helpdesk-route.js";
 import type { ConversationRefStore } from "../../src/ports/stores.js";
 import { alex, helpdeskHarnessPerTest, lynne, megan } from "./helpdesk-harness.js";
 

@@ -4,11 +4,11 @@
  */
 import { beforeEach } from "vitest";
 import { DemoDirectory } from "../../src/adapters/demo-directory.js";
-import type { EnrollmentState } from "../../src/domain/enrollment-state.js";
-import { ConcurrentUpdateError, DirectoryUnavailableError } from "../../src/domain/errors.js";
-import { HelpdeskService } from "../../src/domain/helpdesk/helpdesk-service.js";
-import type { TicketView } from "../../src/domain/helpdesk/ticket-view.js";
-import type { Caller } from "../../src/domain/step-view.js";
+import type { EnrollmentState } from "../../src/features/enrollment/enrollment-state.js";
+import { ConcurrentUpdateError, DirectoryUnavailableError } from "../../src/features/shared/errors.js";
+import { HelpdeskService } from "../../src/features/helpdesk/helpdesk-service.js";
+import type { TicketView } from "../../src/features/helpdesk/ticket-view.js";
+import type { Caller } from "../../src/features/enrollment/step-view.js";
 import type { DirectoryUser } from "../../src/ports/directory.js";
 import type { EmployeeMessage, HelpdeskNotifier } from "../../src/ports/helpdesk-notifier.js";
 import type { Versioned } from "../../src/ports/stores.js";

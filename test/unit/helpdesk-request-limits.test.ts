@@ -6,9 +6,9 @@
  * no ticket change, no channel post or update, no feedback row.
  */
 import { describe, expect, it } from "vitest";
-import { HelpActions } from "../../src/bot/help-actions.js";
+import { HelpActions } from "../../src/features/help/help-route.js";
 import { findAssetDir } from "../../src/config/asset-dir.js";
-import { KnowledgeBase, loadKnowledgeArticles } from "../../src/domain/knowledge/index.js";
+import { KnowledgeBase, loadKnowledgeArticles } from "../../src/features/help/knowledge/index.js";
 import type { ArticleFeedback } from "../../src/ports/tickets.js";
 import { executeActions, cardText } from "../support/cards.js";
 import { alex, helpdeskHarnessPerTest } from "./helpdesk-harness.js";

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { DemoDirectory } from "../../src/adapters/demo-directory.js";
 import { reminderMetrics } from "../../src/adapters/sql/metrics-source.js";
-import { HelpdeskReminderReports, renderReportCard } from "../../src/bot/reminder-reports.js";
-import { classifyText } from "../../src/bot/text-commands.js";
-import { DirectoryUnavailableError } from "../../src/domain/errors.js";
-import { parseCampaign, type Campaign } from "../../src/domain/reminders/campaign.js";
-import type { CampaignReport, DeliverySummary } from "../../src/domain/reminders/ports.js";
+import { HelpdeskReminderReports, renderReportCard } from "../../src/features/reminders/reminder-reports.js";
+import { classifyText } from "../../src/bot/edge/text-commands.js";
+import { DirectoryUnavailableError } from "../../src/features/shared/errors.js";
+import { parseCampaign, type Campaign } from "../../src/features/reminders/campaign.js";
+import type { CampaignReport, DeliverySummary } from "../../src/ports/reminders.js";
 import { collectMetrics, formatMetrics, processMemoryMetrics } from "../../src/http/metrics.js";
 import { t } from "../../src/i18n/messages.js";
 import { cardActions, cardProblems } from "../support/card-validation.js";

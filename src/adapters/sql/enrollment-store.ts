@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
-import type { EnrollmentState } from "../../domain/enrollment-state.js";
-import { ConcurrentUpdateError } from "../../domain/errors.js";
+import type { EnrollmentState } from "../../features/enrollment/enrollment-state.js";
+import { ConcurrentUpdateError } from "../../features/shared/errors.js";
 import { type Clock, systemClock } from "../../ports/clock.js";
 import type { EnrollmentStore, NewToken, Versioned } from "../../ports/stores.js";
 import type { Schema } from "./schema.js";
