@@ -1,5 +1,6 @@
+import type { Locale } from "../i18n/messages.js";
 /** Ports of the reminder domain. Implementations: src/adapters/sql/reminder-store.ts, src/bot/reminder-*.ts. */
-import type { Caller } from "../features/enrollment/step-view.js";
+import type { Caller } from "./caller.js";
 import type { Campaign } from "../features/reminders/campaign.js";
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
@@ -144,7 +145,7 @@ export interface SenderLease {
 export interface ReminderMessage {
   /** botbuilder ConversationReference as stored. */
   reference: Record<string, unknown>;
-  locale: "sv" | "en";
+  locale: Locale;
   campaign: Campaign;
   round: string;
   /** 0: the "Remind me later" button is left out. */

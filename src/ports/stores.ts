@@ -1,3 +1,4 @@
+import type { Locale } from "../i18n/messages.js";
 import type { EnrollmentState } from "../features/enrollment/enrollment-state.js";
 
 /**
@@ -99,7 +100,7 @@ export interface AuditLog {
 export interface StoredConversationRef {
   userKey: string;
   upn?: string;
-  locale: "sv" | "en";
+  locale: Locale;
   /** botbuilder ConversationReference as JSON. */
   reference: Record<string, unknown>;
   updatedAt: Date;

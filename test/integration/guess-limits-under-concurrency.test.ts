@@ -13,7 +13,7 @@ import { OtplibTotp } from "../../src/adapters/otplib-totp.js";
 import { createSqlStores, type Database } from "../../src/adapters/sql/index.js";
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "../../src/features/enrollment/enrollment-policy.js";
 import { EnrollmentService } from "../../src/features/enrollment/enrollment-service.js";
-import type { Caller } from "../../src/features/enrollment/step-view.js";
+import type { Caller } from "../../src/ports/caller.js";
 import type { TotpMatch } from "../../src/ports/totp.js";
 import { dataLayerSuite } from "../support/data-layer-suite.js";
 import { postgresEngine, sqliteEngine, type EngineFactory } from "../support/sql-engines.js";

@@ -4,7 +4,8 @@ import { DEMO_PASSWORD, DemoDirectory } from "../../src/adapters/demo-directory.
 import { OtplibTotp } from "../../src/adapters/otplib-totp.js";
 import { defaultEnrollmentPolicy } from "../../src/features/enrollment/enrollment-policy.js";
 import { EnrollmentService } from "../../src/features/enrollment/enrollment-service.js";
-import type { Caller, StepView } from "../../src/features/enrollment/step-view.js";
+import type { StepView } from "../../src/features/enrollment/step-view.js";
+import type { Caller } from "../../src/ports/caller.js";
 import type { Directory } from "../../src/ports/directory.js";
 import { FakeClock, FakeSms, MemoryStores } from "./fakes.js";
 

@@ -8,7 +8,7 @@ import type { EnrollmentState } from "../../src/features/enrollment/enrollment-s
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "../../src/features/shared/errors.js";
 import { HelpdeskService } from "../../src/features/helpdesk/helpdesk-service.js";
 import type { TicketView } from "../../src/features/helpdesk/ticket-view.js";
-import type { Caller } from "../../src/features/enrollment/step-view.js";
+import type { Caller } from "../../src/ports/caller.js";
 import type { DirectoryUser } from "../../src/ports/directory.js";
 import type { EmployeeMessage, HelpdeskNotifier } from "../../src/ports/helpdesk-notifier.js";
 import type { Versioned } from "../../src/ports/stores.js";

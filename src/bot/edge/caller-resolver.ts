@@ -1,7 +1,7 @@
 import { errorFields } from "../../adapters/logger.js";
 import { TeamsInfo, type TurnContext } from "botbuilder";
 import type { Logger } from "pino";
-import type { Caller } from "../../features/enrollment/step-view.js";
+import type { Caller } from "../../ports/caller.js";
 
 /** Who the turn is from: the state key and the UPN, both from one roster answer. */
 export type CallerIdentity = Pick<Caller, "userKey" | "upn">;

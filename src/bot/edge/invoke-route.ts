@@ -1,5 +1,5 @@
 import type { TurnContext } from "botbuilder";
-import type { Caller } from "../../features/enrollment/step-view.js";
+import type { Caller } from "../../ports/caller.js";
 import type { CardJson } from "../../features/shared/card-renderer.js";
 
 /** The verb of an `adaptiveCard/action` invoke value, or null when there is none. */

@@ -1,6 +1,7 @@
 import type { TurnContext } from "botbuilder";
 import type { EnrollmentService } from "./enrollment-service.js";
-import type { Caller, Notice, StepView } from "./step-view.js";
+import type { Notice, StepView } from "./step-view.js";
+import type { Caller } from "../../ports/caller.js";
 import { parseCardAction, verbs, type CardAction } from "./card-action.js";
 import { renderQrResumeCard, renderStepCard, type CardJson, type StepCardSettings } from "../shared/card-renderer.js";
 import type { HelpActions } from "../help/help-route.js";

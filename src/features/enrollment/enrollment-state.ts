@@ -1,3 +1,4 @@
+import type { Locale } from "../../i18n/messages.js";
 /**
  * The persisted state of one user's enrollment conversation. Plain JSON so any store can
  * keep it; times are ISO strings. It never holds a password, and the SMS code only as a
@@ -16,7 +17,7 @@ export interface EnrollmentState {
   /** Random id printed into every card of this run; a card from another run is stale. */
   flowId: string;
   step: EnrollmentStep;
-  locale: "sv" | "en";
+  locale: Locale;
   startedAt: string;
   updatedAt: string;
   /** The Teams caller's UPN (lowercase), from Teams member info. */

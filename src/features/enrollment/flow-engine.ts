@@ -2,7 +2,8 @@ import type { Clock } from "../../ports/clock.js";
 import type { AuditLog, AuditOutcome, EnrollmentStore, NewToken } from "../../ports/stores.js";
 import { forStorage, type EnrollmentState, type EnrollmentStep } from "./enrollment-state.js";
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "../shared/errors.js";
-import type { Caller, Notice } from "./step-view.js";
+import type { Notice } from "./step-view.js";
+import type { Caller } from "../../ports/caller.js";
 
 export interface AuditNote {
   action: string;

@@ -1,6 +1,7 @@
 import type { EnrollmentState } from "./enrollment-state.js";
 import type { AuditNote } from "./flow-engine.js";
-import type { Caller, Notice, StepView } from "./step-view.js";
+import type { Notice, StepView } from "./step-view.js";
+import type { Caller } from "../../ports/caller.js";
 
 /**
  * A stored flow belongs to the UPN that started it (`callerUpn`, from Teams member info).

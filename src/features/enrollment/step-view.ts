@@ -1,4 +1,4 @@
-import type { MessageKey } from "../../i18n/messages.js";
+import type { Locale, MessageKey } from "../../i18n/messages.js";
 import type { EnrollmentStep } from "./enrollment-state.js";
 
 /** A message for the user: an i18n key plus values to fill in. */
@@ -13,7 +13,7 @@ export interface Notice {
 export interface StepView {
   step: EnrollmentStep;
   flowId: string;
-  locale: "sv" | "en";
+  locale: Locale;
   notice?: Notice;
   username?: string;
   maskedMobile?: string;
@@ -23,13 +23,4 @@ export interface StepView {
   helpArticleId?: string;
   /** Only on the QR step. Contains the secret: never log a StepView. */
   qr?: { uri: string; secret: string; issuer: string; label: string };
-}
-
-/** Who is talking to the bot: one Teams member record (src/bot/caller-resolver.ts). */
-export interface Caller {
-  /** Entra object id from Teams member info: the key of the enrollment state, conversation and tickets. */
-  userKey: string;
-  /** UPN from the same member record, lowercase. */
-  upn: string;
-  locale: "sv" | "en";
 }

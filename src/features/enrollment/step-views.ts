@@ -7,7 +7,8 @@ import { contextualHelp } from "./contextual-help.js";
 import { inProgressSteps } from "./flow-engine.js";
 import { foreignFlowView, ownedBy } from "./flow-owner.js";
 import { maskPhone } from "./mask-phone.js";
-import type { Caller, Notice, StepView } from "./step-view.js";
+import type { Notice, StepView } from "./step-view.js";
+import type { Caller } from "../../ports/caller.js";
 
 interface ViewDeps {
   secrets: SecretBox;

@@ -3,7 +3,7 @@ import { AttemptLimit } from "../shared/attempt-limit.js";
 import type { KnowledgeBase } from "./knowledge/index.js";
 import { feedbackRateKey } from "../shared/rate-keys.js";
 import { FEEDBACK_LIMIT } from "../shared/request-limits.js";
-import type { Caller } from "../enrollment/step-view.js";
+import type { Caller } from "../../ports/caller.js";
 import type { ArticleFeedbackStore } from "../../ports/tickets.js";
 import type { Clock } from "../../ports/clock.js";
 import type { RateCounter } from "../../ports/stores.js";

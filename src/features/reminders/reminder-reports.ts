@@ -6,7 +6,7 @@
 import { DirectoryUnavailableError } from "../shared/errors.js";
 import { findHelpdeskMember } from "../helpdesk/helpdesk-membership.js";
 import type { CampaignReport, ReminderStore } from "../../ports/reminders.js";
-import type { Caller } from "../enrollment/step-view.js";
+import type { Caller } from "../../ports/caller.js";
 import { t, type Locale, type MessageKey } from "../../i18n/messages.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Directory } from "../../ports/directory.js";

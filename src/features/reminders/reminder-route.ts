@@ -6,7 +6,7 @@
  */
 import type { TurnContext } from "botbuilder";
 import { z } from "zod";
-import type { Caller } from "../enrollment/step-view.js";
+import type { Caller } from "../../ports/caller.js";
 import type { InvokeRoute } from "../../bot/edge/invoke-route.js";
 import type { Clock } from "../../ports/clock.js";
 import type { AuditLog } from "../../ports/stores.js";
