@@ -185,7 +185,7 @@ describe("reminder campaign against the rate-limited connector", () => {
     const c = campaign({ id: "snooze", maxSnoozes: 2, audience: { upns: [user(30).upn, user(31).upn] } });
     await store.saveCampaign(c, new Date());
     const press = (verb: string, round: string, upn = user(30).upn, reason?: string) =>
-      handleReminderAction({ action: { type: "Action.Execute", verb, data: { campaignId: c.id, round, ...(reason ? { reason } : {}) } } }, { userKey: `aad-${upn}`, upn, locale: "sv" }, { store, escalation, clock });
+      handleReminderAction(verb, { campaignId: c.id, round, ...(reason ? { reason } : {}) }, { userKey: `aad-${upn}`, upn, locale: "sv" }, { store, escalation, clock });
     clock.set("2026-01-26T10:00:00+01:00"); // Monday
     const first = await press("reminder.snooze", "1.0");
     expect(JSON.stringify(first)).toContain("Okej, jag påminner dig senare");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifySendError, parseRetryAfter } from "../../src/bot/edge/reminder-sender.js";
+import { classifySendError, parseRetryAfter } from "../../src/bot/edge/teams-connector.js";
 import { CampaignError, parseCampaign } from "../../src/features/reminders/campaign.js";
 import { isInWindow, windowStartAfterWorkingDays, workingDaysSince } from "../../src/features/reminders/calendar.js";
 import { planRound, type Candidate } from "../../src/features/reminders/planner.js";

@@ -1,10 +1,13 @@
-import { CloudAdapter, type Activity, type ConfigurationBotFrameworkAuthentication, type TurnContext } from "botbuilder";
+import { CloudAdapter, type Activity, type ActivityHandler, type ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import type { TokenRefusal } from "./bot-token-screen.js";
 
 type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication["authenticateRequest"]>>;
 
 /** Who sent a request: Bot Framework's verdict, or why not (a fixed word, never the token). */
 export type Authentication = { ok: true; result: AuthenticateRequestResult } | { ok: false; reason: TokenRefusal | "rejected" };
+
+/** What runs an authenticated activity's turn (the bot). */
+export type TurnHandler = Pick<ActivityHandler, "run">;
 
 /** Checks a token before botbuilder does (production); null lets it go on. */
 export type TokenScreen = (authorization: string, channelId: string) => Promise<TokenRefusal | null>;
@@ -42,8 +45,8 @@ export class AuthenticatingAdapter extends CloudAdapter {
   }
 
   /** The bot's turn for an authenticated activity: the invoke response's status and body (200 and none otherwise). */
-  async runTurn(authenticated: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<{ status: number; body?: unknown }> {
-    const response = await this.processActivity(authenticated, withDates(activity), logic);
+  async runTurn(authenticated: AuthenticateRequestResult, activity: unknown, bot: TurnHandler): Promise<{ status: number; body?: unknown }> {
+    const response = await this.processActivity(authenticated, withDates(activity as Activity), (context) => bot.run(context));
     return { status: response?.status ?? 200, body: response?.body };
   }
 }

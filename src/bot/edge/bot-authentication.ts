@@ -1,4 +1,4 @@
-import { CallerIdConstants, ConfigurationBotFrameworkAuthentication } from "botbuilder";
+import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import type { Config } from "../../config/load-config.js";
 import { AuthenticatingAdapter } from "./authenticating-adapter.js";
 import { OpenIdSigningKeys } from "./bot-signing-keys.js";
@@ -47,4 +47,9 @@ export function botAdapter(config: Config): AuthenticatingAdapter {
   if (config.localMode || !config.MICROSOFT_APP_ID) return new AuthenticatingAdapter(botAuthentication(config), null);
   const options = { appId: config.MICROSOFT_APP_ID, issuer: CHANNEL_TOKEN_ISSUER, keys: new OpenIdSigningKeys(config.BOT_OPENID_METADATA_URL) };
   return new AuthenticatingAdapter(botAuthentication(config), (authorization, channelId) => screenToken(authorization, channelId, options));
+}
+
+/** An adapter for proactive messages only (the campaign CLI): it receives nothing, so it screens nothing. */
+export function proactiveAdapter(config: Config): CloudAdapter {
+  return new CloudAdapter(botAuthentication(config));
 }

@@ -1,4 +1,4 @@
-import { CardFactory, type Activity, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
+import type { CloudAdapter, ConversationReference } from "botbuilder";
 import type { Logger } from "pino";
 import { ChannelBusyError, ChannelDeliveryError } from "../../features/shared/errors.js";
 import type { TicketView } from "../../features/helpdesk/ticket-view.js";
@@ -9,13 +9,7 @@ import type { MessageRef } from "../../ports/tickets.js";
 import { renderStepCard, type StepCardSettings } from "../../features/shared/card-renderer.js";
 import { cardT } from "../../features/shared/card-text.js";
 import { renderTicketCard } from "../../features/helpdesk/ticket-card.js";
-import { classifySendError } from "./reminder-sender.js";
-
-/** The part of botframework-connector's ConnectorClient used here (it is not re-exported by botbuilder). */
-interface ConversationsClient {
-  conversations: { sendToConversation(conversationId: string, activity: Activity): Promise<{ id?: string }> };
-  client?: { pipeline?: { removePolicy(options: { phase?: string; name?: string }): unknown } };
-}
+import { classifySendError, TeamsConnector } from "./teams-connector.js";
 
 /** Teams' Bot Connector for Europe: where channel posts go unless configured otherwise. */
 export const DEFAULT_HELPDESK_SERVICE_URL = "https://smba.trafficmanager.net/emea/";
@@ -45,19 +39,21 @@ export interface HelpdeskChannelOptions {
  * helpdesk channel (a new post) and later replaced in place (updateActivity); employees are
  * written to through the conversation reference stored when they last talked to the bot.
  *
- * Every channel write is exactly one request: the connector client's own retry policy is
- * removed, and a failure becomes ChannelBusyError (429/412/5xx/no answer, with Retry-After)
+ * Every channel write is exactly one request (TeamsConnector without pipeline retries), and a failure becomes ChannelBusyError (429/412/5xx/no answer, with Retry-After)
  * or ChannelDeliveryError, so the domain's ChannelPacer sees and paces every request.
  */
 export class BotHelpdeskNotifier implements HelpdeskNotifier {
   private lastServiceUrl: string | undefined;
+  private readonly connector: TeamsConnector;
 
   constructor(
-    private readonly adapter: CloudAdapter,
+    adapter: CloudAdapter,
     private readonly conversationRefs: ConversationRefStore,
     private readonly options: HelpdeskChannelOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.connector = new TeamsConnector(adapter, options.appId);
+  }
 
   /** Remembers where the channel's connector is (local mode); call it for incoming activities. */
   noteServiceUrl(serviceUrl: unknown): void {
@@ -67,22 +63,8 @@ export class BotHelpdeskNotifier implements HelpdeskNotifier {
   async postTicketCard(view: TicketView): Promise<MessageRef> {
     const serviceUrl = await this.channelServiceUrl(view.upn);
     const reference = this.channelReference(this.options.channelId, serviceUrl);
-    let activityId: string | undefined;
-    await this.channelWrite("post", view.ticketId, reference, async (context: TurnContext) => {
-      // A new post in the channel, not a reply: context.sendActivity would make it a reply to
-      // the random id of the continuation activity. So straight to the conversation.
-      const client = context.turnState.get<ConversationsClient>(context.adapter.ConnectorClientKey);
-      const activity: Partial<Activity> = {
-        type: "message",
-        channelId: reference.channelId,
-        serviceUrl,
-        from: reference.bot,
-        conversation: reference.conversation,
-        attachments: [CardFactory.adaptiveCard(renderTicketCard(view, this.options.locale, undefined))],
-      };
-      const response = await client.conversations.sendToConversation(this.options.channelId, activity as Activity);
-      activityId = response?.id;
-    });
+    const card = renderTicketCard(view, this.options.locale, undefined);
+    const activityId = await this.channelWrite("post", view.ticketId, () => this.connector.post(reference, { cards: [card] }));
     if (!activityId) throw new ChannelDeliveryError("the channel did not return the id of the posted card");
     this.logger.info({ ticketId: view.ticketId, conversationId: this.options.channelId }, "helpdesk ticket card posted");
     return { conversationId: this.options.channelId, activityId, serviceUrl };
@@ -90,9 +72,8 @@ export class BotHelpdeskNotifier implements HelpdeskNotifier {
 
   async updateTicketCard(ref: MessageRef, view: TicketView): Promise<void> {
     const reference = this.channelReference(ref.conversationId, ref.serviceUrl);
-    await this.channelWrite("update", view.ticketId, reference, async (context: TurnContext) => {
-      await context.updateActivity({ id: ref.activityId, type: "message", attachments: [CardFactory.adaptiveCard(renderTicketCard(view, this.options.locale, undefined))] });
-    });
+    const card = renderTicketCard(view, this.options.locale, undefined);
+    await this.channelWrite("update", view.ticketId, () => this.connector.update(reference, ref.activityId, { cards: [card] }));
   }
 
   async notifyEmployee(userKey: string, message: EmployeeMessage): Promise<boolean> {
@@ -100,21 +81,15 @@ export class BotHelpdeskNotifier implements HelpdeskNotifier {
     if (!stored) return false;
     // Teams renders chat messages as Markdown too: the helper's name and the device name are made inert.
     const text = cardT(stored.locale, message.key, message.params);
-    const attachments =
-      message.kind === "invitation" ? [CardFactory.adaptiveCard(await renderStepCard({ step: "welcome", flowId: "", locale: stored.locale }, this.options.botSettings))] : undefined;
-    await this.adapter.continueConversationAsync(this.options.appId, stored.reference as Partial<ConversationReference>, async (context: TurnContext) => {
-      await context.sendActivity(attachments ? { type: "message", text, attachments } : { type: "message", text });
-    });
+    const cards = message.kind === "invitation" ? [await renderStepCard({ step: "welcome", flowId: "", locale: stored.locale }, this.options.botSettings)] : undefined;
+    await this.connector.send(stored.reference as Partial<ConversationReference>, { text, cards }, { pipelineRetries: true });
     return true;
   }
 
   /** One request to the channel, failures translated (see the class comment) and logged without content. */
-  private async channelWrite(kind: "post" | "update", ticketId: string, reference: Partial<ConversationReference>, write: (context: TurnContext) => Promise<void>): Promise<void> {
+  private async channelWrite<T>(kind: "post" | "update", ticketId: string, write: () => Promise<T>): Promise<T> {
     try {
-      await this.adapter.continueConversationAsync(this.options.appId, reference, async (context: TurnContext) => {
-        context.turnState.get<ConversationsClient | undefined>(context.adapter.ConnectorClientKey)?.client?.pipeline?.removePolicy({ phase: "Retry" });
-        await write(context);
-      });
+      return await write();
     } catch (error) {
       const outcome = classifySendError(error);
       const status = outcome.kind === "ok" ? undefined : outcome.status;

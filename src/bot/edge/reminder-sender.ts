@@ -1,17 +1,12 @@
 /**
- * ProactiveSender over botbuilder: one reminder card into one stored conversation through
- * CloudAdapter.continueConversationAsync. The Azure pipeline's own retry policy is removed
- * from the connector client, so every request is one request: retries, back-off and rate
- * limits are the DeliveryRunner's (it must see each 429 to respect the limits).
+ * ProactiveSender over the TeamsConnector: one reminder card into one stored conversation,
+ * one request each (no pipeline retries): retries, back-off and rate limits are the
+ * DeliveryRunner's (it must see each 429 to respect the limits).
  */
-import { CardFactory, type CloudAdapter, type ConversationReference, type TurnContext } from "botbuilder";
+import type { CloudAdapter, ConversationReference } from "botbuilder";
 import type { ProactiveSender, ReminderMessage, SendOutcome } from "../../ports/reminders.js";
-import { isRetryableStatus } from "../../features/reminders/delivery-runner.js";
 import { renderReminderCard } from "../../features/reminders/reminder-card.js";
-
-interface PipelineOwner {
-  client?: { pipeline?: { removePolicy(options: { phase?: string; name?: string }): unknown } };
-}
+import { classifySendError, TeamsConnector } from "./teams-connector.js";
 
 /** Rendered cards kept per campaign (by round, locale and snoozes left); cleared when it grows past this. */
 const CARD_CACHE_SIZE = 64;
@@ -27,22 +22,17 @@ export class BotReminderSender implements ProactiveSender {
    */
   private readonly cards = new WeakMap<ReminderMessage["campaign"], Map<string, Card>>();
 
+  private readonly connector: TeamsConnector;
+
   /** @param appId MICROSOFT_APP_ID ("" in local mode). */
-  constructor(
-    private readonly adapter: CloudAdapter,
-    private readonly appId: string,
-  ) {}
+  constructor(adapter: CloudAdapter, appId: string) {
+    this.connector = new TeamsConnector(adapter, appId);
+  }
 
   async send(message: ReminderMessage): Promise<SendOutcome> {
     const card = this.card(message);
-    let activityId: string | undefined;
     try {
-      await this.adapter.continueConversationAsync(this.appId, message.reference as Partial<ConversationReference>, async (context: TurnContext) => {
-        const connector = context.turnState.get(this.adapter.ConnectorClientKey) as PipelineOwner | undefined;
-        connector?.client?.pipeline?.removePolicy({ phase: "Retry" });
-        const response = await context.sendActivity({ type: "message", attachments: [CardFactory.adaptiveCard(card)] });
-        activityId = response?.id;
-      });
+      const activityId = await this.connector.send(message.reference as Partial<ConversationReference>, { cards: [card] });
       return activityId === undefined ? { kind: "ok" } : { kind: "ok", activityId };
     } catch (error) {
       return classifySendError(error);
@@ -61,27 +51,4 @@ export class BotReminderSender implements ProactiveSender {
     }
     return card;
   }
-}
-
-/** HTTP status errors from the Bot Connector → retryable (412/429/502/503/504, network) or permanent. */
-export function classifySendError(error: unknown): SendOutcome {
-  const e = error as { statusCode?: unknown; code?: unknown; message?: unknown; response?: { headers?: { get?(name: string): string | undefined } } } | null;
-  const status = typeof e?.statusCode === "number" ? e.statusCode : undefined;
-  const reason = (typeof e?.message === "string" ? e.message : String(error)).slice(0, 300);
-  if (status === undefined) {
-    // No HTTP answer: connection refused/reset, timeout. The request may or may not have arrived.
-    return { kind: "retryable", reason: `network: ${typeof e?.code === "string" ? e.code : reason}` };
-  }
-  if (!isRetryableStatus(status)) return { kind: "permanent", status, reason };
-  const retryAfterMs = parseRetryAfter(e?.response?.headers?.get?.("retry-after"));
-  return retryAfterMs === undefined ? { kind: "retryable", status, reason } : { kind: "retryable", status, reason, retryAfterMs };
-}
-
-/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, 3_600_000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), 3_600_000);
 }

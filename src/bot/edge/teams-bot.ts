@@ -1,17 +1,19 @@
 import { errorFields } from "../../adapters/logger.js";
-import { ActivityHandler, CardFactory, TurnContext, type InvokeResponse, type StatePropertyAccessor, type UserState } from "botbuilder";
+import { ActivityHandler, CardFactory, UserState, type InvokeResponse, type StatePropertyAccessor, type Storage, type TurnContext } from "botbuilder";
 import type { Logger } from "pino";
+import type { EnrollmentActions } from "../../features/enrollment/enrollment-route.js";
 import type { EnrollmentService } from "../../features/enrollment/enrollment-service.js";
 import type { StepView } from "../../features/enrollment/step-view.js";
-import type { Caller } from "../../ports/caller.js";
-import { localeFrom, t, type Locale, type MessageKey } from "../../i18n/messages.js";
-import type { AuditLog, ConversationRefStore } from "../../ports/stores.js";
-import { ADAPTIVE_CARD, type CardJson } from "../../features/shared/card-renderer.js";
-import { resolveCaller } from "./caller-resolver.js";
-import type { EnrollmentActions } from "../../features/enrollment/enrollment-route.js";
-import { HELP_VERBS, type HelpActions } from "../../features/help/help-route.js";
-import { verbOf, type InvokeRoute } from "./invoke-route.js";
+import type { HelpActions } from "../../features/help/help-route.js";
 import type { ReminderReports } from "../../features/reminders/reminder-reports.js";
+import { ADAPTIVE_CARD, noticeCard, type CardJson } from "../../features/shared/card-renderer.js";
+import type { Reply, Route } from "../../features/shared/route.js";
+import { localeFrom, t, type Locale, type MessageKey } from "../../i18n/messages.js";
+import type { Caller } from "../../ports/caller.js";
+import type { AuditLog, ConversationRefStore } from "../../ports/stores.js";
+import { resolveCaller } from "./caller-resolver.js";
+import { rememberConversation } from "./conversation-refs.js";
+import { parseInvoke } from "./invoke-envelope.js";
 import { classifyText } from "./text-commands.js";
 
 const MAX_TEXT = 2000;
@@ -24,36 +26,40 @@ export interface EnrollmentBotDeps {
   enrollment: EnrollmentActions;
   help: HelpActions;
   /** Further features' buttons (helpdesk, reminders), asked after enrollment and help. */
-  routes: InvokeRoute[];
-  userState: UserState;
+  routes: Route[];
+  /** Where the user's language choice is kept (SqlBotStorage). */
+  storage: Storage;
   conversationRefs: ConversationRefStore;
   /** Where a turn refused for naming two identities is recorded. */
   audit: AuditLog;
   logger: Logger;
   /** The reminder delivery report command; without it the words are treated as a question. */
   reports?: ReminderReports;
+  /** Told the serviceUrl of every helpdesk invoke (BotHelpdeskNotifier.noteServiceUrl). */
+  noteServiceUrl?: (serviceUrl: unknown) => void;
 }
 
 /**
  * The Teams edge: messages start or resume the enrollment, answer questions and switch
- * language; `adaptiveCard/action` invokes are routed to the feature that owns the verb, and
- * the invoke response replaces the card in place (so the password field and the QR never
- * stay in the chat).
+ * language; `adaptiveCard/action` invokes are parsed once and routed to the feature that owns
+ * the verb, and the invoke response replaces the card in place (so the password field and the
+ * QR never stay in the chat).
  */
 export class EnrollmentBot extends ActivityHandler {
+  private readonly userState: UserState;
   private readonly preferredLocale: StatePropertyAccessor<Locale | undefined>;
-  private readonly routes: InvokeRoute[];
+  private readonly routes = new Map<string, Route>();
 
   constructor(private readonly deps: EnrollmentBotDeps) {
     super();
-    this.preferredLocale = deps.userState.createProperty<Locale | undefined>("preferredLocale");
-    const help: InvokeRoute = {
-      matches: (verb) => (HELP_VERBS as readonly string[]).includes(verb),
-      respond: async (context, caller) =>
-        (await deps.help.handle(caller, verbOf(context.activity.value) as (typeof HELP_VERBS)[number], (context.activity.value as { action?: { data?: unknown } }).action?.data)) ??
-        (await this.refusalCard(caller, "error.malformed")),
-    };
-    this.routes = [deps.enrollment, help, ...deps.routes];
+    this.userState = new UserState(deps.storage);
+    this.preferredLocale = this.userState.createProperty<Locale | undefined>("preferredLocale");
+    for (const route of [deps.enrollment, deps.help, ...deps.routes]) {
+      for (const verb of route.verbs) {
+        if (this.routes.has(verb)) throw new Error(`two routes answer the verb ${verb}`);
+        this.routes.set(verb, route);
+      }
+    }
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();
@@ -66,25 +72,34 @@ export class EnrollmentBot extends ActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     await super.run(context);
-    await this.deps.userState.saveChanges(context);
+    await this.userState.saveChanges(context);
   }
 
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     if (context.activity.name !== "adaptiveCard/action") return { status: 501 };
     const { caller, refusal } = await this.caller(context);
     if (!caller) return cardResponse(plainCard(localeFrom(context.activity.locale), refusal));
-    const verb = verbOf(context.activity.value);
+    const { verb, data } = parseInvoke(context.activity.value);
     // Helpdesk buttons live on the channel's ticket cards; everything else is personal.
     if (!isPersonal(context) && !verb?.startsWith("helpdesk.")) return cardResponse(plainCard(caller.locale, "info.personalOnly"));
     this.deps.logger.info({ verb: verb?.slice(0, 64) ?? "(none)", user: caller.userKey }, "card action");
     try {
-      if (verb === null) return cardResponse(await this.refusalCard(caller, "error.malformed"));
-      const route = this.routes.find((r) => r.matches(verb));
-      return cardResponse(route ? await route.respond(context, caller) : await this.refusalCard(caller, "error.unknownAction"));
+      if (verb === null) return cardResponse(await this.deps.enrollment.refusal(caller, "error.malformed"));
+      const route = this.routes.get(verb);
+      if (!route) return cardResponse(await this.deps.enrollment.refusal(caller, "error.unknownAction"));
+      if (verb.startsWith("helpdesk.") && data !== null) this.deps.noteServiceUrl?.(context.activity.serviceUrl);
+      const chat = { rememberConversation: () => rememberConversation(this.deps.conversationRefs, context, caller) };
+      return cardResponse(await this.render(caller, await route.respond(verb, data, caller, chat)));
     } catch (error) {
       this.deps.logger.error({ err: errorFields(error), user: caller.userKey }, "card action failed");
       return cardResponse(plainCard(caller.locale, "error.generic"));
     }
+  }
+
+  private async render(caller: Caller, reply: Reply): Promise<CardJson> {
+    if ("card" in reply) return reply.card;
+    if ("notice" in reply) return noticeCard(reply.locale ?? caller.locale, reply.notice);
+    return this.deps.enrollment.refusal(caller, reply.refusal);
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -110,7 +125,7 @@ export class EnrollmentBot extends ActivityHandler {
       await context.sendActivity(t(locale, refusal));
       return;
     }
-    await this.rememberConversation(context, caller);
+    await rememberConversation(this.deps.conversationRefs, context, caller);
     if (command === "other" && text.trim() === "") {
       await context.sendActivity(t(locale, "info.hint"));
       return;
@@ -142,17 +157,13 @@ export class EnrollmentBot extends ActivityHandler {
     if (!isPersonal(context)) return; // installed in a team (the helpdesk's): nothing to say there
     const { caller } = await this.caller(context);
     if (!caller) return;
-    await this.rememberConversation(context, caller);
+    await rememberConversation(this.deps.conversationRefs, context, caller);
     await sendCard(context, await this.deps.enrollment.presentInMessage(caller, await this.deps.service.greet(caller)));
   }
 
   private async cancelCurrent(caller: Caller): Promise<StepView> {
     const current = await this.deps.service.current(caller);
     return current ? this.deps.service.cancel(caller, current.flowId) : this.deps.service.greet(caller);
-  }
-
-  private async refusalCard(caller: Caller, key: MessageKey): Promise<CardJson> {
-    return this.deps.enrollment.present(caller, await this.deps.enrollment.currentWith(caller, key));
   }
 
   private async locale(context: TurnContext): Promise<Locale> {
@@ -171,11 +182,15 @@ export class EnrollmentBot extends ActivityHandler {
     }
     return { caller: { ...resolved.identity, locale: knownLocale ?? (await this.locale(context)) } };
   }
+}
 
-  private async rememberConversation(context: TurnContext, caller: Caller): Promise<void> {
-    const reference = TurnContext.getConversationReference(context.activity) as Record<string, unknown>;
-    await this.deps.conversationRefs.upsert({ userKey: caller.userKey, upn: caller.upn, locale: caller.locale, reference, updatedAt: new Date() });
-  }
+/** Logs a turn that failed outside any feature's own handling, and says so in both languages. */
+export function logTurnErrors(adapter: { onTurnError: (context: TurnContext, error: Error) => Promise<void> }, logger: Logger): void {
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error({ err: errorFields(error) }, "unhandled turn error");
+    // The turn failed before its language was known: say it in both.
+    await context.sendActivity(`${t("sv", "error.generic")} / ${t("en", "error.generic")}`).catch(() => undefined);
+  };
 }
 
 function isPersonal(context: TurnContext): boolean {
@@ -191,5 +206,5 @@ async function sendCard(context: TurnContext, card: CardJson): Promise<void> {
 }
 
 function plainCard(locale: Locale, key: MessageKey): CardJson {
-  return { type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text: t(locale, key), wrap: true, color: "Attention" }] };
+  return noticeCard(locale, { key, kind: "refusal" });
 }

@@ -1,26 +1,28 @@
-import type { TurnContext } from "botbuilder";
 import type { EnrollmentService } from "./enrollment-service.js";
 import type { Notice, StepView } from "./step-view.js";
 import type { Caller } from "../../ports/caller.js";
 import { parseCardAction, verbs, type CardAction } from "./card-action.js";
 import { renderQrResumeCard, renderStepCard, type CardJson, type StepCardSettings } from "../shared/card-renderer.js";
 import type { HelpActions } from "../help/help-route.js";
-import type { InvokeRoute } from "../../bot/edge/invoke-route.js";
+import type { ActionData, Reply, Route } from "../shared/route.js";
 
 /** The enrollment's card buttons (`enroll.*`) and how a step is shown, with contextual help. */
-export class EnrollmentActions implements InvokeRoute {
+export class EnrollmentActions implements Route {
+  readonly verbs = verbs;
+
   constructor(
     private readonly service: EnrollmentService,
     private readonly help: HelpActions,
     private readonly settings: StepCardSettings,
   ) {}
 
-  matches(verb: string): boolean {
-    return (verbs as readonly string[]).includes(verb);
+  async respond(verb: string, data: ActionData, caller: Caller): Promise<Reply> {
+    return { card: await this.present(caller, await this.dispatch(caller, parseCardAction(verb, data))) };
   }
 
-  async respond(context: TurnContext, caller: Caller): Promise<CardJson> {
-    return this.present(caller, await this.dispatch(caller, parseCardAction(context.activity.value)));
+  /** The current step (or the welcome card) with a refusal on top, as a card. */
+  async refusal(caller: Caller, key: Notice["key"]): Promise<CardJson> {
+    return this.present(caller, await this.currentWith(caller, key));
   }
 
   /** The step's card; when the user seems stuck, with the matching article and the helpdesk. */

@@ -8,6 +8,7 @@ import type { ArticleFeedbackStore } from "../../ports/tickets.js";
 import type { Clock } from "../../ports/clock.js";
 import type { RateCounter } from "../../ports/stores.js";
 import type { CardJson } from "../shared/card-renderer.js";
+import type { ActionData, Reply, Route } from "../shared/route.js";
 import { commonTopics, renderAnswerCard, renderNoAnswerCard, renderTopicsCard } from "./help-cards.js";
 
 export const HELP_VERBS = ["help.show", "help.feedback"] as const;
@@ -23,7 +24,8 @@ const dataSchema = z.object({
  * Answers from the knowledge base: free-text questions, the "help" topic list, an article
  * from a topic button (`help.show`) and "Did this help?" (`help.feedback`).
  */
-export class HelpActions {
+export class HelpActions implements Route {
+  readonly verbs = HELP_VERBS;
   private readonly feedbackAnswers: AttemptLimit;
 
   constructor(
@@ -35,7 +37,6 @@ export class HelpActions {
   ) {
     this.feedbackAnswers = new AttemptLimit(rates, FEEDBACK_LIMIT);
   }
-
 
   /** The best article for a typed question, or "no good answer, ask the helpdesk". */
   answer(caller: Caller, question: string): CardJson {
@@ -54,8 +55,13 @@ export class HelpActions {
     return id ? this.knowledge.get(caller.locale, id) : undefined;
   }
 
-  /** For `help.show` and `help.feedback` invokes; null when the data is malformed. */
-  async handle(caller: Caller, verb: (typeof HELP_VERBS)[number], rawData: unknown): Promise<CardJson | null> {
+  /** `help.show` and `help.feedback`; malformed data is refused on the user's current card. */
+  async respond(verb: string, data: ActionData, caller: Caller): Promise<Reply> {
+    const card = await this.handle(caller, verb, data);
+    return card ? { card } : { refusal: "error.malformed" };
+  }
+
+  private async handle(caller: Caller, verb: string, rawData: ActionData): Promise<CardJson | null> {
     const parsed = dataSchema.safeParse(rawData);
     if (!parsed.success) return null;
     const { articleId, helpful, question } = parsed.data;

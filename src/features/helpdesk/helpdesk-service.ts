@@ -17,7 +17,6 @@ import { findHelpdeskMember } from "./helpdesk-membership.js";
 import { cleanQuestion, MAX_QUESTIONS_PER_TICKET } from "./question.js";
 import { TicketPublisher } from "./ticket-publisher.js";
 import type { Actor, Decision, EscalationResult, HelpdeskAction, HelpdeskActionResult, HelpdeskDeps } from "./helpdesk-types.js";
-import type { TicketView } from "./ticket-view.js";
 import { TicketViews } from "./ticket-views.js";
 
 /** The SMS hourly counter of one user (see SmsChallenges). */
@@ -205,13 +204,6 @@ export class HelpdeskService {
         effectful: true,
       };
     });
-  }
-
-  /** The card of a ticket as it is now (null when there is none). */
-  async ticketView(ticketId: unknown, notice?: Notice): Promise<TicketView | null> {
-    if (!validTicketId(ticketId)) return null;
-    const record = await this.deps.tickets.get(ticketId);
-    return record ? this.views.build(record.value, notice) : null;
   }
 
   /**

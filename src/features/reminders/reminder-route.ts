@@ -4,10 +4,9 @@
  * the helpdesk through the Escalation port). Each returns the card that replaces the reminder.
  * ("Start now" is `enroll.start`, which the enrollment already handles.)
  */
-import type { TurnContext } from "botbuilder";
 import { z } from "zod";
 import type { Caller } from "../../ports/caller.js";
-import type { InvokeRoute } from "../../bot/edge/invoke-route.js";
+import type { ActionData, Reply, Route } from "../shared/route.js";
 import type { Clock } from "../../ports/clock.js";
 import type { AuditLog } from "../../ports/stores.js";
 import { windowStartAfterWorkingDays } from "./calendar.js";
@@ -16,19 +15,13 @@ import { renderReminderCard, type CardJson } from "./reminder-card.js";
 
 export const REMINDER_VERBS = ["reminder.snooze", "reminder.cannot"] as const;
 
-const valueSchema = z.object({
-  action: z.object({
-    type: z.literal("Action.Execute"),
-    verb: z.enum(REMINDER_VERBS),
-    data: z
-      .object({
-        campaignId: z.string().min(1).max(64),
-        round: z.string().max(32).default(""),
-        reason: z.string().max(500).optional(),
-      })
-      .catchall(z.unknown()),
-  }),
-});
+const dataSchema = z
+  .object({
+    campaignId: z.string().min(1).max(64),
+    round: z.string().max(32).default(""),
+    reason: z.string().max(500).optional(),
+  })
+  .catchall(z.unknown());
 
 export interface ReminderActionDeps {
   store: ReminderStore;
@@ -37,11 +30,11 @@ export interface ReminderActionDeps {
   audit?: AuditLog;
 }
 
-export async function handleReminderAction(value: unknown, caller: Caller, deps: ReminderActionDeps): Promise<CardJson> {
+export async function handleReminderAction(verb: string, rawData: ActionData, caller: Caller, deps: ReminderActionDeps): Promise<CardJson> {
   const { locale } = caller;
-  const parsed = valueSchema.safeParse(value);
-  if (!parsed.success) return renderReminderCard({ mode: "notice", locale, notice: "reminder.unknownCampaign" });
-  const { verb, data } = parsed.data.action;
+  const parsed = dataSchema.safeParse(rawData);
+  if (!parsed.success || !(REMINDER_VERBS as readonly string[]).includes(verb)) return renderReminderCard({ mode: "notice", locale, notice: "reminder.unknownCampaign" });
+  const data = parsed.data;
   const campaign = await deps.store.getCampaign(data.campaignId);
   if (!campaign) return renderReminderCard({ mode: "notice", locale, notice: "reminder.unknownCampaign" });
   const upn = caller.upn.toLowerCase();
@@ -70,15 +63,13 @@ export async function handleReminderAction(value: unknown, caller: Caller, deps:
   return renderReminderCard({ mode: "cannot", locale });
 }
 
-/** The reminder buttons as one of the bot's invoke routes (src/bot/invoke-route.ts). */
-export class ReminderActions implements InvokeRoute {
+/** The reminder buttons as one of the bot's routes (src/features/shared/route.ts). */
+export class ReminderActions implements Route {
+  readonly verbs = REMINDER_VERBS;
+
   constructor(private readonly deps: ReminderActionDeps) {}
 
-  matches(verb: string): boolean {
-    return (REMINDER_VERBS as readonly string[]).includes(verb);
-  }
-
-  respond(context: TurnContext, caller: Caller): Promise<CardJson> {
-    return handleReminderAction(context.activity.value, caller, this.deps);
+  async respond(verb: string, data: ActionData, caller: Caller): Promise<Reply> {
+    return { card: await handleReminderAction(verb, data, caller, this.deps) };
   }
 }

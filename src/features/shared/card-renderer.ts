@@ -94,3 +94,9 @@ export async function renderStepCard(view: StepView, settings: StepCardSettings,
 export function renderQrResumeCard(view: StepView): CardJson {
   return expandCard("qr-resume", { s: strings(view.locale, {}), flowId: view.flowId, notice: noticeData(view.locale, view.notice) });
 }
+
+/** A card with one text: a refusal or confirmation with no step or article to show it on. */
+export function noticeCard(locale: Locale, notice: Notice): CardJson {
+  const { text, color } = noticeData(locale, notice)!;
+  return { type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text, wrap: true, color }] };
+}
