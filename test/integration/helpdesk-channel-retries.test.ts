@@ -11,7 +11,7 @@ import { createLogger } from "../../src/adapters/logger.js";
 import { BotHelpdeskNotifier } from "../../src/bot/edge/helpdesk-notifier.js";
 import { ChannelBusyError, ChannelDeliveryError } from "../../src/features/shared/errors.js";
 import { ChannelPacer } from "../../src/features/helpdesk/channel-pacer.js";
-import type { TicketView } from "../../src/features/helpdesk/ticket-view.js";
+import type { TicketView } from "../../src/ports/ticket-view.js";
 import { realWait } from "../../src/ports/reminders.js";
 import { systemClock } from "../../src/ports/clock.js";
 import type { ConversationRefStore } from "../../src/ports/stores.js";

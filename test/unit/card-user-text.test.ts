@@ -14,7 +14,7 @@ import { cardIdentifier, cardParams, cardText, escapeMarkdown } from "../../src/
 import { renderNoAnswerCard } from "../../src/features/help/help-cards.js";
 import { renderTicketCard } from "../../src/features/helpdesk/ticket-card.js";
 import { renderReportCard } from "../../src/features/reminders/reminder-reports.js";
-import type { TicketView } from "../../src/features/helpdesk/ticket-view.js";
+import type { TicketView } from "../../src/ports/ticket-view.js";
 import type { CampaignReport } from "../../src/ports/reminders.js";
 import type { Locale } from "../../src/i18n/messages.js";
 import { cardProblems } from "../support/card-validation.js";

@@ -7,7 +7,7 @@ import { DemoDirectory } from "../../src/adapters/demo-directory.js";
 import type { EnrollmentState } from "../../src/features/enrollment/enrollment-state.js";
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "../../src/features/shared/errors.js";
 import { HelpdeskService } from "../../src/features/helpdesk/helpdesk-service.js";
-import type { TicketView } from "../../src/features/helpdesk/ticket-view.js";
+import type { TicketView } from "../../src/ports/ticket-view.js";
 import type { Caller } from "../../src/ports/caller.js";
 import type { DirectoryUser } from "../../src/ports/directory.js";
 import type { EmployeeMessage, HelpdeskNotifier } from "../../src/ports/helpdesk-notifier.js";

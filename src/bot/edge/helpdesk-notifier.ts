@@ -1,7 +1,7 @@
 import type { CloudAdapter, ConversationReference } from "botbuilder";
 import type { Logger } from "pino";
 import { ChannelBusyError, ChannelDeliveryError } from "../../features/shared/errors.js";
-import type { TicketView } from "../../features/helpdesk/ticket-view.js";
+import type { TicketView } from "../../ports/ticket-view.js";
 import type { Locale } from "../../i18n/messages.js";
 import type { EmployeeMessage, HelpdeskNotifier } from "../../ports/helpdesk-notifier.js";
 import type { ConversationRefStore } from "../../ports/stores.js";

@@ -7,7 +7,7 @@ import type { AttemptWindow } from "../shared/attempt-limit.js";
 import type { Wait } from "../../ports/reminders.js";
 import type { Notice } from "../enrollment/step-view.js";
 import type { ChannelPacerOptions } from "./channel-pacer.js";
-import type { TicketView } from "./ticket-view.js";
+import type { TicketView } from "../../ports/ticket-view.js";
 
 export interface HelpdeskDeps {
   tickets: TicketStore;

@@ -1,4 +1,4 @@
-import type { TicketView } from "./ticket-view.js";
+import type { TicketView } from "../../ports/ticket-view.js";
 import type { Notice } from "../enrollment/step-view.js";
 import { catalog, t, type Locale, type MessageKey } from "../../i18n/messages.js";
 import { expandCard, noticeData, type CardJson } from "../shared/card-renderer.js";

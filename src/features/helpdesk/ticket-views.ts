@@ -3,7 +3,7 @@ import type { AuditLog, TokenStore } from "../../ports/stores.js";
 import type { Ticket } from "../../ports/tickets.js";
 import { DirectoryUnavailableError } from "../shared/errors.js";
 import type { Notice } from "../enrollment/step-view.js";
-import type { DirectoryFacts, LoginFacts, TicketView, TokenFact } from "./ticket-view.js";
+import type { DirectoryFacts, LoginFacts, TicketView, TokenFact } from "../../ports/ticket-view.js";
 
 /** The validation service's audit action (src/domain/validation/validation-service.ts). */
 const LOGIN_ACTION = "login.validate";
