@@ -15,9 +15,10 @@ import { SqlReminderStore } from "../src/adapters/sql/reminder-store.js";
 import { BotReminderSender } from "../src/bot/edge/reminder-sender.js";
 import { parseCampaign } from "../src/features/reminders/campaign.js";
 import { runCampaign } from "../src/features/reminders/campaign-runner.js";
-import { realWait, type ProactiveSender } from "../src/ports/reminders.js";
+import { type ProactiveSender } from "../src/ports/reminders.js";
+import { realWait } from "../src/adapters/real-time.js";
 import { RateLimiter } from "../src/features/reminders/rate-limiter.js";
-import { systemClock } from "../src/ports/clock.js";
+import { systemClock } from "../src/adapters/real-time.js";
 import { RateLimitedConnector } from "../test/support/rate-limited-connector.js";
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);

@@ -27,10 +27,10 @@ import { KnowledgeBase, loadKnowledgeArticles } from "./features/help/knowledge/
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./features/enrollment/enrollment-policy.js";
 import { EnrollmentService } from "./features/enrollment/enrollment-service.js";
 import { HelpdeskService } from "./features/helpdesk/helpdesk-service.js";
-import { realWait } from "./ports/reminders.js";
+import { realWait } from "./adapters/real-time.js";
 import { collectMetrics } from "./http/metrics.js";
 import { createServer } from "./http/server.js";
-import { systemClock } from "./ports/clock.js";
+import { systemClock } from "./adapters/real-time.js";
 import type { SmsSender } from "./ports/sms-sender.js";
 
 function buildSms(config: Config): SmsSender {

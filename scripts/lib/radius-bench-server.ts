@@ -16,7 +16,7 @@ import { SqlLoginChallengeStore } from "../../src/adapters/sql/login-challenge-s
 import { defaultEnrollmentPolicy } from "../../src/features/enrollment/enrollment-policy.js";
 import { defaultValidationPolicy } from "../../src/features/validation/validation-policy.js";
 import { ValidationService } from "../../src/features/validation/validation-service.js";
-import { systemClock } from "../../src/ports/clock.js";
+import { systemClock } from "../../src/adapters/real-time.js";
 import type { Directory, DirectoryUser } from "../../src/ports/directory.js";
 import { startRadiusServer } from "../../src/radius/radius-server.js";
 

@@ -31,11 +31,13 @@ import { createSqlStores, migrateToLatest, openDatabase } from "../adapters/sql/
 import { proactiveAdapter } from "../bot/edge/bot-authentication.js";
 import { BotReminderSender } from "../bot/edge/reminder-sender.js";
 import { loadConfig, type Config } from "../config/load-config.js";
-import { parseCampaignText, CampaignError, type Campaign } from "../features/reminders/campaign.js";
+import { parseCampaignText, CampaignError } from "../features/reminders/campaign.js";
+import type { Campaign } from "../ports/reminders.js";
 import { runCampaign } from "../features/reminders/campaign-runner.js";
-import { realWait, type AppInstaller, type AudienceMember } from "../ports/reminders.js";
+import { type AppInstaller, type AudienceMember } from "../ports/reminders.js";
+import { realWait } from "../adapters/real-time.js";
 import { RateLimiter } from "../features/reminders/rate-limiter.js";
-import { systemClock } from "../ports/clock.js";
+import { systemClock } from "../adapters/real-time.js";
 import type { Directory } from "../ports/directory.js";
 
 interface Args {

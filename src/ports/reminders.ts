@@ -1,7 +1,6 @@
 import type { Locale } from "../i18n/messages.js";
-/** Ports of the reminder domain. Implementations: src/adapters/sql/reminder-store.ts, src/bot/reminder-*.ts. */
+/** Ports of the reminder feature. Implementations: src/adapters/sql/reminder-store.ts, src/bot/edge/reminder-sender.ts, src/adapters/graph-app-installer.ts. */
 import type { Caller } from "./caller.js";
-import type { Campaign } from "../features/reminders/campaign.js";
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "skipped";
 
@@ -175,7 +174,6 @@ export interface AudienceMember {
 
 /** Waiting is a port too, so the runner's tests can drive time. */
 export type Wait = (ms: number) => Promise<void>;
-export const realWait: Wait = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
  * Installs the bot, as a personal app, for someone it has never talked to (Microsoft Graph:
@@ -185,4 +183,40 @@ export const realWait: Wait = (ms) => new Promise((resolve) => setTimeout(resolv
  */
 export interface AppInstaller {
   install(user: { upn: string; aadObjectId?: string }): Promise<"installed" | "alreadyInstalled" | "failed">;
+}
+
+/** When reminders may go out, in the window's time zone. */
+export interface ReminderWindow {
+  /** HH:MM (24 h). */
+  from: string;
+  to: string;
+  /** IANA time zone, e.g. Europe/Stockholm. */
+  timeZone: string;
+  /** ISO weekdays: 1 = Monday … 7 = Sunday. */
+  days: number[];
+  /** Dates (YYYY-MM-DD, in the window's zone) on which nothing is sent: public holidays, strike days… */
+  holidays: string[];
+}
+
+export type Audience = { groupDn: string } | { upns: string[] };
+
+/** A reminder campaign as parsed from its file (src/features/reminders/campaign.ts checks it). */
+export interface Campaign {
+  id: string;
+  audience: Audience;
+  exclude: string[];
+  /** Working days between two reminders of this campaign to the same person. */
+  cadenceDays: number;
+  window: ReminderWindow;
+  maxSnoozes: number;
+  /** How many working days "Remind me later" waits (the reminder comes back at the window's start). */
+  snoozeDays: number;
+  /** The administrator's own title and body per language, instead of the catalog's. */
+  messages: Partial<Record<Locale, { title?: string; body?: string }>>;
+  /** First instant reminders may go out. */
+  start: Date;
+  /** After this instant nothing is sent (a date means the end of that day in the window's zone). */
+  deadline: Date;
+  /** The deadline as written (a date for the card), in the window's zone. */
+  deadlineDay: string;
 }

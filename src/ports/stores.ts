@@ -1,5 +1,5 @@
 import type { Locale } from "../i18n/messages.js";
-import type { EnrollmentState } from "../features/enrollment/enrollment-state.js";
+import type { EnrollmentState } from "./enrollment-state.js";
 
 /**
  * Persistence ports. Implementations: src/adapters/sql/* (SQLite and PostgreSQL through

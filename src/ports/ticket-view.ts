@@ -1,7 +1,7 @@
 import type { AccountProblem } from "./directory.js";
 import type { TicketQuestion, TicketStatus } from "./tickets.js";
-import type { EnrollmentStep } from "../features/enrollment/enrollment-state.js";
-import type { Notice } from "../features/enrollment/step-view.js";
+import type { EnrollmentStep } from "./enrollment-state.js";
+import type { Notice } from "./notice.js";
 
 /** What the directory says about the employee, as far as the helpdesk needs it. */
 export type DirectoryFacts =

@@ -1,5 +1,5 @@
 import type { Locale } from "../i18n/messages.js";
-import type { EnrollmentStep } from "../features/enrollment/enrollment-state.js";
+import type { EnrollmentStep } from "./enrollment-state.js";
 import type { Versioned } from "./stores.js";
 
 /**

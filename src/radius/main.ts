@@ -17,7 +17,7 @@ import { validationConfigProblems } from "../config/validation-config.js";
 import { defaultEnrollmentPolicy } from "../features/enrollment/enrollment-policy.js";
 import { defaultValidationPolicy, type ValidationPolicy } from "../features/validation/validation-policy.js";
 import { ValidationService } from "../features/validation/validation-service.js";
-import { systemClock } from "../ports/clock.js";
+import { systemClock } from "../adapters/real-time.js";
 import { loadRadiusClients, localRadiusClients } from "./radius-clients.js";
 import { startRadiusServer } from "./radius-server.js";
 import { createRestValidateServer } from "./rest-validate.js";

@@ -12,8 +12,8 @@ import { BotHelpdeskNotifier } from "../../src/bot/edge/helpdesk-notifier.js";
 import { ChannelBusyError, ChannelDeliveryError } from "../../src/features/shared/errors.js";
 import { ChannelPacer } from "../../src/features/helpdesk/channel-pacer.js";
 import type { TicketView } from "../../src/ports/ticket-view.js";
-import { realWait } from "../../src/ports/reminders.js";
-import { systemClock } from "../../src/ports/clock.js";
+import { realWait } from "../../src/adapters/real-time.js";
+import { systemClock } from "../../src/adapters/real-time.js";
 import type { ConversationRefStore } from "../../src/ports/stores.js";
 import { RateLimitedConnector } from "../support/rate-limited-connector.js";
 

@@ -12,9 +12,11 @@ import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
 import { handleReminderAction } from "../../src/features/reminders/reminder-route.js";
 import type { Escalation } from "../../src/ports/reminders.js";
 import { BotReminderSender } from "../../src/bot/edge/reminder-sender.js";
-import { parseCampaign, type Campaign, type CampaignInput } from "../../src/features/reminders/campaign.js";
+import { parseCampaign, type CampaignInput } from "../../src/features/reminders/campaign.js";
+import type { Campaign } from "../../src/ports/reminders.js";
 import { runCampaign, type CampaignRunnerDeps } from "../../src/features/reminders/campaign-runner.js";
-import { realWait, type AudienceMember } from "../../src/ports/reminders.js";
+import { type AudienceMember } from "../../src/ports/reminders.js";
+import { realWait } from "../../src/adapters/real-time.js";
 import { RateLimiter } from "../../src/features/reminders/rate-limiter.js";
 import { RateLimitedConnector } from "../support/rate-limited-connector.js";
 

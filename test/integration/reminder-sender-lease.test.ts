@@ -15,11 +15,13 @@ import { createSqlStores, migrateToLatest, openDatabase, type Database } from ".
 import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
 import { SqlSenderLease } from "../../src/adapters/sql/sender-lease.js";
 import { BotReminderSender } from "../../src/bot/edge/reminder-sender.js";
-import { parseCampaign, type Campaign } from "../../src/features/reminders/campaign.js";
+import { parseCampaign } from "../../src/features/reminders/campaign.js";
+import type { Campaign } from "../../src/ports/reminders.js";
 import { runCampaign, type RunResult } from "../../src/features/reminders/campaign-runner.js";
-import { realWait, type ProactiveSender, type ReminderMessage, type SendOutcome, type SenderLease } from "../../src/ports/reminders.js";
+import { type ProactiveSender, type ReminderMessage, type SendOutcome, type SenderLease } from "../../src/ports/reminders.js";
+import { realWait } from "../../src/adapters/real-time.js";
 import { RateLimiter } from "../../src/features/reminders/rate-limiter.js";
-import { systemClock } from "../../src/ports/clock.js";
+import { systemClock } from "../../src/adapters/real-time.js";
 import { RateLimitedConnector } from "../support/rate-limited-connector.js";
 
 const TENANT = "00000000-0000-0000-0000-0000000000001";

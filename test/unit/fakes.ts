@@ -2,7 +2,7 @@ import type { LoginChallengeStore, PendingChallenge } from "../../src/ports/logi
 import type { Clock } from "../../src/ports/clock.js";
 import type { SmsSender } from "../../src/ports/sms-sender.js";
 import type { AuditEvent, AuditLog, EnrollmentStore, NewToken, RateCounter, TokenRecord, TokenStore, Versioned } from "../../src/ports/stores.js";
-import type { EnrollmentState } from "../../src/features/enrollment/enrollment-state.js";
+import type { EnrollmentState } from "../../src/ports/enrollment-state.js";
 import { ConcurrentUpdateError, SmsDeliveryError } from "../../src/features/shared/errors.js";
 
 /** In-memory fakes of the ports, for the domain's unit tests only. */

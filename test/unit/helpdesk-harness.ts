@@ -4,7 +4,7 @@
  */
 import { beforeEach } from "vitest";
 import { DemoDirectory } from "../../src/adapters/demo-directory.js";
-import type { EnrollmentState } from "../../src/features/enrollment/enrollment-state.js";
+import type { EnrollmentState } from "../../src/ports/enrollment-state.js";
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "../../src/features/shared/errors.js";
 import { HelpdeskService } from "../../src/features/helpdesk/helpdesk-service.js";
 import type { TicketView } from "../../src/ports/ticket-view.js";

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
-import { deserialiseCampaign, serialiseCampaign, type Campaign } from "../../features/reminders/campaign.js";
+import { deserialiseCampaign, serialiseCampaign } from "../../features/reminders/campaign.js";
+import type { Campaign } from "../../ports/reminders.js";
 import {
   NO_CONVERSATION,
   SKIPPED_ENROLLED,

@@ -1,5 +1,5 @@
-import type { EnrollmentState } from "./enrollment-state.js";
-import type { Notice } from "./step-view.js";
+import type { EnrollmentState } from "../../ports/enrollment-state.js";
+import type { Notice } from "../../ports/notice.js";
 
 /** A QR card left this long without a working code suggests the scan is the problem. */
 const QR_STUCK_MS = 3 * 60_000;

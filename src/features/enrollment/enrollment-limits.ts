@@ -1,5 +1,5 @@
 import type { EnrollmentStore, RateCounter } from "../../ports/stores.js";
-import type { EnrollmentState } from "./enrollment-state.js";
+import type { EnrollmentState } from "../../ports/enrollment-state.js";
 import { ConcurrentUpdateError } from "../shared/errors.js";
 import { confirmTryRateKey } from "../shared/rate-keys.js";
 

@@ -1,5 +1,6 @@
 import type { EnrollmentService } from "./enrollment-service.js";
-import type { Notice, StepView } from "./step-view.js";
+import type { StepView } from "./step-view.js";
+import type { Notice } from "../../ports/notice.js";
 import type { Caller } from "../../ports/caller.js";
 import { parseCardAction, verbs, type CardAction } from "./card-action.js";
 import { renderQrResumeCard, renderStepCard, type CardJson, type StepCardSettings } from "../shared/card-renderer.js";

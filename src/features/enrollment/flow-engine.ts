@@ -1,8 +1,10 @@
 import type { Clock } from "../../ports/clock.js";
 import type { AuditLog, AuditOutcome, EnrollmentStore, NewToken } from "../../ports/stores.js";
-import { forStorage, type EnrollmentState, type EnrollmentStep } from "./enrollment-state.js";
+import { forStorage } from "./enrollment-state.js";
+import type { EnrollmentStep } from "../../ports/enrollment-state.js";
+import type { EnrollmentState } from "../../ports/enrollment-state.js";
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "../shared/errors.js";
-import type { Notice } from "./step-view.js";
+import type { Notice } from "../../ports/notice.js";
 import type { Caller } from "../../ports/caller.js";
 
 export interface AuditNote {

@@ -1,6 +1,7 @@
-import type { EnrollmentState } from "./enrollment-state.js";
+import type { EnrollmentState } from "../../ports/enrollment-state.js";
 import type { AuditNote } from "./flow-engine.js";
-import type { Notice, StepView } from "./step-view.js";
+import type { StepView } from "./step-view.js";
+import type { Notice } from "../../ports/notice.js";
 import type { Caller } from "../../ports/caller.js";
 
 /**

@@ -3,9 +3,10 @@ import type { SecretBox } from "../../ports/secret-box.js";
 import { AttemptLimit } from "../shared/attempt-limit.js";
 import { sameDigest, randomSixDigits } from "../shared/codes.js";
 import type { EnrollmentPolicy } from "./enrollment-policy.js";
-import type { EnrollmentState, SmsChallenge } from "./enrollment-state.js";
+import type { SmsChallenge } from "../../ports/enrollment-state.js";
+import type { EnrollmentState } from "../../ports/enrollment-state.js";
 import { smsCodeTryRateKey, smsFailureRateKey, smsUserRateKey as userKey } from "../shared/rate-keys.js";
-import type { Notice } from "./step-view.js";
+import type { Notice } from "../../ports/notice.js";
 
 /** The stored form of an SMS code: a keyed hash bound to its flow (also how the app-code step recognises it). */
 export function smsCodeHash(secrets: SecretBox, flowId: string, code: string): string {

@@ -1,13 +1,6 @@
-import type { Locale, MessageKey } from "../../i18n/messages.js";
-import type { EnrollmentStep } from "./enrollment-state.js";
-
-/** A message for the user: an i18n key plus values to fill in. */
-export interface Notice {
-  key: MessageKey;
-  params?: Record<string, string | number>;
-  /** Refusals are shown as warnings; information as plain text. */
-  kind: "refusal" | "info";
-}
+import type { Locale } from "../../i18n/messages.js";
+import type { EnrollmentStep } from "../../ports/enrollment-state.js";
+import type { Notice } from "../../ports/notice.js";
 
 /** What the bot must show next: the step's card, filled with these values. */
 export interface StepView {

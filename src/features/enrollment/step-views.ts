@@ -2,12 +2,13 @@ import type { SecretBox } from "../../ports/secret-box.js";
 import type { Totp } from "../../ports/totp.js";
 import { t } from "../../i18n/messages.js";
 import type { EnrollmentPolicy } from "./enrollment-policy.js";
-import type { EnrollmentState } from "./enrollment-state.js";
+import type { EnrollmentState } from "../../ports/enrollment-state.js";
 import { contextualHelp } from "./contextual-help.js";
 import { inProgressSteps } from "./flow-engine.js";
 import { foreignFlowView, ownedBy } from "./flow-owner.js";
 import { maskPhone } from "./mask-phone.js";
-import type { Notice, StepView } from "./step-view.js";
+import type { StepView } from "./step-view.js";
+import type { Notice } from "../../ports/notice.js";
 import type { Caller } from "../../ports/caller.js";
 
 interface ViewDeps {

@@ -5,9 +5,9 @@ import { sameDigest } from "../shared/codes.js";
 import { smsCodeHash } from "./sms-challenges.js";
 import type { EnrollmentPolicy } from "./enrollment-policy.js";
 import type { AttemptVerdict } from "../shared/attempt-limit.js";
-import type { EnrollmentState } from "./enrollment-state.js";
+import type { EnrollmentState } from "../../ports/enrollment-state.js";
 import type { AuditNote, Transition } from "./flow-engine.js";
-import type { Notice } from "./step-view.js";
+import type { Notice } from "../../ports/notice.js";
 
 /** Codes from the previous, current and next 30 s window are accepted (network and typing delay). */
 const ACCEPTED_STEPS = 1;

@@ -1,5 +1,5 @@
 import type { KnowledgeArticle } from "./knowledge/index.js";
-import type { Notice } from "../enrollment/step-view.js";
+import type { Notice } from "../../ports/notice.js";
 import type { Locale } from "../../i18n/messages.js";
 import { expandCard, noticeData, strings, type CardJson } from "../shared/card-renderer.js";
 import { cardT } from "../shared/card-text.js";

@@ -2,7 +2,7 @@ import { errorFields } from "../../adapters/logger.js";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { HelpdeskActionResult, HelpdeskService } from "./helpdesk-service.js";
-import type { Notice } from "../enrollment/step-view.js";
+import type { Notice } from "../../ports/notice.js";
 import type { Caller } from "../../ports/caller.js";
 import type { Locale } from "../../i18n/messages.js";
 import type { ActionData, ChatTurn, Reply, Route } from "../shared/route.js";

@@ -4,7 +4,7 @@ import type { EmployeeMessage } from "../../ports/helpdesk-notifier.js";
 import type { AuditOutcome } from "../../ports/stores.js";
 import type { Ticket } from "../../ports/tickets.js";
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "../shared/errors.js";
-import type { Notice } from "../enrollment/step-view.js";
+import type { Notice } from "../../ports/notice.js";
 import type { Caller } from "../../ports/caller.js";
 import { AttemptLimit } from "../shared/attempt-limit.js";
 import { clearEnrollmentLimits } from "../enrollment/enrollment-limits.js";

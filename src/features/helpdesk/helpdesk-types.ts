@@ -5,7 +5,7 @@ import type { AuditLog, AuditOutcome, EnrollmentStore, RateCounter, TokenStore }
 import type { Ticket, TicketStore } from "../../ports/tickets.js";
 import type { AttemptWindow } from "../shared/attempt-limit.js";
 import type { Wait } from "../../ports/reminders.js";
-import type { Notice } from "../enrollment/step-view.js";
+import type { Notice } from "../../ports/notice.js";
 import type { ChannelPacerOptions } from "./channel-pacer.js";
 import type { TicketView } from "../../ports/ticket-view.js";
 

@@ -1,5 +1,5 @@
 import type { TicketView } from "../../ports/ticket-view.js";
-import type { Notice } from "../enrollment/step-view.js";
+import type { Notice } from "../../ports/notice.js";
 import { catalog, t, type Locale, type MessageKey } from "../../i18n/messages.js";
 import { expandCard, noticeData, type CardJson } from "../shared/card-renderer.js";
 import { cardIdentifier, cardT, cardText } from "../shared/card-text.js";

@@ -2,7 +2,7 @@ import type { Directory, DirectoryUser } from "../../ports/directory.js";
 import type { AuditLog, TokenStore } from "../../ports/stores.js";
 import type { Ticket } from "../../ports/tickets.js";
 import { DirectoryUnavailableError } from "../shared/errors.js";
-import type { Notice } from "../enrollment/step-view.js";
+import type { Notice } from "../../ports/notice.js";
 import type { DirectoryFacts, LoginFacts, TicketView, TokenFact } from "../../ports/ticket-view.js";
 
 /** The validation service's audit action (src/domain/validation/validation-service.ts). */

@@ -1,6 +1,6 @@
 /** The sending window and working days, in the campaign's time zone (luxon; no wall clock read here). */
 import { DateTime } from "luxon";
-import type { ReminderWindow } from "./campaign.js";
+import type { ReminderWindow } from "../../ports/reminders.js";
 
 function local(at: Date, window: ReminderWindow): DateTime {
   return DateTime.fromJSDate(at, { zone: window.timeZone });

@@ -10,7 +10,7 @@
  */
 import type { Clock } from "../../ports/clock.js";
 import type { ConversationRefStore, TokenStore } from "../../ports/stores.js";
-import type { Campaign } from "./campaign.js";
+import type { Campaign } from "../../ports/reminders.js";
 import { localDay } from "./calendar.js";
 import { DeliveryRunner, type DeliveryCounts, type DeliveryDeps, type DeliveryOptions } from "./delivery-runner.js";
 import { planRound, type Candidate, type PlanStatus } from "./planner.js";

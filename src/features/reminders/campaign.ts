@@ -4,6 +4,7 @@
  */
 import { DateTime } from "luxon";
 import { z } from "zod";
+import type { Campaign } from "../../ports/reminders.js";
 
 export const DEFAULT_TIME_ZONE = "Europe/Stockholm";
 
@@ -58,17 +59,11 @@ export const campaignSchema = z
 
 export type CampaignInput = z.input<typeof campaignSchema>;
 type Parsed = z.output<typeof campaignSchema>;
-export type ReminderWindow = Parsed["window"];
-export type Audience = Parsed["audience"];
 
-export interface Campaign extends Omit<Parsed, "start" | "deadline"> {
-  /** First instant reminders may go out. */
-  start: Date;
-  /** After this instant nothing is sent (a date means the end of that day in the window's zone). */
-  deadline: Date;
-  /** The deadline as written (a date for the card), in the window's zone. */
-  deadlineDay: string;
-}
+/** The schema's output is the port's Campaign (src/ports/reminders.ts) but for the parsed dates: the compiler keeps the two equal. */
+type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _schemaMatchesPort: SameShape<Omit<Parsed, "start" | "deadline">, Omit<Campaign, "start" | "deadline" | "deadlineDay">> = true;
+void _schemaMatchesPort;
 
 export class CampaignError extends Error {
   constructor(readonly problems: string[]) {

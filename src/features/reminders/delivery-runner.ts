@@ -18,7 +18,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { defaultDeliveryOptions, type DeliveryCounts, type DeliveryDeps, type DeliveryOptions } from "./delivery-types.js";
-import type { Campaign } from "./campaign.js";
+import type { Campaign } from "../../ports/reminders.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { NO_CONVERSATION, SKIPPED_ENROLLED, type Delivery, type SendOutcome } from "../../ports/reminders.js";
 

@@ -7,7 +7,7 @@
  * reminder a local day across all campaigns; nothing before start, after the deadline or,
  * unless `ignoreWindow`, outside the window.
  */
-import type { Campaign } from "./campaign.js";
+import type { Campaign } from "../../ports/reminders.js";
 import { isInWindow, localDay, workingDaysSince } from "./calendar.js";
 import type { NewDelivery, SnoozeRecord } from "../../ports/reminders.js";
 

@@ -1,6 +1,6 @@
 /** The reminder card (cards/reminder.json) in its states: reminder, snoozed, cannot, notice. */
 import { DateTime } from "luxon";
-import type { Campaign } from "./campaign.js";
+import type { Campaign } from "../../ports/reminders.js";
 import type { ReminderMessageKey } from "../../i18n/reminders-sv.js";
 import type { Locale } from "../../i18n/messages.js";
 import { expandCard, strings, type CardJson } from "../shared/card-renderer.js";

@@ -4,7 +4,8 @@ import * as ACData from "adaptivecards-templating";
 import QRCode from "qrcode";
 import { findAssetDir } from "../../config/asset-dir.js";
 import { catalog, t, type Locale, type MessageKey } from "../../i18n/messages.js";
-import type { Notice, StepView } from "../enrollment/step-view.js";
+import type { StepView } from "../enrollment/step-view.js";
+import type { Notice } from "../../ports/notice.js";
 import { loginSteps, type LoginMode } from "../../i18n/login-steps.js";
 import { cardParams, cardT, type ParamKind, type Params } from "./card-text.js";
 

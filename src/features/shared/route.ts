@@ -1,6 +1,6 @@
 import type { Locale, MessageKey } from "../../i18n/messages.js";
 import type { Caller } from "../../ports/caller.js";
-import type { Notice } from "../enrollment/step-view.js";
+import type { Notice } from "../../ports/notice.js";
 import type { CardJson } from "./card-renderer.js";
 
 /**
