@@ -9,7 +9,7 @@
  * must come out escaped, and the URL defanged so that no renderer can autolink it.
  */
 import { describe, expect, it } from "vitest";
-import { renderStepCard } from "../../src/features/shared/card-renderer.js";
+import { renderStepCard } from "../../src/features/enrollment/step-cards.js";
 import { cardIdentifier, cardParams, cardText, escapeMarkdown } from "../../src/features/shared/card-text.js";
 import { renderNoAnswerCard } from "../../src/features/help/help-cards.js";
 import { renderTicketCard } from "../../src/features/helpdesk/ticket-card.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderStepCard } from "../../src/features/shared/card-renderer.js";
+import { renderStepCard } from "../../src/features/enrollment/step-cards.js";
 import { renderAnswerCard, renderNoAnswerCard, renderTopicsCard, commonTopics } from "../../src/features/help/help-cards.js";
 import { findAssetDir } from "../../src/config/asset-dir.js";
 import { KnowledgeBase, loadKnowledgeArticles } from "../../src/features/help/knowledge/index.js";

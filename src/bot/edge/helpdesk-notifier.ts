@@ -6,7 +6,7 @@ import type { Locale } from "../../i18n/messages.js";
 import type { EmployeeMessage, HelpdeskNotifier } from "../../ports/helpdesk-notifier.js";
 import type { ConversationRefStore } from "../../ports/stores.js";
 import type { MessageRef } from "../../ports/tickets.js";
-import { renderStepCard, type StepCardSettings } from "../../features/shared/card-renderer.js";
+import { type StepCardSettings, renderStepCard } from "../../features/enrollment/step-cards.js";
 import { cardT } from "../../features/shared/card-text.js";
 import { renderTicketCard } from "../../features/helpdesk/ticket-card.js";
 import { classifySendError, TeamsConnector } from "./teams-connector.js";

@@ -1,8 +1,6 @@
 import type { EnrollmentState } from "../../ports/enrollment-state.js";
 import type { Notice } from "../../ports/notice.js";
-
-/** A QR card left this long without a working code suggests the scan is the problem. */
-const QR_STUCK_MS = 3 * 60_000;
+import { stepEntry } from "./steps.js";
 
 /**
  * Which knowledge-base article (knowledge/<lang>/<id>.md) the step's card offers, next to
@@ -33,6 +31,5 @@ export function contextualHelp(state: EnrollmentState | null, notice: Notice | u
     case "error.smsCodeAsTotp":
       return "no-code-shown";
   }
-  if (state?.step === "qr" && state.qrShownAt && now.getTime() - Date.parse(state.qrShownAt) >= QR_STUCK_MS) return "qr-scan";
-  return undefined;
+  return state ? stepEntry(state.step)?.stuckHelp?.(state, now) : undefined;
 }

@@ -3,7 +3,8 @@ import type { StepView } from "./step-view.js";
 import type { Notice } from "../../ports/notice.js";
 import type { Caller } from "../../ports/caller.js";
 import { parseCardAction, verbs, type CardAction } from "./card-action.js";
-import { renderQrResumeCard, renderStepCard, type CardJson, type StepCardSettings } from "../shared/card-renderer.js";
+import { type CardJson } from "../shared/card-renderer.js";
+import { type StepCardSettings, renderQrResumeCard, renderStepCard } from "./step-cards.js";
 import type { HelpActions } from "../help/help-route.js";
 import type { ActionData, Reply, Route } from "../shared/route.js";
 

@@ -1,7 +1,6 @@
 import type { Clock } from "../../ports/clock.js";
 import type { AuditLog, AuditOutcome, EnrollmentStore, NewToken } from "../../ports/stores.js";
 import { forStorage } from "./enrollment-state.js";
-import type { EnrollmentStep } from "../../ports/enrollment-state.js";
 import type { EnrollmentState } from "../../ports/enrollment-state.js";
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "../shared/errors.js";
 import type { Notice } from "../../ports/notice.js";
@@ -92,5 +91,3 @@ export class FlowEngine {
     }
   }
 }
-
-export const inProgressSteps: readonly EnrollmentStep[] = ["identity", "sms", "device", "qr"];

@@ -4,7 +4,7 @@ import { t } from "../../i18n/messages.js";
 import type { EnrollmentPolicy } from "./enrollment-policy.js";
 import type { EnrollmentState } from "../../ports/enrollment-state.js";
 import { contextualHelp } from "./contextual-help.js";
-import { inProgressSteps } from "./flow-engine.js";
+import { inProgressSteps } from "./steps.js";
 import { foreignFlowView, ownedBy } from "./flow-owner.js";
 import { maskPhone } from "./mask-phone.js";
 import type { StepView } from "./step-view.js";

@@ -3,20 +3,12 @@ import type { Notice } from "../../ports/notice.js";
 import { catalog, t, type Locale, type MessageKey } from "../../i18n/messages.js";
 import { expandCard, noticeData, type CardJson } from "../shared/card-renderer.js";
 import { cardIdentifier, cardT, cardText } from "../shared/card-text.js";
+import { stepEntry } from "../enrollment/steps.js";
 
 /** The helpdesk card's button verbs (data: { ticketId }). */
 export const helpdeskVerbs = ["helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.revokeToken", "helpdesk.invite"] as const;
 export type HelpdeskVerb = (typeof helpdeskVerbs)[number];
 
-const stepKeys: Record<string, MessageKey> = {
-  welcome: "helpdesk.card.stepWelcome",
-  identity: "helpdesk.card.stepIdentity",
-  sms: "helpdesk.card.stepSms",
-  device: "helpdesk.card.stepDevice",
-  qr: "helpdesk.card.stepQr",
-  done: "helpdesk.card.stepDone",
-  cancelled: "helpdesk.card.stepCancelled",
-};
 
 const accountKeys: Record<string, MessageKey> = {
   enabled: "helpdesk.card.accountEnabled",
@@ -75,7 +67,7 @@ export function ticketFacts(view: TicketView, locale: Locale): { title: string; 
     { title: t(locale, "helpdesk.card.upn"), value: cardIdentifier(view.upn) },
     { title: t(locale, "helpdesk.card.login"), value: view.loginName ? cardIdentifier(view.loginName) : none },
     { title: t(locale, "helpdesk.card.department"), value: view.department ? cardText(view.department) : none },
-    { title: t(locale, "helpdesk.card.step"), value: t(locale, (view.step && stepKeys[view.step]) || "helpdesk.card.stepNone") },
+    { title: t(locale, "helpdesk.card.step"), value: t(locale, stepEntry(view.step)?.helpdeskWording ?? "helpdesk.card.stepNone") },
     { title: t(locale, "helpdesk.card.lastError"), value: lastError },
     { title: t(locale, "helpdesk.card.account"), value: account },
     { title: t(locale, "helpdesk.card.mobile"), value: mobile },

@@ -4,9 +4,7 @@ import { z } from "zod";
 export const knowledgeLocales = ["sv", "en"] as const;
 export type KnowledgeLocale = (typeof knowledgeLocales)[number];
 
-/** The enrollment steps an article can belong to (for contextual help at a failing step). */
-export const knowledgeSteps = ["identity", "sms", "device", "qr", "done"] as const;
-export type KnowledgeStep = (typeof knowledgeSteps)[number];
+import { knowledgeSteps, type KnowledgeStep } from "../../enrollment/steps.js";
 
 /** One help article in one language, as written by the helpdesk in `knowledge/<locale>/<id>.md`. */
 export interface KnowledgeArticle {

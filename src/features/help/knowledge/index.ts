@@ -1,5 +1,6 @@
-export { KnowledgeBaseError, knowledgeLocales, knowledgeSteps, parseArticle, checkComplete } from "./article.js";
-export type { KnowledgeArticle, KnowledgeLocale, KnowledgeStep } from "./article.js";
+export { KnowledgeBaseError, knowledgeLocales, parseArticle, checkComplete } from "./article.js";
+export { knowledgeSteps, type KnowledgeStep } from "../../enrollment/steps.js";
+export type { KnowledgeArticle, KnowledgeLocale } from "./article.js";
 export { loadKnowledgeArticles } from "./loader.js";
 export { KnowledgeBase, DEFAULT_CONFIDENCE_THRESHOLD } from "./knowledge-base.js";
 export type { KnowledgeHit, KnowledgeBaseOptions } from "./knowledge-base.js";

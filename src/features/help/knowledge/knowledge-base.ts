@@ -1,5 +1,6 @@
 import MiniSearch, { type SearchOptions } from "minisearch";
-import { knowledgeLocales, type KnowledgeArticle, type KnowledgeLocale, type KnowledgeStep } from "./article.js";
+import { knowledgeLocales, type KnowledgeArticle, type KnowledgeLocale } from "./article.js";
+import type { KnowledgeStep } from "../../enrollment/steps.js";
 import { loadKnowledgeArticles } from "./loader.js";
 import { indexTerms, queryTerms } from "./text.js";
 
