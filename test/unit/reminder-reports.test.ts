@@ -44,11 +44,13 @@ const caller = (upn: string, locale: "sv" | "en" = "sv") => ({ userKey: `aad-${u
 
 describe("reminder report command", () => {
   it.each(["påminnelser", "Påminnelser!", "paminnelser", "reminders", "Reminders", "rapport", "report"])("'%s' asks for the report", (text) => {
-    expect(classifyText(text)).toBe("reports");
+    expect(classifyText(text).command).toBe("reports");
   });
   it("leaves other words alone", () => {
-    expect(classifyText("påminnelser om vad?")).toBe("other");
-    expect(classifyText("hjälp")).toBe("help");
+    expect(classifyText("påminnelser om vad?").command).toBe("other");
+    expect(classifyText("hjälp").command).toBe("help");
+    expect(classifyText("In English!")).toEqual({ command: "language", locale: "en" });
+    expect(classifyText("på svenska")).toEqual({ command: "language", locale: "sv" });
   });
 });
 

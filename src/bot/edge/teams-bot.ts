@@ -8,13 +8,13 @@ import type { HelpActions } from "../../features/help/help-route.js";
 import type { ReminderReports } from "../../features/reminders/reminder-reports.js";
 import { ADAPTIVE_CARD, noticeCard, type CardJson } from "../../features/shared/card-renderer.js";
 import type { Reply, Route } from "../../features/shared/route.js";
-import { localeFrom, t, type Locale, type MessageKey } from "../../i18n/messages.js";
+import { localeFrom, locales, t, type Locale, type MessageKey } from "../../i18n/messages.js";
 import type { Caller } from "../../ports/caller.js";
 import type { AuditLog, ConversationRefStore } from "../../ports/stores.js";
 import { resolveCaller } from "./caller-resolver.js";
 import { rememberConversation } from "./conversation-refs.js";
 import { parseInvoke } from "./invoke-envelope.js";
-import { classifyText } from "./text-commands.js";
+import { classifyText, type TextCommand } from "./text-commands.js";
 
 const MAX_TEXT = 2000;
 
@@ -109,9 +109,9 @@ export class EnrollmentBot extends ActivityHandler {
       await context.sendActivity(t(locale, "error.malformed"));
       return;
     }
-    const command = classifyText(text);
-    if (command === "english" || command === "swedish") {
-      locale = command === "english" ? "en" : "sv";
+    const { command, locale: chosen } = classifyText(text);
+    if (chosen) {
+      locale = chosen;
       await this.preferredLocale.set(context, locale);
       await context.sendActivity(t(locale, "info.languageChanged"));
     }
@@ -138,7 +138,7 @@ export class EnrollmentBot extends ActivityHandler {
     await sendCard(context, await this.cardFor(caller, command, text));
   }
 
-  private async cardFor(caller: Caller, command: ReturnType<typeof classifyText>, text: string): Promise<CardJson> {
+  private async cardFor(caller: Caller, command: TextCommand, text: string): Promise<CardJson> {
     switch (command) {
       case "help":
         return this.deps.help.topics(caller);
@@ -188,8 +188,8 @@ export class EnrollmentBot extends ActivityHandler {
 export function logTurnErrors(adapter: { onTurnError: (context: TurnContext, error: Error) => Promise<void> }, logger: Logger): void {
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: errorFields(error) }, "unhandled turn error");
-    // The turn failed before its language was known: say it in both.
-    await context.sendActivity(`${t("sv", "error.generic")} / ${t("en", "error.generic")}`).catch(() => undefined);
+    // The turn failed before its language was known: say it in every one.
+    await context.sendActivity(locales.map((locale) => t(locale, "error.generic")).join(" / ")).catch(() => undefined);
   };
 }
 

@@ -5,6 +5,7 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
 import type { Campaign } from "../../ports/reminders.js";
+import { locales } from "../../i18n/messages.js";
 
 export const DEFAULT_TIME_ZONE = "Europe/Stockholm";
 
@@ -53,7 +54,7 @@ export const campaignSchema = z
     maxSnoozes: z.number().int().min(0).max(20).default(3),
     /** How many working days "Remind me later" waits (the reminder comes back at the window's start). */
     snoozeDays: z.number().int().min(1).max(10).default(1),
-    messages: z.object({ sv: messageOverrides.optional(), en: messageOverrides.optional() }).strict().default({}),
+    messages: z.partialRecord(z.enum(locales), messageOverrides).default({}),
   })
   .strict();
 

@@ -2,7 +2,7 @@
 import { DateTime } from "luxon";
 import type { Campaign } from "../../ports/reminders.js";
 import type { ReminderMessageKey } from "../../i18n/reminders-sv.js";
-import type { Locale } from "../../i18n/messages.js";
+import { languages, t, type Locale } from "../../i18n/messages.js";
 import { expandCard, strings, type CardJson } from "../shared/card-renderer.js";
 import { cardT } from "../shared/card-text.js";
 
@@ -10,13 +10,13 @@ export type { CardJson, Locale };
 
 /** "15 december 2026" / "15 December 2026", in the campaign's zone. */
 export function formatDay(at: Date, locale: Locale, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).setLocale(locale === "sv" ? "sv-SE" : "en-GB").toLocaleString({ day: "numeric", month: "long", year: "numeric" });
+  return DateTime.fromJSDate(at, { zone }).setLocale(languages[locale].tag).toLocaleString({ day: "numeric", month: "long", year: "numeric" });
 }
 
 /** "tisdag 16 december kl. 08:00" / "Tuesday 16 December at 08:00". */
 export function formatWhen(at: Date, locale: Locale, zone: string): string {
-  const dt = DateTime.fromJSDate(at, { zone }).setLocale(locale === "sv" ? "sv-SE" : "en-GB");
-  return `${dt.toFormat("cccc d LLLL")} ${locale === "sv" ? "kl." : "at"} ${dt.toFormat("HH:mm")}`;
+  const dt = DateTime.fromJSDate(at, { zone }).setLocale(languages[locale].tag);
+  return t(locale, "reminder.when", { day: dt.toFormat("cccc d LLLL"), time: dt.toFormat("HH:mm") });
 }
 
 export type ReminderCardView =

@@ -1,8 +1,10 @@
 import matter from "gray-matter";
 import { z } from "zod";
+import { locales, type Locale } from "../../../i18n/messages.js";
 
-export const knowledgeLocales = ["sv", "en"] as const;
-export type KnowledgeLocale = (typeof knowledgeLocales)[number];
+/** Every language has its articles (knowledge/<locale>/). */
+export const knowledgeLocales = locales;
+export type KnowledgeLocale = Locale;
 
 import { knowledgeSteps, type KnowledgeStep } from "../../enrollment/steps.js";
 
