@@ -1,4 +1,4 @@
-import { errorFields } from "../../adapters/logger.js";
+import { errorFields } from "../shared/error-fields.js";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { HelpdeskActionResult, HelpdeskService } from "./helpdesk-service.js";
