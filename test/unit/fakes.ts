@@ -64,7 +64,7 @@ export class MemoryStores implements EnrollmentStore, TokenStore, RateCounter, A
   }
   async advanceTimeStep(id: string, step: number, usedAt?: Date) {
     const token = this.tokens.find((t) => t.id === id);
-    if (!token || token.status !== "active" || token.lastTimeStep >= step) return false;
+    if (token?.status !== "active" || token.lastTimeStep >= step) return false;
     token.lastTimeStep = step;
     if (usedAt) token.lastUsedAt = usedAt;
     return true;

@@ -90,7 +90,7 @@ export class OpenIdSigningKeys implements SigningKeys {
   }
 
   async find(keyId: string): Promise<SigningKey | null> {
-    const due = !this.keys || !this.keys.has(keyId) || this.now() - this.loadedAt >= this.maxAgeMs;
+    const due = !this.keys?.has(keyId) || this.now() - this.loadedAt >= this.maxAgeMs;
     const waited = this.now() - this.attemptedAt >= (this.keys ? this.minRefreshMs : RETRY_WITHOUT_KEYS_MS);
     if (due && waited) await this.refresh();
     if (!this.keys) throw new SigningKeysUnavailable("the signing keys could not be read", { cause: this.lastFailure });

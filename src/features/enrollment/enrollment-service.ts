@@ -260,7 +260,7 @@ export class EnrollmentService {
       return failed("directory");
     }
     if (!to) return failed("noMobile");
-    const text = t(state.locale, "smsText.newAuthenticator", { device: state.deviceName ?? "", time: now.toISOString().slice(0, 16).replace("T", " ") + " UTC" });
+    const text = t(state.locale, "smsText.newAuthenticator", { device: state.deviceName ?? "", time: `${now.toISOString().slice(0, 16).replace("T", " ")} UTC` });
     await this.deps.sms.send(to, text).catch((error: unknown) => failed(error instanceof SmsDeliveryError ? "delivery" : "unexpected"));
   }
 

@@ -237,7 +237,7 @@ export class HelpdeskService {
     let current = record;
     let decision: Decision | undefined;
     for (let attempt = 0; ; attempt++) {
-      if (!decision || !decision.effectful) {
+      if (!decision?.effectful) {
         try {
           decision = await decide(current.value, member, now);
         } catch (error) {
