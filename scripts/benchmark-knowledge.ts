@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { evaluateKnowledge, KnowledgeBase, type LabelledQuestion } from "../src/domain/knowledge/index.js";
+import { evaluateKnowledge, KnowledgeBase, type LabelledQuestion } from "../src/features/help/knowledge/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const questions = JSON.parse(readFileSync(`${root}test/fixtures/knowledge/questions.json`, "utf8")) as LabelledQuestion[];

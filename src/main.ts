@@ -1,10 +1,9 @@
-import { UserState, type TurnContext } from "botbuilder";
 import { join } from "node:path";
 import { directoryFromConfig } from "./adapters/directory-from-config.js";
 import { HttpSmsGateway } from "./adapters/http-sms-gateway.js";
 import { keepDataDirPrivate } from "./adapters/data-dir.js";
 import { secretBoxFromConfig } from "./adapters/secret-box-from-config.js";
-import { createLogger, errorFields } from "./adapters/logger.js";
+import { createLogger } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
 import { SMS_OUTBOX_FILE, SmsOutbox } from "./adapters/sms-outbox.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
@@ -12,27 +11,26 @@ import { scheduleRatePruning } from "./adapters/sql/rate-pruning.js";
 import { articleFeedbackMetrics, reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
 import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
 import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
-import { botAdapter } from "./bot/bot-authentication.js";
-import { EnrollmentActions } from "./bot/enrollment-actions.js";
-import { EnrollmentBot } from "./bot/enrollment-bot.js";
-import { HelpActions } from "./bot/help-actions.js";
-import { HelpdeskActions } from "./bot/helpdesk-actions.js";
-import { ReminderActions } from "./bot/reminder-actions.js";
-import { HelpdeskReminderReports } from "./bot/reminder-reports.js";
-import { BotHelpdeskNotifier, DEFAULT_HELPDESK_SERVICE_URL, PLAYGROUND_CHANNEL_ID } from "./bot/helpdesk-notifier.js";
-import { SqlBotStorage } from "./bot/sql-bot-storage.js";
+import { botAdapter } from "./bot/edge/bot-authentication.js";
+import { EnrollmentActions } from "./features/enrollment/enrollment-route.js";
+import { EnrollmentBot, logTurnErrors } from "./bot/edge/teams-bot.js";
+import { HelpActions } from "./features/help/help-route.js";
+import { HelpdeskActions } from "./features/helpdesk/helpdesk-route.js";
+import { ReminderActions } from "./features/reminders/reminder-route.js";
+import { HelpdeskReminderReports } from "./features/reminders/reminder-reports.js";
+import { BotHelpdeskNotifier, DEFAULT_HELPDESK_SERVICE_URL, PLAYGROUND_CHANNEL_ID } from "./bot/edge/helpdesk-notifier.js";
+import { SqlBotStorage } from "./bot/edge/sql-bot-storage.js";
 import { findAssetDir } from "./config/asset-dir.js";
-import { t } from "./i18n/messages.js";
 import { withLoginSteps } from "./i18n/login-steps.js";
 import { loadConfigOrExit, type Config } from "./config/load-config.js";
-import { KnowledgeBase, loadKnowledgeArticles } from "./domain/knowledge/index.js";
-import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./domain/enrollment-policy.js";
-import { EnrollmentService } from "./domain/enrollment-service.js";
-import { HelpdeskService } from "./domain/helpdesk/helpdesk-service.js";
-import { realWait } from "./domain/reminders/ports.js";
+import { KnowledgeBase, loadKnowledgeArticles } from "./features/help/knowledge/index.js";
+import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./features/enrollment/enrollment-policy.js";
+import { EnrollmentService } from "./features/enrollment/enrollment-service.js";
+import { HelpdeskService } from "./features/helpdesk/helpdesk-service.js";
+import { realWait } from "./adapters/real-time.js";
 import { collectMetrics } from "./http/metrics.js";
 import { createServer } from "./http/server.js";
-import { systemClock } from "./ports/clock.js";
+import { systemClock } from "./adapters/real-time.js";
 import type { SmsSender } from "./ports/sms-sender.js";
 
 function buildSms(config: Config): SmsSender {
@@ -79,7 +77,6 @@ async function main(): Promise<void> {
     clock: systemClock,
     policy,
   });
-  const userState = new UserState(new SqlBotStorage(database.db));
   const helpdeskStores = createHelpdeskStores(database);
   // The Citrix article says how the login goes in the configured mode, as the done card does.
   const knowledge = new KnowledgeBase(withLoginSteps(loadKnowledgeArticles(findAssetDir("knowledge", "sv")), config.RADIUS_MODE, config.CITRIX_URL));
@@ -87,11 +84,7 @@ async function main(): Promise<void> {
   const stepCards = { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds, loginMode: config.RADIUS_MODE };
   const enrollment = new EnrollmentActions(service, help, stepCards);
   const adapter = botAdapter(config);
-  adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error({ err: errorFields(error) }, "unhandled turn error");
-    // The turn failed before its language was known: say it in both.
-    await context.sendActivity(`${t("sv", "error.generic")} / ${t("en", "error.generic")}`).catch(() => undefined);
-  };
+  logTurnErrors(adapter, logger);
 
   const helpdeskNotifier = new BotHelpdeskNotifier(
     adapter,
@@ -121,16 +114,25 @@ async function main(): Promise<void> {
   });
   const helpdesk = new HelpdeskActions({
     service: helpdeskService,
-    conversationRefs: stores.conversationRefs,
     helpdeskLocale: config.HELPDESK_LOCALE,
     logger,
     enrollment,
-    noteServiceUrl: (url) => helpdeskNotifier.noteServiceUrl(url),
   });
   const reminderStore = new SqlReminderStore(database.db);
   const reminders = new ReminderActions({ store: reminderStore, escalation: helpdeskService, clock: systemClock, audit: stores.audit });
   const reports = new HelpdeskReminderReports({ store: reminderStore, directory, helpdeskGroupId, clock: systemClock, audit: stores.audit });
-  const bot = new EnrollmentBot({ service, enrollment, help, routes: [helpdesk, reminders], reports, userState, conversationRefs: stores.conversationRefs, audit: stores.audit, logger });
+  const bot = new EnrollmentBot({
+    service,
+    enrollment,
+    help,
+    routes: [helpdesk, reminders],
+    reports,
+    storage: new SqlBotStorage(database.db),
+    conversationRefs: stores.conversationRefs,
+    audit: stores.audit,
+    logger,
+    noteServiceUrl: (url) => helpdeskNotifier.noteServiceUrl(url),
+  });
 
 
   // GET /metrics: open in local mode, behind METRICS_TOKEN in production (absent without it).

@@ -13,13 +13,13 @@ import { AesGcmSecretBox } from "../../src/adapters/aes-gcm-secret-box.js";
 import { OtplibTotp } from "../../src/adapters/otplib-totp.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "../../src/adapters/sql/index.js";
 import { SqlLoginChallengeStore } from "../../src/adapters/sql/login-challenge-store.js";
+import { defaultEnrollmentPolicy } from "../../src/features/enrollment/enrollment-policy.js";
+import { defaultValidationPolicy } from "../../src/features/validation/validation-policy.js";
+import { ValidationService } from "../../src/features/validation/validation-service.js";
+import { systemClock } from "../../src/adapters/real-time.js";
 import { SqlTemporaryAccessStore } from "../../src/adapters/sql/temporary-access-store.js";
 import { SqlEmployeeNoticeOutbox } from "../../src/adapters/sql/employee-notice-store.js";
 import { defaultTemporaryAccessPolicy } from "../../src/features/validation/temporary-access-policy.js";
-import { defaultEnrollmentPolicy } from "../../src/domain/enrollment-policy.js";
-import { defaultValidationPolicy } from "../../src/domain/validation/validation-policy.js";
-import { ValidationService } from "../../src/domain/validation/validation-service.js";
-import { systemClock } from "../../src/ports/clock.js";
 import type { Directory, DirectoryUser } from "../../src/ports/directory.js";
 import { startRadiusServer } from "../../src/radius/radius-server.js";
 

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 import type { SecretBox } from "../ports/secret-box.js";
-import { DomainError } from "../domain/errors.js";
+import { DomainError } from "../features/shared/errors.js";
 
 const VERSION = "v1";
 

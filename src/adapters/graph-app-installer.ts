@@ -12,7 +12,7 @@
  * the Authorization header: never into a reason, a log line or an error.
  */
 import type { TokenCredential } from "@azure/identity";
-import type { AppInstaller } from "../domain/reminders/ports.js";
+import type { AppInstaller } from "../ports/reminders.js";
 
 export type InstallOutcome = Awaited<ReturnType<AppInstaller["install"]>>;
 

@@ -1,5 +1,5 @@
 import type { SmsSender } from "../ports/sms-sender.js";
-import { SmsDeliveryError } from "../domain/errors.js";
+import { SmsDeliveryError } from "../features/shared/errors.js";
 
 /**
  * A generic HTTPS SMS gateway: POST {to, from, text} as JSON with a bearer token.

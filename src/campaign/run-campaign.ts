@@ -19,7 +19,6 @@
  * count as installRequested; the bot stores their chat when Teams tells it, a later run reminds them.
  */
 import { ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
-import { CloudAdapter } from "botbuilder";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { z } from "zod";
@@ -29,14 +28,16 @@ import { createLogger, errorFields, type Logger } from "../adapters/logger.js";
 import { SqlReminderStore } from "../adapters/sql/reminder-store.js";
 import { SqlSenderLease } from "../adapters/sql/sender-lease.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "../adapters/sql/index.js";
-import { botAuthentication } from "../bot/bot-authentication.js";
-import { BotReminderSender } from "../bot/reminder-sender.js";
+import { proactiveAdapter } from "../bot/edge/bot-authentication.js";
+import { BotReminderSender } from "../bot/edge/reminder-sender.js";
 import { loadConfig, type Config } from "../config/load-config.js";
-import { parseCampaignText, CampaignError, type Campaign } from "../domain/reminders/campaign.js";
-import { runCampaign } from "../domain/reminders/campaign-runner.js";
-import { realWait, type AppInstaller, type AudienceMember } from "../domain/reminders/ports.js";
-import { RateLimiter } from "../domain/reminders/rate-limiter.js";
-import { systemClock } from "../ports/clock.js";
+import { parseCampaignText, CampaignError } from "../features/reminders/campaign.js";
+import type { Campaign } from "../ports/reminders.js";
+import { runCampaign } from "../features/reminders/campaign-runner.js";
+import { type AppInstaller, type AudienceMember } from "../ports/reminders.js";
+import { realWait } from "../adapters/real-time.js";
+import { RateLimiter } from "../features/reminders/rate-limiter.js";
+import { systemClock } from "../adapters/real-time.js";
 import type { Directory } from "../ports/directory.js";
 
 interface Args {
@@ -118,7 +119,7 @@ async function main(): Promise<number> {
   try {
     await migrateToLatest(database.db);
     const stores = createSqlStores(database);
-    const adapter = new CloudAdapter(botAuthentication(config));
+    const adapter = proactiveAdapter(config);
     const limiter = new RateLimiter({ global: [{ limit: config.REMINDER_RATE_PER_SECOND, ms: 1_000 }], marginMs: config.REMINDER_MARGIN_MS });
     const deps = {
       store: new SqlReminderStore(database.db),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RADIUS_MODES } from "../radius/login-modes.js";
+import { locales } from "../i18n/messages.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
@@ -66,7 +67,7 @@ export const envSchema = z.object({
   HELPDESK_CHANNEL_ID: z.string().trim().min(1).max(256).optional(),
   HELPDESK_SERVICE_URL: z.string().url("must be a URL").optional(),
   HELPDESK_GROUP_ID: optionalText,
-  HELPDESK_LOCALE: z.enum(["sv", "en"]).default("sv"),
+  HELPDESK_LOCALE: z.enum(locales).default("sv"),
 
   /** GET /metrics needs `Authorization: Bearer <token>`; without it /metrics is served only in local mode. */
   METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters (openssl rand -hex 24)").optional(),

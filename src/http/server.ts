@@ -1,7 +1,6 @@
 import { errorFields } from "../adapters/logger.js";
-import type { Activity, ActivityHandler } from "botbuilder";
 import restify from "restify";
-import type { AuthenticatingAdapter } from "../bot/authenticating-adapter.js";
+import type { AuthenticatingAdapter, TurnHandler } from "../bot/edge/authenticating-adapter.js";
 import type { Logger } from "pino";
 import { bearerTokenMatches } from "./bearer-token.js";
 import { envelopeProblem, type EnvelopeRules } from "./activity-envelope.js";
@@ -51,7 +50,7 @@ export interface ServerOptions {
   envelope?: EnvelopeRules;
 }
 
-export function createServer(adapter: AuthenticatingAdapter, bot: ActivityHandler, readiness: ReadinessCheck[], logger: Logger, options: ServerOptions = {}): restify.Server {
+export function createServer(adapter: AuthenticatingAdapter, bot: TurnHandler, readiness: ReadinessCheck[], logger: Logger, options: ServerOptions = {}): restify.Server {
   const { metrics } = options;
   const refusals = new RefusalLog(logger);
   const server = restify.createServer({ name: "otp-enrollment-bot", handleUncaughtExceptions: false });
@@ -87,7 +86,7 @@ export function createServer(adapter: AuthenticatingAdapter, bot: ActivityHandle
       return;
     }
     try {
-      const { status, body: answer } = await adapter.runTurn(authentication.result, body as Activity, (context) => bot.run(context));
+      const { status, body: answer } = await adapter.runTurn(authentication.result, body, bot);
       if (answer === undefined) res.send(status);
       else res.send(status, answer);
     } catch (error) {

@@ -3,10 +3,10 @@ import { loginHelpEn } from "./login-help-en.js";
 import { noticesEn } from "./notices-en.js";
 import { helpdeskEn } from "./helpdesk-en.js";
 import { remindersEn } from "./reminders-en.js";
-import type { MessageCatalog } from "./messages.js";
+import type { sv } from "./sv.js";
 
 /** English. The type makes a missing or extra key a compile error. */
-export const en: MessageCatalog = {
+export const en: Record<keyof typeof sv, string> = {
   "welcome.title": "One-time passwords for logging in from outside",
   "welcome.body":
     "Here you connect the Microsoft Authenticator app to your account, so you can log in to Citrix and VPN from home or when travelling. It takes about five minutes. You need your mobile phone and your usual (AD/Citrix) password.",

@@ -2,6 +2,7 @@ import type { ReminderMessageKey } from "./reminders-sv.js";
 
 /** English texts of the reminder card and the delivery report (spread at the end of en.ts). */
 export const remindersEn: Record<ReminderMessageKey, string> = {
+  "reminder.when": "{day} at {time}",
   "reminder.title": "Time to set up Microsoft Authenticator",
   "reminder.body":
     "To log in to Citrix and VPN from outside, you need one-time codes from the Microsoft Authenticator app. It takes about five minutes, right here in this chat.",

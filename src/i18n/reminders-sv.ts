@@ -1,6 +1,7 @@
 /** Swedish texts of the reminder card and the delivery report (spread at the end of sv.ts). */
 export const remindersSv = {
   "reminder.title": "Dags att koppla Microsoft Authenticator",
+  "reminder.when": "{day} kl. {time}",
   "reminder.body":
     "För att logga in i Citrix och VPN utifrån behöver du engångskoder från appen Microsoft Authenticator. Det tar ungefär fem minuter och görs här i chatten.",
   "reminder.deadline": "Gör det senast {deadline}. Därefter fungerar inloggning utifrån bara med appen.",

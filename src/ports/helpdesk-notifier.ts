@@ -1,4 +1,4 @@
-import type { TicketView } from "../domain/helpdesk/ticket-view.js";
+import type { TicketView } from "./ticket-view.js";
 import type { MessageKey } from "../i18n/messages.js";
 import type { MessageRef } from "./tickets.js";
 

@@ -1,4 +1,5 @@
-import type { EnrollmentState } from "../domain/enrollment-state.js";
+import type { Locale } from "../i18n/messages.js";
+import type { EnrollmentState } from "./enrollment-state.js";
 
 /**
  * Persistence ports. Implementations: src/adapters/sql/* (SQLite and PostgreSQL through
@@ -121,7 +122,7 @@ export interface AuditLog {
 export interface StoredConversationRef {
   userKey: string;
   upn?: string;
-  locale: "sv" | "en";
+  locale: Locale;
   /** botbuilder ConversationReference as JSON. */
   reference: Record<string, unknown>;
   updatedAt: Date;

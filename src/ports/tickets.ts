@@ -1,4 +1,5 @@
-import type { EnrollmentStep } from "../domain/enrollment-state.js";
+import type { Locale } from "../i18n/messages.js";
+import type { EnrollmentStep } from "./enrollment-state.js";
 import type { Versioned } from "./stores.js";
 
 /**
@@ -44,7 +45,7 @@ export interface Ticket {
   step?: EnrollmentStep;
   lastError?: string;
   /** The employee's chat language, for what the bot tells them. */
-  locale: "sv" | "en";
+  locale: Locale;
   createdAt: string;
   updatedAt: string;
   resolvedAt?: string;
@@ -76,7 +77,7 @@ export interface TicketStore {
 
 export interface ArticleFeedback {
   articleId: string;
-  locale: "sv" | "en";
+  locale: Locale;
   helpful: boolean;
   /** Who answered (UPN, lowercase) or the Teams user key when the UPN is unknown. */
   subject: string;

@@ -3,7 +3,7 @@
  * What a field means depends only on the configured mode, never on what the packet looks
  * like, so a request cannot pick a weaker mode for itself.
  */
-import type { LoginAttempt, ValidationReason, Validator } from "../domain/validation/validator.js";
+import type { LoginAttempt, ValidationReason, Validator } from "../features/validation/validator.js";
 import { normaliseTemporaryCode, TEMPORARY_CODE_LENGTH } from "../features/validation/temporary-access-code.js";
 import type { AccessRequestFields } from "./access-request.js";
 import { MAX_ATTRIBUTE_VALUE_LENGTH } from "./radius-packet.js";

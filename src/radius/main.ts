@@ -17,10 +17,10 @@ import { temporaryAccessPolicyFrom } from "../config/temporary-access-config.js"
 import { scheduleRatePruning } from "../adapters/sql/rate-pruning.js";
 import { loadConfigOrExit, type Config } from "../config/load-config.js";
 import { validationConfigProblems } from "../config/validation-config.js";
-import { defaultEnrollmentPolicy } from "../domain/enrollment-policy.js";
-import { defaultValidationPolicy, type ValidationPolicy } from "../domain/validation/validation-policy.js";
-import { ValidationService } from "../domain/validation/validation-service.js";
-import { systemClock } from "../ports/clock.js";
+import { defaultEnrollmentPolicy } from "../features/enrollment/enrollment-policy.js";
+import { defaultValidationPolicy, type ValidationPolicy } from "../features/validation/validation-policy.js";
+import { ValidationService } from "../features/validation/validation-service.js";
+import { systemClock } from "../adapters/real-time.js";
 import { loadRadiusClients, localRadiusClients } from "./radius-clients.js";
 import { startRadiusServer } from "./radius-server.js";
 import { createRestValidateServer } from "./rest-validate.js";

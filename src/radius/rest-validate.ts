@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import restify from "restify";
 import { errorFields } from "../adapters/logger.js";
-import type { Validator } from "../domain/validation/validator.js";
+import type { Validator } from "../features/validation/validator.js";
 import { bearerTokenMatches } from "../http/bearer-token.js";
 
 /** `{ "user": "…", "code": "…" }` is tiny; anything larger is not a validation request. */

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/adapters/sql/index.js";
 import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
-import { parseCampaign } from "../../src/domain/reminders/campaign.js";
+import { parseCampaign } from "../../src/features/reminders/campaign.js";
 import { makeDataDir, removeDataDir, startBot, type BotProcess } from "../support/bot-process.js";
 import { cardText, cardTitle } from "../support/cards.js";
 import { ConnectorStandIn } from "../support/connector-stand-in.js";

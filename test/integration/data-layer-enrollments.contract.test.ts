@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Database, SqlStores } from "../../src/adapters/sql/index.js";
-import { ConcurrentUpdateError } from "../../src/domain/errors.js";
+import { ConcurrentUpdateError } from "../../src/features/shared/errors.js";
+import { enrollmentStoreContract } from "../contracts/enrollment-store.contract.js";
 import { at, dataLayerSuite, state, token } from "../support/data-layer-suite.js";
 import { postgresEngine, sqliteEngine, type EngineFactory } from "../support/sql-engines.js";
 
@@ -20,43 +21,11 @@ function enrollmentsContract(factory: EngineFactory): void {
       ({ database, stores } = await suite.fresh());
     }
 
+    enrollmentStoreContract(factory.name, async () => (await suite.fresh()).stores.enrollments);
+
     async function tokenRows(loginName: string) {
       return database.db.selectFrom("tokens").selectAll().where("login_name", "=", loginName).orderBy("id").execute();
     }
-
-    it("enrollment save is a compare-and-set on version", async () => {
-      await fresh();
-      const { enrollments } = stores;
-      expect(await enrollments.load("u1")).toBeNull();
-      expect(await enrollments.save("u1", state(), null)).toBe(1);
-      expect(await enrollments.load("u1")).toEqual({ value: state(), version: 1 });
-      expect(await enrollments.save("u1", state({ step: "identity" }), 1)).toBe(2);
-      await expect(enrollments.save("u1", state({ step: "sms" }), 1)).rejects.toBeInstanceOf(ConcurrentUpdateError);
-      await expect(enrollments.save("u1", state({ step: "sms" }), null)).rejects.toBeInstanceOf(ConcurrentUpdateError);
-      await expect(enrollments.save("nobody", state(), 3)).rejects.toBeInstanceOf(ConcurrentUpdateError);
-      const loaded = await enrollments.load("u1");
-      expect(loaded?.version).toBe(2);
-      expect(loaded?.value.step).toBe("identity");
-    });
-
-    it("concurrent saves of the same version: exactly one wins", async () => {
-      await fresh();
-      const { enrollments } = stores;
-      const inserts = await Promise.allSettled(
-        [1, 2, 3, 4, 5].map((i) => enrollments.save("u1", state({ flowId: `f${i}` }), null)),
-      );
-      expect(inserts.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-      for (const r of inserts) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(ConcurrentUpdateError);
-
-      const updates = await Promise.allSettled(
-        [1, 2, 3, 4, 5].map((i) => enrollments.save("u1", state({ flowId: `g${i}` }), 1)),
-      );
-      const won = updates.flatMap((r, i) => (r.status === "fulfilled" ? [{ i, version: r.value }] : []));
-      expect(won).toHaveLength(1);
-      expect(won[0]?.version).toBe(2);
-      for (const r of updates) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(ConcurrentUpdateError);
-      expect((await enrollments.load("u1"))?.value.flowId).toBe(`g${(won[0]?.i ?? 0) + 1}`);
-    });
 
     it("activating a token replaces the login's active token in the same transaction", async () => {
       await fresh();

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type Database, SqlAuditLog, type SqlStores } from "../../src/adapters/sql/index.js";
-import { SqlBotStorage } from "../../src/bot/sql-bot-storage.js";
+import { SqlBotStorage } from "../../src/bot/edge/sql-bot-storage.js";
 import { at, dataLayerSuite } from "../support/data-layer-suite.js";
 import { postgresEngine, sqliteEngine, type EngineFactory } from "../support/sql-engines.js";
 

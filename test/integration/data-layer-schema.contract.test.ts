@@ -6,8 +6,8 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { buildMigrations, createSqlStores, type Database, migrateToLatest, openDatabase, type SqlStores } from "../../src/adapters/sql/index.js";
-import { SqlBotStorage } from "../../src/bot/sql-bot-storage.js";
-import { ConcurrentUpdateError, StorageError } from "../../src/domain/errors.js";
+import { SqlBotStorage } from "../../src/bot/edge/sql-bot-storage.js";
+import { ConcurrentUpdateError, StorageError } from "../../src/features/shared/errors.js";
 import { at, dataLayerSuite, state, token } from "../support/data-layer-suite.js";
 import { postgresEngine, sqliteEngine, type EngineFactory, type Location } from "../support/sql-engines.js";
 

@@ -8,12 +8,12 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/adapters/logger.js";
-import { BotHelpdeskNotifier } from "../../src/bot/helpdesk-notifier.js";
-import { ChannelBusyError, ChannelDeliveryError } from "../../src/domain/errors.js";
-import { ChannelPacer } from "../../src/domain/helpdesk/channel-pacer.js";
-import type { TicketView } from "../../src/domain/helpdesk/ticket-view.js";
-import { realWait } from "../../src/domain/reminders/ports.js";
-import { systemClock } from "../../src/ports/clock.js";
+import { BotHelpdeskNotifier } from "../../src/bot/edge/helpdesk-notifier.js";
+import { ChannelBusyError, ChannelDeliveryError } from "../../src/features/shared/errors.js";
+import { ChannelPacer } from "../../src/features/helpdesk/channel-pacer.js";
+import type { TicketView } from "../../src/ports/ticket-view.js";
+import { realWait } from "../../src/adapters/real-time.js";
+import { systemClock } from "../../src/adapters/real-time.js";
 import type { ConversationRefStore } from "../../src/ports/stores.js";
 import { RateLimitedConnector } from "../support/rate-limited-connector.js";
 

@@ -12,7 +12,7 @@ import { LdapDirectory, type LdapLogger } from "../../src/adapters/ldap/ldap-dir
 import { passwordCheckFromBindError, reasonFromDiagnostic } from "../../src/adapters/ldap/ldap-errors.js";
 import { normaliseMobile } from "../../src/adapters/ldap/mobile-number.js";
 import { userFilter } from "../../src/adapters/ldap/user-filter.js";
-import { DirectoryUnavailableError } from "../../src/domain/errors.js";
+import { DirectoryUnavailableError } from "../../src/features/shared/errors.js";
 import type { DirectoryUser } from "../../src/ports/directory.js";
 import { recordingLogger } from "../support/ldap-directory-suite.js";
 import { anna, dn, ldapOptions, NOW, PASSWORD } from "../support/ldap-fixture.js";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LdapDirectory } from "../../src/adapters/ldap/ldap-directory.js";
 import { DemoDirectory } from "../../src/adapters/demo-directory.js";
-import { DirectoryUnavailableError } from "../../src/domain/errors.js";
+import { DirectoryUnavailableError } from "../../src/features/shared/errors.js";
 import { group, ldapOptions, NOW, startFixtureSlapd } from "../support/ldap-fixture.js";
 import { freePort, type Slapd } from "../support/slapd.js";
 import { requireBinaryOrSkip } from "../support/server-binary.js";

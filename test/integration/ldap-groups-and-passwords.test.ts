@@ -3,7 +3,7 @@
  * password checks by binding as the user, the service account's bind, and close().
  */
 import { describe, expect, it } from "vitest";
-import { DirectoryUnavailableError } from "../../src/domain/errors.js";
+import { DirectoryUnavailableError } from "../../src/features/shared/errors.js";
 import type { DirectoryUser } from "../../src/ports/directory.js";
 import { ldapDirectorySuite } from "../support/ldap-directory-suite.js";
 import { anna, dn, group, PASSWORD, SERVICE_PASSWORD } from "../support/ldap-fixture.js";

@@ -5,7 +5,7 @@
  */
 import { createConnection, createServer, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
-import { DirectoryUnavailableError } from "../../src/domain/errors.js";
+import { DirectoryUnavailableError } from "../../src/features/shared/errors.js";
 import type { DirectoryUser } from "../../src/ports/directory.js";
 import { ldapDirectorySuite } from "../support/ldap-directory-suite.js";
 import { anna, group, PASSWORD } from "../support/ldap-fixture.js";

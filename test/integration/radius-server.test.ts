@@ -11,7 +11,7 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import radius from "radius";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ValidationReason } from "../../src/domain/validation/validator.js";
+import type { ValidationReason } from "../../src/features/validation/validator.js";
 import type { RadiusMode } from "../../src/radius/login-modes.js";
 import type { RadiusClient } from "../../src/radius/radius-clients.js";
 import { RadiusCode } from "../../src/radius/radius-packet.js";

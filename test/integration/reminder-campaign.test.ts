@@ -9,13 +9,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqlStores, migrateToLatest, openDatabase, type Database, type SqlStores } from "../../src/adapters/sql/index.js";
 import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
-import { handleReminderAction } from "../../src/bot/reminder-actions.js";
-import type { Escalation } from "../../src/domain/reminders/ports.js";
-import { BotReminderSender } from "../../src/bot/reminder-sender.js";
-import { parseCampaign, type Campaign, type CampaignInput } from "../../src/domain/reminders/campaign.js";
-import { runCampaign, type CampaignRunnerDeps } from "../../src/domain/reminders/campaign-runner.js";
-import { realWait, type AudienceMember } from "../../src/domain/reminders/ports.js";
-import { RateLimiter } from "../../src/domain/reminders/rate-limiter.js";
+import { handleReminderAction } from "../../src/features/reminders/reminder-route.js";
+import type { Escalation } from "../../src/ports/reminders.js";
+import { BotReminderSender } from "../../src/bot/edge/reminder-sender.js";
+import { parseCampaign, type CampaignInput } from "../../src/features/reminders/campaign.js";
+import type { Campaign } from "../../src/ports/reminders.js";
+import { runCampaign, type CampaignRunnerDeps } from "../../src/features/reminders/campaign-runner.js";
+import { type AudienceMember } from "../../src/ports/reminders.js";
+import { realWait } from "../../src/adapters/real-time.js";
+import { RateLimiter } from "../../src/features/reminders/rate-limiter.js";
 import { RateLimitedConnector } from "../support/rate-limited-connector.js";
 
 const TENANT = "00000000-0000-0000-0000-0000000000001";
@@ -185,7 +187,7 @@ describe("reminder campaign against the rate-limited connector", () => {
     const c = campaign({ id: "snooze", maxSnoozes: 2, audience: { upns: [user(30).upn, user(31).upn] } });
     await store.saveCampaign(c, new Date());
     const press = (verb: string, round: string, upn = user(30).upn, reason?: string) =>
-      handleReminderAction({ action: { type: "Action.Execute", verb, data: { campaignId: c.id, round, ...(reason ? { reason } : {}) } } }, { userKey: `aad-${upn}`, upn, locale: "sv" }, { store, escalation, clock });
+      handleReminderAction(verb, { campaignId: c.id, round, ...(reason ? { reason } : {}) }, { userKey: `aad-${upn}`, upn, locale: "sv" }, { store, escalation, clock });
     clock.set("2026-01-26T10:00:00+01:00"); // Monday
     const first = await press("reminder.snooze", "1.0");
     expect(JSON.stringify(first)).toContain("Okej, jag påminner dig senare");

@@ -15,11 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphAppInstaller } from "../../src/adapters/graph-app-installer.js";
 import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
 import { createSqlStores, migrateToLatest, openDatabase, type Database, type SqlStores } from "../../src/adapters/sql/index.js";
-import { BotReminderSender } from "../../src/bot/reminder-sender.js";
-import { parseCampaign, type Campaign } from "../../src/domain/reminders/campaign.js";
-import { runCampaign, type CampaignRunnerDeps } from "../../src/domain/reminders/campaign-runner.js";
-import { realWait, type AudienceMember } from "../../src/domain/reminders/ports.js";
-import { RateLimiter } from "../../src/domain/reminders/rate-limiter.js";
+import { BotReminderSender } from "../../src/bot/edge/reminder-sender.js";
+import { parseCampaign } from "../../src/features/reminders/campaign.js";
+import type { Campaign } from "../../src/ports/reminders.js";
+import { runCampaign, type CampaignRunnerDeps } from "../../src/features/reminders/campaign-runner.js";
+import { type AudienceMember } from "../../src/ports/reminders.js";
+import { realWait } from "../../src/adapters/real-time.js";
+import { RateLimiter } from "../../src/features/reminders/rate-limiter.js";
 import { GraphStandIn } from "../support/graph-stand-in.js";
 import { RateLimitedConnector } from "../support/rate-limited-connector.js";
 

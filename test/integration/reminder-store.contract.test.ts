@@ -6,11 +6,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSqlStores, type Database, migrateToLatest, openDatabase } from "../../src/adapters/sql/index.js";
 import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
-import { parseCampaign } from "../../src/domain/reminders/campaign.js";
-import { runCampaign } from "../../src/domain/reminders/campaign-runner.js";
-import { NO_CONVERSATION, realWait, SKIPPED_ENROLLED, type NewDelivery, type ProactiveSender, type ReminderMessage, type SendOutcome } from "../../src/domain/reminders/ports.js";
-import { RateLimiter } from "../../src/domain/reminders/rate-limiter.js";
-import { systemClock } from "../../src/ports/clock.js";
+import { parseCampaign } from "../../src/features/reminders/campaign.js";
+import { runCampaign } from "../../src/features/reminders/campaign-runner.js";
+import { NO_CONVERSATION, SKIPPED_ENROLLED, type NewDelivery, type ProactiveSender, type ReminderMessage, type SendOutcome } from "../../src/ports/reminders.js";
+import { realWait } from "../../src/adapters/real-time.js";
+import { RateLimiter } from "../../src/features/reminders/rate-limiter.js";
+import { systemClock } from "../../src/adapters/real-time.js";
 import { postgresEngine, sqliteEngine, type EngineFactory, type Location } from "../support/sql-engines.js";
 
 const T0 = new Date("2026-01-13T09:00:00.000Z");

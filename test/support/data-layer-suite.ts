@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { createSqlStores, type Database, migrateToLatest, openDatabase, type SqlStores } from "../../src/adapters/sql/index.js";
-import type { EnrollmentState } from "../../src/domain/enrollment-state.js";
+import type { EnrollmentState } from "../../src/ports/enrollment-state.js";
 import type { NewToken } from "../../src/ports/stores.js";
 import type { EngineFactory, Location } from "./sql-engines.js";
 

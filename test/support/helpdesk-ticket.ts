@@ -1,4 +1,4 @@
-import type { TicketView } from "../../src/domain/helpdesk/ticket-view.js";
+import type { TicketView } from "../../src/ports/ticket-view.js";
 
 /**
  * What a helpdesk ticket shows about Alex Wilber, stuck at the SMS step after a wrong code:

@@ -3,7 +3,7 @@
  * can count evaluations) and knows a few fixed users. "slow" waits until released, for
  * retransmissions that arrive while the first copy is still being evaluated.
  */
-import type { ChallengeStart, LoginAttempt, ValidationOutcome, Validator } from "../../src/domain/validation/validator.js";
+import type { ChallengeStart, LoginAttempt, ValidationOutcome, Validator } from "../../src/features/validation/validator.js";
 
 export const GOOD_CODE = "123456";
 export const GOOD_PASSWORD = "Sommar2024!x";

@@ -1,6 +1,6 @@
 /** The shared rule of every guess limit: an attempt is counted before it is compared. */
 import { describe, expect, it } from "vitest";
-import { AttemptLimit } from "../../src/domain/attempt-limit.js";
+import { AttemptLimit } from "../../src/features/shared/attempt-limit.js";
 import { FakeClock, MemoryStores } from "./fakes.js";
 
 describe("AttemptLimit", () => {

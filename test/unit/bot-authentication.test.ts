@@ -1,7 +1,7 @@
 // botframework-connector comes with botbuilder; only this test reads it directly, to compare.
 import { AuthenticationConstants } from "botframework-connector";
 import { describe, expect, it } from "vitest";
-import { botAuthentication } from "../../src/bot/bot-authentication.js";
+import { botAuthentication } from "../../src/bot/edge/bot-authentication.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { productionEnv } from "../support/config-problems.js";
 

@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { OpenIdSigningKeys, SigningKeysUnavailable } from "../../src/bot/bot-signing-keys.js";
+import { OpenIdSigningKeys, SigningKeysUnavailable } from "../../src/bot/edge/bot-signing-keys.js";
 
 const METADATA = "https://login.example/v1/.well-known/openidconfiguration";
 const jwk = (kid: string) => ({ ...generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "jwk" }), kid, endorsements: ["msteams", 7] });

@@ -4,9 +4,9 @@
  */
 import { createHmac, createSign, generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { SigningKeys } from "../../src/bot/bot-signing-keys.js";
-import { SigningKeysUnavailable } from "../../src/bot/bot-signing-keys.js";
-import { screenToken } from "../../src/bot/bot-token-screen.js";
+import type { SigningKeys } from "../../src/bot/edge/bot-signing-keys.js";
+import { SigningKeysUnavailable } from "../../src/bot/edge/bot-signing-keys.js";
+import { screenToken } from "../../src/bot/edge/bot-token-screen.js";
 
 const APP_ID = "app-id";
 const ISSUER = "https://api.botframework.com";

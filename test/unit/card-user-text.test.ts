@@ -9,13 +9,13 @@
  * must come out escaped, and the URL defanged so that no renderer can autolink it.
  */
 import { describe, expect, it } from "vitest";
-import { renderStepCard } from "../../src/bot/card-renderer.js";
-import { cardIdentifier, cardParams, cardText, escapeMarkdown } from "../../src/bot/card-text.js";
-import { renderNoAnswerCard } from "../../src/bot/help-cards.js";
-import { renderTicketCard } from "../../src/bot/helpdesk-card.js";
-import { renderReportCard } from "../../src/bot/reminder-reports.js";
-import type { TicketView } from "../../src/domain/helpdesk/ticket-view.js";
-import type { CampaignReport } from "../../src/domain/reminders/ports.js";
+import { renderStepCard } from "../../src/features/enrollment/step-cards.js";
+import { cardIdentifier, cardParams, cardText, escapeMarkdown } from "../../src/features/shared/card-text.js";
+import { renderNoAnswerCard } from "../../src/features/help/help-cards.js";
+import { renderTicketCard } from "../../src/features/helpdesk/ticket-card.js";
+import { renderReportCard } from "../../src/features/reminders/reminder-reports.js";
+import type { TicketView } from "../../src/ports/ticket-view.js";
+import type { CampaignReport } from "../../src/ports/reminders.js";
 import type { Locale } from "../../src/i18n/messages.js";
 import { cardProblems } from "../support/card-validation.js";
 

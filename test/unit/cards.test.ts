@@ -1,9 +1,10 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { cardsDir, renderQrResumeCard, renderStepCard } from "../../src/bot/card-renderer.js";
+import { cardsDir } from "../../src/features/shared/card-renderer.js";
+import { renderQrResumeCard, renderStepCard } from "../../src/features/enrollment/step-cards.js";
 import { cardActions as actions, cardProblems as parse } from "../support/card-validation.js";
-import { verbs } from "../../src/bot/card-action.js";
-import type { StepView } from "../../src/domain/step-view.js";
+import { verbs } from "../../src/features/enrollment/card-action.js";
+import type { StepView } from "../../src/features/enrollment/step-view.js";
 import { en } from "../../src/i18n/en.js";
 import { sv } from "../../src/i18n/sv.js";
 

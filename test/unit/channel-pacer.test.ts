@@ -6,8 +6,8 @@
  * moves it, nothing sleeps.
  */
 import { describe, expect, it } from "vitest";
-import { ChannelPacer } from "../../src/domain/helpdesk/channel-pacer.js";
-import { ChannelBusyError } from "../../src/domain/errors.js";
+import { ChannelPacer } from "../../src/features/helpdesk/channel-pacer.js";
+import { ChannelBusyError } from "../../src/features/shared/errors.js";
 import { FakeClock } from "./fakes.js";
 
 function pacedClock() {

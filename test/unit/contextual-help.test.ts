@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/adapters/demo-directory.js";
-import { KnowledgeBase, loadKnowledgeArticles } from "../../src/domain/knowledge/index.js";
+import { KnowledgeBase, loadKnowledgeArticles } from "../../src/features/help/knowledge/index.js";
 import { findAssetDir } from "../../src/config/asset-dir.js";
 import { alex, harness } from "./enrollment-harness.js";
 
@@ -35,8 +35,11 @@ describe("contextual help on the step cards", () => {
 
   it("only names articles that exist in the knowledge base, in both languages", async () => {
     const kb = new KnowledgeBase(loadKnowledgeArticles(findAssetDir("knowledge", "sv")));
-    const source = await import("node:fs").then((fs) => fs.readFileSync(new URL("../../src/domain/contextual-help.ts", import.meta.url), "utf8"));
-    const ids = [...source.matchAll(/return "([a-z-]+)"/g)].map((m) => m[1]!);
+    const { readFileSync } = await import("node:fs");
+    const read = (file: string) => readFileSync(new URL(`../../src/features/enrollment/${file}`, import.meta.url), "utf8");
+    // The rules by refusal (contextual-help.ts) and by step (the stuckHelp of steps.ts).
+    const ids = [...read("contextual-help.ts").matchAll(/return "([a-z-]+)"/g), ...read("steps.ts").matchAll(/\? "([a-z-]+)" :/g)].map((m) => m[1]!);
+    expect(ids).toContain("qr-scan");
     expect(ids.length).toBeGreaterThan(5);
     for (const id of ids) for (const locale of ["sv", "en"] as const) expect(kb.get(locale, id), `${locale}/${id}`).toBeDefined();
   });

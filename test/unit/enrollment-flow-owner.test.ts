@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { DEMO_PASSWORD } from "../../src/adapters/demo-directory.js";
-import type { Caller, StepView } from "../../src/domain/step-view.js";
+import type { StepView } from "../../src/features/enrollment/step-view.js";
+import type { Caller } from "../../src/ports/caller.js";
 import { alex, harness } from "./enrollment-harness.js";
 
 /**

@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import { AesGcmSecretBox } from "../../src/adapters/aes-gcm-secret-box.js";
 import { DEMO_PASSWORD, DemoDirectory } from "../../src/adapters/demo-directory.js";
 import { OtplibTotp } from "../../src/adapters/otplib-totp.js";
-import { defaultEnrollmentPolicy } from "../../src/domain/enrollment-policy.js";
-import { EnrollmentService } from "../../src/domain/enrollment-service.js";
-import type { Caller, StepView } from "../../src/domain/step-view.js";
+import { defaultEnrollmentPolicy } from "../../src/features/enrollment/enrollment-policy.js";
+import { EnrollmentService } from "../../src/features/enrollment/enrollment-service.js";
+import type { StepView } from "../../src/features/enrollment/step-view.js";
+import type { Caller } from "../../src/ports/caller.js";
 import type { Directory } from "../../src/ports/directory.js";
 import { FakeClock, FakeSms, MemoryStores } from "./fakes.js";
 

@@ -3,12 +3,11 @@
  * a step's button: the current card (unknown verb, bad input, the helpdesk button, "show
  * the QR code"), a card from an old flow, cancel by text. The sealed secret is never opened.
  */
-import type { TurnContext } from "botbuilder";
 import { describe, expect, it, vi } from "vitest";
-import { EnrollmentActions } from "../../src/bot/enrollment-actions.js";
-import { HelpActions } from "../../src/bot/help-actions.js";
+import { EnrollmentActions } from "../../src/features/enrollment/enrollment-route.js";
+import { HelpActions } from "../../src/features/help/help-route.js";
 import { findAssetDir } from "../../src/config/asset-dir.js";
-import { KnowledgeBase, loadKnowledgeArticles } from "../../src/domain/knowledge/index.js";
+import { KnowledgeBase, loadKnowledgeArticles } from "../../src/features/help/knowledge/index.js";
 import { alex, harness } from "./enrollment-harness.js";
 
 const knowledge = new KnowledgeBase(loadKnowledgeArticles(findAssetDir("knowledge", "sv")));
@@ -18,8 +17,11 @@ function actions(h: ReturnType<typeof harness>): EnrollmentActions {
   return new EnrollmentActions(h.service, help, { citrixUrl: "https://citrix.example", smsCodeTtlSeconds: 300, loginMode: "otp" });
 }
 
-const invoke = (verb: string, data: Record<string, unknown> = {}) =>
-  ({ activity: { type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb, data } } } }) as unknown as TurnContext;
+/** The card a button press answers with (the enrollment route always answers with a card). */
+const press = async (bot: EnrollmentActions, verb: string, data: Record<string, unknown>) => {
+  const reply = await bot.respond(verb, data, alex);
+  return "card" in reply ? reply.card : null;
+};
 
 describe("enrollment: an idle flow is shown as expired everywhere", () => {
   it("current() of a QR step left for 2 hours is the welcome view with sessionExpired; the secret is not opened", async () => {
@@ -71,8 +73,8 @@ describe("enrollment: an idle flow is shown as expired everywhere", () => {
     const open = vi.spyOn(h.secrets, "open");
     const key = qr.qr!.secret.replace(/(.{4})(?=.)/g, "$1 ");
     const cards = [
-      await bot.respond(invoke("enroll.nonsense", { flowId: qr.flowId }), alex),
-      await bot.respond(invoke("enroll.showQr", { flowId: qr.flowId }), alex),
+      await press(bot, "enroll.nonsense", { flowId: qr.flowId }),
+      await press(bot, "enroll.showQr", { flowId: qr.flowId }),
       (await bot.presentCurrent(alex, { key: "helpdesk.employee.escalated", kind: "info" }))!,
     ];
     for (const card of cards) {

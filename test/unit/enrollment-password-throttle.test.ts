@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, DemoDirectory } from "../../src/adapters/demo-directory.js";
-import { defaultEnrollmentPolicy } from "../../src/domain/enrollment-policy.js";
-import { PasswordThrottle } from "../../src/domain/password-throttle.js";
+import { defaultEnrollmentPolicy } from "../../src/features/enrollment/enrollment-policy.js";
+import { PasswordThrottle } from "../../src/features/enrollment/password-throttle.js";
 import type { DirectoryUser, PasswordCheck } from "../../src/ports/directory.js";
 import { alex, harness } from "./enrollment-harness.js";
 import { FakeClock, MemoryStores } from "./fakes.js";

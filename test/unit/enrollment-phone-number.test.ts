@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DemoDirectory } from "../../src/adapters/demo-directory.js";
-import { DirectoryUnavailableError } from "../../src/domain/errors.js";
+import { DirectoryUnavailableError } from "../../src/features/shared/errors.js";
 import type { DirectoryUser } from "../../src/ports/directory.js";
 import { alex, harness } from "./enrollment-harness.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, DemoDirectory } from "../../src/adapters/demo-directory.js";
-import { DirectoryUnavailableError } from "../../src/domain/errors.js";
+import { DirectoryUnavailableError } from "../../src/features/shared/errors.js";
 import { alex, harness } from "./enrollment-harness.js";
 
 describe("enrollment: the happy path", () => {

@@ -4,8 +4,8 @@ import type { LoginChallengeStore, PendingChallenge } from "../../src/ports/logi
 import type { Clock } from "../../src/ports/clock.js";
 import type { SmsSender } from "../../src/ports/sms-sender.js";
 import type { AuditEvent, AuditLog, EnrollmentStore, NewToken, RateCounter, TokenRecord, TokenStore, Versioned } from "../../src/ports/stores.js";
-import type { EnrollmentState } from "../../src/domain/enrollment-state.js";
-import { ConcurrentUpdateError, SmsDeliveryError } from "../../src/domain/errors.js";
+import type { EnrollmentState } from "../../src/ports/enrollment-state.js";
+import { ConcurrentUpdateError, SmsDeliveryError } from "../../src/features/shared/errors.js";
 
 /** In-memory fakes of the ports, for the domain's unit tests only. */
 export class FakeClock implements Clock {
@@ -66,7 +66,7 @@ export class MemoryStores implements EnrollmentStore, TokenStore, RateCounter, A
   }
   async advanceTimeStep(id: string, step: number, usedAt?: Date) {
     const token = this.tokens.find((t) => t.id === id);
-    if (!token || token.status !== "active" || token.lastTimeStep >= step) return false;
+    if (token?.status !== "active" || token.lastTimeStep >= step) return false;
     token.lastTimeStep = step;
     if (usedAt) {
       token.lastUsedAt = usedAt;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { renderStepCard } from "../../src/bot/card-renderer.js";
-import { renderAnswerCard, renderNoAnswerCard, renderTopicsCard, commonTopics } from "../../src/bot/help-cards.js";
+import { renderStepCard } from "../../src/features/enrollment/step-cards.js";
+import { renderAnswerCard, renderNoAnswerCard, renderTopicsCard, commonTopics } from "../../src/features/help/help-cards.js";
 import { findAssetDir } from "../../src/config/asset-dir.js";
-import { KnowledgeBase, loadKnowledgeArticles } from "../../src/domain/knowledge/index.js";
+import { KnowledgeBase, loadKnowledgeArticles } from "../../src/features/help/knowledge/index.js";
 import { cardActions, cardProblems } from "../support/card-validation.js";
 
 const kb = new KnowledgeBase(loadKnowledgeArticles(findAssetDir("knowledge", "sv")));

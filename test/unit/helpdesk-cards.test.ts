@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { helpdeskVerbs, renderTicketCard } from "../../src/bot/helpdesk-card.js";
-import type { TicketView } from "../../src/domain/helpdesk/ticket-view.js";
+import { helpdeskVerbs, renderTicketCard } from "../../src/features/helpdesk/ticket-card.js";
+import type { TicketView } from "../../src/ports/ticket-view.js";
 import { cardActions as actions, cardProblems as parse } from "../support/card-validation.js";
 import { alexTicketFacts } from "../support/helpdesk-ticket.js";
 

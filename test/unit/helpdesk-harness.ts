@@ -4,21 +4,22 @@
  */
 import { beforeEach } from "vitest";
 import { DemoDirectory } from "../../src/adapters/demo-directory.js";
-import type { EnrollmentState } from "../../src/domain/enrollment-state.js";
-import { ConcurrentUpdateError, DirectoryUnavailableError } from "../../src/domain/errors.js";
-import { HelpdeskService } from "../../src/domain/helpdesk/helpdesk-service.js";
-import type { TicketView } from "../../src/domain/helpdesk/ticket-view.js";
-import type { Caller } from "../../src/domain/step-view.js";
+import type { EnrollmentState } from "../../src/ports/enrollment-state.js";
+import { ConcurrentUpdateError, DirectoryUnavailableError } from "../../src/features/shared/errors.js";
+import { HelpdeskService } from "../../src/features/helpdesk/helpdesk-service.js";
+import type { TicketView } from "../../src/ports/ticket-view.js";
+import type { Caller } from "../../src/ports/caller.js";
 import type { DirectoryUser } from "../../src/ports/directory.js";
 import type { EmployeeMessage, HelpdeskNotifier } from "../../src/ports/helpdesk-notifier.js";
 import type { Versioned } from "../../src/ports/stores.js";
-import type { MessageRef, Ticket, TicketListFilter, TicketStore } from "../../src/ports/tickets.js";
+import { openStatuses, type MessageRef, type Ticket, type TicketListFilter, type TicketStore } from "../../src/ports/tickets.js";
 import { FakeClock, MemoryStores } from "./fakes.js";
 
 export class MemoryTickets implements TicketStore {
   rows = new Map<string, Versioned<Ticket>>();
   async create(ticket: Ticket) {
-    const open = await this.findOpenForSubject(ticket.subject);
+    // Checked and inserted with no await between, as the database's unique index does.
+    const open = [...this.rows.values()].some((r) => r.value.subject === ticket.subject.toLowerCase() && openStatuses.includes(r.value.status));
     if (this.rows.has(ticket.id) || open) throw new ConcurrentUpdateError("exists");
     this.rows.set(ticket.id, { value: structuredClone(ticket), version: 1 });
     return 1;
@@ -28,7 +29,8 @@ export class MemoryTickets implements TicketStore {
     return row ? structuredClone(row) : null;
   }
   async findOpenForSubject(subject: string) {
-    const row = [...this.rows.values()].find((r) => r.value.subject === subject && r.value.status !== "resolved");
+    const lower = subject.toLowerCase();
+    const row = [...this.rows.values()].find((r) => r.value.subject === lower && openStatuses.includes(r.value.status));
     return row ? structuredClone(row) : null;
   }
   async save(ticket: Ticket, expected: number) {
@@ -37,8 +39,14 @@ export class MemoryTickets implements TicketStore {
     this.rows.set(ticket.id, { value: structuredClone(ticket), version: expected + 1 });
     return expected + 1;
   }
-  async list(_filter?: TicketListFilter) {
-    return [...this.rows.values()].map((r) => structuredClone(r.value));
+  async list(filter: TicketListFilter = {}) {
+    const subject = filter.subject?.toLowerCase();
+    return [...this.rows.values()]
+      .map((r) => r.value)
+      .filter((t) => (!filter.status || filter.status.includes(t.status)) && (subject === undefined || t.subject === subject))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, filter.limit ?? 100)
+      .map((t) => structuredClone(t));
   }
 }
 

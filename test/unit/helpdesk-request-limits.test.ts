@@ -6,10 +6,12 @@
  * no ticket change, no channel post or update, no feedback row.
  */
 import { describe, expect, it } from "vitest";
-import { HelpActions } from "../../src/bot/help-actions.js";
+import { HelpActions } from "../../src/features/help/help-route.js";
 import { findAssetDir } from "../../src/config/asset-dir.js";
-import { KnowledgeBase, loadKnowledgeArticles } from "../../src/domain/knowledge/index.js";
+import { KnowledgeBase, loadKnowledgeArticles } from "../../src/features/help/knowledge/index.js";
 import type { ArticleFeedback } from "../../src/ports/tickets.js";
+import type { Caller } from "../../src/ports/caller.js";
+import type { CardJson } from "../../src/features/shared/card-renderer.js";
 import { executeActions, cardText } from "../support/cards.js";
 import { alex, helpdeskHarnessPerTest } from "./helpdesk-harness.js";
 import { FakeClock, MemoryStores } from "./fakes.js";
@@ -58,6 +60,12 @@ describe("HelpdeskService: escalations are limited per user", () => {
   });
 });
 
+/** A "Did this help?" answer: the card, or null when it is refused as malformed. */
+async function feedback(help: HelpActions, caller: Caller, data: Record<string, unknown>): Promise<CardJson | null> {
+  const reply = await help.respond("help.feedback", data, caller);
+  return "card" in reply ? reply.card : null;
+}
+
 describe("HelpActions: 'Did this help?' is limited to one answer per article per user a day", () => {
   const knowledge = new KnowledgeBase(loadKnowledgeArticles(findAssetDir("knowledge", "sv")));
 
@@ -72,7 +80,7 @@ describe("HelpActions: 'Did this help?' is limited to one answer per article per
   it.each(["sv", "en"] as const)("stores one of 30 concurrent answers; the others are thanked without buttons, storing nothing (%s)", async (locale) => {
     const { recorded, help } = setup();
     const caller = { ...alex, locale };
-    const cards = await Promise.all(Array.from({ length: 30 }, (_, i) => help.handle(caller, "help.feedback", { articleId: "no-sms", helpful: i % 2 === 0 })));
+    const cards = await Promise.all(Array.from({ length: 30 }, (_, i) => feedback(help, caller, { articleId: "no-sms", helpful: i % 2 === 0 })));
     expect(recorded).toHaveLength(1);
     const already = locale === "sv" ? "Du har redan svarat på den här artikeln. Tack!" : "You have already answered for this article. Thank you!";
     const refusedCards = cards.filter((c) => cardText(c!).includes(already));
@@ -82,24 +90,24 @@ describe("HelpActions: 'Did this help?' is limited to one answer per article per
 
   it("counts per article and per user, and frees after a day", async () => {
     const { recorded, clock, help } = setup();
-    await help.handle(alex, "help.feedback", { articleId: "no-sms", helpful: true });
-    await help.handle(alex, "help.feedback", { articleId: "qr-scan", helpful: false });
-    await help.handle({ ...alex, userKey: "aad-isaiah", upn: "isaiah@example.com" }, "help.feedback", { articleId: "no-sms", helpful: true });
-    await help.handle(alex, "help.feedback", { articleId: "no-sms", helpful: false });
+    await feedback(help, alex, { articleId: "no-sms", helpful: true });
+    await feedback(help, alex, { articleId: "qr-scan", helpful: false });
+    await feedback(help, { ...alex, userKey: "aad-isaiah", upn: "isaiah@example.com" }, { articleId: "no-sms", helpful: true });
+    await feedback(help, alex, { articleId: "no-sms", helpful: false });
     expect(recorded.map((f) => [f.subject, f.articleId])).toEqual([
       ["alexw@example.com", "no-sms"],
       ["alexw@example.com", "qr-scan"],
       ["isaiah@example.com", "no-sms"],
     ]);
     clock.advance(24 * 3600 + 60); // a day after the last answer (refused ones count too)
-    await help.handle(alex, "help.feedback", { articleId: "no-sms", helpful: false });
+    await feedback(help, alex, { articleId: "no-sms", helpful: false });
     expect(recorded).toHaveLength(4);
   });
 
   it("does not count malformed answers (they store nothing anyway)", async () => {
     const { recorded, help } = setup();
-    expect(await help.handle(alex, "help.feedback", { articleId: "no-sms" })).toBeNull();
-    await help.handle(alex, "help.feedback", { articleId: "no-sms", helpful: true });
+    expect(await feedback(help, alex, { articleId: "no-sms" })).toBeNull();
+    await feedback(help, alex, { articleId: "no-sms", helpful: true });
     expect(recorded).toHaveLength(1);
   });
 });

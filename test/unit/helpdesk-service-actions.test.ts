@@ -4,10 +4,10 @@
  * anyone outside the helpdesk group, on a resolved ticket, or while the directory is down.
  */
 import { describe, expect, it } from "vitest";
-import { smsUserRateKey } from "../../src/domain/helpdesk/helpdesk-service.js";
+import { smsUserRateKey } from "../../src/features/helpdesk/helpdesk-service.js";
 import { alex, enrollment, helpdeskHarnessPerTest, lynne, megan } from "./helpdesk-harness.js";
-import { TokenLockout } from "../../src/domain/validation/token-lockout.js";
-import { defaultValidationPolicy } from "../../src/domain/validation/validation-policy.js";
+import { TokenLockout } from "../../src/features/validation/token-lockout.js";
+import { defaultValidationPolicy } from "../../src/features/validation/validation-policy.js";
 
 describe("HelpdeskService: helpdesk actions", () => {
   const h = helpdeskHarnessPerTest();

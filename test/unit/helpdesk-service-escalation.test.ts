@@ -4,7 +4,7 @@
  * later questions to it, and never carries secrets, codes or phone numbers.
  */
 import { describe, expect, it } from "vitest";
-import { cleanQuestion } from "../../src/domain/helpdesk/question.js";
+import { cleanQuestion } from "../../src/features/helpdesk/question.js";
 import { alexTicketFacts } from "../support/helpdesk-ticket.js";
 import { alex, enrollment, helpdeskHarnessPerTest, megan } from "./helpdesk-harness.js";
 

@@ -12,7 +12,7 @@ import {
   loadKnowledgeArticles,
   parseArticle,
   type LabelledQuestion,
-} from "../../src/domain/knowledge/index.js";
+} from "../../src/features/help/knowledge/index.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const knowledgeDir = join(root, "knowledge");

@@ -1,6 +1,6 @@
 /** The three modes as calls on the Validator, and what each answer looks like on the wire. */
 import { describe, expect, it } from "vitest";
-import type { ChallengeStart } from "../../src/domain/validation/validator.js";
+import type { ChallengeStart } from "../../src/features/validation/validator.js";
 import { validationEn } from "../../src/i18n/validation-en.js";
 import { validationSv } from "../../src/i18n/validation-sv.js";
 import { ChallengeStateError, evaluateLogin, splitPasswordAndCode } from "../../src/radius/login-modes.js";

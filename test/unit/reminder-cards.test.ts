@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderReminderCard, type ReminderCardView } from "../../src/bot/reminder-card.js";
-import { parseCampaign } from "../../src/domain/reminders/campaign.js";
+import { renderReminderCard, type ReminderCardView } from "../../src/features/reminders/reminder-card.js";
+import { parseCampaign } from "../../src/features/reminders/campaign.js";
 import { t } from "../../src/i18n/messages.js";
 import { cardActions, cardProblems } from "../support/card-validation.js";
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { DemoDirectory } from "../../src/adapters/demo-directory.js";
 import { reminderMetrics } from "../../src/adapters/sql/metrics-source.js";
-import { HelpdeskReminderReports, renderReportCard } from "../../src/bot/reminder-reports.js";
-import { classifyText } from "../../src/bot/text-commands.js";
-import { DirectoryUnavailableError } from "../../src/domain/errors.js";
-import { parseCampaign, type Campaign } from "../../src/domain/reminders/campaign.js";
-import type { CampaignReport, DeliverySummary } from "../../src/domain/reminders/ports.js";
+import { HelpdeskReminderReports, renderReportCard } from "../../src/features/reminders/reminder-reports.js";
+import { classifyText } from "../../src/bot/edge/text-commands.js";
+import { DirectoryUnavailableError } from "../../src/features/shared/errors.js";
+import { parseCampaign } from "../../src/features/reminders/campaign.js";
+import type { Campaign } from "../../src/ports/reminders.js";
+import type { CampaignReport, DeliverySummary } from "../../src/ports/reminders.js";
 import { collectMetrics, formatMetrics, processMemoryMetrics } from "../../src/http/metrics.js";
 import { t } from "../../src/i18n/messages.js";
 import { cardActions, cardProblems } from "../support/card-validation.js";
@@ -43,11 +44,13 @@ const caller = (upn: string, locale: "sv" | "en" = "sv") => ({ userKey: `aad-${u
 
 describe("reminder report command", () => {
   it.each(["påminnelser", "Påminnelser!", "paminnelser", "reminders", "Reminders", "rapport", "report"])("'%s' asks for the report", (text) => {
-    expect(classifyText(text)).toBe("reports");
+    expect(classifyText(text).command).toBe("reports");
   });
   it("leaves other words alone", () => {
-    expect(classifyText("påminnelser om vad?")).toBe("other");
-    expect(classifyText("hjälp")).toBe("help");
+    expect(classifyText("påminnelser om vad?").command).toBe("other");
+    expect(classifyText("hjälp").command).toBe("help");
+    expect(classifyText("In English!")).toEqual({ command: "language", locale: "en" });
+    expect(classifyText("på svenska")).toEqual({ command: "language", locale: "sv" });
   });
 });
 

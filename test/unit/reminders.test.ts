@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { classifySendError, parseRetryAfter } from "../../src/bot/reminder-sender.js";
-import { CampaignError, parseCampaign } from "../../src/domain/reminders/campaign.js";
-import { isInWindow, windowStartAfterWorkingDays, workingDaysSince } from "../../src/domain/reminders/calendar.js";
-import { planRound, type Candidate } from "../../src/domain/reminders/planner.js";
-import { RateLimiter } from "../../src/domain/reminders/rate-limiter.js";
+import { classifySendError, parseRetryAfter } from "../../src/bot/edge/teams-connector.js";
+import { CampaignError, parseCampaign } from "../../src/features/reminders/campaign.js";
+import { isInWindow, windowStartAfterWorkingDays, workingDaysSince } from "../../src/features/reminders/calendar.js";
+import { planRound, type Candidate } from "../../src/features/reminders/planner.js";
+import { RateLimiter } from "../../src/features/reminders/rate-limiter.js";
 
 const base = { id: "vt26", audience: { upns: ["a@x.se"] }, start: "2026-01-12", deadline: "2026-03-31", window: { holidays: ["2026-01-14"] } };
 

@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { DemoDirectory } from "../../src/adapters/demo-directory.js";
-import { ChannelPacer } from "../../src/domain/helpdesk/channel-pacer.js";
-import { TicketPublisher } from "../../src/domain/helpdesk/ticket-publisher.js";
-import type { TicketView } from "../../src/domain/helpdesk/ticket-view.js";
-import { TicketViews } from "../../src/domain/helpdesk/ticket-views.js";
+import { ChannelPacer } from "../../src/features/helpdesk/channel-pacer.js";
+import { TicketPublisher } from "../../src/features/helpdesk/ticket-publisher.js";
+import type { TicketView } from "../../src/ports/ticket-view.js";
+import { TicketViews } from "../../src/features/helpdesk/ticket-views.js";
 import type { EmployeeMessage, HelpdeskNotifier } from "../../src/ports/helpdesk-notifier.js";
 import type { MessageRef, Ticket } from "../../src/ports/tickets.js";
 import { MemoryTickets } from "./helpdesk-harness.js";

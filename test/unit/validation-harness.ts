@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { AesGcmSecretBox } from "../../src/adapters/aes-gcm-secret-box.js";
 import { DemoDirectory } from "../../src/adapters/demo-directory.js";
 import { OtplibTotp } from "../../src/adapters/otplib-totp.js";
-import { defaultEnrollmentPolicy } from "../../src/domain/enrollment-policy.js";
-import { defaultValidationPolicy, type ValidationPolicy } from "../../src/domain/validation/validation-policy.js";
-import { ValidationService } from "../../src/domain/validation/validation-service.js";
-import type { LoginAttempt } from "../../src/domain/validation/validator.js";
+import { defaultEnrollmentPolicy } from "../../src/features/enrollment/enrollment-policy.js";
+import { defaultValidationPolicy, type ValidationPolicy } from "../../src/features/validation/validation-policy.js";
+import { ValidationService } from "../../src/features/validation/validation-service.js";
+import type { LoginAttempt } from "../../src/features/validation/validator.js";
 import { defaultTemporaryAccessPolicy } from "../../src/features/validation/temporary-access-policy.js";
 import { FakeClock, MemoryChallenges, MemoryNoticeOutbox, MemoryStores, MemoryTemporaryAccess } from "./fakes.js";
 

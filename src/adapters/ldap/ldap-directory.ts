@@ -5,7 +5,7 @@
  */
 import { AndFilter, EqualityFilter, ExtensibleFilter, NotFilter, PresenceFilter, type Entry, type Filter } from "ldapts";
 import type { Clock } from "../../ports/clock.js";
-import { systemClock } from "../../ports/clock.js";
+import { systemClock } from "../real-time.js";
 import type { Directory, DirectoryUser, PasswordCheck } from "../../ports/directory.js";
 import { accountProblem } from "./account-status.js";
 import { MATCHING_RULE_IN_CHAIN } from "./group-membership.js";

@@ -11,7 +11,7 @@ import {
   UnavailableError,
 } from "ldapts";
 import type { PasswordCheck } from "../../ports/directory.js";
-import { DirectoryUnavailableError } from "../../domain/errors.js";
+import { DirectoryUnavailableError } from "../../features/shared/errors.js";
 
 /**
  * True when the error means "the directory cannot serve us": no socket, timeout, TLS failure,

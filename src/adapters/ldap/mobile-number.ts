@@ -7,6 +7,6 @@ export function normaliseMobile(raw: string | undefined, defaultCountry: Country
   const cleaned = raw.trim().replace(/\(0\)/g, "");
   if (!cleaned || cleaned.length > 40) return undefined;
   const parsed = parsePhoneNumberFromString(cleaned, defaultCountry);
-  if (!parsed || !parsed.isValid()) return undefined;
+  if (!parsed?.isValid()) return undefined;
   return parsed.number;
 }

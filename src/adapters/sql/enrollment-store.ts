@@ -1,7 +1,8 @@
 import type { Kysely, Transaction } from "kysely";
-import type { EnrollmentState } from "../../domain/enrollment-state.js";
-import { ConcurrentUpdateError } from "../../domain/errors.js";
-import { type Clock, systemClock } from "../../ports/clock.js";
+import type { EnrollmentState } from "../../ports/enrollment-state.js";
+import { ConcurrentUpdateError } from "../../features/shared/errors.js";
+import { type Clock } from "../../ports/clock.js";
+import { systemClock } from "../real-time.js";
 import type { EnrollmentStore, NewToken, Versioned } from "../../ports/stores.js";
 import type { Schema } from "./schema.js";
 import { guard } from "./sql-errors.js";

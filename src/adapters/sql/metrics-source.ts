@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { ReminderStore } from "../../domain/reminders/ports.js";
+import type { ReminderStore } from "../../ports/reminders.js";
 import type { Clock } from "../../ports/clock.js";
 import type { ArticleFeedbackStore } from "../../ports/tickets.js";
 import type { MetricFamily, MetricsSource } from "../../ports/metrics.js";

@@ -8,7 +8,7 @@ import {
   SqliteAdapter,
   sql,
 } from "kysely";
-import { StorageError } from "../../domain/errors.js";
+import { StorageError } from "../../features/shared/errors.js";
 import type { Engine } from "./database.js";
 import { helpdeskMigrations } from "./migrations-helpdesk.js";
 import { reminderMigrations } from "./migrations-reminders.js";

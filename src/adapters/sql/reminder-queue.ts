@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import type { Delivery, NewDelivery } from "../../domain/reminders/ports.js";
+import type { Delivery, NewDelivery } from "../../ports/reminders.js";
 import type { ReminderDeliveriesTable, Schema } from "./schema.js";
 import { guard } from "./sql-errors.js";
 import { fromDbTime, toCount, toDbTime } from "./sql-values.js";

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
-import { deserialiseCampaign, serialiseCampaign, type Campaign } from "../../domain/reminders/campaign.js";
+import { deserialiseCampaign, serialiseCampaign } from "../../features/reminders/campaign.js";
+import type { Campaign } from "../../ports/reminders.js";
 import {
   NO_CONVERSATION,
   SKIPPED_ENROLLED,
@@ -9,7 +10,7 @@ import {
   type RunRecord,
   type SnoozeRecord,
   type SnoozeResult,
-} from "../../domain/reminders/ports.js";
+} from "../../ports/reminders.js";
 import type { ReminderSnoozesTable, Schema } from "./schema.js";
 import { SqlReminderQueue } from "./reminder-queue.js";
 import { guard } from "./sql-errors.js";

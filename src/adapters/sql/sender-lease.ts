@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { SenderLease } from "../../domain/reminders/ports.js";
+import type { SenderLease } from "../../ports/reminders.js";
 import type { Schema } from "./schema.js";
 import { guard } from "./sql-errors.js";
 import { fromDbTime, toDbTime } from "./sql-values.js";

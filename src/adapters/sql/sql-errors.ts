@@ -1,4 +1,4 @@
-import { ConcurrentUpdateError, DomainError, StorageError } from "../../domain/errors.js";
+import { ConcurrentUpdateError, DomainError, StorageError } from "../../features/shared/errors.js";
 
 /** PostgreSQL SQLSTATEs that mean "someone else changed it first". */
 const PG_CONFLICT_CODES = new Set([

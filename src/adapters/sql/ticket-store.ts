@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
-import { ConcurrentUpdateError } from "../../domain/errors.js";
-import type { EnrollmentStep } from "../../domain/enrollment-state.js";
+import { ConcurrentUpdateError } from "../../features/shared/errors.js";
+import type { EnrollmentStep } from "../../ports/enrollment-state.js";
 import type { Versioned } from "../../ports/stores.js";
 import type {
   ArticleFeedback,

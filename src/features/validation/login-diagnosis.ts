@@ -1,4 +1,4 @@
-import type { ValidationReason } from "../../domain/validation/validator.js";
+import type { ValidationReason } from "./validator.js";
 import type { AuditLog, TokenStore } from "../../ports/stores.js";
 import type { TemporaryAccessStore } from "../../ports/temporary-access.js";
 

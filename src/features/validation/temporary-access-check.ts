@@ -1,5 +1,5 @@
-import { sameDigest } from "../../domain/codes.js";
-import type { ValidationReason } from "../../domain/validation/validator.js";
+import { sameDigest } from "../shared/codes.js";
+import type { ValidationReason } from "./validator.js";
 import type { SecretBox } from "../../ports/secret-box.js";
 import type { TemporaryAccessStore } from "../../ports/temporary-access.js";
 import type { TemporaryAccessPolicy } from "./temporary-access-policy.js";

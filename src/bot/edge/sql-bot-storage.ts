@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import type { Storage, StoreItems } from "botbuilder";
+import type { Kysely } from "kysely";
+import { translateError } from "../../adapters/sql/sql-errors.js";
+import type { Schema } from "../../adapters/sql/schema.js";
+
+/** A write whose eTag no longer matches the stored item (botbuilder's optimistic concurrency). */
+export class ETagConflictError extends Error {
+  constructor(readonly key: string) {
+    super(`Storage: error writing "${key}" due to eTag conflict (precondition failed).`);
+    this.name = "ETagConflictError";
+  }
+}
+
+/**
+ * botbuilder Storage over the bot_state table, shared by every instance.
+ * - write: an item without eTag, or with "*", overwrites (or creates); any other eTag must
+ *   equal the stored one, else ETagConflictError. A specific eTag for a missing item is
+ *   also a conflict (it was deleted meanwhile), as in the Cosmos DB and Blob storages.
+ *   Every write gets a new eTag. A multi-item write is one transaction: all or nothing.
+ * - read: items carry their current eTag; missing keys are absent from the result.
+ * - delete: missing keys are ignored.
+ */
+export class SqlBotStorage implements Storage {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  async read(keys: string[]): Promise<StoreItems> {
+    if (keys.length === 0) return {};
+    const rows = await this.run("bot state read", () =>
+      this.db.selectFrom("bot_state").select(["key", "data", "etag"]).where("key", "in", keys).execute(),
+    );
+    const items: StoreItems = {};
+    for (const row of rows) items[row.key] = { ...(JSON.parse(row.data) as object), eTag: row.etag };
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    const entries = Object.entries(changes ?? {});
+    if (entries.length === 0) return;
+    await this.run("bot state write", () =>
+      this.db.transaction().execute(async (trx) => {
+        for (const [key, item] of entries) {
+          const { eTag, ...rest } = (item ?? {}) as { eTag?: unknown; [k: string]: unknown };
+          const data = JSON.stringify(rest);
+          const etag = randomUUID();
+          if (eTag === undefined || eTag === null || eTag === "" || eTag === "*") {
+            await trx
+              .insertInto("bot_state")
+              .values({ key, data, etag })
+              .onConflict((oc) => oc.column("key").doUpdateSet({ data, etag }))
+              .execute();
+          } else {
+            const result = await trx
+              .updateTable("bot_state")
+              .set({ data, etag })
+              .where("key", "=", key)
+              .where("etag", "=", String(eTag))
+              .executeTakeFirst();
+            if (Number(result.numUpdatedRows) !== 1) throw new ETagConflictError(key);
+          }
+        }
+      }),
+    );
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.run("bot state delete", () => this.db.deleteFrom("bot_state").where("key", "in", keys).execute());
+  }
+
+  private async run<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ETagConflictError) throw error;
+      throw translateError(error, what);
+    }
+  }
+}

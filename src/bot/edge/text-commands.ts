@@ -1,0 +1,22 @@
+import { languages, locales, type Locale } from "../../i18n/messages.js";
+
+/** What a typed message asks for. Free-text questions are "other"; "language" switches to `locale`. */
+export type TextCommand = "greet" | "language" | "cancel" | "help" | "reports" | "other";
+
+const commands: Record<Exclude<TextCommand, "other" | "language">, string[]> = {
+  greet: ["hej", "hejsan", "hallå", "hi", "hello", "hey", "enroll", "enrol", "registrera", "start", "starta", "börja", "kom igång", "otp", "aktivera"],
+  cancel: ["avbryt", "cancel", "stop", "stopp"],
+  help: ["hjälp", "hjalp", "help", "support", "?", "meny", "menu"],
+  /** The reminder delivery report (helpdesk only; src/bot/reminder-reports.ts). */
+  reports: ["påminnelser", "paminnelser", "reminders", "rapport", "report", "påminnelserapport", "reminder report"],
+};
+
+export function classifyText(text: string): { command: TextCommand; locale?: Locale } {
+  const normalised = text.trim().toLowerCase().replace(/[!.?,]+$/u, "").replace(/\s+/g, " ");
+  const locale = locales.find((l) => languages[l].switchWords.includes(normalised));
+  if (locale) return { command: "language", locale };
+  for (const [command, words] of Object.entries(commands) as [Exclude<TextCommand, "other" | "language">, string[]][]) {
+    if (words.includes(normalised)) return { command };
+  }
+  return { command: "other" };
+}

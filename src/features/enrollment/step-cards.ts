@@ -1,0 +1,55 @@
+import QRCode from "qrcode";
+import { loginSteps, type LoginMode } from "../../i18n/login-steps.js";
+import { expandCard, noticeData, strings, type CardJson } from "../shared/card-renderer.js";
+import type { StepView } from "./step-view.js";
+import { enrollmentSteps } from "./steps.js";
+
+/** The card for the step the user is on. The QR is rendered here as a PNG data: URI. */
+export interface HelpSection {
+  id: string;
+  title: string;
+  body: string;
+}
+
+/** What the step cards say about this installation. */
+export interface StepCardSettings {
+  citrixUrl: string;
+  smsCodeTtlSeconds: number;
+  /** How the Citrix login asks for the code (RADIUS_MODE): the done card says so. */
+  loginMode: LoginMode;
+}
+
+export async function renderStepCard(view: StepView, settings: StepCardSettings, help?: HelpSection): Promise<CardJson> {
+  const params = {
+    loginSteps: loginSteps(view.locale, settings.loginMode, settings.citrixUrl),
+    mobile: view.maskedMobile ?? "",
+    minutes: Math.round(settings.smsCodeTtlSeconds / 60),
+    device: view.deviceName ?? "",
+    citrixUrl: settings.citrixUrl,
+    label: view.qr?.label ?? "",
+    issuer: view.qr?.issuer ?? "",
+  };
+  const data: Record<string, unknown> = {
+    // The Citrix address (configuration) and the login steps (catalog text with it) stay as they are; the masked number is the bot's own format of a normalised number.
+    s: strings(view.locale, params, { citrixUrl: "trusted", loginSteps: "trusted", mobile: "trusted", label: "identifier", issuer: "identifier" }),
+    flowId: view.flowId,
+    notice: noticeData(view.locale, view.notice),
+    username: view.username ?? "",
+    deviceSuggestion: view.deviceSuggestion ?? "",
+    help: help ?? null,
+  };
+  if (view.step === "qr" && view.qr) {
+    data.qrImage = await QRCode.toDataURL(view.qr.uri, { errorCorrectionLevel: "M", margin: 2, scale: 5 });
+    data.manualKey = view.qr.secret.replace(/(.{4})(?=.)/g, "$1 ");
+  }
+  // A QR step without its secret (the flow is gone) shows as cancelled rather than an empty QR.
+  return expandCard(enrollmentSteps[view.step === "qr" && !view.qr ? "cancelled" : view.step].card, data);
+}
+
+/**
+ * The QR step as a new chat message (a resumed enrollment): no QR and no key, only a button
+ * that shows them in the card itself, so they never stay in the chat history.
+ */
+export function renderQrResumeCard(view: StepView): CardJson {
+  return expandCard("qr-resume", { s: strings(view.locale, {}), flowId: view.flowId, notice: noticeData(view.locale, view.notice) });
+}

@@ -1,0 +1,159 @@
+import MiniSearch, { type SearchOptions } from "minisearch";
+import { knowledgeLocales, type KnowledgeArticle, type KnowledgeLocale } from "./article.js";
+import type { KnowledgeStep } from "../../enrollment/steps.js";
+import { loadKnowledgeArticles } from "./loader.js";
+import { indexTerms, queryTerms } from "./text.js";
+
+/** One search result. `confidence` is in [0, 1]; see KnowledgeBase.search. */
+export interface KnowledgeHit {
+  readonly article: KnowledgeArticle;
+  /** Raw BM25 score from MiniSearch (only comparable within one query). */
+  readonly score: number;
+  readonly confidence: number;
+}
+
+export interface KnowledgeBaseOptions {
+  /** Minimum confidence of the best hit for `answer` to return it. */
+  readonly threshold?: number;
+}
+
+/**
+ * Calibrated on test/fixtures/knowledge/questions.json (see scripts/benchmark-knowledge.ts):
+ * the lowest value that still rejects the out-of-scope questions while answering most
+ * in-scope ones. Below it the bot should say it has no good answer and offer the helpdesk.
+ * At 0.4 (153 questions): 90% of in-scope answered correctly, 7% deferred, 91% of
+ * out-of-scope rejected, 4% false answers; 0.3 answers more but rejects only 86%.
+ */
+export const DEFAULT_CONFIDENCE_THRESHOLD = 0.4;
+
+/** Field boosts: the curated fields (keywords, example questions, title) weigh more than prose. */
+const BOOST = { title: 2, keywords: 2, questions: 1.5, body: 1 } as const;
+/** Score per unit of query information (idf) at which a hit counts as a strong match. */
+const STRONG_MATCH = 4;
+
+interface Doc {
+  id: string;
+  title: string;
+  keywords: string;
+  questions: string;
+  body: string;
+}
+
+/** Typos: one edit from 4 letters, two from 8 (on stems). Short words must match exactly. */
+const fuzzy = (term: string): number | false => (term.length < 4 ? false : term.length < 8 ? 1 : 2);
+const prefix = (term: string): boolean => term.length >= 4;
+
+/**
+ * The help articles of both languages with a full-text search per language: MiniSearch
+ * (BM25+, fuzzy and prefix matching) over title, keywords, example questions and body,
+ * with Snowball stemming and å/ä/ö folding (see text.ts).
+ */
+export class KnowledgeBase {
+  /** Reads and validates `<dir>/sv` and `<dir>/en` (throws KnowledgeBaseError naming the file). */
+  static load(dir: string, options: KnowledgeBaseOptions = {}): KnowledgeBase {
+    return new KnowledgeBase(loadKnowledgeArticles(dir), options);
+  }
+
+  readonly threshold: number;
+  private readonly byLocale = new Map<KnowledgeLocale, Map<string, KnowledgeArticle>>();
+  private readonly indexes = new Map<KnowledgeLocale, MiniSearch<Doc>>();
+
+  constructor(articles: readonly KnowledgeArticle[], options: KnowledgeBaseOptions = {}) {
+    this.threshold = options.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
+    for (const locale of knowledgeLocales) {
+      const own = articles.filter((article) => article.locale === locale);
+      this.byLocale.set(locale, new Map(own.map((article) => [article.id, article])));
+      const index = new MiniSearch<Doc>({
+        fields: ["title", "keywords", "questions", "body"],
+        tokenize: (text) => text.split(/[^\p{L}\p{N}]+/u).filter(Boolean),
+        processTerm: (term) => indexTerms(locale, term),
+      });
+      index.addAll(
+        own.map((article) => ({
+          id: article.id,
+          title: article.title,
+          keywords: article.keywords.join(" . "),
+          questions: article.questions.join(" . "),
+          body: article.body,
+        })),
+      );
+      this.indexes.set(locale, index);
+    }
+  }
+
+  /** The article ids (the same in every language), sorted. */
+  ids(): string[] {
+    return [...(this.byLocale.get("sv")?.keys() ?? [])].sort();
+  }
+
+  get(locale: KnowledgeLocale, id: string): KnowledgeArticle | undefined {
+    return this.byLocale.get(locale)?.get(id);
+  }
+
+  /** All articles of a language, in id order. */
+  list(locale: KnowledgeLocale): KnowledgeArticle[] {
+    return [...(this.byLocale.get(locale)?.values() ?? [])].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** The articles that belong to an enrollment step (for contextual help on a failing step). */
+  forStep(locale: KnowledgeLocale, step: KnowledgeStep): KnowledgeArticle[] {
+    return this.list(locale).filter((article) => article.step === step);
+  }
+
+  /**
+   * The best matching articles, best first. Confidence of a hit = the share of the query's
+   * information (idf-weighted query terms) that the article matches, times how strongly
+   * it matches (score per unit of idf, capped at 1), times its score relative to the best hit.
+   * Unknown words ("wifi", "lunch") carry the highest idf, so a question about something
+   * else gets a low confidence even when one of its words occurs in an article.
+   */
+  search(locale: KnowledgeLocale, query: string, limit = 3): KnowledgeHit[] {
+    return this.scored(locale, query).slice(0, Math.max(0, limit)).map(({ article, score, confidence }) => ({ article, score, confidence }));
+  }
+
+  /** The best hit when it is confident enough, otherwise null (offer the helpdesk instead). */
+  answer(locale: KnowledgeLocale, query: string): KnowledgeHit | null {
+    const [best] = this.search(locale, query, 1);
+    return best && best.confidence >= this.threshold ? best : null;
+  }
+
+  /** Search with the features behind the confidence, for calibration. */
+  scored(locale: KnowledgeLocale, query: string): (KnowledgeHit & { coverage: number; strength: number; ratio: number })[] {
+    const index = this.indexes.get(locale);
+    const articles = this.byLocale.get(locale);
+    if (!index || !articles || typeof query !== "string") return [];
+    const processed = queryTerms(locale, query.slice(0, 500));
+    if (processed.length === 0) return [];
+    const terms = processed.map((term) => term.term);
+    const weak = new Set(processed.filter((term) => term.weak).map((term) => term.term));
+    const options: SearchOptions = {
+      tokenize: (text) => text.split(" "),
+      processTerm: (term) => term,
+      boost: { ...BOOST },
+      fuzzy,
+      prefix,
+      combineWith: "OR",
+    };
+    const results = index.search(terms.join(" "), options);
+    if (results.length === 0) return [];
+    const total = index.documentCount;
+    const df = new Map<string, number>(terms.map((term) => [term, 0]));
+    for (const result of results) for (const term of new Set(result.queryTerms)) df.set(term, (df.get(term) ?? 0) + 1);
+    const idf = (term: string): number => {
+      const n = weak.has(term) ? 0 : (df.get(term) ?? 0);
+      return Math.log(1 + (total - n + 0.5) / (n + 0.5));
+    };
+    const information = terms.reduce((sum, term) => sum + idf(term), 0);
+    const top = results[0]?.score ?? 0;
+    return results.flatMap((result) => {
+      const article = articles.get(String(result.id));
+      if (!article) return [];
+      const matched = new Set(result.queryTerms);
+      const coverage = terms.reduce((sum, term) => sum + (matched.has(term) && !weak.has(term) ? idf(term) : 0), 0) / information;
+      const ratio = result.score / information;
+      const strength = Math.min(1, ratio / STRONG_MATCH);
+      const confidence = coverage * strength * (top > 0 ? result.score / top : 0);
+      return [{ article, score: result.score, confidence, coverage, strength, ratio }];
+    });
+  }
+}

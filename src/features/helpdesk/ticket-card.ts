@@ -1,0 +1,117 @@
+import type { TicketView } from "../../ports/ticket-view.js";
+import type { Notice } from "../../ports/notice.js";
+import { catalog, t, type Locale, type MessageKey } from "../../i18n/messages.js";
+import { expandCard, noticeData, type CardJson } from "../shared/card-renderer.js";
+import { cardIdentifier, cardT, cardText } from "../shared/card-text.js";
+import { stepEntry } from "../enrollment/steps.js";
+
+/** The helpdesk card's button verbs (data: { ticketId }). */
+export const helpdeskVerbs = ["helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.revokeToken", "helpdesk.invite"] as const;
+export type HelpdeskVerb = (typeof helpdeskVerbs)[number];
+
+
+const accountKeys: Record<string, MessageKey> = {
+  enabled: "helpdesk.card.accountEnabled",
+  disabled: "helpdesk.card.accountDisabled",
+  locked: "helpdesk.card.accountLocked",
+  passwordExpired: "helpdesk.card.accountPasswordExpired",
+  notEligible: "helpdesk.card.accountNotEligible",
+};
+
+const isMessageKey = (locale: Locale, key: string): key is MessageKey => Object.hasOwn(catalog(locale), key);
+
+/** An i18n text whose placeholders have no values here: they show as "…". */
+function textWithoutParams(locale: Locale, key: MessageKey): string {
+  return t(locale, key).replace(/\{\w+\}/g, "…");
+}
+
+/** For the card's time texts: Adaptive Cards' DATE/TIME show them in the reader's time zone. */
+function cardTime(iso: string): string {
+  const rfc3339 = new Date(iso).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return `{{DATE(${rfc3339}, SHORT)}} {{TIME(${rfc3339})}}`;
+}
+
+/** Swedish local time, as everywhere in the region (not UTC). */
+function localTime(iso: string): string {
+  return new Date(iso).toLocaleString("sv-SE", { timeZone: "Europe/Stockholm", dateStyle: "short", timeStyle: "short" });
+}
+
+/** The validation service's reason in the helpdesk's words (an unknown one is shown as it is, inert). */
+function loginReason(locale: Locale, reason: string): string {
+  const key = `helpdesk.login.${reason}`;
+  return isMessageKey(locale, key) ? t(locale, key) : cardText(reason);
+}
+
+function day(iso: string): string {
+  return new Date(iso).toLocaleDateString("sv-SE", { timeZone: "Europe/Stockholm" });
+}
+
+/**
+ * The facts the helpdesk sees, as FactSet rows in the helpdesk's language. Fact values render
+ * Markdown in Teams: the directory's and the employee's words are made inert (card-text.ts).
+ */
+export function ticketFacts(view: TicketView, locale: Locale): { title: string; value: string }[] {
+  const none = t(locale, "helpdesk.card.none");
+  const dir = view.directory;
+  const account =
+    dir.found === "yes" ? t(locale, accountKeys[dir.account] ?? "helpdesk.card.none") : t(locale, dir.found === "no" ? "helpdesk.card.accountNotFound" : "helpdesk.card.directoryUnavailable");
+  const mobile = dir.found === "yes" ? t(locale, dir.hasMobile ? "helpdesk.card.mobileYes" : "helpdesk.card.mobileNo") : none;
+  const token =
+    view.token.status === "active"
+      ? cardT(locale, "helpdesk.card.tokenActive", { device: view.token.deviceName, date: day(view.token.activatedAt) }, { date: "trusted" })
+      : view.token.status === "none"
+        ? t(locale, "helpdesk.card.tokenNone")
+        : none;
+  const lastError = view.lastError ? (isMessageKey(locale, view.lastError) ? textWithoutParams(locale, view.lastError) : cardText(view.lastError)) : none;
+  return [
+    { title: t(locale, "helpdesk.card.upn"), value: cardIdentifier(view.upn) },
+    { title: t(locale, "helpdesk.card.login"), value: view.loginName ? cardIdentifier(view.loginName) : none },
+    { title: t(locale, "helpdesk.card.department"), value: view.department ? cardText(view.department) : none },
+    { title: t(locale, "helpdesk.card.step"), value: t(locale, stepEntry(view.step)?.helpdeskWording ?? "helpdesk.card.stepNone") },
+    { title: t(locale, "helpdesk.card.lastError"), value: lastError },
+    { title: t(locale, "helpdesk.card.account"), value: account },
+    { title: t(locale, "helpdesk.card.mobile"), value: mobile },
+    { title: t(locale, "helpdesk.card.token"), value: token },
+    { title: t(locale, "helpdesk.card.lastLogin"), value: view.logins.lastAccepted ? localTime(view.logins.lastAccepted) : t(locale, "helpdesk.card.noLogin") },
+    {
+      title: t(locale, "helpdesk.card.lastRefused"),
+      value: view.logins.lastRefused ? t(locale, "helpdesk.card.refusedAt", { time: localTime(view.logins.lastRefused.at), reason: loginReason(locale, view.logins.lastRefused.reason) }) : none,
+    },
+  ];
+}
+
+/** The ticket card for the helpdesk channel (cards/helpdesk-ticket.json), in the helpdesk's language. */
+export function renderTicketCard(view: TicketView, locale: Locale, notice: Notice | undefined = view.notice): CardJson {
+  const open = view.status !== "resolved";
+  const statusText =
+    view.status === "open"
+      ? t(locale, "helpdesk.card.statusOpen")
+      : cardT(locale, view.status === "taken" ? "helpdesk.card.statusTaken" : "helpdesk.card.statusResolved", { by: (view.status === "taken" ? view.takenBy : view.resolvedBy) ?? "" }, { by: "identifier" });
+  const data = {
+    ticketId: view.ticketId,
+    // The UPN stands in for the name when the directory does not answer: then it is an identifier.
+    title: cardT(locale, "helpdesk.card.title", { name: view.displayName }, view.displayName === view.upn ? { name: "identifier" } : {}),
+    statusText,
+    statusColor: view.status === "open" ? "Attention" : view.status === "taken" ? "Accent" : "Good",
+    notice: noticeData(locale, notice),
+    facts: ticketFacts(view, locale),
+    questionsLabel: t(locale, "helpdesk.card.questions"),
+    noQuestion: t(locale, "helpdesk.card.noQuestion"),
+    questions: view.questions.map((q) => ({ text: cardText(q.text), at: cardTime(q.at) })),
+    times: `${t(locale, "helpdesk.card.created")} ${cardTime(view.createdAt)} · ${t(locale, "helpdesk.card.updated")} ${cardTime(view.updatedAt)}`,
+    canTake: view.status === "open",
+    canResolve: open,
+    canAct: open,
+    canRevoke: open && view.token.status === "active",
+    labels: {
+      take: t(locale, "helpdesk.card.take"),
+      resolve: t(locale, "helpdesk.card.resolve"),
+      clearLimits: t(locale, "helpdesk.card.clearLimits"),
+      invite: t(locale, "helpdesk.card.invite"),
+      revoke: t(locale, "helpdesk.card.revoke"),
+      revokeWarning: t(locale, "helpdesk.card.revokeWarning"),
+      revokeConfirm: t(locale, "helpdesk.card.revokeConfirm"),
+    },
+  };
+  return expandCard("helpdesk-ticket", data);
+}

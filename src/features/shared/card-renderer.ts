@@ -1,0 +1,50 @@
+import { readFileSync } from "node:fs";
+import { sep } from "node:path";
+import * as ACData from "adaptivecards-templating";
+import { findAssetDir } from "../../config/asset-dir.js";
+import { catalog, t, type Locale, type MessageKey } from "../../i18n/messages.js";
+import type { Notice } from "../../ports/notice.js";
+import { cardParams, cardT, type ParamKind, type Params } from "./card-text.js";
+
+export const cardsDir = findAssetDir("cards", "welcome.json") + sep;
+export const ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive";
+
+export type CardJson = Record<string, unknown>;
+const templates = new Map<string, ACData.Template>();
+
+function template(name: string): ACData.Template {
+  let cached = templates.get(name);
+  if (!cached) {
+    cached = new ACData.Template(JSON.parse(readFileSync(`${cardsDir}${name}.json`, "utf8")));
+    templates.set(name, cached);
+  }
+  return cached;
+}
+
+/**
+ * The catalog as `s.welcome_title`, placeholders filled: templates cannot call functions.
+ * The values are made inert Markdown (cardParams: people's text unless `kinds` says otherwise).
+ */
+export function strings(locale: Locale, params: Params, kinds?: Partial<Record<string, ParamKind>>): Record<string, string> {
+  const inert = cardParams(params, kinds);
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(catalog(locale)) as MessageKey[]) out[key.replace(/\./g, "_")] = t(locale, key, inert);
+  return out;
+}
+
+/** A refusal or confirmation on a card; its placeholders' values are made inert (device names, …). */
+export function noticeData(locale: Locale, notice?: Notice): { text: string; color: string } | null {
+  if (!notice) return null;
+  return { text: cardT(locale, notice.key, notice.params), color: notice.kind === "refusal" ? "Attention" : "Accent" };
+}
+
+/** Expands a card template; every value the templates use must be present (tests check no `${` is left). */
+export function expandCard(name: string, data: Record<string, unknown>): CardJson {
+  return template(name).expand({ $root: data }) as CardJson;
+}
+
+/** A card with one text: a refusal or confirmation with no step or article to show it on. */
+export function noticeCard(locale: Locale, notice: Notice): CardJson {
+  const { text, color } = noticeData(locale, notice)!;
+  return { type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text, wrap: true, color }] };
+}
