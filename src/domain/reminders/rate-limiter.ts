@@ -9,8 +9,10 @@
  * a slot is reserved at a time t only if, for every window (limit, ms), fewer than `limit`
  * entries lie in (t - ms, t]. Counting from the answer instead (an upper bound, never over the
  * limit) costs every request its round trip in each window: ~5 % of the throughput at 50 ms.
- * A request that reaches Teams later than the margin (a stalled network) can make the next
- * one land in a full window: that rare 429 is retried after Retry-After like any other.
+ * A request answered slower than `slowAnswerMs` may have reached Teams that late (a stalled
+ * network): it then counts from its answer (answered()). One that arrived later than the
+ * margin and was answered fast can still make the next one land in a full window: that rare
+ * 429 is retried after Retry-After like any other.
  * Slots are handed out in non-decreasing time order (one global sequence), so each log
  * stays sorted and the check is one array lookup.
  */
