@@ -1,9 +1,13 @@
 /**
- * npm run bench:reminders  (BENCH_USERS=10000, BENCH_WORKERS=8, BENCH_LATENCY_MS=0, REMINDER_MARGIN_MS=limiter default)
+ * npm run bench:reminders  (BENCH_USERS=10000, BENCH_WORKERS=8, BENCH_LATENCY_MS=0, BENCH_JITTER_MS=50,
+ * BENCH_STALL=0.01, REMINDER_MARGIN_MS=limiter default)
  *
  * A 10,000-user campaign through the real CloudAdapter (local mode) to the rate-limiting
- * Bot Connector stand-in (50/s enforced). Prints throughput as a fraction of that ceiling,
- * duplicates, losses and peak RSS. Not a test: it takes ~200 s by design.
+ * Bot Connector stand-in (50/s enforced), in a process of its own. By default the stand-in
+ * counts each request on arrival after 0–BENCH_JITTER_MS of random transit and answers
+ * 0–BENCH_JITTER_MS later, stalling a leg for 200 ms with probability BENCH_STALL. Prints 429s
+ * per request, throughput as a fraction of the ceiling, duplicates, losses and peak RSS (of
+ * this, the sender's, process). Not a test: it takes ~200 s by design.
  */
 import { ConfigurationBotFrameworkAuthentication, CloudAdapter } from "botbuilder";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,16 +23,23 @@ import { type ProactiveSender } from "../src/ports/reminders.js";
 import { realWait } from "../src/adapters/real-time.js";
 import { RateLimiter } from "../src/features/reminders/rate-limiter.js";
 import { systemClock } from "../src/adapters/real-time.js";
-import { RateLimitedConnector } from "../test/support/rate-limited-connector.js";
+import { ConnectorProcess } from "../test/support/rate-limited-connector-process.js";
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 8);
 const CEILING = 50;
+const JITTER_MS = Number(process.env.BENCH_JITTER_MS ?? 50);
+const STALL = Number(process.env.BENCH_STALL ?? 0.01);
 const MARGIN_MS = process.env.REMINDER_MARGIN_MS === undefined ? undefined : Number(process.env.REMINDER_MARGIN_MS);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "reminders-bench-"));
-  const connector = await RateLimitedConnector.start({ latencyMs: Number(process.env.BENCH_LATENCY_MS ?? 0) });
+  const connector = await ConnectorProcess.start({
+    latencyMs: Number(process.env.BENCH_LATENCY_MS ?? 0),
+    jitterMs: JITTER_MS,
+    stallProbability: STALL,
+    keepActivities: false,
+  });
   const database = await openDatabase(undefined, dir);
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
@@ -116,18 +127,13 @@ async function main(): Promise<void> {
     );
     const wallSeconds = (performance.now() - started) / 1000;
     loopDelay.disable();
-    const first = connector.acceptedAt[0] ?? 0;
-    const last = connector.acceptedAt.at(-1) ?? 0;
+    const server = await connector.summary("a:bench-", USERS);
+    const first = server.firstAcceptedAt;
+    const last = server.lastAcceptedAt;
     // The best possible schedule sends 50 at once and then 50 per second: N requests need (N - 50) / 50 s.
     const sendingSeconds = (last - first) / 1000;
     const ideal = Math.max(0, USERS - CEILING) / CEILING;
-    let duplicates = 0;
-    let lost = 0;
-    for (let i = 0; i < USERS; i++) {
-      const n = connector.count(`a:bench-${i}`);
-      if (n === 0) lost++;
-      if (n > 1) duplicates += n - 1;
-    }
+    const { duplicates, lost } = server;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     // Requests already in flight when one left → [how many such sends, their mean round trip]: concurrency on the one loop inflates round trips.
     const byInFlight: Record<number, { n: number; ms: number }> = {};
@@ -151,8 +157,11 @@ async function main(): Promise<void> {
         throughputPerSecond: Number((USERS / sendingSeconds).toFixed(2)),
         fractionOfCeiling: Number((ideal / sendingSeconds).toFixed(4)),
         fractionOfCeilingWall: Number((USERS / wallSeconds / CEILING).toFixed(4)),
-        maxAcceptedIn1s: connector.maxInWindow(1_000),
-        limit429: connector.stats.limited429,
+        maxAcceptedIn1s: server.maxAcceptedIn1s,
+        limit429: server.stats.limited429,
+        requests: server.stats.requests,
+        limit429PerRequest: Number((server.stats.limited429 / Math.max(1, server.stats.requests)).toFixed(4)),
+        jitter: { ms: JITTER_MS, stallProbability: STALL },
         peakRssMb: Math.round(peakRss / 1024 / 1024),
         marginMs: MARGIN_MS ?? "default",
         roundTripMs: { p50: percentile(0.5), p99: percentile(0.99), max: percentile(1), mean: Number(mean(roundTrips).toFixed(2)) },

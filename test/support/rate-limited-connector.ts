@@ -5,6 +5,12 @@
  * Retry-After (whole seconds, as Teams sends). It can also inject 429s and 5xx (random with
  * a seed, or scripted per conversation), and records every accepted activity per conversation.
  * node:http on 127.0.0.1, free port.
+ *
+ * By default a request is counted the moment it is handled. With `jitterMs` it is counted the
+ * way Teams may count it, at ARRIVAL after a random transit: 0–jitterMs before it is counted,
+ * 0–jitterMs more before it is answered, and now and then (`stallProbability`, per leg) a
+ * `stallMs` stall on either leg. A sender only sees the send and the answer, so the count can
+ * fall anywhere between the two.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -26,8 +32,15 @@ export interface RateLimitedConnectorOptions {
   retryAfterSeconds?: number;
   /** Seed of the injection PRNG. */
   seed?: number;
-  /** Delay before answering (ms), like a real round trip. */
+  /** Delay before answering (ms), like a real round trip; the request is counted after it. */
   latencyMs?: number;
+  /** Random transit (ms) before the request is counted, and again before it is answered; 0: none. */
+  jitterMs?: number;
+  /** Probability that a leg (to the count, or to the answer) stalls for `stallMs` more. */
+  stallProbability?: number;
+  stallMs?: number;
+  /** false: keep only how many activities each conversation got (benchmarks of big campaigns). */
+  keepActivities?: boolean;
 }
 
 export interface Delivered {
@@ -85,6 +98,8 @@ export const TEAMS_PER_CONVERSATION: Limit[] = [
 
 export class RateLimitedConnector {
   readonly delivered = new Map<string, Delivered[]>();
+  /** Accepted activities per conversation when `keepActivities` is false. */
+  private readonly counts = new Map<string, number>();
   /** Server times (ms, performance clock) of accepted requests, in order. */
   readonly acceptedAt: number[] = [];
   readonly stats = { requests: 0, accepted: 0, limited429: 0, injected429: 0, injected5xx: 0 };
@@ -92,6 +107,8 @@ export class RateLimitedConnector {
   private readonly conversations = new Map<string, Window>();
   private readonly scripted = new Map<string, number[]>();
   private readonly random: () => number;
+  /** Separate from `random`, so that jitter does not change which requests get injected errors. */
+  private readonly jitterRandom: () => number;
   readonly options: Required<RateLimitedConnectorOptions>;
 
   private constructor(
@@ -102,6 +119,7 @@ export class RateLimitedConnector {
     this.options = options;
     this.global = new Window(options.global);
     this.random = mulberry32(options.seed);
+    this.jitterRandom = mulberry32(options.seed ^ 0x5eed);
   }
 
   static async start(options: RateLimitedConnectorOptions = {}): Promise<RateLimitedConnector> {
@@ -114,6 +132,10 @@ export class RateLimitedConnector {
       retryAfterSeconds: 1,
       seed: 42,
       latencyMs: 0,
+      jitterMs: 0,
+      stallProbability: 0,
+      stallMs: 200,
+      keepActivities: true,
       ...options,
     };
     let standIn: RateLimitedConnector | undefined;
@@ -140,7 +162,7 @@ export class RateLimitedConnector {
 
   /** Activities accepted per conversation: more than one to a conversation in one round is a duplicate. */
   count(conversationId: string): number {
-    return this.delivered.get(conversationId)?.length ?? 0;
+    return this.delivered.get(conversationId)?.length ?? this.counts.get(conversationId) ?? 0;
   }
 
   /** The most requests accepted in any window of `ms` (must stay ≤ the limit). */
@@ -154,6 +176,14 @@ export class RateLimitedConnector {
     return max;
   }
 
+  /** One leg of the jittery network (jitterMs): a random delay, now and then a stall. */
+  private async transit(): Promise<void> {
+    const { jitterMs, stallProbability, stallMs } = this.options;
+    if (jitterMs <= 0 && stallProbability <= 0) return;
+    const stall = this.jitterRandom() < stallProbability ? stallMs : 0;
+    await sleep(this.jitterRandom() * jitterMs + stall);
+  }
+
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -162,9 +192,12 @@ export class RateLimitedConnector {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const parts = new URL(req.url ?? "/", "http://stand-in").pathname.split("/").filter(Boolean).map(decodeURIComponent);
     const body = await readBody(req);
-    if (this.options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+    if (this.options.latencyMs > 0) await sleep(this.options.latencyMs);
+    await this.transit(); // to the point where the server counts it
+    const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
+      this.transit().then(() => send(res, status, payload, headers));
     if (req.method !== "POST" || parts[0] !== "v3" || parts[1] !== "conversations" || parts[3] !== "activities" || parts.length > 5) {
-      return send(res, 404, { error: { code: "NotFound" } });
+      return answer(404, { error: { code: "NotFound" } });
     }
     const conversationId = parts[2]!;
     this.stats.requests++;
@@ -173,7 +206,7 @@ export class RateLimitedConnector {
       const status = scripted.shift()!;
       if (status === 429) this.stats.injected429++;
       else this.stats.injected5xx++;
-      return send(res, status, { error: { code: "Injected" } }, status === 429 ? { "retry-after": String(this.options.retryAfterSeconds) } : {});
+      return answer(status, { error: { code: "Injected" } }, status === 429 ? { "retry-after": String(this.options.retryAfterSeconds) } : {});
     }
     const now = performance.now();
     let conversation = this.conversations.get(conversationId);
@@ -184,29 +217,37 @@ export class RateLimitedConnector {
     const wait = Math.max(this.global.waitMs(now), conversation.waitMs(now));
     if (wait > 0) {
       this.stats.limited429++;
-      return send(res, 429, { error: { code: "TooManyRequests" } }, { "retry-after": String(Math.max(1, Math.ceil(wait / 1000))) });
+      return answer(429, { error: { code: "TooManyRequests" } }, { "retry-after": String(Math.max(1, Math.ceil(wait / 1000))) });
     }
     const roll = this.random();
     if (roll < this.options.inject429) {
       this.stats.injected429++;
-      return send(res, 429, { error: { code: "Injected" } }, { "retry-after": String(this.options.retryAfterSeconds) });
+      return answer(429, { error: { code: "Injected" } }, { "retry-after": String(this.options.retryAfterSeconds) });
     }
     if (roll < this.options.inject429 + this.options.inject5xx) {
       this.stats.injected5xx++;
       const status = this.options.statuses5xx[Math.floor(this.random() * this.options.statuses5xx.length)]!;
-      return send(res, status, { error: { code: "Injected" } });
+      return answer(status, { error: { code: "Injected" } });
     }
     this.global.add(now);
     conversation.add(now);
     this.acceptedAt.push(now);
     this.stats.accepted++;
-    const activity = (body ? JSON.parse(body) : {}) as Delivered["activity"];
     const id = randomUUID();
-    const list = this.delivered.get(conversationId) ?? [];
-    list.push({ id, at: now, activity });
-    this.delivered.set(conversationId, list);
-    return send(res, 200, { id });
+    if (this.options.keepActivities) {
+      const activity = (body ? JSON.parse(body) : {}) as Delivered["activity"];
+      const list = this.delivered.get(conversationId) ?? [];
+      list.push({ id, at: now, activity });
+      this.delivered.set(conversationId, list);
+    } else {
+      this.counts.set(conversationId, (this.counts.get(conversationId) ?? 0) + 1);
+    }
+    return answer(200, { id });
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
