@@ -3,6 +3,9 @@ import type { Directory, DirectoryUser, PasswordCheck } from "../ports/directory
 /** The password every demo account has (local mode only; documented in the README). */
 export const DEMO_PASSWORD = "Passw0rd!";
 
+/** The demo directory's eligible group (what LDAP_ELIGIBLE_GROUP_DN names in production). */
+export const DEMO_ELIGIBLE_GROUP = "enrollment-eligible";
+
 interface DemoAccount extends DirectoryUser {
   groups: string[];
 }

@@ -1,6 +1,7 @@
 import { helpEn } from "./help-en.js";
 import { helpdeskEn } from "./helpdesk-en.js";
 import { remindersEn } from "./reminders-en.js";
+import { reportEn } from "./report-en.js";
 import type { MessageCatalog } from "./messages.js";
 
 /** English. The type makes a missing or extra key a compile error. */
@@ -99,4 +100,5 @@ export const en: MessageCatalog = {
   ...helpEn,
   ...helpdeskEn,
   ...remindersEn,
+  ...reportEn,
 };

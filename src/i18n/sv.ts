@@ -1,6 +1,7 @@
 import { helpSv } from "./help-sv.js";
 import { helpdeskSv } from "./helpdesk-sv.js";
 import { remindersSv } from "./reminders-sv.js";
+import { reportSv } from "./report-sv.js";
 
 /** Swedish: the default language. Every key here must exist in en.ts (the type checks it). */
 export const sv = {
@@ -98,4 +99,5 @@ export const sv = {
   ...helpSv,
   ...helpdeskSv,
   ...remindersSv,
+  ...reportSv,
 } as const;
