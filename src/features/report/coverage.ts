@@ -73,6 +73,8 @@ export interface CoverageReport {
 
 export const NO_ERROR = "none";
 
+const swedishOrder = new Intl.Collator("sv");
+
 interface Person extends CoveragePerson {
   token?: TokenHolder;
   progress?: PersonProgress;
@@ -112,7 +114,7 @@ export function computeCoverage(input: CoverageInput): CoverageReport {
       dropped: (i === 0 ? people.length : reached[i - 1]!) - reached[i]!,
       reasons: [...reasons[i]!].map(([reason, n]) => ({ reason, count: n })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     })),
-    departments: [...departments.values()].sort((a, b) => b.notEnrolled - a.notEnrolled || a.department.localeCompare(b.department, "sv")),
+    departments: [...departments.values()].sort((a, b) => b.notEnrolled - a.notEnrolled || swedishOrder.compare(a.department, b.department)),
     weeks: weekly(firstDates, input),
   };
 }
@@ -142,18 +144,16 @@ function population(input: CoverageInput): Person[] {
     const upn = member.upn.toLowerCase();
     if (seen.has(upn)) continue;
     seen.add(upn);
-    const person: Person = { ...member, upn, token: byLogin.get(member.loginName.toLowerCase()) ?? byUpn.get(upn), progress: progress.get(upn) };
-    people.push(person);
+    people.push({ upn, loginName: member.loginName, department: member.department, token: byLogin.get(member.loginName.toLowerCase()) ?? byUpn.get(upn), progress: progress.get(upn) });
   }
   return people;
 }
 
 /** When each step was first reached; a token counts as activated even without its audit event. */
 function stepDates(person: Person): Partial<Record<FunnelStep, Date>> {
-  const dates = { ...person.progress?.firstAt };
+  const dates = person.progress?.firstAt ?? {};
   const tokenAt = person.token?.firstActivatedAt;
-  if (tokenAt && (!dates.activated || tokenAt < dates.activated)) dates.activated = tokenAt;
-  return dates;
+  return tokenAt && (!dates.activated || tokenAt < dates.activated) ? { ...dates, activated: tokenAt } : dates;
 }
 
 /** Index of the last step reached; -1 when none. */
@@ -162,31 +162,44 @@ function furthestStep(dates: Partial<Record<FunnelStep, Date>>): number {
   return -1;
 }
 
-const isoWeek = (date: Date, zone: string) => DateTime.fromJSDate(date, { zone }).toFormat("kkkk-'W'WW");
-
 /** The last `weeks` ISO weeks: who first started, activated and logged in during each. */
 function weekly(dates: Partial<Record<FunnelStep, Date>>[], input: CoverageInput): WeekRow[] {
-  const end = DateTime.fromJSDate(input.now, { zone: input.timeZone });
+  const thisWeek = DateTime.fromJSDate(input.now, { zone: input.timeZone }).startOf("week");
+  const starts: number[] = [];
   const rows: WeekRow[] = [];
-  const index = new Map<string, WeekRow>();
   for (let i = input.weeks - 1; i >= 0; i--) {
-    const row = { week: end.minus({ weeks: i }).toFormat("kkkk-'W'WW"), started: 0, activated: 0, firstLogin: 0, activatedTotal: 0 };
-    rows.push(row);
-    index.set(row.week, row);
+    const start = thisWeek.minus({ weeks: i });
+    starts.push(start.toMillis());
+    rows.push({ week: start.toFormat("kkkk-'W'WW"), started: 0, activated: 0, firstLogin: 0, activatedTotal: 0 });
   }
-  const first = rows[0]?.week ?? "";
+  // Boundaries once, then a search per event: a luxon DateTime per event would be slow on 20,000 people.
+  const end = thisWeek.plus({ weeks: 1 }).toMillis();
   let activatedBefore = 0;
   for (const d of dates) {
     for (const step of ["started", "activated", "firstLogin"] as const) {
-      const at = d[step];
-      if (!at) continue;
-      const week = isoWeek(at, input.timeZone);
-      const row = index.get(week);
-      if (row) row[step]++;
-      else if (step === "activated" && week < first) activatedBefore++;
+      const at = d[step]?.getTime();
+      if (at === undefined || at >= end) continue;
+      const i = lastAtOrBefore(starts, at);
+      if (i >= 0) rows[i]![step]++;
+      else if (step === "activated") activatedBefore++;
     }
   }
   let total = activatedBefore;
   for (const row of rows) row.activatedTotal = total += row.activated;
   return rows;
+}
+
+/** Index of the last value ≤ x in an ascending list; -1 when x is before them all. */
+function lastAtOrBefore(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= x) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
