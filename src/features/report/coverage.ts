@@ -135,7 +135,7 @@ function population(input: CoverageInput): Person[] {
   const progress = new Map(input.progress.map((p) => [p.upn, p]));
   const byLogin = new Map(input.tokens.map((t) => [t.loginName, t]));
   const byUpn = new Map(input.tokens.map((t) => [t.upn, t]));
-  const members =
+  const members: CoveragePerson[] =
     input.members ??
     [...new Set([...progress.keys(), ...byUpn.keys()])].map((upn) => ({ upn, loginName: byUpn.get(upn)?.loginName ?? "" }));
   const seen = new Set<string>();
