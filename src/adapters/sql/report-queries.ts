@@ -31,15 +31,24 @@ export class SqlCoverageSource implements CoverageSource {
     return guard("coverage progress", async () => {
       const [steps, errors] = await Promise.all([this.stepRows(), this.lastErrors()]);
       const people = new Map<string, PersonProgress>();
+      // Grouped by the subject as written (the index's order, no function per row); the validation
+      // service writes the UPN as the directory spells it, so spellings of one person merge here.
+      const latestRefusal = new Map<string, string>();
       for (const row of steps) {
-        const person: PersonProgress = { upn: row.upn, firstAt: {} };
+        const upn = row.subject.toLowerCase();
+        const person = people.get(upn) ?? { upn, firstAt: {} };
         for (const [step] of STEP_EVENTS) {
-          const at = row[step];
-          if (at) person.firstAt[step] = fromDbTime(at);
+          const at = row[step] ? fromDbTime(row[step]) : undefined;
+          const known = person.firstAt[step];
+          if (at && (!known || at < known)) person.firstAt[step] = at;
         }
         // "at detail": ISO times are fixed-width, so max() of the pair is the latest refusal.
-        if (row.lastLoginRefusal) person.lastLoginRefusal = reasonOf(row.lastLoginRefusal.slice(25));
-        people.set(row.upn, person);
+        const refusal = row.lastLoginRefusal;
+        if (refusal && refusal > (latestRefusal.get(upn) ?? "")) {
+          latestRefusal.set(upn, refusal);
+          person.lastLoginRefusal = reasonOf(refusal.slice(25));
+        }
+        people.set(upn, person);
       }
       for (const { upn, lastError } of errors) {
         if (!upn || !lastError) continue;
@@ -72,13 +81,13 @@ export class SqlCoverageSource implements CoverageSource {
     return this.db
       .selectFrom("audit_events")
       .select([
-        sql<string>`lower(subject)`.as("upn"),
+        "subject",
         ...STEP_EVENTS.map(([step, action]) => firstAt(action).as(step)),
         sql<string | null>`max(case when action = ${LOGIN} and outcome <> 'ok' then at || ' ' || coalesce(detail, '') end)`.as("lastLoginRefusal"),
       ])
       .where("action", "in", STEP_EVENTS.map(([, action]) => action))
-      .groupBy(sql`lower(subject)`)
-      .execute() as Promise<({ upn: string; lastLoginRefusal: string | null } & Record<FunnelStep, string | null>)[]>;
+      .groupBy("subject")
+      .execute() as Promise<({ subject: string; lastLoginRefusal: string | null } & Record<FunnelStep, string | null>)[]>;
   }
 
   /** The last refusal stored in each enrollment run (the JSON state's lastError). */
