@@ -4,12 +4,11 @@
  * folder. The stored state is written into the bot's SQLite file through the real stores, as
  * the bot and the validation service would have left it.
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqlStores, openDatabase, type Database } from "../../src/adapters/sql/index.js";
-import { makeDataDir, removeDataDir, repoRoot, startBot, type BotProcess } from "../support/bot-process.js";
-import { cardText, cardTitle } from "../support/cards.js";
+import { makeDataDir, removeDataDir, startBot, type BotProcess } from "../support/bot-process.js";
+import { cardFacts, cardText, cardTitle } from "../support/cards.js";
+import { runCli } from "../support/cli-process.js";
 import { ConnectorStandIn } from "../support/connector-stand-in.js";
 import { people, TeamsUser } from "../support/teams-user.js";
 
@@ -41,15 +40,6 @@ afterAll(async () => {
   if (dataDir) removeDataDir(dataDir);
 });
 
-const factsOf = (card: Record<string, unknown>) => {
-  const out: Record<string, string> = {};
-  JSON.stringify(card, (_k, v) => {
-    if (v && typeof v === "object" && typeof v.title === "string" && typeof v.value === "string") out[v.title] = v.value;
-    return v;
-  });
-  return out;
-};
-
 describe("coverage report in the chat", () => {
   it("answers a helpdesk member's 'statistik' with the coverage card", async () => {
     const megan = new TeamsUser(people.meganb, connector, bot.url);
@@ -57,7 +47,7 @@ describe("coverage report in the chat", () => {
     expect(status).toBe(200);
     expect(cards).toHaveLength(1);
     expect(cardTitle(cards[0]!)).toBe("Täckning: Microsoft Authenticator");
-    const facts = factsOf(cards[0]!);
+    const facts = cardFacts(cards[0]!);
     expect(facts["Behöriga"]).toBe("5");
     expect(facts["Registrerade (aktiv app)"]).toBe("1 (20\u00a0%)");
     expect(facts["Har loggat in minst en gång"]).toBe("1 (20\u00a0%)");
@@ -70,7 +60,7 @@ describe("coverage report in the chat", () => {
     const { cards } = await alex.say("report");
     expect(cards).toHaveLength(1);
     expect(cardText(cards[0]!)).toContain("The coverage report is for the IT helpdesk only");
-    expect(factsOf(cards[0]!)).toEqual({});
+    expect(cardFacts(cards[0]!)).toEqual({});
   });
 });
 
@@ -85,18 +75,7 @@ describe("coverage on GET /metrics", () => {
   });
 });
 
-function runReport(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "src/cli/report.ts"), ...args], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
-}
+const runReport = (args: string[]) => runCli("src/cli/report.ts", args, { DATA_DIR: dataDir, LOG_LEVEL: "warn" });
 
 describe("npm run report", () => {
   it("prints the same report as JSON", async () => {

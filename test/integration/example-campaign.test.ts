@@ -3,13 +3,13 @@
  * through `npm run campaign` (the real CLI process, local mode), sending to the Bot Connector
  * stand-in: it plans and sends, and a run that sends nothing says why.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqlStores, migrateToLatest, openDatabase } from "../../src/adapters/sql/index.js";
 import { parseCampaignText } from "../../src/domain/reminders/campaign.js";
+import { runCli } from "../support/cli-process.js";
 import { RateLimitedConnector } from "../support/rate-limited-connector.js";
 
 const repo = resolve(import.meta.dirname, "../..");
@@ -20,17 +20,9 @@ const REACHABLE = ["alexw@example.com", "meganb@example.com"];
 let dir: string;
 let connector: RateLimitedConnector;
 
-function runCampaignCli(file: string): Promise<{ code: number | null; report: Record<string, unknown>; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(repo, "src/campaign/run-campaign.ts"), file, "--now"], {
-    cwd: repo,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dir, LOG_LEVEL: "warn", REMINDER_SENDER_LEASE_SECONDS: "2" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  return new Promise((res) => child.once("exit", (code) => res({ code, stderr, report: stdout.trim() ? (JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>) : {} })));
+async function runCampaignCli(file: string): Promise<{ code: number | null; report: Record<string, unknown>; stderr: string }> {
+  const { code, stdout, stderr } = await runCli("src/campaign/run-campaign.ts", [file, "--now"], { DATA_DIR: dir, LOG_LEVEL: "warn", REMINDER_SENDER_LEASE_SECONDS: "2" });
+  return { code, stderr, report: stdout.trim() ? (JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>) : {} };
 }
 
 beforeAll(async () => {

@@ -10,6 +10,7 @@ import { formatMetrics } from "../../src/http/metrics.js";
 import { t } from "../../src/i18n/messages.js";
 import type { CoverageSource, PersonProgress, TokenHolder } from "../../src/ports/coverage.js";
 import { cardActions, cardProblems } from "../support/card-validation.js";
+import { cardFacts } from "../support/cards.js";
 import { FakeClock, MemoryStores } from "./fakes.js";
 
 const clock = new FakeClock(new Date("2026-11-25T09:00:00Z")); // Wednesday, 2026-W48
@@ -31,15 +32,6 @@ function reports(directory = new DemoDirectory()) {
   return { audit, reports: new CoverageReports({ source, directory, eligibleGroupId: DEMO_ELIGIBLE_GROUP, helpdeskGroupId: "helpdesk", clock, audit }) };
 }
 
-const factsOf = (card: Record<string, unknown>) => {
-  const out: Record<string, string> = {};
-  JSON.stringify(card, (_k, v) => {
-    if (v && typeof v === "object" && typeof v.title === "string" && typeof v.value === "string") out[v.title] = v.value;
-    return v;
-  });
-  return out;
-};
-
 describe("coverage report command", () => {
   it.each(["statistik", "Statistik!", "report", "Report", "rapport", "coverage", "täckning"])("'%s' asks for the coverage report", (text) => {
     expect(classifyText(text)).toBe("coverage");
@@ -52,7 +44,7 @@ describe.each(["sv", "en"] as const)("coverage card in %s", (locale) => {
     expect(card.version).toBe("1.5");
     expect(cardProblems(card)).toEqual([]);
     expect(cardActions(card)).toEqual([]);
-    const facts = factsOf(card);
+    const facts = cardFacts(card);
     const sv = locale === "sv";
     expect(facts[t(locale, "report.eligible")]).toBe("5");
     expect(facts[t(locale, "report.enrolled")]).toBe(sv ? "1 (20\u00a0%)" : "1 (20%)");
@@ -83,7 +75,7 @@ describe.each(["sv", "en"] as const)("coverage card in %s", (locale) => {
     const report = computeCoverage({ members, progress: [], tokens: [], now: clock.now(), timeZone: "Europe/Stockholm", weeks: 12 });
     const card = renderCoverageCard(report, locale, "Europe/Stockholm");
     expect(JSON.stringify(card)).not.toContain("](https://evil.example)");
-    expect(Object.keys(factsOf(card))).toContain("\\[Klicka här\\]\\(https\\[:\\]//evil\\[.\\]example\\)");
+    expect(Object.keys(cardFacts(card))).toContain("\\[Klicka här\\]\\(https\\[:\\]//evil\\[.\\]example\\)");
   });
 });
 
@@ -103,7 +95,7 @@ describe("CoverageReports in the chat", () => {
       expect(more).toEqual([]);
       expect(cardProblems(card!)).toEqual([]);
       expect(JSON.stringify(card)).toContain(t(locale, "report.notAllowed").slice(0, 30));
-      expect(factsOf(card!)).toEqual({});
+      expect(cardFacts(card!)).toEqual({});
       expect(await audit.listForSubject(upn)).toMatchObject([{ action: "coverage.report", outcome: "refused", detail: { reason: "notHelpdesk" } }]);
     }
   });
