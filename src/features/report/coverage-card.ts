@@ -7,8 +7,8 @@ import type { ReportMessageKey } from "../../i18n/report-sv.js";
 import { NO_ERROR, type CoverageReport } from "./coverage.js";
 
 /** How many departments and weeks fit on a card; `npm run report` has them all. */
-export const CARD_DEPARTMENTS = 10;
-export const CARD_WEEKS = 6;
+const CARD_DEPARTMENTS = 10;
+const CARD_WEEKS = 6;
 /** How many drop-off reasons a funnel step shows. */
 const CARD_REASONS = 3;
 

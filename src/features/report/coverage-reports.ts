@@ -42,7 +42,10 @@ export class CoverageReports {
     if (this.cached && now - this.cached.at < (this.deps.maxAgeMs ?? 0)) return this.cached.report;
     const report = this.compute();
     this.cached = { at: now, report };
-    report.catch(() => (this.cached = undefined));
+    // A failure is not cached (the next request tries again), unless a newer request already replaced it.
+    report.catch(() => {
+      if (this.cached?.report === report) this.cached = undefined;
+    });
     return report;
   }
 
