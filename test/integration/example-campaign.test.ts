@@ -62,7 +62,7 @@ describe("the example campaign against the demo directory", () => {
     expect(report).not.toHaveProperty("nothingSent");
     expect(connector.count("a:example-0")).toBe(1);
     expect(connector.count("a:example-1")).toBe(1);
-  }, 60_000);
+  }, 120_000);
 
   it("a second run the same day sends nothing and says why: nobody is due", async () => {
     const { code, report } = await runCampaignCli(example);
@@ -73,7 +73,7 @@ describe("the example campaign against the demo directory", () => {
       explanation: "Nobody is due a reminder now: 5 in the audience, 0 already enrolled, 0 snoozed or said they cannot, 3 not reachable in Teams, 2 already reminded this round or today, 0 excluded.",
     });
     expect(connector.stats.accepted).toBe(2);
-  }, 60_000);
+  }, 120_000);
 
   it("after the deadline it sends nothing and says so", async () => {
     const past = join(dir, "past.json");
@@ -82,5 +82,5 @@ describe("the example campaign against the demo directory", () => {
     expect(code).toBe(0);
     expect(report).toMatchObject({ planned: 0, sent: 0, nothingSent: { reason: "afterDeadline" } });
     expect(String((report.nothingSent as { explanation: string }).explanation)).toContain("The deadline 2026-01-31 has passed");
-  }, 60_000);
+  }, 120_000);
 });

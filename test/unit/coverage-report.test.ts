@@ -122,6 +122,15 @@ describe("CoverageReports in the chat", () => {
     await cached.report();
     expect(calls).toBe(2);
   });
+
+  it("does not keep a failed report: the next request tries again", async () => {
+    let fail = true;
+    const flaky: CoverageSource = { progress: async () => (fail ? Promise.reject(new Error("database down")) : source.progress()), tokenHolders: source.tokenHolders };
+    const cached = new CoverageReports({ source: flaky, directory: new DemoDirectory(), eligibleGroupId: DEMO_ELIGIBLE_GROUP, helpdeskGroupId: "helpdesk", clock, maxAgeMs: 60_000 });
+    await expect(cached.report()).rejects.toThrow("database down");
+    fail = false;
+    expect((await cached.report()).totals.eligible).toBe(5);
+  });
 });
 
 describe("coverage as CSV and metrics", () => {
