@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { directoryFromConfig } from "./adapters/directory-from-config.js";
+import { directoryFromConfig, eligibleGroupFromConfig } from "./adapters/directory-from-config.js";
 import { HttpSmsGateway } from "./adapters/http-sms-gateway.js";
 import { keepDataDirPrivate } from "./adapters/data-dir.js";
 import { secretBoxFromConfig } from "./adapters/secret-box-from-config.js";
@@ -10,6 +10,7 @@ import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/i
 import { scheduleRatePruning } from "./adapters/sql/rate-pruning.js";
 import { articleFeedbackMetrics, reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
 import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
+import { SqlCoverageSource } from "./adapters/sql/report-queries.js";
 import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
 import { botAdapter } from "./bot/edge/bot-authentication.js";
 import { EnrollmentActions } from "./features/enrollment/enrollment-route.js";
@@ -28,6 +29,8 @@ import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./features/enrol
 import { EnrollmentService } from "./features/enrollment/enrollment-service.js";
 import { HelpdeskService } from "./features/helpdesk/helpdesk-service.js";
 import { realWait } from "./adapters/real-time.js";
+import { coverageMetrics } from "./features/report/coverage-formats.js";
+import { CoverageReports } from "./features/report/coverage-reports.js";
 import { collectMetrics } from "./http/metrics.js";
 import { createServer } from "./http/server.js";
 import { systemClock } from "./adapters/real-time.js";
@@ -51,6 +54,9 @@ function policyFrom(config: Config): EnrollmentPolicy {
     totpIssuer: config.TOTP_ISSUER,
   };
 }
+
+/** The coverage report (card and /metrics) is recomputed at most once a minute: it lists the whole eligible group. */
+const COVERAGE_MAX_AGE_MS = 60_000;
 
 /** Composition root: every adapter is built and wired here, by hand. */
 async function main(): Promise<void> {
@@ -121,12 +127,22 @@ async function main(): Promise<void> {
   const reminderStore = new SqlReminderStore(database.db);
   const reminders = new ReminderActions({ store: reminderStore, escalation: helpdeskService, clock: systemClock, audit: stores.audit });
   const reports = new HelpdeskReminderReports({ store: reminderStore, directory, helpdeskGroupId, clock: systemClock, audit: stores.audit });
+  const coverage = new CoverageReports({
+    source: new SqlCoverageSource(database.db),
+    directory,
+    eligibleGroupId: eligibleGroupFromConfig(config),
+    helpdeskGroupId,
+    clock: systemClock,
+    audit: stores.audit,
+    maxAgeMs: COVERAGE_MAX_AGE_MS,
+  });
   const bot = new EnrollmentBot({
     service,
     enrollment,
     help,
     routes: [helpdesk, reminders],
     reports,
+    coverage,
     storage: new SqlBotStorage(database.db),
     conversationRefs: stores.conversationRefs,
     audit: stores.audit,
@@ -134,11 +150,15 @@ async function main(): Promise<void> {
     noteServiceUrl: (url) => helpdeskNotifier.noteServiceUrl(url),
   });
 
-
   // GET /metrics: open in local mode, behind METRICS_TOKEN in production (absent without it).
   const metricsEndpoint =
     config.localMode || config.METRICS_TOKEN
-      ? { collect: () => collectMetrics([reminderMetrics(reminderStore, systemClock), tokenMetrics(database.db), articleFeedbackMetrics(helpdeskStores.articleFeedback)]), token: config.METRICS_TOKEN }
+      ? { collect: () => collectMetrics([
+          reminderMetrics(reminderStore, systemClock),
+          tokenMetrics(database.db),
+          articleFeedbackMetrics(helpdeskStores.articleFeedback),
+          coverageMetrics(() => coverage.report()),
+        ]), token: config.METRICS_TOKEN }
       : undefined;
   const server = createServer(adapter, bot, [
     { name: "directory", check: () => directory.ping() },

@@ -58,6 +58,7 @@ export const envSchema = z.object({
   LDAP_LOGIN_ATTRIBUTE: z.string().default("sAMAccountName"),
   LDAP_UPN_ATTRIBUTE: z.string().default("userPrincipalName"),
   LDAP_MOBILE_ATTRIBUTE: z.string().default("mobile"),
+  LDAP_DEPARTMENT_ATTRIBUTE: z.string().default("department"),
   LDAP_USER_OBJECT_CLASS: z.string().default("user"),
   LDAP_NESTED_GROUPS: z.enum(["auto", "in-chain", "memberOf"]).default("auto"),
   LDAP_LOCKOUT_MINUTES: int(1, 100_000).default(30),

@@ -4,6 +4,7 @@ import { noticesEn } from "./notices-en.js";
 import { helpdeskEn } from "./helpdesk-en.js";
 import { remindersEn } from "./reminders-en.js";
 import type { sv } from "./sv.js";
+import { reportEn } from "./report-en.js";
 
 /** English. The type makes a missing or extra key a compile error. */
 export const en: Record<keyof typeof sv, string> = {
@@ -103,4 +104,5 @@ export const en: Record<keyof typeof sv, string> = {
   ...noticesEn,
   ...helpdeskEn,
   ...remindersEn,
+  ...reportEn,
 };

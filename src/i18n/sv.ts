@@ -3,6 +3,7 @@ import { loginHelpSv } from "./login-help-sv.js";
 import { noticesSv } from "./notices-sv.js";
 import { helpdeskSv } from "./helpdesk-sv.js";
 import { remindersSv } from "./reminders-sv.js";
+import { reportSv } from "./report-sv.js";
 
 /** Swedish: the default language. Every key here must exist in en.ts (the type checks it). */
 export const sv = {
@@ -102,4 +103,5 @@ export const sv = {
   ...noticesSv,
   ...helpdeskSv,
   ...remindersSv,
+  ...reportSv,
 } as const;

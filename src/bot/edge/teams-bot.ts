@@ -37,6 +37,8 @@ export interface EnrollmentBotDeps {
   reports?: ReminderReports;
   /** Told the serviceUrl of every helpdesk invoke (BotHelpdeskNotifier.noteServiceUrl). */
   noteServiceUrl?: (serviceUrl: unknown) => void;
+  /** The coverage report command (src/features/report/), answered the same way. */
+  coverage?: ReminderReports;
 }
 
 /**
@@ -130,8 +132,9 @@ export class EnrollmentBot extends ActivityHandler {
       await context.sendActivity(t(locale, "info.hint"));
       return;
     }
-    if (command === "reports" && this.deps.reports) {
-      const cards = await this.deps.reports.cardsFor(caller);
+    const cardCommand = command === "reports" ? this.deps.reports : command === "coverage" ? this.deps.coverage : undefined;
+    if (cardCommand) {
+      const cards = await cardCommand.cardsFor(caller);
       await context.sendActivity({ attachments: cards.map((card) => CardFactory.adaptiveCard(card)), attachmentLayout: "list" });
       return;
     }
@@ -144,6 +147,7 @@ export class EnrollmentBot extends ActivityHandler {
         return this.deps.help.topics(caller);
       case "other":
       case "reports":
+      case "coverage":
         return this.deps.help.answer(caller, text);
       case "cancel":
         return this.deps.enrollment.presentInMessage(caller, await this.cancelCurrent(caller));
