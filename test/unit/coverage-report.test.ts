@@ -34,7 +34,7 @@ function reports(directory = new DemoDirectory()) {
 
 describe("coverage report command", () => {
   it.each(["statistik", "Statistik!", "report", "Report", "rapport", "coverage", "täckning"])("'%s' asks for the coverage report", (text) => {
-    expect(classifyText(text)).toBe("coverage");
+    expect(classifyText(text).command).toBe("coverage");
   });
 });
 
