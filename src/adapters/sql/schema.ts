@@ -1,4 +1,5 @@
 import type { Generated } from "kysely";
+import type { Locale } from "../../i18n/messages.js";
 
 /**
  * The SQL schema, identical on SQLite and PostgreSQL. Portable column types only:
@@ -56,7 +57,7 @@ export interface ConversationRefsTable {
   user_key: string;
   /** Lowercase UPN, or null when unknown. */
   upn: string | null;
-  locale: "sv" | "en";
+  locale: Locale;
   /** botbuilder ConversationReference as JSON. */
   reference: string;
   updated_at: string;
@@ -120,7 +121,7 @@ export interface TicketsTable {
   resolved_by: string | null;
   step: string | null;
   last_error: string | null;
-  locale: "sv" | "en";
+  locale: Locale;
   /** TicketQuestion[] as JSON. */
   questions: string;
   /** MessageRef as JSON, or null before the card was posted. */
@@ -134,7 +135,7 @@ export interface TicketsTable {
 export interface ArticleFeedbackTable {
   id: Generated<number>;
   article_id: string;
-  locale: "sv" | "en";
+  locale: Locale;
   /** 1 = helpful, 0 = not. */
   helpful: number;
   subject: string;
