@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { Locale } from "../../i18n/messages.js";
 
 /**
  * The SQL schema, identical on SQLite and PostgreSQL. Portable column types only:
@@ -95,7 +96,7 @@ export interface ConversationRefsTable {
   user_key: string;
   /** Lowercase UPN, or null when unknown. */
   upn: string | null;
-  locale: "sv" | "en";
+  locale: Locale;
   /** botbuilder ConversationReference as JSON. */
   reference: string;
   updated_at: string;
@@ -159,7 +160,7 @@ export interface TicketsTable {
   resolved_by: string | null;
   step: string | null;
   last_error: string | null;
-  locale: "sv" | "en";
+  locale: Locale;
   /** TicketQuestion[] as JSON. */
   questions: string;
   /** MessageRef as JSON, or null before the card was posted. */
@@ -173,7 +174,7 @@ export interface TicketsTable {
 export interface ArticleFeedbackTable {
   id: Generated<number>;
   article_id: string;
-  locale: "sv" | "en";
+  locale: Locale;
   /** 1 = helpful, 0 = not. */
   helpful: number;
   subject: string;

@@ -25,7 +25,7 @@ export interface EnrollmentBotDeps {
   service: EnrollmentService;
   enrollment: EnrollmentActions;
   help: HelpActions;
-  /** Further features' buttons (helpdesk, reminders), asked after enrollment and help. */
+  /** The other features' routes (helpdesk, reminders); every verb is owned by one route. */
   routes: Route[];
   /** Where the user's language choice is kept (SqlBotStorage). */
   storage: Storage;

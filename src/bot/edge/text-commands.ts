@@ -7,7 +7,7 @@ const commands: Record<Exclude<TextCommand, "other" | "language">, string[]> = {
   greet: ["hej", "hejsan", "hallå", "hi", "hello", "hey", "enroll", "enrol", "registrera", "start", "starta", "börja", "kom igång", "otp", "aktivera"],
   cancel: ["avbryt", "cancel", "stop", "stopp"],
   help: ["hjälp", "hjalp", "help", "support", "?", "meny", "menu"],
-  /** The reminder delivery report (helpdesk only; src/bot/reminder-reports.ts). */
+  /** The reminder delivery report (helpdesk only; src/features/reminders/reminder-reports.ts). */
   reports: ["påminnelser", "paminnelser", "reminders", "påminnelserapport", "reminder report"],
   /** The coverage report (helpdesk only; src/features/report/). */
   coverage: ["statistik", "report", "rapport", "täckning", "coverage", "statistics", "stats"],
