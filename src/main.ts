@@ -1,12 +1,10 @@
 import { UserState, type TurnContext } from "botbuilder";
-import { join } from "node:path";
 import { directoryFromConfig } from "./adapters/directory-from-config.js";
-import { HttpSmsGateway } from "./adapters/http-sms-gateway.js";
 import { keepDataDirPrivate } from "./adapters/data-dir.js";
 import { secretBoxFromConfig } from "./adapters/secret-box-from-config.js";
 import { createLogger, errorFields } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
-import { SMS_OUTBOX_FILE, SmsOutbox } from "./adapters/sms-outbox.js";
+import { smsSenderFromConfig } from "./adapters/sms/sms-from-config.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
 import { scheduleRatePruning } from "./adapters/sql/rate-pruning.js";
 import { articleFeedbackMetrics, reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
@@ -33,14 +31,6 @@ import { realWait } from "./domain/reminders/ports.js";
 import { collectMetrics } from "./http/metrics.js";
 import { createServer } from "./http/server.js";
 import { systemClock } from "./ports/clock.js";
-import type { SmsSender } from "./ports/sms-sender.js";
-
-function buildSms(config: Config): SmsSender {
-  if (config.SMS_GATEWAY_URL && config.SMS_GATEWAY_TOKEN) {
-    return new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN, config.SMS_SENDER_NAME);
-  }
-  return new SmsOutbox(join(config.dataDir, SMS_OUTBOX_FILE));
-}
 
 function policyFrom(config: Config): EnrollmentPolicy {
   return {
@@ -69,7 +59,7 @@ async function main(): Promise<void> {
 
   const service = new EnrollmentService({
     directory,
-    sms: buildSms(config),
+    sms: smsSenderFromConfig(config, logger),
     secrets,
     totp: new OtplibTotp(),
     enrollments: stores.enrollments,
