@@ -29,6 +29,7 @@ import { EnrollmentService } from "./domain/enrollment-service.js";
 import { HelpdeskService } from "./domain/helpdesk/helpdesk-service.js";
 import { realWait } from "./domain/reminders/ports.js";
 import { collectMetrics } from "./http/metrics.js";
+import { gracefulClose } from "./http/graceful-close.js";
 import { createServer } from "./http/server.js";
 import { systemClock } from "./ports/clock.js";
 
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
     envelope: config.localMode ? { loopbackServiceUrlOnly: true } : { tenantId: config.MICROSOFT_APP_TENANT_ID },
   });
 
+  const closing = gracefulClose(server);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();
   logger.info(
@@ -145,8 +147,11 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "shutting down");
-    server.close();
+    // Turns in flight finish (their state saved, their SMS sent) before the database closes.
+    const finished = await closing.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
+    if (!finished) logger.warn({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, "requests still running at the end of the grace period were cut off");
     await Promise.allSettled([directory.close(), database.close()]);
+    logger.info("stopped");
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

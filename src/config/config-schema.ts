@@ -102,6 +102,9 @@ export const envSchema = z.object({
   HELPDESK_GROUP_ID: optionalText,
   HELPDESK_LOCALE: z.enum(["sv", "en"]).default("sv"),
 
+  /** On SIGTERM, how long requests in flight (a turn saving state, a RADIUS answer) may take before the process exits anyway. */
+  SHUTDOWN_GRACE_SECONDS: int(1, 120).default(8),
+
   /** GET /metrics needs `Authorization: Bearer <token>`; without it /metrics is served only in local mode. */
   METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters (openssl rand -hex 24)").optional(),
 
