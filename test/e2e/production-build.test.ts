@@ -63,6 +63,17 @@ describe.skipIf(!available)("the production build (npm run build, npm prune --om
     expect(existsSync(join(root, "dist/src/main.js"))).toBe(true);
   });
 
+  it("is what the Dockerfile does: the same steps, a non-root user, the data volume, a health check on /healthz", () => {
+    const dockerfile = readFileSync(join(repoRoot, "Dockerfile"), "utf8");
+    const runs = dockerfile.match(/^RUN .*$/gm)?.join("\n") ?? "";
+    for (const step of ["npm ci", "npm run build", "npm prune --omit=dev"]) expect(runs).toContain(step);
+    expect(dockerfile).toMatch(/^FROM node:20-[a-z]+-slim AS build$/m);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK [^]*\/healthz/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/src\/main\.js"\]$/m);
+  });
+
   it("serves /healthz and answers RADIUS from dist/ with only runtime dependencies, and stops cleanly on SIGTERM", async () => {
     const dataDir = mkdtempSync(join(root, "data-"));
     const bot = await startBot({ command: [process.execPath, "dist/src/main.js"], cwd: root, port: await freePort(), dataDir, timeoutMs: 60_000 });
