@@ -25,7 +25,9 @@ function httpGatewayProblems(e: Env): string[] {
     need("SMS_GATEWAY_USERNAME", "the user name of HTTP basic authentication");
     need("SMS_GATEWAY_PASSWORD", "the password of HTTP basic authentication");
   }
-  if (e.SMS_GATEWAY_TO_AS_LIST && e.SMS_GATEWAY_BODY === "form") problems.push("SMS_GATEWAY_TO_AS_LIST: only for SMS_GATEWAY_BODY=json (a form field holds one value)");
+  if (e.SMS_GATEWAY_TO_AS_LIST && e.SMS_GATEWAY_BODY === "form") {
+    problems.push("SMS_GATEWAY_TO_AS_LIST: only for SMS_GATEWAY_BODY=json (a form field holds one value)");
+  }
   if (e.SMS_GATEWAY_AUTH === "header") {
     need("SMS_GATEWAY_AUTH_HEADER", "the header's name, e.g. X-Api-Key");
     need("SMS_GATEWAY_TOKEN", "the header's value");
@@ -45,7 +47,9 @@ function acsProblems(e: Env): string[] {
   const endpoint = acsConnectionEndpoint(e.SMS_ACS_CONNECTION_STRING);
   // The connection string holds the access key: its text is never echoed back.
   if (!endpoint || !/(?:^|;)\s*accesskey=[^;]+/i.test(e.SMS_ACS_CONNECTION_STRING)) {
-    return ["SMS_ACS_CONNECTION_STRING: must look like endpoint=https://<resource>.communication.azure.com/;accesskey=<key> (Azure portal → the resource → Keys)"];
+    return [
+      "SMS_ACS_CONNECTION_STRING: must look like endpoint=https://<resource>.communication.azure.com/;accesskey=<key> (Azure portal → the resource → Keys)",
+    ];
   }
   return [urlSettingProblem("SMS_ACS_CONNECTION_STRING", endpoint, `its endpoint: ${why}`) ?? []].flat();
 }

@@ -4,7 +4,7 @@ import { isLoopbackHost } from "../../config/loopback.js";
 import { acsConnectionEndpoint } from "../../config/sms-config.js";
 import type { SmsSender, SmsSendOptions } from "../../ports/sms-sender.js";
 import type { Logger } from "../logger.js";
-import { isRetryableStatus, retryAfterMs, sendWithRetries, type AttemptOutcome, type RetryPolicy } from "./send-with-retries.js";
+import { sendWithRetries, statusFailure, type AttemptOutcome, type RetryPolicy } from "./send-with-retries.js";
 
 /** An access key in a connection string, or the endpoint reached with a managed identity. */
 export type AcsCredential = { connectionString: string } | { endpoint: string; managedIdentityClientId?: string };
@@ -20,6 +20,11 @@ interface RestErrorLike {
 function isLoopbackHttp(endpoint: string): boolean {
   const url = new URL(endpoint);
   return url.protocol === "http:" && isLoopbackHost(url.hostname);
+}
+
+/** The user-assigned identity with this client id, else the system-assigned one. */
+function managedIdentity(clientId: string | undefined): ManagedIdentityCredential {
+  return new ManagedIdentityCredential(clientId ? { clientId } : {});
 }
 
 /** Phone numbers in a service's error text are cut: the number is personal data. */
@@ -46,7 +51,7 @@ export class AcsSmsSender implements SmsSender {
     this.client =
       "connectionString" in credential
         ? new SmsClient(credential.connectionString, options)
-        : new SmsClient(credential.endpoint, new ManagedIdentityCredential(credential.managedIdentityClientId ? { clientId: credential.managedIdentityClientId } : {}), options);
+        : new SmsClient(credential.endpoint, managedIdentity(credential.managedIdentityClientId), options);
   }
 
   send(toE164: string, text: string, options?: SmsSendOptions): Promise<void> {
@@ -62,19 +67,18 @@ export class AcsSmsSender implements SmsSender {
       if (!result) return { ok: false, retryable: true, reason: "no result for the recipient" };
       if (result.successful) return { ok: true, status: result.httpStatusCode };
       const status = result.httpStatusCode;
-      return { ok: false, retryable: isRetryableStatus(status), status, reason: `recipient refused: ${withoutNumbers(result.errorMessage ?? `HTTP ${status}`)}` };
+      return statusFailure(status, undefined, `recipient refused: ${withoutNumbers(result.errorMessage ?? `HTTP ${status}`)}`);
     } catch (error) {
       return this.failure(error, timeoutMs);
     }
   }
 
   private failure(error: unknown, timeoutMs: number): AttemptOutcome {
-    const failed = error as RestErrorLike;
-    if (failed.name === "AbortError" || failed.name === "TimeoutError") return { ok: false, retryable: true, reason: `no answer within ${timeoutMs} ms` };
-    if (failed.name === "RestError" && failed.statusCode !== undefined) {
-      const status = failed.statusCode;
-      return { ok: false, retryable: isRetryableStatus(status), status, reason: `HTTP ${status}`, retryAfterMs: retryAfterMs(failed.response?.headers.get("retry-after")) };
+    const failed = (error ?? {}) as RestErrorLike;
+    if (failed.name === "AbortError" || failed.name === "TimeoutError") {
+      return { ok: false, retryable: true, reason: `no answer within ${timeoutMs} ms` };
     }
+    if (failed.name === "RestError" && failed.statusCode !== undefined) return statusFailure(failed.statusCode, failed.response?.headers.get("retry-after"));
     if (failed.name === "RestError") return { ok: false, retryable: true, reason: "ACS could not be reached" };
     // E.g. the managed identity has no token: retrying will not help.
     return { ok: false, retryable: false, reason: `${failed.name ?? "error"} before sending` };

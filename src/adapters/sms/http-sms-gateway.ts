@@ -1,8 +1,11 @@
 import type { SmsSender, SmsSendOptions } from "../../ports/sms-sender.js";
 import type { Logger } from "../logger.js";
-import { isRetryableStatus, retryAfterMs, sendWithRetries, type AttemptOutcome, type RetryPolicy } from "./send-with-retries.js";
+import { sendWithRetries, statusFailure, type AttemptOutcome, type RetryPolicy } from "./send-with-retries.js";
 
-export type GatewayAuth = { kind: "bearer"; token: string } | { kind: "basic"; username: string; password: string } | { kind: "header"; name: string; value: string };
+export type GatewayAuth =
+  | { kind: "bearer"; token: string }
+  | { kind: "basic"; username: string; password: string }
+  | { kind: "header"; name: string; value: string };
 
 /** A provider's HTTP send API, described by settings (SMS_GATEWAY_*) rather than code. */
 export interface HttpGatewaySettings {
@@ -68,6 +71,6 @@ export class HttpSmsGateway implements SmsSender {
     await response.body?.cancel().catch(() => undefined);
     const { status } = response;
     if (this.settings.successStatuses.includes(status)) return { ok: true, status };
-    return { ok: false, retryable: isRetryableStatus(status), status, reason: `HTTP ${status}`, retryAfterMs: retryAfterMs(response.headers.get("retry-after")) };
+    return statusFailure(status, response.headers.get("retry-after"));
   }
 }

@@ -21,12 +21,17 @@ export interface RetryPolicy {
 const SHORTEST_TRY_MS = 250;
 
 /** 429 (throttled) and 5xx (the gateway's trouble) may pass; other statuses are the request's fault. */
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
+/** A gateway's refusing status as a try's outcome, with its Retry-After header when it sent one. */
+export function statusFailure(status: number, retryAfter: string | null | undefined, reason = `HTTP ${status}`): AttemptOutcome {
+  return { ok: false, retryable: isRetryableStatus(status), status, reason, retryAfterMs: retryAfterMs(retryAfter) };
+}
+
 /** Retry-After in seconds or as an HTTP date, as milliseconds from now. */
-export function retryAfterMs(header: string | null | undefined): number | undefined {
+function retryAfterMs(header: string | null | undefined): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

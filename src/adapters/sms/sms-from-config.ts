@@ -10,14 +10,19 @@ import { SMS_OUTBOX_FILE, SmsOutbox } from "./sms-outbox.js";
 
 function gatewayAuth(config: Config): GatewayAuth {
   // loadConfig has checked that the chosen kind's settings are present.
-  if (config.SMS_GATEWAY_AUTH === "basic") return { kind: "basic", username: config.SMS_GATEWAY_USERNAME ?? "", password: config.SMS_GATEWAY_PASSWORD ?? "" };
-  if (config.SMS_GATEWAY_AUTH === "header") return { kind: "header", name: config.SMS_GATEWAY_AUTH_HEADER ?? "", value: config.SMS_GATEWAY_TOKEN ?? "" };
-  return { kind: "bearer", token: config.SMS_GATEWAY_TOKEN ?? "" };
+  const { SMS_GATEWAY_AUTH: kind, SMS_GATEWAY_TOKEN: token = "" } = config;
+  if (kind === "basic") return { kind, username: config.SMS_GATEWAY_USERNAME ?? "", password: config.SMS_GATEWAY_PASSWORD ?? "" };
+  if (kind === "header") return { kind, name: config.SMS_GATEWAY_AUTH_HEADER ?? "", value: token };
+  return { kind, token };
 }
 
 /** The SMS sender the settings choose (SMS_PROVIDER): an ACS resource, an HTTP gateway, or local mode's outbox. */
 export function smsSenderFromConfig(config: Config, logger: Logger): SmsSender {
-  const retry: RetryPolicy = { windowMs: config.SMS_RETRY_WINDOW_SECONDS * 1000, attemptTimeoutMs: config.SMS_GATEWAY_TIMEOUT_MS, baseDelayMs: 250 };
+  const retry: RetryPolicy = {
+    windowMs: config.SMS_RETRY_WINDOW_SECONDS * 1000,
+    attemptTimeoutMs: config.SMS_GATEWAY_TIMEOUT_MS,
+    baseDelayMs: 250,
+  };
   const smsLogger = logger.child({ component: "sms" });
   switch (smsProvider(config)) {
     case "acs": {
