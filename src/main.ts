@@ -1,11 +1,9 @@
-import { join } from "node:path";
 import { directoryFromConfig, eligibleGroupFromConfig } from "./adapters/directory-from-config.js";
-import { HttpSmsGateway } from "./adapters/http-sms-gateway.js";
 import { keepDataDirPrivate } from "./adapters/data-dir.js";
 import { secretBoxFromConfig } from "./adapters/secret-box-from-config.js";
 import { createLogger } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
-import { SMS_OUTBOX_FILE, SmsOutbox } from "./adapters/sms-outbox.js";
+import { smsSenderFromConfig } from "./adapters/sms/sms-from-config.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
 import { scheduleRatePruning } from "./adapters/sql/rate-pruning.js";
 import { articleFeedbackMetrics, reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
@@ -32,16 +30,9 @@ import { realWait } from "./adapters/real-time.js";
 import { coverageMetrics } from "./features/report/coverage-formats.js";
 import { CoverageReports } from "./features/report/coverage-reports.js";
 import { collectMetrics } from "./http/metrics.js";
+import { gracefulClose } from "./http/graceful-close.js";
 import { createServer } from "./http/server.js";
 import { systemClock } from "./adapters/real-time.js";
-import type { SmsSender } from "./ports/sms-sender.js";
-
-function buildSms(config: Config): SmsSender {
-  if (config.SMS_GATEWAY_URL && config.SMS_GATEWAY_TOKEN) {
-    return new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN, config.SMS_SENDER_NAME);
-  }
-  return new SmsOutbox(join(config.dataDir, SMS_OUTBOX_FILE));
-}
 
 function policyFrom(config: Config): EnrollmentPolicy {
   return {
@@ -73,7 +64,7 @@ async function main(): Promise<void> {
 
   const service = new EnrollmentService({
     directory,
-    sms: buildSms(config),
+    sms: smsSenderFromConfig(config, logger),
     secrets,
     totp: new OtplibTotp(),
     enrollments: stores.enrollments,
@@ -168,6 +159,7 @@ async function main(): Promise<void> {
     envelope: config.localMode ? { loopbackServiceUrlOnly: true } : { tenantId: config.MICROSOFT_APP_TENANT_ID },
   });
 
+  const closing = gracefulClose(server);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();
   logger.info(
@@ -177,8 +169,11 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "shutting down");
-    server.close();
+    // Turns in flight finish (their state saved, their SMS sent) before the database closes.
+    const finished = await closing.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
+    if (!finished) logger.warn({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, "requests still running at the end of the grace period were cut off");
     await Promise.allSettled([directory.close(), database.close()]);
+    logger.info("stopped");
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

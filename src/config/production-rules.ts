@@ -21,7 +21,6 @@ export function productionProblems(e: Env): string[] {
   need(e.LDAP_URL, "LDAP_URL: required in production; the demo directory is for local mode only");
   need(!e.LDAP_ALLOW_PLAINTEXT, "LDAP_ALLOW_PLAINTEXT: must be false in production (passwords would cross the network unencrypted)");
   need(e.LDAP_ELIGIBLE_GROUP_DN, "LDAP_ELIGIBLE_GROUP_DN: required in production (without it every directory account may enroll)");
-  need(e.SMS_GATEWAY_URL, "SMS_GATEWAY_URL: required in production; the SMS outbox is for local mode only");
   need(e.HELPDESK_CHANNEL_ID, "HELPDESK_CHANNEL_ID: required in production (the helpdesk's Teams channel, 19:…@thread.tacv2)");
   need(e.HELPDESK_GROUP_ID, "HELPDESK_GROUP_ID: required in production (the AD group whose members may act on tickets)");
   return problems;

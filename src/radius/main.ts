@@ -21,6 +21,7 @@ import { defaultEnrollmentPolicy } from "../features/enrollment/enrollment-polic
 import { defaultValidationPolicy, type ValidationPolicy } from "../features/validation/validation-policy.js";
 import { ValidationService } from "../features/validation/validation-service.js";
 import { systemClock } from "../adapters/real-time.js";
+import { gracefulClose, type GracefulClose } from "../http/graceful-close.js";
 import { loadRadiusClients, localRadiusClients } from "./radius-clients.js";
 import { startRadiusServer } from "./radius-server.js";
 import { createRestValidateServer } from "./rest-validate.js";
@@ -72,8 +73,10 @@ async function main(): Promise<void> {
     maxRequestsPerClientPerSecond: config.RADIUS_CLIENT_MAX_PER_SECOND,
   });
   let rest: ReturnType<typeof createRestValidateServer> | undefined;
+  let restClosing: GracefulClose | undefined;
   if (config.VALIDATE_HTTP_PORT !== undefined && config.VALIDATE_API_TOKEN) {
     rest = createRestValidateServer({ validator, token: config.VALIDATE_API_TOKEN, logger });
+    restClosing = gracefulClose(rest);
     await new Promise<void>((resolve) => rest!.listen(config.VALIDATE_HTTP_PORT, config.VALIDATE_HTTP_HOST, resolve));
   }
   logger.info(
@@ -90,9 +93,11 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "shutting down");
-    rest?.close();
-    await radius.close();
+    // Logins being checked are answered (and audited) before the database closes.
+    const graceMs = config.SHUTDOWN_GRACE_SECONDS * 1000;
+    await Promise.all([restClosing?.close(graceMs), radius.close(graceMs)]);
     await Promise.allSettled([directory.close(), database.close()]);
+    logger.info("stopped");
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
