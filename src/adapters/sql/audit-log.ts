@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import type { AuditEvent, AuditLog } from "../../ports/stores.js";
+import type { AuditChainWriter } from "../../features/audit/audit-chain.js";
 import type { AuditEventsTable, Schema } from "./schema.js";
 import { ReusedQuery } from "./reused-query.js";
 import { guard } from "./sql-errors.js";
@@ -11,21 +12,39 @@ import { fromDbTime, fromJsonText, toDbTime, toJsonText } from "./sql-values.js"
  */
 export class SqlAuditLog implements AuditLog {
   // Every step and every login appends: compiled once (ReusedQuery).
-  private readonly insert: ReusedQuery<{ at: string; subject: string; actor: string; action: string; outcome: AuditEvent["outcome"]; detail: string | null }>;
+  private readonly insert: ReusedQuery<AuditInsert>;
 
-  constructor(private readonly db: Kysely<Schema>) {
+  /** With `chain`, every row carries its place in this writer's keyed hash chain (tamper-evident). */
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly chain?: AuditChainWriter,
+  ) {
     this.insert = new ReusedQuery(
       db,
-      (q, v) => q.insertInto("audit_events").values({ at: v.at, subject: v.subject, actor: v.actor, action: v.action, outcome: v.outcome, detail: v.detail }),
-      ["at", "subject", "actor", "action", "outcome", "detail"],
+      (q, v) =>
+        q
+          .insertInto("audit_events")
+          .values({ at: v.at, subject: v.subject, actor: v.actor, action: v.action, outcome: v.outcome, detail: v.detail, chain_id: v.chain_id, seq: v.seq, mac: v.mac })
+          // A retried insert of a row that did get stored changes nothing.
+          .onConflict((c) => c.columns(["chain_id", "seq"]).doNothing()),
+      ["at", "subject", "actor", "action", "outcome", "detail", "chain_id", "seq", "mac"],
     );
   }
 
   async append(event: AuditEvent): Promise<void> {
-    await guard("audit append", async () => {
-      const { subject, actor, action, outcome } = event;
-      await this.insert.run({ at: toDbTime(event.at), subject, actor, action, outcome, detail: event.detail === undefined ? null : toJsonText(event.detail) });
-    });
+    const { subject, actor, action, outcome } = event;
+    const content = { at: toDbTime(event.at), subject, actor, action, outcome, detail: event.detail === undefined ? null : toJsonText(event.detail) };
+    const link = this.chain?.next(content);
+    const row = { ...content, chain_id: link?.chainId ?? null, seq: link?.seq ?? null, mac: link?.mac ?? null };
+    try {
+      await guard("audit append", () => this.insert.run(row));
+    } catch {
+      // Once more (a passing failure); if that fails too, this chain's place stays unknown.
+      await guard("audit append", () => this.insert.run(row)).catch((error: unknown) => {
+        this.chain?.restart();
+        throw error;
+      });
+    }
   }
 
   latestOf(subject: string, action: string, outcome?: AuditEvent["outcome"]): Promise<AuditEvent | null> {
@@ -61,6 +80,8 @@ export class SqlAuditLog implements AuditLog {
     });
   }
 }
+
+type AuditInsert = Omit<AuditEventsTable, "id">;
 
 export async function latestAuditEvent(db: Kysely<Schema>, subject: string, action: string, outcome?: AuditEvent["outcome"]): Promise<AuditEvent | null> {
   return guard("audit latest", async () => {
