@@ -35,6 +35,7 @@ export interface KeyUsage {
 }
 
 const KINDS: readonly SealedKind[] = ["token", "enrollment"];
+const MAX_PASSES = 5;
 
 /**
  * `keys rotate`: a new data key, then every sealed value re-sealed with the newest key in
@@ -54,12 +55,15 @@ export class KeyRotation {
   /** Re-seals everything onto the newest data key (no new key): finishes an interrupted rotation. */
   async reseal(options: RotationOptions): Promise<{ resealed: number }> {
     let total = 0;
-    for (;;) {
+    // Bounded: an instance that has not yet noticed the new key may still be sealing with the
+    // old one (for up to CURRENT_KEY_RECHECK_MS); what is left shows in `keys status`.
+    for (let passes = 0; passes < MAX_PASSES; passes++) {
       let pass = 0;
       for (const kind of KINDS) pass += await this.resealKind(kind, options);
       total += pass;
-      if (pass === 0) return { resealed: total };
+      if (pass === 0) break;
     }
+    return { resealed: total };
   }
 
   private async resealKind(kind: SealedKind, options: RotationOptions): Promise<number> {
