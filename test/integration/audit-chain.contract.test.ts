@@ -50,7 +50,7 @@ function auditContract(factory: EngineFactory): void {
 
     it("names an edited row", async () => {
       const { database, ids } = await filled();
-      await database.db.updateTable("audit_events").set({ outcome: "ok" }).where("id", "=", ids[20]!).execute();
+      await database.db.updateTable("audit_events").set({ outcome: "error" }).where("id", "=", ids[20]!).execute();
       expect((await verify(database)).breaks[0]).toMatchObject({ rowId: ids[20], reason: expect.stringMatching(/edited/) });
       // The first broken row is named (a chain is not trusted past its first break).
       await database.db.updateTable("audit_events").set({ detail: '{"i":0}' }).where("id", "=", ids[7]!).execute();
