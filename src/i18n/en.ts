@@ -1,3 +1,4 @@
+import { activityEn } from "./activity-en.js";
 import { helpEn } from "./help-en.js";
 import { helpdeskEn } from "./helpdesk-en.js";
 import { remindersEn } from "./reminders-en.js";
@@ -97,6 +98,7 @@ export const en: MessageCatalog = {
   "smsText.newAuthenticator":
     "A new Microsoft Authenticator ({device}) was registered for your account {time}. Wasn't you? Call the IT helpdesk at once.",
   ...helpEn,
+  ...activityEn,
   ...helpdeskEn,
   ...remindersEn,
 };

@@ -1,3 +1,4 @@
+import { activitySv } from "./activity-sv.js";
 import { helpSv } from "./help-sv.js";
 import { helpdeskSv } from "./helpdesk-sv.js";
 import { remindersSv } from "./reminders-sv.js";
@@ -96,6 +97,7 @@ export const sv = {
   "smsText.newAuthenticator":
     "En ny Microsoft Authenticator ({device}) registrerades för ditt konto {time}. Var det inte du? Ring IT-supporten direkt.",
   ...helpSv,
+  ...activitySv,
   ...helpdeskSv,
   ...remindersSv,
 } as const;
