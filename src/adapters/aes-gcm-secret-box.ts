@@ -21,25 +21,37 @@ export class AesGcmSecretBox implements SecretBox {
   }
 
   seal(plaintext: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.encryptionKey, iv);
-    const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-    return [VERSION, iv, cipher.getAuthTag(), body].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".");
+    return `${VERSION}.${gcmSeal(this.encryptionKey, plaintext)}`;
   }
 
   open(sealed: string): string {
     const [version, iv, tag, body] = sealed.split(".");
     if (version !== VERSION || !iv || !tag || body === undefined) throw new SecretBoxError("Sealed value has an unknown format.");
-    try {
-      const decipher = createDecipheriv("aes-256-gcm", this.encryptionKey, Buffer.from(iv, "base64url"));
-      decipher.setAuthTag(Buffer.from(tag, "base64url"));
-      return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
-    } catch (error) {
-      throw new SecretBoxError("Sealed value could not be opened (wrong key or tampered).", { cause: error });
-    }
+    return gcmOpen(this.encryptionKey, { iv, tag, body });
   }
 
   mac(data: string): string {
     return createHmac("sha256", this.macKey).update(data).digest("hex");
+  }
+}
+
+/** AES-256-GCM of UTF-8 text: `<iv>.<tag>.<ciphertext>`, base64url, with optional associated data. */
+export function gcmSeal(key: Buffer, plaintext: string, aad?: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  if (aad !== undefined) cipher.setAAD(Buffer.from(aad));
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return [iv, cipher.getAuthTag(), body].map((part) => part.toString("base64url")).join(".");
+}
+
+/** Opens what gcmSeal made; SecretBoxError when the key is wrong or anything was changed. */
+export function gcmOpen(key: Buffer, parts: { iv: string; tag: string; body: string }, aad?: string): string {
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(parts.iv, "base64url"));
+    if (aad !== undefined) decipher.setAAD(Buffer.from(aad));
+    decipher.setAuthTag(Buffer.from(parts.tag, "base64url"));
+    return Buffer.concat([decipher.update(Buffer.from(parts.body, "base64url")), decipher.final()]).toString("utf8");
+  } catch (error) {
+    throw new SecretBoxError("Sealed value could not be opened (wrong key or tampered).", { cause: error });
   }
 }

@@ -1,6 +1,6 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { SecretBox } from "../../ports/secret-box.js";
-import { SecretBoxError } from "../../adapters/aes-gcm-secret-box.js";
+import { gcmOpen, gcmSeal, SecretBoxError } from "../../adapters/aes-gcm-secret-box.js";
 import type { KeyRing } from "./key-ring.js";
 import { LEGACY_KEY_ID, sealedKeyId } from "./sealed-format.js";
 
@@ -21,12 +21,7 @@ export class EnvelopeSecretBox implements SecretBox {
 
   seal(plaintext: string): string {
     const { id, key } = this.ring.sealingKey();
-    const header = `v2.${id}`;
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", key, iv);
-    cipher.setAAD(Buffer.from(header));
-    const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-    return [header, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
+    return `v2.${id}.${gcmSeal(key, plaintext, `v2.${id}`)}`;
   }
 
   open(sealed: string): string {
@@ -36,14 +31,7 @@ export class EnvelopeSecretBox implements SecretBox {
     if (!key) throw new SecretBoxError("Sealed value names a data key that is not loaded (or has an unknown format).");
     const [, , iv, tag, body] = sealed.split(".");
     if (!iv || !tag || body === undefined) throw new SecretBoxError("Sealed value has an unknown format.");
-    try {
-      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
-      decipher.setAAD(Buffer.from(`v2.${id}`));
-      decipher.setAuthTag(Buffer.from(tag, "base64url"));
-      return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
-    } catch (error) {
-      throw new SecretBoxError("Sealed value could not be opened (wrong key or tampered).", { cause: error });
-    }
+    return gcmOpen(key, { iv, tag, body }, `v2.${id}`);
   }
 
   mac(data: string): string {
