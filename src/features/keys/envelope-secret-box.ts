@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { SecretBox } from "../../ports/secret-box.js";
-import { gcmOpen, gcmSeal, SecretBoxError } from "../../adapters/aes-gcm-secret-box.js";
+import { gcmOpen, gcmSeal, SecretBoxError } from "./aes-gcm.js";
 import type { KeyRing } from "./key-ring.js";
 import { LEGACY_KEY_ID, sealedKeyId } from "./sealed-format.js";
 
