@@ -1,10 +1,10 @@
 import { directoryFromConfig, eligibleGroupFromConfig } from "./adapters/directory-from-config.js";
 import { keepDataDirPrivate } from "./adapters/data-dir.js";
-import { secretBoxFromConfig } from "./adapters/secret-box-from-config.js";
+import { createKeyedSqlStores, keysFromConfig } from "./adapters/keys-from-config.js";
 import { createLogger } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
 import { smsSenderFromConfig } from "./adapters/sms/sms-from-config.js";
-import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
+import { migrateToLatest, openDatabase } from "./adapters/sql/index.js";
 import { scheduleRatePruning } from "./adapters/sql/rate-pruning.js";
 import { articleFeedbackMetrics, reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
 import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
@@ -56,10 +56,11 @@ async function main(): Promise<void> {
   keepDataDirPrivate(config.dataDir, logger);
   const database = await openDatabase(config.DATABASE_URL, config.dataDir);
   await migrateToLatest(database.db);
-  const stores = createSqlStores(database);
+  const keys = await keysFromConfig(config, database, systemClock);
+  const stores = createKeyedSqlStores(database, keys, systemClock);
   scheduleRatePruning(stores.rateCounter, logger);
   const directory = directoryFromConfig(config, logger);
-  const secrets = secretBoxFromConfig(config);
+  const secrets = keys.box;
   const policy = policyFrom(config);
 
   const service = new EnrollmentService({
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
   const server = createServer(adapter, bot, [
     { name: "directory", check: () => directory.ping() },
     { name: "database", check: async () => void (await stores.audit.listForSubject("readyz", 1)) },
+    { name: "keys", check: () => keys.ring.checkKeyEncryptionKey() },
   ], logger, {
     metrics: metricsEndpoint,
     envelope: config.localMode ? { loopbackServiceUrlOnly: true } : { tenantId: config.MICROSOFT_APP_TENANT_ID },

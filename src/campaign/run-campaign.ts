@@ -20,10 +20,10 @@
  * MICROSOFT_APP_PASSWORD + MICROSOFT_APP_TENANT_ID, or the user-assigned managed identity) and
  * count as installRequested; the bot stores their chat when Teams tells it, a later run reminds them.
  */
-import { ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { z } from "zod";
+import { azureCredentialFromConfig } from "../adapters/azure-credential.js";
 import { directoryFromConfig } from "../adapters/directory-from-config.js";
 import { GraphAppInstaller } from "../adapters/graph-app-installer.js";
 import { createLogger, errorFields, type Logger } from "../adapters/logger.js";
@@ -93,11 +93,7 @@ function audienceResolver(directory: Directory, usersFile: string | undefined) {
 /** The Graph app installer when GRAPH_INSTALL_ENABLED (loadConfig has checked the settings it needs). */
 function appInstaller(config: Config, logger: Logger): AppInstaller | undefined {
   if (!config.GRAPH_INSTALL_ENABLED || !config.MICROSOFT_APP_ID || !config.TEAMS_APP_CATALOG_ID) return undefined;
-  const credential: TokenCredential =
-    config.MICROSOFT_APP_TYPE === "UserAssignedMSI"
-      ? new ManagedIdentityCredential({ clientId: config.MICROSOFT_APP_ID })
-      : new ClientSecretCredential(config.MICROSOFT_APP_TENANT_ID ?? "", config.MICROSOFT_APP_ID, config.MICROSOFT_APP_PASSWORD ?? "");
-  return new GraphAppInstaller(credential, {
+  return new GraphAppInstaller(azureCredentialFromConfig(config), {
     catalogAppId: config.TEAMS_APP_CATALOG_ID,
     graphBaseUrl: config.GRAPH_BASE_URL,
     logger: logger.child({ component: "graph-install" }),

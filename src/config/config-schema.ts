@@ -38,6 +38,17 @@ export const envSchema = z.object({
     .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes, base64 (openssl rand -base64 32)")
     .optional(),
 
+  /**
+   * Azure Key Vault key (RSA) that wraps the data keys: https://<vault>.vault.azure.net/keys/<name>[/<version>].
+   * The credential is the bot's own (managed identity or app registration); it needs wrapKey, unwrapKey and get.
+   */
+  KEY_VAULT_KEY_ID: z
+    .string()
+    .regex(/^https:\/\/[^/\s]+\/keys\/[^/\s]+(\/[^/\s]+)?\/?$/, "must be a Key Vault key URL: https://<vault>.vault.azure.net/keys/<name>[/<version>]")
+    .optional(),
+  /** Audit rows older than this many days are removed by `npm run audit -- prune` (a signed checkpoint keeps the rest verifiable); unset: kept forever. */
+  AUDIT_RETENTION_DAYS: int(1, 36_500).optional(),
+
   TOTP_ISSUER: z.string().trim().min(1).max(64).default("Region JH"),
   CITRIX_URL: z.string().url("must be a URL").default("https://citrix.regionjh.se"),
 

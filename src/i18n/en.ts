@@ -1,3 +1,4 @@
+import { activityEn } from "./activity-en.js";
 import { helpEn } from "./help-en.js";
 import { loginHelpEn } from "./login-help-en.js";
 import { noticesEn } from "./notices-en.js";
@@ -102,6 +103,7 @@ export const en: Record<keyof typeof sv, string> = {
   ...helpEn,
   ...loginHelpEn,
   ...noticesEn,
+  ...activityEn,
   ...helpdeskEn,
   ...remindersEn,
   ...reportEn,

@@ -1,3 +1,4 @@
+import { activitySv } from "./activity-sv.js";
 import { helpSv } from "./help-sv.js";
 import { loginHelpSv } from "./login-help-sv.js";
 import { noticesSv } from "./notices-sv.js";
@@ -101,6 +102,7 @@ export const sv = {
   ...helpSv,
   ...loginHelpSv,
   ...noticesSv,
+  ...activitySv,
   ...helpdeskSv,
   ...remindersSv,
   ...reportSv,

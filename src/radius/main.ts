@@ -8,8 +8,8 @@ import { keepDataDirPrivate } from "../adapters/data-dir.js";
 import { directoryFromConfig } from "../adapters/directory-from-config.js";
 import { createLogger, errorFields } from "../adapters/logger.js";
 import { OtplibTotp } from "../adapters/otplib-totp.js";
-import { secretBoxFromConfig } from "../adapters/secret-box-from-config.js";
-import { createSqlStores, migrateToLatest, openDatabase } from "../adapters/sql/index.js";
+import { createKeyedSqlStores, keysFromConfig } from "../adapters/keys-from-config.js";
+import { migrateToLatest, openDatabase } from "../adapters/sql/index.js";
 import { SqlLoginChallengeStore } from "../adapters/sql/login-challenge-store.js";
 import { SqlTemporaryAccessStore } from "../adapters/sql/temporary-access-store.js";
 import { SqlEmployeeNoticeOutbox } from "../adapters/sql/employee-notice-store.js";
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   const clients = config.RADIUS_CLIENTS_FILE ? loadRadiusClients(config.RADIUS_CLIENTS_FILE) : localRadiusClients(config.dataDir);
   const database = await openDatabase(config.DATABASE_URL, config.dataDir);
   await migrateToLatest(database.db);
-  const stores = createSqlStores(database);
+  const keys = await keysFromConfig(config, database, systemClock);
+  const stores = createKeyedSqlStores(database, keys, systemClock);
   scheduleRatePruning(stores.rateCounter, logger);
   const directory = directoryFromConfig(config, logger);
   const challenges = new SqlLoginChallengeStore(database.db);
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
     directory,
     tokens: stores.tokens,
     challenges,
-    secrets: secretBoxFromConfig(config),
+    secrets: keys.box,
     totp: new OtplibTotp(),
     rates: stores.rateCounter,
     audit: stores.audit,
