@@ -172,7 +172,7 @@ describe("one reminder sender at a time across instances", () => {
     for (const x of [a, b]) expect(x.lease).toMatchObject({ acquired: 1, released: 1 });
     expect(a.lease.renewed + b.lease.renewed).toBeGreaterThan(0);
     expect(await a.lease.inner.current()).toBeNull();
-    expect(seconds).toBeLessThan(12);
+    // How long it took is printed, not asserted: speed belongs to bench:reminders, not to a test on a shared machine.
     console.info(
       `[sender lease] 2 × 120 reminders in ${seconds.toFixed(2)} s; handover gap ${(second.first - firstRun.last).toFixed(0)} ms; stand-in ${JSON.stringify(connector.stats)}`,
     );

@@ -33,22 +33,21 @@ export class SqlAuditLog implements AuditLog {
           .onConflict((c) => c.columns(["chain_id", "seq"]).doNothing()),
       ["at", "subject", "actor", "action", "outcome", "detail", "chain_id", "seq", "mac"],
     );
+    const write = async (rows: AuditInsert[]): Promise<void> => {
+      if (rows.length === 1) await this.insert.run(rows[0]!);
+      else await db.insertInto("audit_events").values(rows).onConflict((c) => c.columns(["chain_id", "seq"]).doNothing()).execute();
+    };
     this.batcher = new InsertBatcher(async (rows) => {
       try {
-        await this.write(rows);
+        await write(rows);
       } catch {
         // Once more (a passing failure); if that fails too, this chain's place stays unknown.
-        await this.write(rows).catch((error: unknown) => {
+        await write(rows).catch((error: unknown) => {
           this.chain?.restart();
           throw error;
         });
       }
     });
-  }
-
-  private async write(rows: AuditInsert[]): Promise<void> {
-    if (rows.length === 1) await this.insert.run(rows[0]!);
-    else await this.db.insertInto("audit_events").values(rows).onConflict((c) => c.columns(["chain_id", "seq"]).doNothing()).execute();
   }
 
   async append(event: AuditEvent): Promise<void> {

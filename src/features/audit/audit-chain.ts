@@ -1,14 +1,8 @@
 import { createHmac, randomUUID } from "node:crypto";
 
-/** An audit row's content as stored (times and detail as their database text). */
-export interface AuditRowContent {
-  at: string;
-  subject: string;
-  actor: string;
-  action: string;
-  outcome: string;
-  detail: string | null;
-}
+import type { AuditRowContent } from "../../ports/audit-trail.js";
+
+export type { AuditRowContent } from "../../ports/audit-trail.js";
 
 /** A row's place in its writer's chain. */
 export interface ChainLink {

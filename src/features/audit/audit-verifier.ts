@@ -1,20 +1,7 @@
-import type { AuditTrailReader } from "../../ports/audit-trail.js";
-import { auditRowMac, checkpointSignature, type AuditRowContent } from "./audit-chain.js";
+import type { AuditTrailReader, StoredAuditRow, StoredCheckpoint } from "../../ports/audit-trail.js";
+import { auditRowMac, checkpointSignature } from "./audit-chain.js";
 
-export interface StoredAuditRow extends AuditRowContent {
-  id: number;
-  chainId: string;
-  seq: number;
-  mac: string;
-}
-
-export interface StoredCheckpoint {
-  chainId: string;
-  seq: number;
-  mac: string;
-  prunedAt: string;
-  signature: string;
-}
+export type { StoredAuditRow, StoredCheckpoint } from "../../ports/audit-trail.js";
 
 export interface AuditBreak {
   /** The row that does not verify (null: the chain's checkpoint itself). */
