@@ -1,6 +1,7 @@
 import { helpSv } from "./help-sv.js";
 import { loginHelpSv } from "./login-help-sv.js";
 import { noticesSv } from "./notices-sv.js";
+import { lostPhoneSv } from "./lost-phone-sv.js";
 import { helpdeskSv } from "./helpdesk-sv.js";
 import { remindersSv } from "./reminders-sv.js";
 
@@ -100,6 +101,7 @@ export const sv = {
   ...helpSv,
   ...loginHelpSv,
   ...noticesSv,
+  ...lostPhoneSv,
   ...helpdeskSv,
   ...remindersSv,
 } as const;

@@ -75,7 +75,7 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
       expect(facts).not.toContain(hidden);
     }
     const ticketId = actionData(card, "helpdesk.take").ticketId as string;
-    expect(verbsOf(card)).toEqual(["helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.invite", "helpdesk.revokeToken"]);
+    expect(verbsOf(card)).toEqual(["helpdesk.temporaryAccess", "helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.invite", "helpdesk.revokeToken"]);
 
     // 2. Lynne is not in the helpdesk group: refused with the reason alone (nothing about the
     // ticket), the channel card unchanged, nobody told.
