@@ -9,7 +9,7 @@ const LEASE_MS = 60_000;
 /** A notice this old that still could not be sent is given up (it would only confuse). */
 const GIVE_UP_MS = 24 * 3_600_000;
 /** Notices whose reader should be able to reach the helpdesk from the message itself. */
-const WITH_HELPDESK_BUTTON = new Set(["notice.tokenLocked", "notice.newAuthenticator"]);
+const WITH_HELPDESK_BUTTON = new Set(["notice.tokenLocked"]);
 
 export interface DeliveryRound {
   sent: number;
