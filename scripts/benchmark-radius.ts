@@ -8,6 +8,9 @@
  * (scripts/lib/radius-bench-server.ts); this one only sends UDP to 127.0.0.1 and stops by
  * itself. Targets on a 2-core machine: ≥ 2,000 requests/s, p99 ≤ 20 ms at 50 in flight, the
  * honest user accepted within 100 ms. Not a test: prints numbers.
+ *
+ * BENCH_AUDIT_COMPARE=1 (BENCH_ROUNDS=6): instead, accepts per second at 50 in flight with the
+ * keyed audit chain on and off, alternating runs side by side, and their ratio (target ≤ 1.2×).
  */
 import { spawn } from "node:child_process";
 import { createSocket, type Socket } from "node:dgram";
@@ -133,12 +136,12 @@ async function closedLoop(client: Client, inFlight: number, seconds: number, nex
   return { inFlight, perSecond: Math.round(latencies.length / elapsed), p50: +percentile(latencies, 50).toFixed(2), p99: +percentile(latencies, 99).toFixed(2), cpuPerRequest, outcomes };
 }
 
-async function startServer(engine: string): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
+async function startServer(engine: string, extraEnv: Record<string, string> = {}): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "radius-bench-"));
   const postgres = engine === "postgres" ? await startPostgres("radius_bench") : null;
   if (engine === "postgres" && !postgres) throw new Error("PostgreSQL is not installed (bash scripts/install-test-servers.sh)");
   const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), "--import", "tsx", join(import.meta.dirname, "lib/radius-bench-server.ts")], {
-    env: { ...process.env, BENCH_DIR: dir, BENCH_DATABASE_URL: postgres?.url ?? "", BENCH_USERS: String(USERS), BENCH_SEED: SEED, BENCH_RADIUS_SECRET: SECRET },
+    env: { ...process.env, ...extraEnv, BENCH_DIR: dir, BENCH_DATABASE_URL: postgres?.url ?? "", BENCH_USERS: String(USERS), BENCH_SEED: SEED, BENCH_RADIUS_SECRET: SECRET },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -210,7 +213,33 @@ async function benchEngine(engine: string) {
 const line = (a: Awaited<ReturnType<typeof closedLoop>>) =>
   `    ${String(a.inFlight).padStart(3)} in flight: ${a.perSecond} req/s, p50 ${a.p50} ms, p99 ${a.p99} ms, server CPU ${a.cpuPerRequest} ms/request ${JSON.stringify(a.outcomes)}\n`;
 
+/** Accepts/s with the audit chain on and off, in alternating order, each run on a fresh server; the ratio of medians. */
+async function compareAuditChain(engine: string, rounds: number): Promise<void> {
+  const runs: Record<"on" | "off", number[]> = { on: [], off: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const mode of round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const)) {
+      const server = await startServer(engine, { BENCH_AUDIT_CHAIN: mode });
+      const client = new Client(server.port, 50, server.pid);
+      try {
+        const honest = new HonestUsers(0, USERS);
+        await closedLoop(client, 10, 1, () => honest.take());
+        runs[mode].push((await closedLoop(client, 50, SECONDS, () => honest.take())).perSecond);
+      } finally {
+        client.close();
+        await server.stop();
+      }
+    }
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const ratio = median(runs.off) / median(runs.on);
+  process.stdout.write(`${engine}: accepts/s at 50 in flight, chain on ${JSON.stringify(runs.on)}, off ${JSON.stringify(runs.off)}; off/on ratio of medians ${ratio.toFixed(3)}×\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_AUDIT_COMPARE) {
+    for (const engine of ENGINES) await compareAuditChain(engine, Number(process.env.BENCH_ROUNDS ?? 6));
+    return;
+  }
   const results = [];
   for (const engine of ENGINES) results.push(await benchEngine(engine));
   for (const r of results) {

@@ -1,15 +1,14 @@
-import { join } from "node:path";
-import { directoryFromConfig } from "./adapters/directory-from-config.js";
-import { HttpSmsGateway } from "./adapters/http-sms-gateway.js";
+import { directoryFromConfig, eligibleGroupFromConfig } from "./adapters/directory-from-config.js";
 import { keepDataDirPrivate } from "./adapters/data-dir.js";
-import { secretBoxFromConfig } from "./adapters/secret-box-from-config.js";
+import { createKeyedSqlStores, keysFromConfig } from "./adapters/keys-from-config.js";
 import { createLogger, errorFields } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
-import { SMS_OUTBOX_FILE, SmsOutbox } from "./adapters/sms-outbox.js";
-import { createSqlStores, migrateToLatest, openDatabase } from "./adapters/sql/index.js";
+import { smsSenderFromConfig } from "./adapters/sms/sms-from-config.js";
+import { migrateToLatest, openDatabase } from "./adapters/sql/index.js";
 import { scheduleRatePruning } from "./adapters/sql/rate-pruning.js";
 import { articleFeedbackMetrics, reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
 import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
+import { SqlCoverageSource } from "./adapters/sql/report-queries.js";
 import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
 import { botAdapter } from "./bot/edge/bot-authentication.js";
 import { EnrollmentActions } from "./features/enrollment/enrollment-route.js";
@@ -28,10 +27,12 @@ import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./features/enrol
 import { EnrollmentService } from "./features/enrollment/enrollment-service.js";
 import { HelpdeskService } from "./features/helpdesk/helpdesk-service.js";
 import { realWait } from "./adapters/real-time.js";
+import { coverageMetrics } from "./features/report/coverage-formats.js";
+import { CoverageReports } from "./features/report/coverage-reports.js";
 import { collectMetrics } from "./http/metrics.js";
+import { gracefulClose } from "./http/graceful-close.js";
 import { createServer } from "./http/server.js";
 import { systemClock } from "./adapters/real-time.js";
-import type { SmsSender } from "./ports/sms-sender.js";
 import { SqlTemporaryAccessStore } from "./adapters/sql/temporary-access-store.js";
 import { SqlEmployeeNoticeOutbox } from "./adapters/sql/employee-notice-store.js";
 import { temporaryAccessPolicyFrom } from "./config/temporary-access-config.js";
@@ -45,12 +46,6 @@ import { TeamsEmployeeChat } from "./bot/edge/employee-chat.js";
 /** How often the bot looks for notices to deliver (a locked token, a new authenticator, …). */
 const NOTICE_DELIVERY_INTERVAL_MS = 2_000;
 
-function buildSms(config: Config): SmsSender {
-  if (config.SMS_GATEWAY_URL && config.SMS_GATEWAY_TOKEN) {
-    return new HttpSmsGateway(config.SMS_GATEWAY_URL, config.SMS_GATEWAY_TOKEN, config.SMS_SENDER_NAME);
-  }
-  return new SmsOutbox(join(config.dataDir, SMS_OUTBOX_FILE));
-}
 
 function policyFrom(config: Config): EnrollmentPolicy {
   return {
@@ -64,6 +59,9 @@ function policyFrom(config: Config): EnrollmentPolicy {
   };
 }
 
+/** The coverage report (card and /metrics) is recomputed at most once a minute: it lists the whole eligible group. */
+const COVERAGE_MAX_AGE_MS = 60_000;
+
 /** Composition root: every adapter is built and wired here, by hand. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -71,10 +69,11 @@ async function main(): Promise<void> {
   keepDataDirPrivate(config.dataDir, logger);
   const database = await openDatabase(config.DATABASE_URL, config.dataDir);
   await migrateToLatest(database.db);
-  const stores = createSqlStores(database);
+  const keys = await keysFromConfig(config, database, systemClock);
+  const stores = createKeyedSqlStores(database, keys, systemClock);
   scheduleRatePruning(stores.rateCounter, logger);
   const directory = directoryFromConfig(config, logger);
-  const secrets = secretBoxFromConfig(config);
+  const secrets = keys.box;
   const policy = policyFrom(config);
   const temporaryAccessStore = new SqlTemporaryAccessStore(database.db);
   const temporaryAccessPolicy = temporaryAccessPolicyFrom(config);
@@ -82,7 +81,7 @@ async function main(): Promise<void> {
 
   const service = new EnrollmentService({
     directory,
-    sms: buildSms(config),
+    sms: smsSenderFromConfig(config, logger),
     secrets,
     totp: new OtplibTotp(),
     enrollments: stores.enrollments,
@@ -143,6 +142,15 @@ async function main(): Promise<void> {
   const reminderStore = new SqlReminderStore(database.db);
   const reminders = new ReminderActions({ store: reminderStore, escalation: helpdeskService, clock: systemClock, audit: stores.audit });
   const reports = new HelpdeskReminderReports({ store: reminderStore, directory, helpdeskGroupId, clock: systemClock, audit: stores.audit });
+  const coverage = new CoverageReports({
+    source: new SqlCoverageSource(database.db),
+    directory,
+    eligibleGroupId: eligibleGroupFromConfig(config),
+    helpdeskGroupId,
+    clock: systemClock,
+    audit: stores.audit,
+    maxAgeMs: COVERAGE_MAX_AGE_MS,
+  });
   const bot = new EnrollmentBot({
     service,
     enrollment,
@@ -150,6 +158,7 @@ async function main(): Promise<void> {
     routes: [helpdesk, reminders, lostPhone],
     lostPhone,
     reports,
+    coverage,
     storage: new SqlBotStorage(database.db),
     conversationRefs: stores.conversationRefs,
     audit: stores.audit,
@@ -157,20 +166,26 @@ async function main(): Promise<void> {
     noteServiceUrl: (url) => helpdeskNotifier.noteServiceUrl(url),
   });
 
-
   // GET /metrics: open in local mode, behind METRICS_TOKEN in production (absent without it).
   const metricsEndpoint =
     config.localMode || config.METRICS_TOKEN
-      ? { collect: () => collectMetrics([reminderMetrics(reminderStore, systemClock), tokenMetrics(database.db), articleFeedbackMetrics(helpdeskStores.articleFeedback)]), token: config.METRICS_TOKEN }
+      ? { collect: () => collectMetrics([
+          reminderMetrics(reminderStore, systemClock),
+          tokenMetrics(database.db),
+          articleFeedbackMetrics(helpdeskStores.articleFeedback),
+          coverageMetrics(() => coverage.report()),
+        ]), token: config.METRICS_TOKEN }
       : undefined;
   const server = createServer(adapter, bot, [
     { name: "directory", check: () => directory.ping() },
     { name: "database", check: async () => void (await stores.audit.listForSubject("readyz", 1)) },
+    { name: "keys", check: () => keys.ring.checkKeyEncryptionKey() },
   ], logger, {
     metrics: metricsEndpoint,
     envelope: config.localMode ? { loopbackServiceUrlOnly: true } : { tenantId: config.MICROSOFT_APP_TENANT_ID },
   });
 
+  const closing = gracefulClose(server);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();
   logger.info(
@@ -186,8 +201,11 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "shutting down");
     stopNotices();
-    server.close();
+    // Turns in flight finish (their state saved, their SMS sent) before the database closes.
+    const finished = await closing.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
+    if (!finished) logger.warn({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, "requests still running at the end of the grace period were cut off");
     await Promise.allSettled([directory.close(), database.close()]);
+    logger.info("stopped");
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

@@ -11,6 +11,7 @@ import { ScureBase32Plugin } from "@otplib/plugin-base32-scure";
 import { pino } from "pino";
 import { AesGcmSecretBox } from "../../src/adapters/aes-gcm-secret-box.js";
 import { OtplibTotp } from "../../src/adapters/otplib-totp.js";
+import { AuditChainWriter } from "../../src/features/audit/audit-chain.js";
 import { createSqlStores, migrateToLatest, openDatabase } from "../../src/adapters/sql/index.js";
 import { SqlLoginChallengeStore } from "../../src/adapters/sql/login-challenge-store.js";
 import { defaultEnrollmentPolicy } from "../../src/features/enrollment/enrollment-policy.js";
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
   const secret = process.env.BENCH_RADIUS_SECRET ?? "bench-radius-secret-0123";
   const database = await openDatabase(process.env.BENCH_DATABASE_URL || undefined, process.env.BENCH_DIR ?? ".", { poolSize: 10 });
   await migrateToLatest(database.db);
-  const stores = createSqlStores(database);
+  // BENCH_AUDIT_CHAIN=off: audit rows without the keyed chain (for the on/off ratio).
+  const stores = createSqlStores(database, undefined, process.env.BENCH_AUDIT_CHAIN === "off" ? undefined : new AuditChainWriter(randomBytes(32)));
   const secrets = new AesGcmSecretBox(randomBytes(32));
   const totp = new OtplibTotp();
   // Each token's last accepted step is two steps back: the generator may use the previous, current and next code.

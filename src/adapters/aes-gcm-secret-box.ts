@@ -1,10 +1,10 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { SecretBox } from "../ports/secret-box.js";
-import { DomainError } from "../features/shared/errors.js";
+import { gcmOpen, gcmSeal, SecretBoxError } from "../features/keys/aes-gcm.js";
 
 const VERSION = "v1";
 
-export class SecretBoxError extends DomainError {}
+export { SecretBoxError };
 
 /**
  * AES-256-GCM for TOTP secrets at rest; HMAC-SHA256 (a key derived from the same master
@@ -21,25 +21,17 @@ export class AesGcmSecretBox implements SecretBox {
   }
 
   seal(plaintext: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.encryptionKey, iv);
-    const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-    return [VERSION, iv, cipher.getAuthTag(), body].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".");
+    return `${VERSION}.${gcmSeal(this.encryptionKey, plaintext)}`;
   }
 
   open(sealed: string): string {
     const [version, iv, tag, body] = sealed.split(".");
     if (version !== VERSION || !iv || !tag || body === undefined) throw new SecretBoxError("Sealed value has an unknown format.");
-    try {
-      const decipher = createDecipheriv("aes-256-gcm", this.encryptionKey, Buffer.from(iv, "base64url"));
-      decipher.setAuthTag(Buffer.from(tag, "base64url"));
-      return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
-    } catch (error) {
-      throw new SecretBoxError("Sealed value could not be opened (wrong key or tampered).", { cause: error });
-    }
+    return gcmOpen(this.encryptionKey, { iv, tag, body });
   }
 
   mac(data: string): string {
     return createHmac("sha256", this.macKey).update(data).digest("hex");
   }
 }
+

@@ -2,7 +2,7 @@ import { LOCAL_RADIUS_SECRET_FILE } from "../radius/radius-clients.js";
 import { LOCAL_KEY_FILE } from "./local-encryption-key.js";
 import type { Logger } from "./logger.js";
 import { tightenDataDir } from "./private-files.js";
-import { SMS_OUTBOX_FILE } from "./sms-outbox.js";
+import { SMS_OUTBOX_FILE } from "./sms/sms-outbox.js";
 import { SQLITE_FILE_NAMES } from "./sql/index.js";
 
 /** Every file a process of this project keeps in DATA_DIR (the database, keys, the outbox). */

@@ -3,6 +3,14 @@ import type { Directory, DirectoryUser, PasswordCheck } from "../ports/directory
 /** The password every demo account has (local mode only; documented in the README). */
 export const DEMO_PASSWORD = "Passw0rd!";
 
+/** The demo directory's eligible group (what LDAP_ELIGIBLE_GROUP_DN names in production). */
+export const DEMO_ELIGIBLE_GROUP = "enrollment-eligible";
+/**
+ * The audience of the example campaign (campaigns/example.json), written as a real AD group
+ * DN so the example reads like production; in the demo directory its members are the eligible ones.
+ */
+export const DEMO_CAMPAIGN_GROUP = "CN=OTP-Behoriga,OU=Grupper,DC=regionjh,DC=se";
+
 interface DemoAccount extends DirectoryUser {
   groups: string[];
 }
@@ -13,12 +21,12 @@ interface DemoAccount extends DirectoryUser {
  * adelev has no mobile number and pattif is disabled, to show those answers.
  */
 const accounts: DemoAccount[] = [
-  { id: "demo:alexw", loginName: "alexw", upn: "alexw@example.com", displayName: "Alex Wilber", givenName: "Alex", surname: "Wilber", mail: "alexw@example.com", department: "Akutmottagningen", mobile: "+46701740605", groups: ["enrollment-eligible"] },
-  { id: "demo:meganb", loginName: "meganb", upn: "meganb@example.com", displayName: "Megan Bowen", givenName: "Megan", surname: "Bowen", mail: "meganb@example.com", department: "IT-support", mobile: "+46701740606", groups: ["enrollment-eligible", "helpdesk"] },
-  { id: "demo:adelev", loginName: "adelev", upn: "adelev@example.com", displayName: "Adele Vance", givenName: "Adele", surname: "Vance", mail: "adelev@example.com", department: "Röntgen", groups: ["enrollment-eligible"] },
-  { id: "demo:isaiahl", loginName: "isaiahl", upn: "isaiah@example.com", displayName: "Isaiah Langer", givenName: "Isaiah", surname: "Langer", mail: "isaiahl@example.com", department: "Vårdcentral Östersund", mobile: "+46701740608", groups: ["enrollment-eligible"] },
+  { id: "demo:alexw", loginName: "alexw", upn: "alexw@example.com", displayName: "Alex Wilber", givenName: "Alex", surname: "Wilber", mail: "alexw@example.com", department: "Akutmottagningen", mobile: "+46701740605", groups: [DEMO_ELIGIBLE_GROUP, DEMO_CAMPAIGN_GROUP] },
+  { id: "demo:meganb", loginName: "meganb", upn: "meganb@example.com", displayName: "Megan Bowen", givenName: "Megan", surname: "Bowen", mail: "meganb@example.com", department: "IT-support", mobile: "+46701740606", groups: [DEMO_ELIGIBLE_GROUP, DEMO_CAMPAIGN_GROUP, "helpdesk"] },
+  { id: "demo:adelev", loginName: "adelev", upn: "adelev@example.com", displayName: "Adele Vance", givenName: "Adele", surname: "Vance", mail: "adelev@example.com", department: "Röntgen", groups: [DEMO_ELIGIBLE_GROUP, DEMO_CAMPAIGN_GROUP] },
+  { id: "demo:isaiahl", loginName: "isaiahl", upn: "isaiah@example.com", displayName: "Isaiah Langer", givenName: "Isaiah", surname: "Langer", mail: "isaiahl@example.com", department: "Vårdcentral Östersund", mobile: "+46701740608", groups: [DEMO_ELIGIBLE_GROUP, DEMO_CAMPAIGN_GROUP] },
   { id: "demo:pattif", loginName: "pattif", upn: "pattif@example.com", displayName: "Patti Fernandez", givenName: "Patti", surname: "Fernandez", mail: "pattif@example.com", department: "Ekonomi", mobile: "+46701740609", problem: "disabled", groups: [] },
-  { id: "demo:lynner", loginName: "lynner", upn: "lynner@example.com", displayName: "Lynne Robbins", givenName: "Lynne", surname: "Robbins", mail: "lynner@example.com", department: "Barnkliniken", mobile: "+46701740610", groups: ["enrollment-eligible"] },
+  { id: "demo:lynner", loginName: "lynner", upn: "lynner@example.com", displayName: "Lynne Robbins", givenName: "Lynne", surname: "Robbins", mail: "lynner@example.com", department: "Barnkliniken", mobile: "+46701740610", groups: [DEMO_ELIGIBLE_GROUP, DEMO_CAMPAIGN_GROUP] },
 ];
 
 function publicView({ groups: _groups, ...user }: DemoAccount): DirectoryUser {

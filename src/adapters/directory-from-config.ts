@@ -1,6 +1,6 @@
 import type { Config } from "../config/load-config.js";
 import type { Directory } from "../ports/directory.js";
-import { DemoDirectory } from "./demo-directory.js";
+import { DEMO_ELIGIBLE_GROUP, DemoDirectory } from "./demo-directory.js";
 import { LdapDirectory } from "./ldap/ldap-directory.js";
 import type { Logger } from "./logger.js";
 
@@ -24,6 +24,7 @@ export function directoryFromConfig(config: Config, logger: Logger): Directory {
       loginAttribute: config.LDAP_LOGIN_ATTRIBUTE,
       upnAttribute: config.LDAP_UPN_ATTRIBUTE,
       mobileAttribute: config.LDAP_MOBILE_ATTRIBUTE,
+      departmentAttribute: config.LDAP_DEPARTMENT_ATTRIBUTE,
       userObjectClass: config.LDAP_USER_OBJECT_CLASS,
       nestedGroups: config.LDAP_NESTED_GROUPS,
       lockoutDurationMinutes: config.LDAP_LOCKOUT_MINUTES,
@@ -33,4 +34,9 @@ export function directoryFromConfig(config: Config, logger: Logger): Directory {
     },
     { logger: logger.child({ component: "ldap" }) },
   );
+}
+
+/** The group whose members may enroll (the coverage report's population); undefined when none is configured. */
+export function eligibleGroupFromConfig(config: Config): string | undefined {
+  return config.LDAP_URL ? config.LDAP_ELIGIBLE_GROUP_DN : DEMO_ELIGIBLE_GROUP;
 }

@@ -6,6 +6,8 @@
  *   (default)  one run: sends the round if now is inside the window; for a daily scheduler.
  *   --now      ignores the window, waits until the round is complete (also rows of a crashed
  *              run, once their lease is over) and prints the report as one JSON line, last.
+ * A run that sends nothing adds `nothingSent: { reason, explanation }` to the printed report
+ * (beforeStart, afterDeadline, outsideWindow, nobodyDue, notDelivered: src/domain/reminders/nothing-sent.ts).
  *   --watch    long-running worker: a run every REMINDER_WATCH_MINUTES (default 15).
  *   --users    a JSON array of { upn, loginName } that resolves the audience instead of the
  *              directory (pilots without directory access, tests).
@@ -18,10 +20,10 @@
  * MICROSOFT_APP_PASSWORD + MICROSOFT_APP_TENANT_ID, or the user-assigned managed identity) and
  * count as installRequested; the bot stores their chat when Teams tells it, a later run reminds them.
  */
-import { ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { z } from "zod";
+import { azureCredentialFromConfig } from "../adapters/azure-credential.js";
 import { directoryFromConfig } from "../adapters/directory-from-config.js";
 import { GraphAppInstaller } from "../adapters/graph-app-installer.js";
 import { createLogger, errorFields, type Logger } from "../adapters/logger.js";
@@ -38,6 +40,7 @@ import { type AppInstaller, type AudienceMember } from "../ports/reminders.js";
 import { realWait } from "../adapters/real-time.js";
 import { RateLimiter } from "../features/reminders/rate-limiter.js";
 import { systemClock } from "../adapters/real-time.js";
+import { whyNothingSent } from "../features/reminders/nothing-sent.js";
 import type { Directory } from "../ports/directory.js";
 
 interface Args {
@@ -90,11 +93,7 @@ function audienceResolver(directory: Directory, usersFile: string | undefined) {
 /** The Graph app installer when GRAPH_INSTALL_ENABLED (loadConfig has checked the settings it needs). */
 function appInstaller(config: Config, logger: Logger): AppInstaller | undefined {
   if (!config.GRAPH_INSTALL_ENABLED || !config.MICROSOFT_APP_ID || !config.TEAMS_APP_CATALOG_ID) return undefined;
-  const credential: TokenCredential =
-    config.MICROSOFT_APP_TYPE === "UserAssignedMSI"
-      ? new ManagedIdentityCredential({ clientId: config.MICROSOFT_APP_ID })
-      : new ClientSecretCredential(config.MICROSOFT_APP_TENANT_ID ?? "", config.MICROSOFT_APP_ID, config.MICROSOFT_APP_PASSWORD ?? "");
-  return new GraphAppInstaller(credential, {
+  return new GraphAppInstaller(azureCredentialFromConfig(config), {
     catalogAppId: config.TEAMS_APP_CATALOG_ID,
     graphBaseUrl: config.GRAPH_BASE_URL,
     logger: logger.child({ component: "graph-install" }),
@@ -145,9 +144,11 @@ async function main(): Promise<number> {
     };
     for (;;) {
       const result = await runCampaign(campaign, deps, options);
-      logger.info({ status: result.status, ...result.report, ...result.details }, "reminder run finished");
+      const nothingSent = whyNothingSent(campaign, result, systemClock.now());
+      logger.info({ status: result.status, ...result.report, ...result.details, nothingSent }, "reminder run finished");
       if (!args.watch) {
-        process.stdout.write(`${JSON.stringify(result.report)}\n`);
+        // A run that sends nothing says why (after the deadline, outside the window, nobody due).
+        process.stdout.write(`${JSON.stringify(nothingSent ? { ...result.report, nothingSent } : result.report)}\n`);
         return 0;
       }
       if (result.status === "afterDeadline") return 0;

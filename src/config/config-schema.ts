@@ -7,6 +7,9 @@ const bool = z
   .transform((v) => v === "true" || v === "1" || v === "yes");
 const int = (min: number, max: number) => z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(min).max(max);
 const optionalText = z.string().trim().min(1).optional();
+const fieldName = z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a field name (letters, digits, _ . -)");
+/** What phones show as the sender: GSM allows 11 alphanumeric characters (not digits only), or a phone number. */
+const SENDER_NAME = /^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$|^\+[1-9]\d{6,14}$/;
 
 /**
  * Every setting the bot reads, by environment variable name. `.env.example` lists them all.
@@ -35,6 +38,17 @@ export const envSchema = z.object({
     .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes, base64 (openssl rand -base64 32)")
     .optional(),
 
+  /**
+   * Azure Key Vault key (RSA) that wraps the data keys: https://<vault>.vault.azure.net/keys/<name>[/<version>].
+   * The credential is the bot's own (managed identity or app registration); it needs wrapKey, unwrapKey and get.
+   */
+  KEY_VAULT_KEY_ID: z
+    .string()
+    .regex(/^https:\/\/[^/\s]+\/keys\/[^/\s]+(\/[^/\s]+)?\/?$/, "must be a Key Vault key URL: https://<vault>.vault.azure.net/keys/<name>[/<version>]")
+    .optional(),
+  /** Audit rows older than this many days are removed by `npm run audit -- prune` (a signed checkpoint keeps the rest verifiable); unset: kept forever. */
+  AUDIT_RETENTION_DAYS: int(1, 36_500).optional(),
+
   TOTP_ISSUER: z.string().trim().min(1).max(64).default("Region JH"),
   CITRIX_URL: z.string().url("must be a URL").default("https://citrix.regionjh.se"),
 
@@ -43,9 +57,40 @@ export const envSchema = z.object({
   SMS_RESEND_COOLDOWN_SECONDS: int(10, 3600).default(60),
   SMS_MAX_PER_USER_PER_HOUR: int(1, 20).default(3),
   SMS_MAX_GLOBAL_PER_HOUR: int(1, 1_000_000).default(1000),
+  /** Unset: `http` when SMS_GATEWAY_URL is set, else the local outbox (refused in production). src/config/sms-config.ts checks the rest. */
+  SMS_PROVIDER: z.enum(["outbox", "http", "acs"], { message: "must be outbox, http or acs" }).optional(),
+  SMS_SENDER_NAME: z
+    .string()
+    .trim()
+    .regex(SENDER_NAME, "must be an alphanumeric sender name of at most 11 characters with a letter (A-Z, a-z, 0-9), or a number in E.164 (+46…)")
+    .default("RegionJH"),
+  /** How long a failed send is retried (429, 5xx, no answer) before the user is told; never past the code's expiry. */
+  SMS_RETRY_WINDOW_SECONDS: int(0, 60).default(10),
+  SMS_GATEWAY_TIMEOUT_MS: int(500, 60_000).default(5000),
   SMS_GATEWAY_URL: z.string().url("must be a URL").optional(),
+  SMS_GATEWAY_METHOD: z.enum(["POST", "PUT"], { message: "must be POST or PUT" }).default("POST"),
+  SMS_GATEWAY_BODY: z.enum(["json", "form"], { message: "must be json or form" }).default("json"),
+  SMS_GATEWAY_FIELD_TO: fieldName.default("to"),
+  SMS_GATEWAY_FIELD_FROM: fieldName.default("from"),
+  SMS_GATEWAY_FIELD_TEXT: fieldName.default("text"),
+  /** The recipient as a one-element JSON list (`"to": ["+46…"]`, Sinch) instead of a string. */
+  SMS_GATEWAY_TO_AS_LIST: bool.default(false),
+  SMS_GATEWAY_AUTH: z.enum(["bearer", "basic", "header"], { message: "must be bearer, basic or header" }).default("bearer"),
   SMS_GATEWAY_TOKEN: optionalText,
-  SMS_SENDER_NAME: z.string().trim().min(1).max(11).default("RegionJH"),
+  SMS_GATEWAY_USERNAME: optionalText,
+  SMS_GATEWAY_PASSWORD: optionalText,
+  SMS_GATEWAY_AUTH_HEADER: z.string().trim().regex(/^[A-Za-z0-9-]{1,64}$/, "must be an HTTP header name (letters, digits, -)").optional(),
+  SMS_GATEWAY_SUCCESS_STATUSES: z
+    .string()
+    .trim()
+    .regex(/^[1-5]\d\d(\s*,\s*[1-5]\d\d)*$/, "must be HTTP statuses separated by commas (e.g. 200,201)")
+    .transform((v) => v.split(",").map((s) => Number(s.trim())))
+    .default([200, 201, 202, 204]),
+  /** Azure Communication Services: a connection string (endpoint=https://…;accesskey=…) or an endpoint and managed identity. */
+  SMS_ACS_CONNECTION_STRING: optionalText,
+  SMS_ACS_ENDPOINT: z.string().url("must be a URL").optional(),
+  /** A user-assigned managed identity's client id for SMS_ACS_ENDPOINT; unset: the system-assigned identity. */
+  SMS_ACS_MANAGED_IDENTITY_CLIENT_ID: optionalText,
 
   LDAP_URL: z.string().regex(/^ldaps?:\/\//, "must start with ldap:// or ldaps://").optional(),
   LDAP_START_TLS: bool.default(true),
@@ -58,6 +103,7 @@ export const envSchema = z.object({
   LDAP_LOGIN_ATTRIBUTE: z.string().default("sAMAccountName"),
   LDAP_UPN_ATTRIBUTE: z.string().default("userPrincipalName"),
   LDAP_MOBILE_ATTRIBUTE: z.string().default("mobile"),
+  LDAP_DEPARTMENT_ATTRIBUTE: z.string().default("department"),
   LDAP_USER_OBJECT_CLASS: z.string().default("user"),
   LDAP_NESTED_GROUPS: z.enum(["auto", "in-chain", "memberOf"]).default("auto"),
   LDAP_LOCKOUT_MINUTES: int(1, 100_000).default(30),
@@ -68,6 +114,9 @@ export const envSchema = z.object({
   HELPDESK_SERVICE_URL: z.string().url("must be a URL").optional(),
   HELPDESK_GROUP_ID: optionalText,
   HELPDESK_LOCALE: z.enum(locales).default("sv"),
+
+  /** On SIGTERM, how long requests in flight (a turn saving state, a RADIUS answer) may take before the process exits anyway. */
+  SHUTDOWN_GRACE_SECONDS: int(1, 120).default(8),
 
   /** GET /metrics needs `Authorization: Bearer <token>`; without it /metrics is served only in local mode. */
   METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters (openssl rand -hex 24)").optional(),

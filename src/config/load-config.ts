@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { envSchema, type Env } from "./config-schema.js";
 import { isLoopbackHost } from "./loopback.js";
 import { productionProblems } from "./production-rules.js";
+import { smsConfigProblems } from "./sms-config.js";
 import { urlSettingProblem } from "./url-rules.js";
 
 export class ConfigError extends Error {
@@ -69,7 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       if (!e[name]) problems.push(`${name}: required when LDAP_URL is set`);
     }
   }
-  if (e.SMS_GATEWAY_URL && !e.SMS_GATEWAY_TOKEN) problems.push("SMS_GATEWAY_TOKEN: required when SMS_GATEWAY_URL is set");
+  problems.push(...smsConfigProblems(e, localMode));
   if (e.GRAPH_INSTALL_ENABLED) problems.push(...graphInstallProblems(e, localMode, problems));
   problems.push(...urlProblems(e));
   let ldapCaPem: string | undefined;

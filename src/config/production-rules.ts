@@ -13,7 +13,10 @@ export function productionProblems(e: Env): string[] {
   need(e.MICROSOFT_APP_TYPE === "UserAssignedMSI" || e.MICROSOFT_APP_PASSWORD, "MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (or set MICROSOFT_APP_TYPE=UserAssignedMSI)");
   need(e.MICROSOFT_APP_TYPE !== "MultiTenant", "MICROSOFT_APP_TYPE: MultiTenant is refused; the bot serves the region's tenant only (SingleTenant or UserAssignedMSI)");
   need(e.MICROSOFT_APP_TENANT_ID, "MICROSOFT_APP_TENANT_ID: required in production (activities from other tenants are refused)");
-  need(e.ENCRYPTION_KEY, "ENCRYPTION_KEY: required in production (32 random bytes, base64); only local mode generates one");
+  need(
+    e.KEY_VAULT_KEY_ID || e.ENCRYPTION_KEY,
+    "ENCRYPTION_KEY: required in production unless KEY_VAULT_KEY_ID is set (32 random bytes, base64); only local mode generates one",
+  );
   if (e.ENCRYPTION_KEY) {
     const weak = keyRandomnessProblem(Buffer.from(e.ENCRYPTION_KEY, "base64"));
     if (weak) problems.push(`ENCRYPTION_KEY: ${weak}; it must be 32 random bytes, base64: make one with openssl rand -base64 32`);
@@ -21,7 +24,6 @@ export function productionProblems(e: Env): string[] {
   need(e.LDAP_URL, "LDAP_URL: required in production; the demo directory is for local mode only");
   need(!e.LDAP_ALLOW_PLAINTEXT, "LDAP_ALLOW_PLAINTEXT: must be false in production (passwords would cross the network unencrypted)");
   need(e.LDAP_ELIGIBLE_GROUP_DN, "LDAP_ELIGIBLE_GROUP_DN: required in production (without it every directory account may enroll)");
-  need(e.SMS_GATEWAY_URL, "SMS_GATEWAY_URL: required in production; the SMS outbox is for local mode only");
   need(e.HELPDESK_CHANNEL_ID, "HELPDESK_CHANNEL_ID: required in production (the helpdesk's Teams channel, 19:…@thread.tacv2)");
   need(e.HELPDESK_GROUP_ID, "HELPDESK_GROUP_ID: required in production (the AD group whose members may act on tickets)");
   return problems;

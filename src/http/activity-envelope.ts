@@ -12,7 +12,7 @@ const account = z.looseObject({ id, name: text(512), aadObjectId: text(128), rol
 /**
  * An `adaptiveCard/action` invoke's button, when `value.action` is an object: the fields the
  * bot reads have their types. Which verbs and inputs are acceptable (and a value that is no
- * button at all) is the card contract's business (src/bot/card-action.ts), answered with a
+ * button at all) is the card contract's business (src/bot/edge/invoke-envelope.ts and each route), answered with a
  * card saying the input could not be read.
  */
 const cardActionFields = { type: text(64), verb: text(64), data: z.record(z.string(), z.unknown()).nullish() };

@@ -1,3 +1,4 @@
+import { activityEn } from "./activity-en.js";
 import { helpEn } from "./help-en.js";
 import { loginHelpEn } from "./login-help-en.js";
 import { noticesEn } from "./notices-en.js";
@@ -5,6 +6,7 @@ import { lostPhoneEn } from "./lost-phone-en.js";
 import { helpdeskEn } from "./helpdesk-en.js";
 import { remindersEn } from "./reminders-en.js";
 import type { sv } from "./sv.js";
+import { reportEn } from "./report-en.js";
 
 /** English. The type makes a missing or extra key a compile error. */
 export const en: Record<keyof typeof sv, string> = {
@@ -103,6 +105,8 @@ export const en: Record<keyof typeof sv, string> = {
   ...loginHelpEn,
   ...noticesEn,
   ...lostPhoneEn,
+  ...activityEn,
   ...helpdeskEn,
   ...remindersEn,
+  ...reportEn,
 };

@@ -1,9 +1,11 @@
+import { activitySv } from "./activity-sv.js";
 import { helpSv } from "./help-sv.js";
 import { loginHelpSv } from "./login-help-sv.js";
 import { noticesSv } from "./notices-sv.js";
 import { lostPhoneSv } from "./lost-phone-sv.js";
 import { helpdeskSv } from "./helpdesk-sv.js";
 import { remindersSv } from "./reminders-sv.js";
+import { reportSv } from "./report-sv.js";
 
 /** Swedish: the default language. Every key here must exist in en.ts (the type checks it). */
 export const sv = {
@@ -102,6 +104,8 @@ export const sv = {
   ...loginHelpSv,
   ...noticesSv,
   ...lostPhoneSv,
+  ...activitySv,
   ...helpdeskSv,
   ...remindersSv,
+  ...reportSv,
 } as const;

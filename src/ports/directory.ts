@@ -1,6 +1,6 @@
 /**
  * The employee directory (Active Directory in production, a demo list in local mode).
- * Adapters throw DirectoryUnavailableError (src/domain/errors.ts) when the directory
+ * Adapters throw DirectoryUnavailableError (src/features/shared/errors.ts) when the directory
  * cannot be reached; every other outcome is a value.
  */
 

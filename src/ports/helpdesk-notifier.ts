@@ -10,7 +10,7 @@ export type EmployeeMessage =
 
 /**
  * The helpdesk channel and the employee's chat, as the helpdesk feature talks to them.
- * Implementation: src/bot/helpdesk-notifier.ts (Bot Framework proactive messages).
+ * Implementation: src/bot/edge/helpdesk-notifier.ts (Bot Framework proactive messages).
  */
 export interface HelpdeskNotifier {
   /** Posts a new ticket card in the helpdesk channel; returns where it is, for updates. */

@@ -28,7 +28,7 @@ export type TokenFact =
 
 /**
  * Everything the helpdesk card shows about one ticket. Built by HelpdeskService, rendered
- * by src/bot/helpdesk-card.ts in the helpdesk's language. By construction it carries no
+ * by src/features/helpdesk/ticket-card.ts in the helpdesk's language. By construction it carries no
  * secret, code, password or phone number: only the facts listed here.
  */
 export interface TicketView {

@@ -8,8 +8,8 @@ import { keepDataDirPrivate } from "../adapters/data-dir.js";
 import { directoryFromConfig } from "../adapters/directory-from-config.js";
 import { createLogger, errorFields } from "../adapters/logger.js";
 import { OtplibTotp } from "../adapters/otplib-totp.js";
-import { secretBoxFromConfig } from "../adapters/secret-box-from-config.js";
-import { createSqlStores, migrateToLatest, openDatabase } from "../adapters/sql/index.js";
+import { createKeyedSqlStores, keysFromConfig } from "../adapters/keys-from-config.js";
+import { migrateToLatest, openDatabase } from "../adapters/sql/index.js";
 import { SqlLoginChallengeStore } from "../adapters/sql/login-challenge-store.js";
 import { SqlTemporaryAccessStore } from "../adapters/sql/temporary-access-store.js";
 import { SqlEmployeeNoticeOutbox } from "../adapters/sql/employee-notice-store.js";
@@ -21,6 +21,7 @@ import { defaultEnrollmentPolicy } from "../features/enrollment/enrollment-polic
 import { defaultValidationPolicy, type ValidationPolicy } from "../features/validation/validation-policy.js";
 import { ValidationService } from "../features/validation/validation-service.js";
 import { systemClock } from "../adapters/real-time.js";
+import { gracefulClose, type GracefulClose } from "../http/graceful-close.js";
 import { loadRadiusClients, localRadiusClients } from "./radius-clients.js";
 import { startRadiusServer } from "./radius-server.js";
 import { createRestValidateServer } from "./rest-validate.js";
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
   const clients = config.RADIUS_CLIENTS_FILE ? loadRadiusClients(config.RADIUS_CLIENTS_FILE) : localRadiusClients(config.dataDir);
   const database = await openDatabase(config.DATABASE_URL, config.dataDir);
   await migrateToLatest(database.db);
-  const stores = createSqlStores(database);
+  const keys = await keysFromConfig(config, database, systemClock);
+  const stores = createKeyedSqlStores(database, keys, systemClock);
   scheduleRatePruning(stores.rateCounter, logger);
   const directory = directoryFromConfig(config, logger);
   const challenges = new SqlLoginChallengeStore(database.db);
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
     directory,
     tokens: stores.tokens,
     challenges,
-    secrets: secretBoxFromConfig(config),
+    secrets: keys.box,
     totp: new OtplibTotp(),
     rates: stores.rateCounter,
     audit: stores.audit,
@@ -72,8 +74,10 @@ async function main(): Promise<void> {
     maxRequestsPerClientPerSecond: config.RADIUS_CLIENT_MAX_PER_SECOND,
   });
   let rest: ReturnType<typeof createRestValidateServer> | undefined;
+  let restClosing: GracefulClose | undefined;
   if (config.VALIDATE_HTTP_PORT !== undefined && config.VALIDATE_API_TOKEN) {
     rest = createRestValidateServer({ validator, token: config.VALIDATE_API_TOKEN, logger });
+    restClosing = gracefulClose(rest);
     await new Promise<void>((resolve) => rest!.listen(config.VALIDATE_HTTP_PORT, config.VALIDATE_HTTP_HOST, resolve));
   }
   logger.info(
@@ -90,9 +94,11 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "shutting down");
-    rest?.close();
-    await radius.close();
+    // Logins being checked are answered (and audited) before the database closes.
+    const graceMs = config.SHUTDOWN_GRACE_SECONDS * 1000;
+    await Promise.all([restClosing?.close(graceMs), radius.close(graceMs)]);
     await Promise.allSettled([directory.close(), database.close()]);
+    logger.info("stopped");
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

@@ -48,8 +48,8 @@ export interface RadiusServerOptions {
 export interface RadiusServer {
   /** The bound port (the real one when options.port was 0). */
   port: number;
-  /** Stops listening; answers still being evaluated are discarded. */
-  close(): Promise<void>;
+  /** Stops taking requests, sends the answers still being evaluated (waiting at most `graceMs`), then closes the socket. */
+  close(graceMs?: number): Promise<void>;
 }
 
 const THROTTLED: LoginAnswer = { kind: "reject", reason: "throttled" };
@@ -67,6 +67,9 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
   // retransmission. Linux caps this at net.core.rmem_max.
   const socket: Socket = createSocket({ type: isIPv6(options.host) ? "udp6" : "udp4", recvBufferSize: RECEIVE_BUFFER_BYTES });
   let closed = false;
+  let accepting = true;
+  /** Answers being evaluated, so close() can send them before the socket goes. */
+  const pending = new Set<Promise<void>>();
 
   /**
    * The response bytes, or null for "no answer". Never rejects (the retransmission cache
@@ -126,6 +129,7 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
   }
 
   function onDatagram(datagram: Buffer, from: RemoteInfo): void {
+    if (!accepting) return;
     try {
       const client = table.find(from.address);
       if (!client) {
@@ -157,9 +161,11 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
       const key = retransmissionKey(client.name, from.address, from.port, packet.identifier, packet.authenticator);
       const { answer, retransmission } = cache.answer(key, () => respond(client, packet));
       if (retransmission) logger.debug({ client: client.name }, "RADIUS retransmission: answering from the cache");
-      void answer.then((bytes) => {
+      const sent = answer.then((bytes) => {
         if (bytes) send(bytes, from);
       });
+      pending.add(sent);
+      void sent.finally(() => pending.delete(sent));
     } catch (error) {
       // Whatever a datagram does, the listener keeps serving the next one.
       drops.warn("handlerFailed", { err: errorFields(error) }, "RADIUS datagram could not be handled");
@@ -183,11 +189,12 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
 
   return {
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (closed) return resolve();
-        closed = true;
-        socket.close(() => resolve());
-      }),
+    close: async (graceMs = 0) => {
+      if (closed) return;
+      accepting = false;
+      await Promise.race([Promise.allSettled([...pending]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      closed = true;
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+    },
   };
 }

@@ -45,7 +45,7 @@ afterAll(async () => {
 describe("reminder delivery report in the chat", () => {
   it("answers a helpdesk member with the campaign's card", async () => {
     const megan = new TeamsUser(people.meganb, connector, bot.url);
-    const { status, cards } = await megan.say("rapport");
+    const { status, cards } = await megan.say("påminnelser");
     expect(status).toBe(200);
     expect(cards).toHaveLength(1);
     expect(cardTitle(cards[0]!)).toBe("Påminnelser: vt26");

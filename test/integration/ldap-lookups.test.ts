@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ldapDirectorySuite } from "../support/ldap-directory-suite.js";
-import { dn } from "../support/ldap-fixture.js";
+import { dn, group } from "../support/ldap-fixture.js";
 import { requireBinaryOrSkip } from "../support/server-binary.js";
 
 const slapdPath = requireBinaryOrSkip("slapd");
@@ -26,6 +26,12 @@ describe.skipIf(!slapdPath)("LdapDirectory against OpenLDAP: look-ups", () => {
       department: "Akutmottagningen",
       mobile: "+46701234567",
     });
+  });
+
+  it("reads the department from the configured attribute (LDAP_DEPARTMENT_ATTRIBUTE)", async () => {
+    const directory = make({ departmentAttribute: "physicalDeliveryOfficeName" });
+    expect((await directory.findByUpn("anna.andersson@region.se"))?.department).toBe("Östersunds sjukhus");
+    expect((await directory.listGroupMembers(group("otp-eligible"))).find((u) => u.loginName === "annaa")?.department).toBe("Östersunds sjukhus");
   });
 
   it("matches UPN and login name case-insensitively, but not with other accents", async () => {

@@ -71,6 +71,15 @@ export function cardTitle(card: Card): string {
   return body?.find((b) => b.type === "TextBlock")?.text ?? "";
 }
 
+/** Every FactSet fact in the card, title → value. */
+export function cardFacts(card: Card): Record<string, string> {
+  const facts: Record<string, string> = {};
+  walk(card, (obj) => {
+    if (typeof obj.title === "string" && typeof obj.value === "string" && !("type" in obj)) facts[obj.title] = obj.value;
+  });
+  return facts;
+}
+
 export function inputIds(card: Card): string[] {
   const ids: string[] = [];
   walk(card, (obj) => {

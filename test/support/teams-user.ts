@@ -10,7 +10,7 @@ import type { Card } from "./cards.js";
 
 export const TENANT_ID = "00000000-0000-0000-0000-0000000000001";
 export const BOT_ID = "28:otp-enrollment-bot";
-/** The helpdesk channel in local mode: the Agents Playground's team channel (src/bot/helpdesk-notifier.ts). */
+/** The helpdesk channel in local mode: the Agents Playground's team channel (src/bot/edge/helpdesk-notifier.ts). */
 export const LOCAL_HELPDESK_CHANNEL_ID = "channel-announcements-id";
 export const TEAM_ID = "19:team-general@thread.tacv2";
 

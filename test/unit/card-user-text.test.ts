@@ -125,7 +125,7 @@ describe.each(["sv", "en"] as Locale[])("user text on cards is escaped (%s)", (l
   });
 });
 
-describe("the escaping itself (src/bot/card-text.ts)", () => {
+describe("the escaping itself (src/features/shared/card-text.ts)", () => {
   it("escapes every Markdown character, line-start markers on every line, and leaves plain text alone", () => {
     expect(escapeMarkdown("# rubrik\n> citat\n+ punkt\n2) två\n3. tre\n===\n  4. indrag")).toBe("\\# rubrik\n\\> citat\n\\+ punkt\n2\\) två\n3\\. tre\n\\===\n  4\\. indrag");
     expect(escapeMarkdown("`kod` ~~struken~~ a|b !bild <at>Megan</at> &#91;x&#93;")).toBe("\\`kod\\` \\~\\~struken\\~\\~ a\\|b \\!bild \\<at\\>Megan\\</at\\> \\&\\#91;x\\&\\#93;");

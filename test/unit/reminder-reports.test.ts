@@ -43,7 +43,7 @@ const store = (campaigns: Campaign[]) => ({
 const caller = (upn: string, locale: "sv" | "en" = "sv") => ({ userKey: `aad-${upn}`, upn, locale });
 
 describe("reminder report command", () => {
-  it.each(["påminnelser", "Påminnelser!", "paminnelser", "reminders", "Reminders", "rapport", "report"])("'%s' asks for the report", (text) => {
+  it.each(["påminnelser", "Påminnelser!", "paminnelser", "reminders", "Reminders", "påminnelserapport", "reminder report"])("'%s' asks for the report", (text) => {
     expect(classifyText(text).command).toBe("reports");
   });
   it("leaves other words alone", () => {

@@ -23,6 +23,8 @@ export interface LdapDirectoryOptions {
   upnAttribute: string;
   /** Default mobile (or telephoneNumber). */
   mobileAttribute: string;
+  /** Default department: the coverage report's breakdown. */
+  departmentAttribute?: string;
   /**
    * auto: LDAP_MATCHING_RULE_IN_CHAIN when the server is Active Directory (rootDSE
    * capability), else memberOf walked upwards; in-chain / memberOf force one of them.

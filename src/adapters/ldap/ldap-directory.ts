@@ -228,8 +228,8 @@ export class LdapDirectory implements Directory {
   private attributes(): string[] {
     const o = this.options;
     return [
-      o.loginAttribute, o.upnAttribute, o.mobileAttribute,
-      "cn", "displayName", "givenName", "sn", "mail", "department",
+      o.loginAttribute, o.upnAttribute, o.mobileAttribute, o.departmentAttribute ?? "department",
+      "cn", "displayName", "givenName", "sn", "mail",
       "userAccountControl", "accountExpires", "lockoutTime", "pwdLastSet", "memberOf",
     ];
   }
@@ -249,7 +249,7 @@ export class LdapDirectory implements Directory {
       givenName: first(entry, "givenName"),
       surname: first(entry, "sn"),
       mail: first(entry, "mail"),
-      department: first(entry, "department"),
+      department: first(entry, o.departmentAttribute ?? "department"),
       mobile: normaliseMobile(first(entry, o.mobileAttribute), o.defaultCountry),
     };
     for (const [key, value] of Object.entries(optional)) {

@@ -1,12 +1,12 @@
-import type { Insertable, Kysely, Selectable } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { AuditEvent, AuditLog } from "../../ports/stores.js";
+import type { AuditChainWriter } from "../../features/audit/audit-chain.js";
 import type { AuditEventsTable, Schema } from "./schema.js";
 import { InsertBatcher } from "./insert-batcher.js";
 import { ReusedQuery } from "./reused-query.js";
 import { guard } from "./sql-errors.js";
 import { fromDbTime, fromJsonText, toDbTime, toJsonText } from "./sql-values.js";
 
-type AuditRow = Required<Omit<Insertable<AuditEventsTable>, "id">>;
 
 /**
  * Append-only audit trail. This class has no update or delete path by design; in
@@ -15,20 +15,48 @@ type AuditRow = Required<Omit<Insertable<AuditEventsTable>, "id">>;
 export class SqlAuditLog implements AuditLog {
   // Every step and every login appends: a lone row through a query compiled once (ReusedQuery),
   // rows that arrive while a write is under way together in the next one (InsertBatcher).
-  private readonly insert: ReusedQuery<AuditRow>;
-  private readonly batcher: InsertBatcher<AuditRow>;
+  private readonly insert: ReusedQuery<AuditInsert>;
+  private readonly batcher: InsertBatcher<AuditInsert>;
 
-  constructor(private readonly db: Kysely<Schema>) {
-    this.insert = new ReusedQuery(db, (q, v) => q.insertInto("audit_events").values(v), ["at", "subject", "actor", "action", "outcome", "detail"]);
+  /** With `chain`, every row carries its place in this writer's keyed hash chain (tamper-evident). */
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly chain?: AuditChainWriter,
+  ) {
+    this.insert = new ReusedQuery(
+      db,
+      (q, v) =>
+        q
+          .insertInto("audit_events")
+          .values({ at: v.at, subject: v.subject, actor: v.actor, action: v.action, outcome: v.outcome, detail: v.detail, chain_id: v.chain_id, seq: v.seq, mac: v.mac })
+          // A retried insert of a row that did get stored changes nothing.
+          .onConflict((c) => c.columns(["chain_id", "seq"]).doNothing()),
+      ["at", "subject", "actor", "action", "outcome", "detail", "chain_id", "seq", "mac"],
+    );
     this.batcher = new InsertBatcher(async (rows) => {
-      if (rows.length === 1) await this.insert.run(rows[0]!);
-      else await this.db.insertInto("audit_events").values(rows).execute();
+      try {
+        await this.write(rows);
+      } catch {
+        // Once more (a passing failure); if that fails too, this chain's place stays unknown.
+        await this.write(rows).catch((error: unknown) => {
+          this.chain?.restart();
+          throw error;
+        });
+      }
     });
+  }
+
+  private async write(rows: AuditInsert[]): Promise<void> {
+    if (rows.length === 1) await this.insert.run(rows[0]!);
+    else await this.db.insertInto("audit_events").values(rows).onConflict((c) => c.columns(["chain_id", "seq"]).doNothing()).execute();
   }
 
   async append(event: AuditEvent): Promise<void> {
     const { subject, actor, action, outcome } = event;
-    const row: AuditRow = { at: toDbTime(event.at), subject, actor, action, outcome, detail: event.detail === undefined ? null : toJsonText(event.detail) };
+    const content = { at: toDbTime(event.at), subject, actor, action, outcome, detail: event.detail === undefined ? null : toJsonText(event.detail) };
+    // The chain's links are made in the order of the appends, which the batches keep.
+    const link = this.chain?.next(content);
+    const row = { ...content, chain_id: link?.chainId ?? null, seq: link?.seq ?? null, mac: link?.mac ?? null };
     await guard("audit append", () => this.batcher.add(row));
   }
 
@@ -65,6 +93,8 @@ export class SqlAuditLog implements AuditLog {
     });
   }
 }
+
+type AuditInsert = Omit<AuditEventsTable, "id">;
 
 export async function latestAuditEvent(db: Kysely<Schema>, subject: string, action: string, outcome?: AuditEvent["outcome"]): Promise<AuditEvent | null> {
   return guard("audit latest", async () => {

@@ -1,3 +1,4 @@
+import type { AuditChainWriter } from "../../features/audit/audit-chain.js";
 import type { Clock } from "../../ports/clock.js";
 import type { AuditLog, ConversationRefStore, EnrollmentStore, RateCounter, TokenStore } from "../../ports/stores.js";
 import { SqlAuditLog } from "./audit-log.js";
@@ -21,14 +22,14 @@ export interface SqlStores {
   conversationRefs: ConversationRefStore;
 }
 
-/** The five persistence ports over one open (and migrated) database. */
-export function createSqlStores(database: Database, clock?: Clock): SqlStores {
+/** The five persistence ports over one open (and migrated) database; with `auditChain`, audit rows are hash-chained. */
+export function createSqlStores(database: Database, clock?: Clock, auditChain?: AuditChainWriter): SqlStores {
   const { db } = database;
   return {
     enrollments: new SqlEnrollmentStore(db, clock),
     tokens: new SqlTokenStore(db),
     rateCounter: new SqlRateCounter(db),
-    audit: new SqlAuditLog(db),
+    audit: new SqlAuditLog(db, auditChain),
     conversationRefs: new SqlConversationRefStore(db),
   };
 }

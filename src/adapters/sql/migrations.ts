@@ -11,6 +11,7 @@ import {
 import { StorageError } from "../../features/shared/errors.js";
 import type { Engine } from "./database.js";
 import { helpdeskMigrations } from "./migrations-helpdesk.js";
+import { keyMigrations } from "./migrations-keys.js";
 import { reminderMigrations } from "./migrations-reminders.js";
 import { validationMigrations } from "./migrations-validation.js";
 
@@ -100,6 +101,7 @@ export function buildMigrations(engine: Engine): Record<string, Migration> {
     ...reminderMigrations(engine),
     ...helpdeskMigrations(engine),
     ...validationMigrations(engine),
+    ...keyMigrations(),
   };
   // Features keep their migrations in their own files; they run in name (number) order.
   return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { Locale } from "../../i18n/messages.js";
 
 /**
  * The SQL schema, identical on SQLite and PostgreSQL. Portable column types only:
@@ -89,13 +90,38 @@ export interface AuditEventsTable {
   outcome: "ok" | "refused" | "error";
   /** JSON object or null. */
   detail: string | null;
+  /** Added by 0011_audit_chain (null on older rows): the writer's chain, its place in it, its keyed hash. */
+  chain_id: string | null;
+  seq: number | null;
+  mac: string | null;
+}
+
+/** Added by 0011_audit_chain: where a chain resumes after retention pruned its start (signed). */
+export interface AuditCheckpointsTable {
+  chain_id: string;
+  /** The last pruned row's sequence number and keyed hash: the next row chains onto them. */
+  seq: number;
+  mac: string;
+  pruned_at: string;
+  signature: string;
+}
+
+/** Added by 0010_data_keys: data keys (and the MAC root key), wrapped by the key encryption key. */
+export interface DataKeysTable {
+  id: string;
+  purpose: "data" | "mac";
+  /** Which key encryption key wrapped it (a Key Vault key version, or local:<fingerprint>). */
+  kek_id: string;
+  /** base64url. */
+  wrapped: string;
+  created_at: string;
 }
 
 export interface ConversationRefsTable {
   user_key: string;
   /** Lowercase UPN, or null when unknown. */
   upn: string | null;
-  locale: "sv" | "en";
+  locale: Locale;
   /** botbuilder ConversationReference as JSON. */
   reference: string;
   updated_at: string;
@@ -159,7 +185,7 @@ export interface TicketsTable {
   resolved_by: string | null;
   step: string | null;
   last_error: string | null;
-  locale: "sv" | "en";
+  locale: Locale;
   /** TicketQuestion[] as JSON. */
   questions: string;
   /** MessageRef as JSON, or null before the card was posted. */
@@ -173,7 +199,7 @@ export interface TicketsTable {
 export interface ArticleFeedbackTable {
   id: Generated<number>;
   article_id: string;
-  locale: "sv" | "en";
+  locale: Locale;
   /** 1 = helpful, 0 = not. */
   helpful: number;
   subject: string;
@@ -196,4 +222,6 @@ export interface Schema {
   tickets: TicketsTable;
   article_feedback: ArticleFeedbackTable;
   radius_challenges: RadiusChallengesTable;
+  data_keys: DataKeysTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }

@@ -26,7 +26,7 @@ export interface EnrollmentBotDeps {
   service: EnrollmentService;
   enrollment: EnrollmentActions;
   help: HelpActions;
-  /** Further features' buttons (helpdesk, reminders), asked after enrollment and help. */
+  /** The other features' routes (helpdesk, reminders); every verb is owned by one route. */
   routes: Route[];
   /** Where the user's language choice is kept (SqlBotStorage). */
   storage: Storage;
@@ -40,6 +40,8 @@ export interface EnrollmentBotDeps {
   lostPhone?: Pick<LostPhoneActions, "card">;
   /** Told the serviceUrl of every helpdesk invoke (BotHelpdeskNotifier.noteServiceUrl). */
   noteServiceUrl?: (serviceUrl: unknown) => void;
+  /** The coverage report command (src/features/report/), answered the same way. */
+  coverage?: ReminderReports;
 }
 
 /**
@@ -133,8 +135,9 @@ export class EnrollmentBot extends ActivityHandler {
       await context.sendActivity(t(locale, "info.hint"));
       return;
     }
-    if (command === "reports" && this.deps.reports) {
-      const cards = await this.deps.reports.cardsFor(caller);
+    const cardCommand = command === "reports" ? this.deps.reports : command === "coverage" ? this.deps.coverage : undefined;
+    if (cardCommand) {
+      const cards = await cardCommand.cardsFor(caller);
       await context.sendActivity({ attachments: cards.map((card) => CardFactory.adaptiveCard(card)), attachmentLayout: "list" });
       return;
     }
@@ -149,6 +152,7 @@ export class EnrollmentBot extends ActivityHandler {
         return this.deps.lostPhone ? this.deps.lostPhone.card(caller) : this.deps.help.answer(caller, text);
       case "other":
       case "reports":
+      case "coverage":
         return this.deps.help.answer(caller, text);
       case "cancel":
         return this.deps.enrollment.presentInMessage(caller, await this.cancelCurrent(caller));

@@ -1,16 +1,18 @@
 import { languages, locales, type Locale } from "../../i18n/messages.js";
 
 /** What a typed message asks for. Free-text questions are "other"; "language" switches to `locale`. */
-export type TextCommand = "greet" | "language" | "cancel" | "help" | "reports" | "lostPhone" | "other";
+export type TextCommand = "greet" | "language" | "cancel" | "help" | "reports" | "coverage" | "lostPhone" | "other";
 
 const commands: Record<Exclude<TextCommand, "other" | "language">, string[]> = {
   greet: ["hej", "hejsan", "hallå", "hi", "hello", "hey", "enroll", "enrol", "registrera", "start", "starta", "börja", "kom igång", "otp", "aktivera"],
   cancel: ["avbryt", "cancel", "stop", "stopp"],
   help: ["hjälp", "hjalp", "help", "support", "?", "meny", "menu"],
-  /** The reminder delivery report (helpdesk only; src/bot/reminder-reports.ts). */
+  /** The reminder delivery report (helpdesk only; src/features/reminders/reminder-reports.ts). */
+  reports: ["påminnelser", "paminnelser", "reminders", "påminnelserapport", "reminder report"],
+  /** The coverage report (helpdesk only; src/features/report/). */
+  coverage: ["statistik", "report", "rapport", "täckning", "coverage", "statistics", "stats"],
   /** Straight to blocking the lost phone's token (the article's button leads there too). */
   lostPhone: ["jag har tappat min telefon", "jag har tappat min mobil", "tappat min telefon", "tappat telefonen", "i lost my phone", "i have lost my phone", "lost my phone", "lost phone"],
-  reports: ["påminnelser", "paminnelser", "reminders", "rapport", "report", "påminnelserapport", "reminder report"],
 };
 
 export function classifyText(text: string): { command: TextCommand; locale?: Locale } {

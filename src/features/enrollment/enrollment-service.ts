@@ -242,11 +242,12 @@ export class EnrollmentService {
         await this.challenges.recordSent(state.callerUpn, now);
         const text = t(state.locale, "smsText.code", { code, minutes: Math.round(this.deps.policy.smsCodeTtlSeconds / 60) });
         try {
-          await this.deps.sms.send(mobile, text);
+          await this.deps.sms.send(mobile, text, { notAfter: new Date(challenge.expiresAt) });
           await this.engine.append(state.callerUpn, now, [{ action: "enroll.sms.sent", outcome: "ok" }]);
         } catch (error) {
           if (!(error instanceof SmsDeliveryError)) throw error;
-          await this.engine.append(state.callerUpn, now, [{ action: "enroll.sms.sent", outcome: "error" }]);
+          const detail = { reason: error.message, ...(error.status && { status: error.status }), ...(error.attempts && { attempts: error.attempts }) };
+          await this.engine.append(state.callerUpn, now, [{ action: "enroll.sms.sent", outcome: "error", detail }]);
           return { state: { ...saved, sms: undefined, lastSmsSentAt: undefined, lastError: "error.smsSendFailed" }, notice: refusal("error.smsSendFailed") };
         }
       },

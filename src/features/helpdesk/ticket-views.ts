@@ -7,7 +7,7 @@ import { DirectoryUnavailableError } from "../shared/errors.js";
 import type { Notice } from "../../ports/notice.js";
 import type { DirectoryFacts, LoginFacts, TicketView, TokenFact } from "../../ports/ticket-view.js";
 
-/** The validation service's audit action (src/domain/validation/validation-service.ts). */
+/** The validation service's audit action (src/features/validation/validation-service.ts). */
 const LOGIN_ACTION = "login.validate";
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The reminder delivery report in the chat ("påminnelser" / "reminders" / "rapport"): one
+ * The reminder delivery report in the chat ("påminnelser" / "reminders"): one
  * card per campaign for members of the helpdesk group (nested membership counts), a polite
  * refusal for anyone else. Every request is audited.
  */

@@ -9,8 +9,17 @@ export class DomainError extends Error {
 /** The directory did not answer (down, timeout, TLS failure). The user may retry later. */
 export class DirectoryUnavailableError extends DomainError {}
 
-/** The SMS gateway refused or failed. */
-export class SmsDeliveryError extends DomainError {}
+/** The SMS gateway refused or failed, after `attempts` tries; `status` is the gateway's last HTTP status when it answered. */
+export class SmsDeliveryError extends DomainError {
+  readonly status?: number;
+  readonly attempts?: number;
+
+  constructor(message: string, options: { status?: number; attempts?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    if (options.status !== undefined) this.status = options.status;
+    if (options.attempts !== undefined) this.attempts = options.attempts;
+  }
+}
 
 /** Someone else saved first (optimistic concurrency). */
 export class ConcurrentUpdateError extends DomainError {}

@@ -5,7 +5,7 @@ import type { AttemptWindow } from "./attempt-limit.js";
  * every escalation (Teams allows 8 per 2 s per conversation, shared by the whole helpdesk),
  * a stored row and a metric for every "Did this help?". Counted in the shared RateCounter
  * before the work (AttemptLimit), so a burst of concurrent presses, on any number of
- * instances, cannot outrun them. Keys: src/domain/rate-keys.ts.
+ * instances, cannot outrun them. Keys: src/features/shared/rate-keys.ts.
  */
 
 /**

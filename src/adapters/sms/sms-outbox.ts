@@ -1,8 +1,8 @@
 import { appendFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { SmsSender } from "../ports/sms-sender.js";
-import { SmsDeliveryError } from "../features/shared/errors.js";
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from "./private-files.js";
+import type { SmsSender } from "../../ports/sms-sender.js";
+import { SmsDeliveryError } from "../../features/shared/errors.js";
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../private-files.js";
 
 /** The outbox's name in DATA_DIR. */
 export const SMS_OUTBOX_FILE = "sms-outbox.jsonl";

@@ -1,0 +1,33 @@
+import type { ActivityMessageKey } from "./activity-sv.js";
+
+/** English: an employee's own account activity ("my account activity"), one line per event. */
+export const activityEn: Record<ActivityMessageKey, string> = {
+  "activity.title": "The latest on your account:",
+  "activity.none": "Nothing has happened on your account yet.",
+  "activity.line": "{time}: {what}",
+  "activity.enrolled": "Microsoft Authenticator was registered ({device})",
+  "activity.enrollStarted": "You started registering Microsoft Authenticator",
+  "activity.enrollCancelled": "The registration was cancelled",
+  "activity.loginAccepted": "Login accepted",
+  "activity.loginRefused": "Login refused: {reason}",
+  "activity.helpdesk": "IT support ({actor}): {what}",
+  "activity.helpdesk.take": "took your ticket",
+  "activity.helpdesk.resolve": "closed your ticket",
+  "activity.helpdesk.clearLimits": "cleared the code limits",
+  "activity.helpdesk.revokeToken": "removed your registered Microsoft Authenticator",
+  "activity.helpdesk.invite": "invited you to register",
+  "activity.helpdesk.escalate": "received your question",
+  "activity.reason.wrongCode": "wrong code",
+  "activity.reason.replay": "the code was already used",
+  "activity.reason.locked": "too many wrong codes, temporarily locked",
+  "activity.reason.noToken": "no Microsoft Authenticator registered",
+  "activity.reason.disabled": "the account is disabled",
+  "activity.reason.accountLocked": "the account is locked",
+  "activity.reason.notEligible": "the account may not log in with a one-time code",
+  "activity.reason.throttled": "too many attempts in a short time",
+  "activity.reason.wrongPassword": "wrong password",
+  "activity.reason.wrongPasswordOrCode": "wrong password or code",
+  "activity.reason.passwordExpired": "the password must be changed",
+  "activity.reason.challengeExpired": "the login took too long",
+  "activity.reason.other": "unknown reason",
+};

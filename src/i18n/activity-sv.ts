@@ -1,0 +1,33 @@
+/** Swedish: an employee's own account activity ("vad har hänt på mitt konto?"), one line per event. */
+export const activitySv = {
+  "activity.title": "Det senaste som hänt på ditt konto:",
+  "activity.none": "Inget har hänt på ditt konto ännu.",
+  "activity.line": "{time}: {what}",
+  "activity.enrolled": "Microsoft Authenticator registrerades ({device})",
+  "activity.enrollStarted": "Du började registrera Microsoft Authenticator",
+  "activity.enrollCancelled": "Registreringen avbröts",
+  "activity.loginAccepted": "Inloggning godkänd",
+  "activity.loginRefused": "Inloggning nekad: {reason}",
+  "activity.helpdesk": "IT-supporten ({actor}): {what}",
+  "activity.helpdesk.take": "tog ditt ärende",
+  "activity.helpdesk.resolve": "stängde ditt ärende",
+  "activity.helpdesk.clearLimits": "nollställde spärrarna för koder",
+  "activity.helpdesk.revokeToken": "tog bort din registrerade Microsoft Authenticator",
+  "activity.helpdesk.invite": "bjöd in dig att registrera",
+  "activity.helpdesk.escalate": "fick din fråga",
+  "activity.reason.wrongCode": "fel kod",
+  "activity.reason.replay": "koden var redan använd",
+  "activity.reason.locked": "för många fel koder, tillfälligt spärrad",
+  "activity.reason.noToken": "ingen Microsoft Authenticator registrerad",
+  "activity.reason.disabled": "kontot är inaktiverat",
+  "activity.reason.accountLocked": "kontot är låst",
+  "activity.reason.notEligible": "kontot får inte logga in med engångskod",
+  "activity.reason.throttled": "för många försök på kort tid",
+  "activity.reason.wrongPassword": "fel lösenord",
+  "activity.reason.wrongPasswordOrCode": "fel lösenord eller kod",
+  "activity.reason.passwordExpired": "lösenordet måste bytas",
+  "activity.reason.challengeExpired": "inloggningen tog för lång tid",
+  "activity.reason.other": "okänt skäl",
+};
+
+export type ActivityMessageKey = keyof typeof activitySv;
