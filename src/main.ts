@@ -1,7 +1,7 @@
 import { directoryFromConfig, eligibleGroupFromConfig } from "./adapters/directory-from-config.js";
 import { keepDataDirPrivate } from "./adapters/data-dir.js";
 import { createKeyedSqlStores, keysFromConfig } from "./adapters/keys-from-config.js";
-import { createLogger } from "./adapters/logger.js";
+import { createLogger, errorFields } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
 import { smsSenderFromConfig } from "./adapters/sms/sms-from-config.js";
 import { migrateToLatest, openDatabase } from "./adapters/sql/index.js";
@@ -33,6 +33,19 @@ import { collectMetrics } from "./http/metrics.js";
 import { gracefulClose } from "./http/graceful-close.js";
 import { createServer } from "./http/server.js";
 import { systemClock } from "./adapters/real-time.js";
+import { SqlTemporaryAccessStore } from "./adapters/sql/temporary-access-store.js";
+import { SqlEmployeeNoticeOutbox } from "./adapters/sql/employee-notice-store.js";
+import { temporaryAccessPolicyFrom } from "./config/temporary-access-config.js";
+import { TemporaryAccessIssuer } from "./features/validation/temporary-access-issuer.js";
+import { LoginHelp } from "./features/validation/login-help.js";
+import { LostPhoneActions } from "./features/lost-phone/lost-phone-route.js";
+import { LostPhoneService } from "./features/lost-phone/lost-phone-service.js";
+import { NoticeDelivery, scheduleNoticeDelivery } from "./features/notices/notice-delivery.js";
+import { TeamsEmployeeChat } from "./bot/edge/employee-chat.js";
+
+/** How often the bot looks for notices to deliver (a locked token, a new authenticator, …). */
+const NOTICE_DELIVERY_INTERVAL_MS = 2_000;
+
 
 function policyFrom(config: Config): EnrollmentPolicy {
   return {
@@ -62,6 +75,9 @@ async function main(): Promise<void> {
   const directory = directoryFromConfig(config, logger);
   const secrets = keys.box;
   const policy = policyFrom(config);
+  const temporaryAccessStore = new SqlTemporaryAccessStore(database.db);
+  const temporaryAccessPolicy = temporaryAccessPolicyFrom(config);
+  const notices = new SqlEmployeeNoticeOutbox(database.db);
 
   const service = new EnrollmentService({
     directory,
@@ -74,11 +90,14 @@ async function main(): Promise<void> {
     audit: stores.audit,
     clock: systemClock,
     policy,
+    temporaryAccess: temporaryAccessStore,
+    notices,
   });
   const helpdeskStores = createHelpdeskStores(database);
   // The Citrix article says how the login goes in the configured mode, as the done card does.
   const knowledge = new KnowledgeBase(withLoginSteps(loadKnowledgeArticles(findAssetDir("knowledge", "sv")), config.RADIUS_MODE, config.CITRIX_URL));
-  const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock, stores.rateCounter);
+  const loginHelp = new LoginHelp({ directory, tokens: stores.tokens, audit: stores.audit, temporaryAccess: temporaryAccessStore, clock: systemClock });
+  const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock, stores.rateCounter, (caller) => loginHelp.textFor(caller));
   const stepCards = { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds, loginMode: config.RADIUS_MODE };
   const enrollment = new EnrollmentActions(service, help, stepCards);
   const adapter = botAdapter(config);
@@ -109,6 +128,7 @@ async function main(): Promise<void> {
     clock: systemClock,
     wait: realWait,
     helpdeskGroupId,
+    temporaryAccess: { store: temporaryAccessStore, issuer: new TemporaryAccessIssuer(temporaryAccessStore, secrets, temporaryAccessPolicy), hours: temporaryAccessPolicy.hours },
   });
   const helpdesk = new HelpdeskActions({
     service: helpdeskService,
@@ -116,6 +136,9 @@ async function main(): Promise<void> {
     logger,
     enrollment,
   });
+  const lostPhone = new LostPhoneActions(
+    new LostPhoneService({ directory, tokens: stores.tokens, rates: stores.rateCounter, audit: stores.audit, clock: systemClock, policy, helpdesk: helpdeskService, notices }),
+  );
   const reminderStore = new SqlReminderStore(database.db);
   const reminders = new ReminderActions({ store: reminderStore, escalation: helpdeskService, clock: systemClock, audit: stores.audit });
   const reports = new HelpdeskReminderReports({ store: reminderStore, directory, helpdeskGroupId, clock: systemClock, audit: stores.audit });
@@ -132,7 +155,8 @@ async function main(): Promise<void> {
     service,
     enrollment,
     help,
-    routes: [helpdesk, reminders],
+    routes: [helpdesk, reminders, lostPhone],
+    lostPhone,
     reports,
     coverage,
     storage: new SqlBotStorage(database.db),
@@ -169,8 +193,14 @@ async function main(): Promise<void> {
     "enrollment bot listening",
   );
 
+  const noticeLog = logger.child({ component: "notices" });
+  const stopNotices = scheduleNoticeDelivery(new NoticeDelivery(notices, new TeamsEmployeeChat(adapter, config.MICROSOFT_APP_ID ?? "", stores.conversationRefs), systemClock), NOTICE_DELIVERY_INTERVAL_MS, (round) =>
+    round instanceof Error ? noticeLog.error({ err: errorFields(round) }, "notice delivery failed") : noticeLog.info(round, "notices delivered"),
+  );
+
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "shutting down");
+    stopNotices();
     // Turns in flight finish (their state saved, their SMS sent) before the database closes.
     const finished = await closing.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
     if (!finished) logger.warn({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, "requests still running at the end of the grace period were cut off");

@@ -2,6 +2,7 @@ import { activityEn } from "./activity-en.js";
 import { helpEn } from "./help-en.js";
 import { loginHelpEn } from "./login-help-en.js";
 import { noticesEn } from "./notices-en.js";
+import { lostPhoneEn } from "./lost-phone-en.js";
 import { helpdeskEn } from "./helpdesk-en.js";
 import { remindersEn } from "./reminders-en.js";
 import type { sv } from "./sv.js";
@@ -103,6 +104,7 @@ export const en: Record<keyof typeof sv, string> = {
   ...helpEn,
   ...loginHelpEn,
   ...noticesEn,
+  ...lostPhoneEn,
   ...activityEn,
   ...helpdeskEn,
   ...remindersEn,

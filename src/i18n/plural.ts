@@ -12,3 +12,8 @@ export function countOf(locale: Locale, unit: PluralUnit, count: number): string
 export function localTime(at: Date): string {
   return at.toLocaleTimeString("sv-SE", { timeZone: "Europe/Stockholm", hour: "2-digit", minute: "2-digit" });
 }
+
+/** A date and time in Swedish local time ("2026-11-02 17:30"): for what may end on another day. */
+export function localDateTime(at: Date): string {
+  return at.toLocaleString("sv-SE", { timeZone: "Europe/Stockholm", dateStyle: "short", timeStyle: "short" });
+}

@@ -2,6 +2,7 @@ import { activitySv } from "./activity-sv.js";
 import { helpSv } from "./help-sv.js";
 import { loginHelpSv } from "./login-help-sv.js";
 import { noticesSv } from "./notices-sv.js";
+import { lostPhoneSv } from "./lost-phone-sv.js";
 import { helpdeskSv } from "./helpdesk-sv.js";
 import { remindersSv } from "./reminders-sv.js";
 import { reportSv } from "./report-sv.js";
@@ -102,6 +103,7 @@ export const sv = {
   ...helpSv,
   ...loginHelpSv,
   ...noticesSv,
+  ...lostPhoneSv,
   ...activitySv,
   ...helpdeskSv,
   ...remindersSv,

@@ -47,6 +47,8 @@ export interface TicketView {
   directory: DirectoryFacts;
   token: TokenFact;
   logins: LoginFacts;
+  /** An open helpdesk temporary access grant: until when (never the code). */
+  temporaryAccess?: { expiresAt: string; reusable: boolean };
   questions: TicketQuestion[];
   createdAt: string;
   updatedAt: string;

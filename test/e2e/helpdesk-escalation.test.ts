@@ -31,7 +31,8 @@ function updatedInPlace(activityId: string): Card {
 /** What the bot wrote to the employee's chat next (a proactive message). */
 async function toldInChat(user: TeamsUser): Promise<string> {
   const reply = await local.connector.nextReply(user.conversationId);
-  return reply.activity.text ?? "";
+  // A notice with "contact the helpdesk" under it is a card.
+  return reply.activity.text ?? cardText(cardOfReply(reply));
 }
 
 function expectTicketCard(result: InvokeResult): Card {
@@ -50,10 +51,11 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     // Alex has Microsoft Authenticator on "Jobbmobil", loses the phone and asks the bot.
     const enrolled = await enroll(alex, outbox, { deviceName: "Jobbmobil" });
     expect(sqliteTokens(local.dataDir, "alexw")).toEqual([{ status: "active", device_name: "Jobbmobil" }]);
-    const answer = await alex.say("jag har tappat min telefon");
+    expect(await toldInChat(alex)).toContain("En ny Microsoft Authenticator (Jobbmobil) kopplades till ditt konto");
+    const answer = await alex.say("min telefon är stulen");
     expect(answer.cards).toHaveLength(1);
     const escalate = actionData(answer.cards[0]!, "help.escalate");
-    expect(escalate.question).toBe("jag har tappat min telefon");
+    expect(escalate.question).toBe("min telefon är stulen");
 
     // 1. "Contact the helpdesk": a ticket card is posted (a new post) in the helpdesk channel.
     const escalated = await alex.press("help.escalate", { ...escalate, question: "Jag har tappat min telefon, vad gör jag?" });
@@ -75,7 +77,7 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
       expect(facts).not.toContain(hidden);
     }
     const ticketId = actionData(card, "helpdesk.take").ticketId as string;
-    expect(verbsOf(card)).toEqual(["helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.invite", "helpdesk.revokeToken"]);
+    expect(verbsOf(card)).toEqual(["helpdesk.temporaryAccess", "helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.invite", "helpdesk.revokeToken"]);
 
     // 2. Lynne is not in the helpdesk group: refused with the reason alone (nothing about the
     // ticket), the channel card unchanged, nobody told.
@@ -148,6 +150,7 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     const qr = await passDevice(alex, device, "Nya mobilen");
     await confirmCode(alex, qr.card, qr.secret);
     expect(sqliteTokens(local.dataDir, "alexw").map((t) => [t.status, t.device_name])).toEqual([["revoked", "Jobbmobil"], ["active", "Nya mobilen"]]);
+    expect(await toldInChat(alex)).toContain("En ny Microsoft Authenticator (Nya mobilen) kopplades till ditt konto");
 
     // 8. Resolved: the card says so and has no buttons left; Alex is told.
     const resolved = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.resolve", { ticketId }));

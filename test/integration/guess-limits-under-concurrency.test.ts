@@ -63,6 +63,7 @@ async function instances(open: () => Promise<Database>, count: number, policy: E
       new EnrollmentService({
         directory: new DemoDirectory(), sms, secrets, totp, clock, policy,
         enrollments: stores.enrollments, tokens: stores.tokens, rates: stores.rateCounter, audit: stores.audit,
+        temporaryAccess: new MemoryTemporaryAccess(), notices: new MemoryNoticeOutbox(),
       }),
     );
   }

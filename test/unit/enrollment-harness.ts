@@ -7,7 +7,7 @@ import { EnrollmentService } from "../../src/features/enrollment/enrollment-serv
 import type { StepView } from "../../src/features/enrollment/step-view.js";
 import type { Caller } from "../../src/ports/caller.js";
 import type { Directory } from "../../src/ports/directory.js";
-import { FakeClock, FakeSms, MemoryStores } from "./fakes.js";
+import { FakeClock, FakeSms, MemoryNoticeOutbox, MemoryStores, MemoryTemporaryAccess } from "./fakes.js";
 
 export const alex: Caller = { userKey: "aad-alex", upn: "alexw@example.com", locale: "sv" };
 
@@ -17,9 +17,11 @@ export function harness(directory: Directory = new DemoDirectory()) {
   const stores = new MemoryStores();
   const totp = new OtplibTotp();
   const secrets = new AesGcmSecretBox(randomBytes(32));
+  const temporaryAccess = new MemoryTemporaryAccess();
+  const notices = new MemoryNoticeOutbox();
   const service = new EnrollmentService({
     directory, sms, secrets, totp, clock, policy: defaultEnrollmentPolicy,
-    enrollments: stores, tokens: stores, rates: stores, audit: stores,
+    enrollments: stores, tokens: stores, rates: stores, audit: stores, temporaryAccess, notices,
   });
 
   /** Walks the happy path up to (and including) `until`. */
@@ -35,5 +37,5 @@ export function harness(directory: Directory = new DemoDirectory()) {
     return service.confirm(caller, view.flowId, totp.codeAt(view.qr!.secret, clock.now()));
   }
 
-  return { clock, sms, stores, totp, secrets, service, walk };
+  return { clock, sms, stores, totp, secrets, service, walk, temporaryAccess, notices };
 }

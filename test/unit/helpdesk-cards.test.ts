@@ -38,7 +38,7 @@ describe.each(["sv", "en"] as const)("helpdesk ticket card in %s", (locale) => {
 
   it("offers the actions that fit the state", () => {
     const verbs = (view: TicketView) => actions(renderTicketCard(view, locale)).flatMap((a) => (a.verb ? [a.verb] : []));
-    expect(verbs(base)).toEqual(["helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.invite", "helpdesk.revokeToken"]);
+    expect(verbs(base)).toEqual(["helpdesk.temporaryAccess", "helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.invite", "helpdesk.revokeToken"]);
     expect(verbs({ ...base, status: "taken", takenBy: "meganb@example.com" })).not.toContain("helpdesk.take");
     expect(verbs({ ...base, token: { status: "none" } })).not.toContain("helpdesk.revokeToken");
     expect(verbs({ ...base, status: "resolved", resolvedBy: "meganb@example.com" })).toEqual([]);

@@ -13,7 +13,11 @@ import type { DirectoryUser } from "../../src/ports/directory.js";
 import type { EmployeeMessage, HelpdeskNotifier } from "../../src/ports/helpdesk-notifier.js";
 import type { Versioned } from "../../src/ports/stores.js";
 import { openStatuses, type MessageRef, type Ticket, type TicketListFilter, type TicketStore } from "../../src/ports/tickets.js";
-import { FakeClock, MemoryStores } from "./fakes.js";
+import { FakeClock, MemoryStores, MemoryTemporaryAccess } from "./fakes.js";
+import { randomBytes } from "node:crypto";
+import { AesGcmSecretBox } from "../../src/adapters/aes-gcm-secret-box.js";
+import { TemporaryAccessIssuer } from "../../src/features/validation/temporary-access-issuer.js";
+import { defaultTemporaryAccessPolicy } from "../../src/features/validation/temporary-access-policy.js";
 
 export class MemoryTickets implements TicketStore {
   rows = new Map<string, Versioned<Ticket>>();
@@ -107,6 +111,7 @@ export interface HelpdeskHarness {
   notifier: FakeNotifier;
   directory: SwitchableDirectory;
   service: HelpdeskService;
+  grants: MemoryTemporaryAccess;
   /** Gives alexw an active token on "Jobbmobil". */
   activateToken(): void;
 }
@@ -119,6 +124,7 @@ export async function helpdeskHarness(): Promise<HelpdeskHarness> {
   const notifier = new FakeNotifier();
   notifier.reachable.add(alex.userKey);
   const directory = new SwitchableDirectory();
+  const grants = new MemoryTemporaryAccess();
   let ids = 0;
   const service = new HelpdeskService({
     tickets,
@@ -132,6 +138,7 @@ export async function helpdeskHarness(): Promise<HelpdeskHarness> {
     // The channel's pacing waits on the fake clock: moving it is the wait.
     wait: async (ms) => clock.advance(ms / 1000),
     helpdeskGroupId: "helpdesk",
+    temporaryAccess: { store: grants, issuer: new TemporaryAccessIssuer(grants, new AesGcmSecretBox(randomBytes(32)), defaultTemporaryAccessPolicy), hours: defaultTemporaryAccessPolicy.hours },
     newId: () => `ticket-${++ids}`,
   });
   await stores.save(alex.userKey, enrollment(), null);
@@ -139,7 +146,7 @@ export async function helpdeskHarness(): Promise<HelpdeskHarness> {
   const activateToken = () =>
     stores.tokens.push({ id: "tok-1", loginName: "alexw", upn: alex.upn, deviceName: "Jobbmobil", secretSealed: "sealed-SECRET", activatedAt: new Date("2026-11-01T10:00:00Z"), lastTimeStep: 1, status: "active" });
 
-  return { clock, stores, tickets, notifier, directory, service, activateToken };
+  return { clock, stores, tickets, notifier, directory, service, activateToken, grants };
 }
 
 /** Call inside a describe: a new harness before each test, read through the returned view. */

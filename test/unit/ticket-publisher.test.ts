@@ -13,7 +13,7 @@ import { TicketViews } from "../../src/features/helpdesk/ticket-views.js";
 import type { EmployeeMessage, HelpdeskNotifier } from "../../src/ports/helpdesk-notifier.js";
 import type { MessageRef, Ticket } from "../../src/ports/tickets.js";
 import { MemoryTickets } from "./helpdesk-harness.js";
-import { FakeClock, MemoryStores } from "./fakes.js";
+import { FakeClock, MemoryStores, MemoryTemporaryAccess } from "./fakes.js";
 
 /** A channel whose writes wait until the test opens the gate. */
 class GatedChannel implements HelpdeskNotifier {
@@ -64,7 +64,7 @@ function setup() {
   const wait = async (ms: number) => clock.advance(ms / 1000);
   const tickets = new MemoryTickets();
   const channel = new GatedChannel();
-  const publisher = new TicketPublisher(tickets, channel, new TicketViews(new DemoDirectory(), new MemoryStores(), new MemoryStores()), new ChannelPacer(clock, wait));
+  const publisher = new TicketPublisher(tickets, channel, new TicketViews(new DemoDirectory(), new MemoryStores(), new MemoryStores(), new MemoryTemporaryAccess(), clock), new ChannelPacer(clock, wait));
   const ticket = (id: string, subject: string): Ticket => ({ id, subject, userKey: `key-${id}`, status: "open", questions: [], locale: "sv", createdAt: "2026-11-25T09:00:00.000Z", updatedAt: "2026-11-25T09:00:00.000Z" });
   /**
    * Adds a question the way an escalation does (compare-and-set save), then asks for the card

@@ -5,6 +5,7 @@ import type { EnrollmentActions } from "../../features/enrollment/enrollment-rou
 import type { EnrollmentService } from "../../features/enrollment/enrollment-service.js";
 import type { StepView } from "../../features/enrollment/step-view.js";
 import type { HelpActions } from "../../features/help/help-route.js";
+import type { LostPhoneActions } from "../../features/lost-phone/lost-phone-route.js";
 import type { ReminderReports } from "../../features/reminders/reminder-reports.js";
 import { ADAPTIVE_CARD, noticeCard, type CardJson } from "../../features/shared/card-renderer.js";
 import type { Reply, Route } from "../../features/shared/route.js";
@@ -35,6 +36,8 @@ export interface EnrollmentBotDeps {
   logger: Logger;
   /** The reminder delivery report command; without it the words are treated as a question. */
   reports?: ReminderReports;
+  /** "I lost my phone" typed: its password card (the route itself is one of `routes`). */
+  lostPhone?: Pick<LostPhoneActions, "card">;
   /** Told the serviceUrl of every helpdesk invoke (BotHelpdeskNotifier.noteServiceUrl). */
   noteServiceUrl?: (serviceUrl: unknown) => void;
   /** The coverage report command (src/features/report/), answered the same way. */
@@ -145,6 +148,8 @@ export class EnrollmentBot extends ActivityHandler {
     switch (command) {
       case "help":
         return this.deps.help.topics(caller);
+      case "lostPhone":
+        return this.deps.lostPhone ? this.deps.lostPhone.card(caller) : this.deps.help.answer(caller, text);
       case "other":
       case "reports":
       case "coverage":

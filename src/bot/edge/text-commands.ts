@@ -1,7 +1,7 @@
 import { languages, locales, type Locale } from "../../i18n/messages.js";
 
 /** What a typed message asks for. Free-text questions are "other"; "language" switches to `locale`. */
-export type TextCommand = "greet" | "language" | "cancel" | "help" | "reports" | "coverage" | "other";
+export type TextCommand = "greet" | "language" | "cancel" | "help" | "reports" | "coverage" | "lostPhone" | "other";
 
 const commands: Record<Exclude<TextCommand, "other" | "language">, string[]> = {
   greet: ["hej", "hejsan", "hallå", "hi", "hello", "hey", "enroll", "enrol", "registrera", "start", "starta", "börja", "kom igång", "otp", "aktivera"],
@@ -11,6 +11,8 @@ const commands: Record<Exclude<TextCommand, "other" | "language">, string[]> = {
   reports: ["påminnelser", "paminnelser", "reminders", "påminnelserapport", "reminder report"],
   /** The coverage report (helpdesk only; src/features/report/). */
   coverage: ["statistik", "report", "rapport", "täckning", "coverage", "statistics", "stats"],
+  /** Straight to blocking the lost phone's token (the article's button leads there too). */
+  lostPhone: ["jag har tappat min telefon", "jag har tappat min mobil", "tappat min telefon", "tappat telefonen", "i lost my phone", "i have lost my phone", "lost my phone", "lost phone"],
 };
 
 export function classifyText(text: string): { command: TextCommand; locale?: Locale } {

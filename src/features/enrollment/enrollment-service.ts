@@ -24,6 +24,9 @@ import type { Caller } from "../../ports/caller.js";
 import { confirmFirstCode } from "./totp-confirmation.js";
 import { buildStepView, idleTooLong } from "./step-views.js";
 import { SmsDeliveryError } from "../shared/errors.js";
+import type { EmployeeNoticeOutbox } from "../../ports/employee-notices.js";
+import type { TemporaryAccessStore } from "../../ports/temporary-access.js";
+import { localDateTime } from "../../i18n/plural.js";
 
 export interface EnrollmentDeps {
   directory: Directory;
@@ -36,6 +39,10 @@ export interface EnrollmentDeps {
   audit: AuditLog;
   clock: Clock;
   policy: EnrollmentPolicy;
+  /** A new token ends the employee's helpdesk temporary access code. */
+  temporaryAccess: Pick<TemporaryAccessStore, "end">;
+  /** "A new authenticator was registered" in the employee's Teams chat. */
+  notices: Pick<EmployeeNoticeOutbox, "enqueue">;
 }
 
 const DEVICE_NAME = /^[\p{L}\p{N} ._'’()-]{1,40}$/u;
@@ -181,7 +188,7 @@ export class EnrollmentService {
       if (transition.state?.step === "identity") {
         transition.state = { ...this.freshFlow(caller, state, "identity", now), lastError: "error.totpTooMany" };
       }
-      if (transition.activate && state.reEnrollment) transition.afterSave = () => this.noticeNewAuthenticator(caller, state, now);
+      if (transition.activate) transition.afterSave = () => this.afterActivation(caller, state, now);
       return transition;
     });
   }
@@ -248,6 +255,20 @@ export class EnrollmentService {
   }
 
   /**
+   * The new token is active: an open temporary access code ends (the employee has their
+   * codes again), they are told in Teams, and on re-enrollment also by SMS.
+   */
+  private async afterActivation(caller: Caller, state: EnrollmentState, now: Date): Promise<void> {
+    const loginName = state.account?.loginName.toLowerCase();
+    if (loginName && (await this.deps.temporaryAccess.end(loginName, now))) {
+      await this.engine.append(caller.upn, now, [{ action: "temporaryAccess.ended", outcome: "ok", detail: { reason: "enrolled" } }]);
+    }
+    const params = { device: state.deviceName ?? "", time: localDateTime(now) };
+    await this.deps.notices.enqueue({ id: randomUUID(), upn: caller.upn.toLowerCase(), key: "notice.newAuthenticator", params, createdAt: now });
+    if (state.reEnrollment) await this.noticeNewAuthenticator(caller, state, now);
+  }
+
+  /**
    * Re-enrollment: an SMS that a new authenticator replaced the old one. The flow no longer
    * stores the number (forStorage), so it is the one the directory has now. The token is
    * already active: a notice that cannot go out is audited, not an error for the user.
@@ -261,7 +282,7 @@ export class EnrollmentService {
       return failed("directory");
     }
     if (!to) return failed("noMobile");
-    const text = t(state.locale, "smsText.newAuthenticator", { device: state.deviceName ?? "", time: `${now.toISOString().slice(0, 16).replace("T", " ")} UTC` });
+    const text = t(state.locale, "smsText.newAuthenticator", { device: state.deviceName ?? "", time: localDateTime(now) });
     await this.deps.sms.send(to, text).catch((error: unknown) => failed(error instanceof SmsDeliveryError ? "delivery" : "unexpected"));
   }
 

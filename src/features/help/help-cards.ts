@@ -8,7 +8,7 @@ import { cardT } from "../shared/card-text.js";
 export const commonTopics = ["install-app", "no-sms", "qr-scan", "code-rejected", "new-phone", "lost-phone", "citrix-login", "no-smartphone"];
 
 /** An article as the answer to a question, with "Did this help?" until answered. */
-export function renderAnswerCard(article: KnowledgeArticle, question: string, options: { askFeedback: boolean; notice?: Notice }): CardJson {
+export function renderAnswerCard(article: KnowledgeArticle, question: string, options: { askFeedback: boolean; notice?: Notice; diagnosis?: string | null }): CardJson {
   const locale = article.locale;
   return expandCard("help-answer", {
     s: strings(locale, {}),
@@ -18,6 +18,9 @@ export function renderAnswerCard(article: KnowledgeArticle, question: string, op
     question,
     askFeedback: options.askFeedback,
     notice: noticeData(locale, options.notice),
+    diagnosis: options.diagnosis ?? null,
+    // The lost-phone article leads straight to blocking the phone.
+    canBlockPhone: article.id === "lost-phone",
   });
 }
 

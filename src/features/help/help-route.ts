@@ -12,6 +12,8 @@ import type { ActionData, Reply, Route } from "../shared/route.js";
 import { commonTopics, renderAnswerCard, renderNoAnswerCard, renderTopicsCard } from "./help-cards.js";
 
 export const HELP_VERBS = ["help.show", "help.feedback"] as const;
+/** The articles about codes refused at the Citrix login: their answer starts with the caller's own login facts. */
+const LOGIN_PROBLEM_ARTICLES = new Set(["code-rejected", "account-locked"]);
 const MAX_QUESTION = 1000;
 
 const dataSchema = z.object({
@@ -34,15 +36,22 @@ export class HelpActions implements Route {
     private readonly clock: Clock,
     /** Where "Did this help?" answers are counted per user and article (FEEDBACK_LIMIT). */
     rates: RateCounter,
+    /** "Why can't I log in?": the caller's own last logins in plain words (LoginHelp), or null. */
+    private readonly loginHelp?: (caller: Caller) => Promise<string | null>,
   ) {
     this.feedbackAnswers = new AttemptLimit(rates, FEEDBACK_LIMIT);
   }
 
   /** The best article for a typed question, or "no good answer, ask the helpdesk". */
-  answer(caller: Caller, question: string): CardJson {
+  async answer(caller: Caller, question: string): Promise<CardJson> {
     const trimmed = question.trim().slice(0, MAX_QUESTION);
     const hit = this.knowledge.answer(caller.locale, trimmed);
-    return hit ? renderAnswerCard(hit.article, trimmed, { askFeedback: true }) : renderNoAnswerCard(caller.locale, trimmed);
+    if (!hit) return renderNoAnswerCard(caller.locale, trimmed);
+    return renderAnswerCard(hit.article, trimmed, { askFeedback: true, diagnosis: await this.diagnosisFor(caller, hit.article.id) });
+  }
+
+  private async diagnosisFor(caller: Caller, articleId: string): Promise<string | null> {
+    return LOGIN_PROBLEM_ARTICLES.has(articleId) && this.loginHelp ? this.loginHelp(caller) : null;
   }
 
   topics(caller: Caller): CardJson {
@@ -67,7 +76,7 @@ export class HelpActions implements Route {
     const { articleId, helpful, question } = parsed.data;
     const article = this.knowledge.get(caller.locale, articleId);
     if (!article) return renderNoAnswerCard(caller.locale, question, { key: "help.articleMissing", kind: "refusal" });
-    if (verb === "help.show") return renderAnswerCard(article, question, { askFeedback: true });
+    if (verb === "help.show") return renderAnswerCard(article, question, { askFeedback: true, diagnosis: await this.diagnosisFor(caller, article.id) });
     if (helpful === undefined) return null;
     // Counted before storing (insert, then count): of any burst, one answer per article and user a day is kept.
     const admitted = await this.feedbackAnswers.throttle(feedbackRateKey(caller.upn.toLowerCase(), articleId), this.clock.now());

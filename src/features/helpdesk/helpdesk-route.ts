@@ -16,7 +16,7 @@ export const ESCALATE_VERB = "help.escalate";
 const MAX_QUESTION_INPUT = 4000;
 
 const dataSchema = z
-  .object({ ticketId: z.string().max(64).optional(), question: z.string().max(MAX_QUESTION_INPUT).optional() })
+  .object({ ticketId: z.string().max(64).optional(), question: z.string().max(MAX_QUESTION_INPUT).optional(), confirm: z.boolean().optional() })
   .catchall(z.unknown());
 
 export interface HelpdeskActionsDeps {
@@ -37,7 +37,7 @@ const verbToAction = {
   "helpdesk.clearLimits": "clearLimits",
   "helpdesk.revokeToken": "revokeToken",
   "helpdesk.invite": "invite",
-} as const satisfies Record<HelpdeskVerb, string>;
+} as const satisfies Record<Exclude<HelpdeskVerb, "helpdesk.temporaryAccess">, string>;
 
 /**
  * The helpdesk feature's buttons: help.escalate (the employee) or helpdesk.* (a helpdesk
@@ -56,13 +56,17 @@ export class HelpdeskActions implements Route {
     const data = parsed.data;
     try {
       if (escalating) return await this.escalate(caller, chat, data.question, data.from === "step");
-      const action = verbToAction[verb as HelpdeskVerb];
-      const result: HelpdeskActionResult = await this.deps.service[action]({ upn: caller.upn }, data.ticketId);
+      const actor = { upn: caller.upn };
+      const result: HelpdeskActionResult =
+        verb === "helpdesk.temporaryAccess"
+          ? await this.deps.service.temporaryAccess(actor, data.ticketId, data.confirm === true)
+          : await this.deps.service[verbToAction[verb as keyof typeof verbToAction]](actor, data.ticketId);
       this.deps.logger.info({ verb, ticketId: data.ticketId, actor: caller.userKey, changed: result.changed, notice: result.refusal?.key ?? result.view?.notice?.key }, "helpdesk action");
       // Refused (not a helpdesk member, or the directory cannot tell): the reason, nothing about the ticket.
       if (result.refusal) return { notice: { ...result.refusal, kind: "refusal" }, locale };
       if (!result.view) return notice(locale, "helpdesk.notice.notFound");
-      return { card: renderTicketCard(result.view, locale) };
+      // The temporary code (if one was just issued) is in this answer alone: never posted, stored or logged.
+      return { card: renderTicketCard(result.view, locale, result.view.notice, result) };
     } catch (error) {
       this.deps.logger.error({ err: errorFields(error), verb, user: caller.userKey }, "helpdesk action failed");
       return notice(locale, "error.generic");

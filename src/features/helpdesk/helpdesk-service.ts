@@ -17,6 +17,8 @@ import { cleanQuestion, MAX_QUESTIONS_PER_TICKET } from "./question.js";
 import { TicketPublisher } from "./ticket-publisher.js";
 import type { Actor, Decision, EscalationResult, HelpdeskAction, HelpdeskActionResult, HelpdeskDeps } from "./helpdesk-types.js";
 import { TicketViews } from "./ticket-views.js";
+import { decideTemporaryAccess, ticketLoginName } from "./temporary-access-decision.js";
+import type { IssuedTemporaryAccess } from "../validation/temporary-access-issuer.js";
 
 /** The SMS hourly counter of one user (see SmsChallenges). */
 export { smsUserRateKey } from "../shared/rate-keys.js";
@@ -44,7 +46,7 @@ export class HelpdeskService {
 
   constructor(private readonly deps: HelpdeskDeps) {
     this.newId = deps.newId ?? randomUUID;
-    this.views = new TicketViews(deps.directory, deps.tokens, deps.audit);
+    this.views = new TicketViews(deps.directory, deps.tokens, deps.audit, deps.temporaryAccess.store, deps.clock);
     this.escalations = new AttemptLimit(deps.rates, deps.escalationLimit ?? ESCALATION_LIMIT);
     this.publisher = new TicketPublisher(deps.tickets, deps.notifier, this.views, new ChannelPacer(deps.clock, deps.wait, deps.channelPacing));
   }
@@ -148,14 +150,16 @@ export class HelpdeskService {
    * code and its attempts (a new code must be requested), the resend cooldown, the
    * hourly SMS cap, the daily wrong-SMS-code cap, the password-check throttle, first-code
    * failures, and at the Citrix login the token's lock after wrong codes and the request
-   * throttle. An AD account lockout is not touched.
+   * throttle. An open temporary access code ends too (a clean slate). An AD account lockout
+   * is not touched.
    */
   clearLimits(actor: Actor, ticketId: unknown): Promise<HelpdeskActionResult> {
     return this.act(actor, ticketId, "clearLimits", async (ticket, _helper, now): Promise<Decision> => {
       if (ticket.status === "resolved") return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
       const hadState = await clearEnrollmentLimits(this.deps.enrollments, this.deps.rates, ticket.userKey);
       for (const key of [smsUserRateKey, smsFailureRateKey, passwordCheckRateKey]) await this.deps.rates.clear(key(ticket.subject));
-      const loginName = ticket.loginName ?? (await this.deps.directory.findByUpn(ticket.subject))?.loginName.toLowerCase();
+      const loginName = await ticketLoginName(this.deps.directory, ticket);
+      const endedTemporaryAccess = loginName ? await this.deps.temporaryAccess.store.end(loginName, now) : false;
       // The Citrix login's limits too: the token's lock after wrong codes and the request throttle.
       const token = loginName ? await this.deps.tokens.findActive(loginName) : null;
       if (token) await this.deps.tokens.clearLock(token.id);
@@ -164,7 +168,7 @@ export class HelpdeskService {
         ticket: { ...ticket, updatedAt: now.toISOString() },
         notice: info("helpdesk.notice.limitsCleared"),
         outcome: "ok",
-        detail: { hadState },
+        detail: { hadState, endedTemporaryAccess },
         effectful: true,
         tell: { kind: "text", key: "helpdesk.employee.limitsCleared" },
       };
@@ -175,7 +179,7 @@ export class HelpdeskService {
   revokeToken(actor: Actor, ticketId: unknown): Promise<HelpdeskActionResult> {
     return this.act(actor, ticketId, "revokeToken", async (ticket, _helper, now): Promise<Decision> => {
       if (ticket.status === "resolved") return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
-      const loginName = ticket.loginName ?? (await this.deps.directory.findByUpn(ticket.subject))?.loginName.toLowerCase();
+      const loginName = await ticketLoginName(this.deps.directory, ticket);
       const active = loginName ? await this.deps.tokens.findActive(loginName) : null;
       const revoked = loginName && active ? await this.deps.tokens.revoke(loginName, now) : false;
       if (!revoked || !active) return { notice: refusal("helpdesk.notice.noToken"), outcome: "refused", detail: { reason: "noActiveToken" } };
@@ -188,6 +192,21 @@ export class HelpdeskService {
         tell: { kind: "text", key: "helpdesk.employee.tokenRevoked", params: { device: active.deviceName } },
       };
     });
+  }
+
+  /**
+   * Lost or forgotten phone: a temporary access code for the employee, asked twice (the first
+   * press only asks to confirm). The code comes back once, for the pressing member's card alone.
+   */
+  async temporaryAccess(actor: Actor, ticketId: unknown, confirmed: boolean): Promise<HelpdeskActionResult> {
+    let issued: IssuedTemporaryAccess | undefined;
+    const result = await this.act(actor, ticketId, "temporaryAccess", (ticket, helper, now) =>
+      decideTemporaryAccess(this.deps, ticket, helper, now, confirmed, (grant) => {
+        issued = grant;
+      }),
+    );
+    if (issued && result.changed) return { ...result, temporaryCode: { code: issued.code, reusable: issued.reusable } };
+    return !confirmed && result.view?.notice?.key === "helpdesk.notice.temporaryAccessConfirm" ? { ...result, confirmTemporaryAccess: true } : result;
   }
 
   /** Sends the employee a fresh welcome card in their chat. */
@@ -249,7 +268,7 @@ export class HelpdeskService {
         decision = { ...decision, ticket: { ...current.value, updatedAt: decision.ticket.updatedAt, loginName: decision.ticket.loginName ?? current.value.loginName } };
       }
       if (!decision.ticket) {
-        await this.append(actorUpn, subject, `helpdesk.${action}`, decision.outcome, now, { ticketId, ...decision.detail });
+        if (!decision.unaudited) await this.append(actorUpn, subject, `helpdesk.${action}`, decision.outcome, now, { ticketId, ...decision.detail });
         return { view: await this.views.build(current.value, decision.notice), changed: false };
       }
       try {

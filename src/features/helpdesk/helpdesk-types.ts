@@ -8,6 +8,15 @@ import type { Wait } from "../../ports/reminders.js";
 import type { Notice } from "../../ports/notice.js";
 import type { ChannelPacerOptions } from "./channel-pacer.js";
 import type { TicketView } from "../../ports/ticket-view.js";
+import type { TemporaryAccessStore } from "../../ports/temporary-access.js";
+import type { TemporaryAccessIssuer } from "../validation/temporary-access-issuer.js";
+
+/** What the helpdesk's temporary access button needs. */
+export interface HelpdeskTemporaryAccess {
+  issuer: Pick<TemporaryAccessIssuer, "issue">;
+  /** TEMP_ACCESS_HOURS, for the confirmation question. */
+  hours: number;
+}
 
 export interface HelpdeskDeps {
   tickets: TicketStore;
@@ -22,6 +31,8 @@ export interface HelpdeskDeps {
   wait: Wait;
   /** The helpdesk group (AD group DN; "helpdesk" in the demo directory). */
   helpdeskGroupId: string;
+  /** Issues the "temporary code"; its store shows it on the card and "Clear blocks" ends it. */
+  temporaryAccess: HelpdeskTemporaryAccess & { store: Pick<TemporaryAccessStore, "latest" | "end"> };
   /** Ticket ids; random UUIDs unless a test wants fixed ones. */
   newId?: () => string;
   /** Escalations per user (default ESCALATION_LIMIT: 5 in 10 minutes). */
@@ -35,7 +46,7 @@ export interface Actor {
   upn: string;
 }
 
-export type HelpdeskAction = "take" | "resolve" | "clearLimits" | "revokeToken" | "invite";
+export type HelpdeskAction = "take" | "resolve" | "clearLimits" | "revokeToken" | "invite" | "temporaryAccess";
 
 export interface EscalationResult {
   /**
@@ -58,6 +69,10 @@ export interface HelpdeskActionResult {
    * directory could not tell): the only thing to show them. Nothing about the ticket.
    */
   refusal?: Notice;
+  /** The temporary access button's first press: the card asks to confirm (nothing created yet). */
+  confirmTemporaryAccess?: boolean;
+  /** The temporary code just issued: for the pressing member's card only, this once. */
+  temporaryCode?: { code: string; reusable: boolean };
 }
 
 /** What an action decided, before it is saved, audited and told (internal to the service). */
@@ -74,5 +89,7 @@ export interface Decision {
    * a lost ticket save must not decide (and do it) again, only re-save the ticket.
    */
   effectful?: boolean;
+  /** Only a question back to the member (a confirmation): nothing happened, nothing to audit. */
+  unaudited?: boolean;
 }
 

@@ -4,9 +4,11 @@ import { catalog, t, type Locale, type MessageKey } from "../../i18n/messages.js
 import { expandCard, noticeData, type CardJson } from "../shared/card-renderer.js";
 import { cardIdentifier, cardT, cardText } from "../shared/card-text.js";
 import { stepEntry } from "../enrollment/steps.js";
+import { groupTemporaryCode } from "../validation/temporary-access-code.js";
+import { localDateTime } from "../../i18n/plural.js";
 
 /** The helpdesk card's button verbs (data: { ticketId }). */
-export const helpdeskVerbs = ["helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.revokeToken", "helpdesk.invite"] as const;
+export const helpdeskVerbs = ["helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.revokeToken", "helpdesk.invite", "helpdesk.temporaryAccess"] as const;
 export type HelpdeskVerb = (typeof helpdeskVerbs)[number];
 
 
@@ -63,6 +65,9 @@ export function ticketFacts(view: TicketView, locale: Locale): { title: string; 
         ? t(locale, "helpdesk.card.tokenNone")
         : none;
   const lastError = view.lastError ? (isMessageKey(locale, view.lastError) ? textWithoutParams(locale, view.lastError) : cardText(view.lastError)) : none;
+  const temporaryAccess = view.temporaryAccess
+    ? [{ title: t(locale, "helpdesk.card.temporaryCode", { use: useText(locale, view.temporaryAccess.reusable) }), value: t(locale, "helpdesk.card.temporaryAccessActive", { time: localDateTime(new Date(view.temporaryAccess.expiresAt)) }) }]
+    : [];
   return [
     { title: t(locale, "helpdesk.card.upn"), value: cardIdentifier(view.upn) },
     { title: t(locale, "helpdesk.card.login"), value: view.loginName ? cardIdentifier(view.loginName) : none },
@@ -77,11 +82,22 @@ export function ticketFacts(view: TicketView, locale: Locale): { title: string; 
       title: t(locale, "helpdesk.card.lastRefused"),
       value: view.logins.lastRefused ? t(locale, "helpdesk.card.refusedAt", { time: localTime(view.logins.lastRefused.at), reason: loginReason(locale, view.logins.lastRefused.reason) }) : none,
     },
+    ...temporaryAccess,
   ];
 }
 
+function useText(locale: Locale, reusable: boolean): string {
+  return t(locale, reusable ? "helpdesk.card.temporaryAccessReusable" : "helpdesk.card.temporaryAccessSingleUse");
+}
+
+/** What only the pressing member's own card shows, once: the confirmation question's button, or the code just issued. */
+export interface TicketCardExtras {
+  confirmTemporaryAccess?: boolean;
+  temporaryCode?: { code: string; reusable: boolean };
+}
+
 /** The ticket card for the helpdesk channel (cards/helpdesk-ticket.json), in the helpdesk's language. */
-export function renderTicketCard(view: TicketView, locale: Locale, notice: Notice | undefined = view.notice): CardJson {
+export function renderTicketCard(view: TicketView, locale: Locale, notice: Notice | undefined = view.notice, extras: TicketCardExtras = {}): CardJson {
   const open = view.status !== "resolved";
   const statusText =
     view.status === "open"
@@ -103,6 +119,10 @@ export function renderTicketCard(view: TicketView, locale: Locale, notice: Notic
     canResolve: open,
     canAct: open,
     canRevoke: open && view.token.status === "active",
+    confirmTemporaryAccess: open && extras.confirmTemporaryAccess === true,
+    temporaryCode: extras.temporaryCode
+      ? { label: t(locale, "helpdesk.card.temporaryCode", { use: useText(locale, extras.temporaryCode.reusable) }), grouped: groupTemporaryCode(extras.temporaryCode.code) }
+      : null,
     labels: {
       take: t(locale, "helpdesk.card.take"),
       resolve: t(locale, "helpdesk.card.resolve"),
@@ -111,6 +131,8 @@ export function renderTicketCard(view: TicketView, locale: Locale, notice: Notic
       revoke: t(locale, "helpdesk.card.revoke"),
       revokeWarning: t(locale, "helpdesk.card.revokeWarning"),
       revokeConfirm: t(locale, "helpdesk.card.revokeConfirm"),
+      temporaryAccess: t(locale, "helpdesk.card.temporaryAccess"),
+      temporaryAccessConfirm: t(locale, "helpdesk.card.temporaryAccessConfirm"),
     },
   };
   return expandCard("helpdesk-ticket", data);

@@ -1,5 +1,7 @@
 import type { Directory, DirectoryUser } from "../../ports/directory.js";
 import type { AuditLog, TokenStore } from "../../ports/stores.js";
+import type { Clock } from "../../ports/clock.js";
+import type { TemporaryAccessStore } from "../../ports/temporary-access.js";
 import type { Ticket } from "../../ports/tickets.js";
 import { DirectoryUnavailableError } from "../shared/errors.js";
 import type { Notice } from "../../ports/notice.js";
@@ -17,6 +19,8 @@ export class TicketViews {
     private readonly directory: Directory,
     private readonly tokens: TokenStore,
     private readonly audit: AuditLog,
+    private readonly grants: Pick<TemporaryAccessStore, "latest">,
+    private readonly clock: Clock,
   ) {}
 
   async build(ticket: Ticket, notice?: Notice): Promise<TicketView> {
@@ -50,7 +54,11 @@ export class TicketViews {
     if (ticket.takenBy) view.takenBy = ticket.takenBy;
     if (ticket.resolvedBy) view.resolvedBy = ticket.resolvedBy;
     if (ticket.resolvedAt) view.resolvedAt = ticket.resolvedAt;
-    if (loginName) view.loginName = loginName;
+    if (loginName) {
+      view.loginName = loginName;
+      const grant = await this.grants.latest(loginName);
+      if (grant && !grant.endedAt && grant.expiresAt > this.clock.now()) view.temporaryAccess = { expiresAt: grant.expiresAt.toISOString(), reusable: grant.reusable };
+    }
     if (user?.department) view.department = user.department;
     if (ticket.step) view.step = ticket.step;
     if (ticket.lastError) view.lastError = ticket.lastError;
