@@ -15,11 +15,25 @@ import { AuditChainWriter } from "../src/features/audit/audit-chain.js";
 
 const WRITES = Number(process.env.BENCH_WRITES ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const event = (i: number) => ({ at: new Date(), subject: `user${i % 1000}@bench.example`, actor: "radius:bench", action: "login.validate", outcome: "ok" as const, detail: { reason: "ok", channel: "radius", client: "bench" } });
+const event = (i: number) => ({
+  at: new Date(),
+  subject: `user${i % 1000}@bench.example`,
+  actor: "radius:bench",
+  action: "login.validate",
+  outcome: "ok" as const,
+  detail: { reason: "ok", channel: "radius", client: "bench" },
+});
 
 async function main(): Promise<void> {
   const writer = new AuditChainWriter(randomBytes(32));
-  const content = { at: new Date().toISOString(), subject: "u@x", actor: "radius:bench", action: "login.validate", outcome: "ok", detail: '{"reason":"ok"}' };
+  const content = {
+    at: new Date().toISOString(),
+    subject: "u@x",
+    actor: "radius:bench",
+    action: "login.validate",
+    outcome: "ok",
+    detail: '{"reason":"ok"}',
+  };
   let started = process.hrtime.bigint();
   for (let i = 0; i < WRITES; i++) writer.next(content);
   const linkUs = Number(process.hrtime.bigint() - started) / 1e3 / WRITES;
@@ -39,7 +53,9 @@ async function main(): Promise<void> {
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     process.stdout.write(`HMAC link alone: ${linkUs.toFixed(2)} µs per write\n`);
-    process.stdout.write(`SQLite append, chain on: ${median(perWrite.on).toFixed(1)} µs, off: ${median(perWrite.off).toFixed(1)} µs (median of ${ROUNDS} alternating blocks); on/off ${(median(perWrite.on) / median(perWrite.off)).toFixed(3)}×\n`);
+    process.stdout.write(
+      `SQLite append, chain on: ${median(perWrite.on).toFixed(1)} µs, off: ${median(perWrite.off).toFixed(1)} µs (median of ${ROUNDS} alternating blocks); on/off ${(median(perWrite.on) / median(perWrite.off)).toFixed(3)}×\n`,
+    );
   } finally {
     await database.close();
     rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,9 @@ const started = performance.now();
 const report = evaluateKnowledge(kb, questions);
 const elapsed = performance.now() - started;
 
-console.log(`Knowledge base: ${kb.ids().length} articles × 2 languages; ${questions.length} questions (${report.inScope} in scope, ${report.outOfScope} out of scope)`);
+console.log(
+  `Knowledge base: ${kb.ids().length} articles × 2 languages; ${questions.length} questions (${report.inScope} in scope, ${report.outOfScope} out of scope)`,
+);
 console.log(`Threshold (confidence):          ${report.threshold}`);
 console.log(`Top-1 accuracy (in scope):       ${pct(report.top1Accuracy)}`);
 console.log(`Answered correctly (in scope):   ${pct(report.answeredCorrectly)}`);
@@ -28,13 +30,17 @@ console.log(`Search time:                     ${(elapsed / questions.length).toF
 console.log("");
 console.log("Confusions (question → expected → top-1 [confidence] → answered):");
 for (const c of report.confusions) {
-  console.log(`  [${c.locale}] ${JSON.stringify(c.question)} → ${c.expected ?? "(none)"} → ${c.top ?? "(none)"} [${c.confidence.toFixed(2)}] → ${c.answered ?? "helpdesk"}`);
+  console.log(
+    `  [${c.locale}] ${JSON.stringify(c.question)} → ${c.expected ?? "(none)"} → ${c.top ?? "(none)"} [${c.confidence.toFixed(2)}] → ${c.answered ?? "helpdesk"}`,
+  );
 }
 
 if (process.argv.includes("--sweep")) {
   console.log("\nthreshold  answered-correctly  deferred  oos-rejected  false-answers");
   for (let t = 0.1; t <= 0.9001; t += 0.05) {
     const r = evaluateKnowledge(kb, questions, t);
-    console.log(`  ${t.toFixed(2)}     ${pct(r.answeredCorrectly).padStart(6)}            ${pct(r.inScopeDeferred).padStart(6)}    ${pct(r.outOfScopeRejected).padStart(6)}        ${pct(r.falseAnswers).padStart(6)}`);
+    console.log(
+      `  ${t.toFixed(2)}     ${pct(r.answeredCorrectly).padStart(6)}            ${pct(r.inScopeDeferred).padStart(6)}    ${pct(r.outOfScopeRejected).padStart(6)}        ${pct(r.falseAnswers).padStart(6)}`,
+    );
   }
 }

@@ -63,7 +63,10 @@ class Client {
       code: "Access-Request",
       secret: SECRET,
       identifier,
-      attributes: [["User-Name", userName], ["User-Password", password]],
+      attributes: [
+        ["User-Name", userName],
+        ["User-Password", password],
+      ],
       add_message_authenticator: true,
     });
     const started = process.hrtime.bigint();
@@ -89,7 +92,10 @@ class Client {
 class HonestUsers {
   private nextUser = 0;
   private readonly used = new Map<number, number>();
-  constructor(private readonly from: number, private readonly to: number) {}
+  constructor(
+    private readonly from: number,
+    private readonly to: number,
+  ) {}
   take(): { userName: string; code: string } {
     const nowStep = Math.floor(Date.now() / 1000 / STEP);
     for (let tries = 0; tries < this.to - this.from; tries++) {
@@ -133,17 +139,44 @@ async function closedLoop(client: Client, inFlight: number, seconds: number, nex
   latencies.sort((a, b) => a - b);
   const elapsed = (Date.now() - started) / 1000;
   const cpuPerRequest = +((cpuMs(client.serverPid) - cpuBefore) / latencies.length).toFixed(3);
-  return { inFlight, perSecond: Math.round(latencies.length / elapsed), p50: +percentile(latencies, 50).toFixed(2), p99: +percentile(latencies, 99).toFixed(2), cpuPerRequest, outcomes };
+  return {
+    inFlight,
+    perSecond: Math.round(latencies.length / elapsed),
+    p50: +percentile(latencies, 50).toFixed(2),
+    p99: +percentile(latencies, 99).toFixed(2),
+    cpuPerRequest,
+    outcomes,
+  };
 }
 
-async function startServer(engine: string, extraEnv: Record<string, string> = {}): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
+async function startServer(
+  engine: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "radius-bench-"));
   const postgres = engine === "postgres" ? await startPostgres("radius_bench") : null;
   if (engine === "postgres" && !postgres) throw new Error("PostgreSQL is not installed (bash scripts/install-test-servers.sh)");
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), "--import", "tsx", join(import.meta.dirname, "lib/radius-bench-server.ts")], {
-    env: { ...process.env, ...extraEnv, BENCH_DIR: dir, BENCH_DATABASE_URL: postgres?.url ?? "", BENCH_USERS: String(USERS), BENCH_SEED: SEED, BENCH_RADIUS_SECRET: SECRET },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+      "--import",
+      "tsx",
+      join(import.meta.dirname, "lib/radius-bench-server.ts"),
+    ],
+    {
+      env: {
+        ...process.env,
+        ...extraEnv,
+        BENCH_DIR: dir,
+        BENCH_DATABASE_URL: postgres?.url ?? "",
+        BENCH_USERS: String(USERS),
+        BENCH_SEED: SEED,
+        BENCH_RADIUS_SECRET: SECRET,
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
       const match = /ready (\d+)/.exec(chunk.toString());
@@ -232,7 +265,9 @@ async function compareAuditChain(engine: string, rounds: number): Promise<void> 
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const ratio = median(runs.off) / median(runs.on);
-  process.stdout.write(`${engine}: accepts/s at 50 in flight, chain on ${JSON.stringify(runs.on)}, off ${JSON.stringify(runs.off)}; off/on ratio of medians ${ratio.toFixed(3)}×\n`);
+  process.stdout.write(
+    `${engine}: accepts/s at 50 in flight, chain on ${JSON.stringify(runs.on)}, off ${JSON.stringify(runs.off)}; off/on ratio of medians ${ratio.toFixed(3)}×\n`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -248,7 +283,9 @@ async function main(): Promise<void> {
     process.stdout.write("  flood of wrong codes:\n");
     for (const a of r.wrongCodeFlood) process.stdout.write(line(a));
     const h = r.honestDuringFlood;
-    process.stdout.write(`  honest user during a 10 s flood (${h.floodPerSecond} req/s): ${h.honestAccepted}/${h.honestRequests} accepted, p50 ${h.p50} ms, max ${h.max} ms\n`);
+    process.stdout.write(
+      `  honest user during a 10 s flood (${h.floodPerSecond} req/s): ${h.honestAccepted}/${h.honestRequests} accepted, p50 ${h.p50} ms, max ${h.max} ms\n`,
+    );
   }
   process.stdout.write(`\n${JSON.stringify(results)}\n`);
 }

@@ -52,11 +52,22 @@ async function main(): Promise<void> {
         userKey: `aad-b${i}`,
         upn: m.upn,
         locale: i % 4 === 0 ? "en" : "sv",
-        reference: { channelId: "msteams", serviceUrl: connector.url, conversation: { id: `a:bench-${i}` }, bot: { id: "28:bot" }, user: { id: `29:b${i}` } },
+        reference: {
+          channelId: "msteams",
+          serviceUrl: connector.url,
+          conversation: { id: `a:bench-${i}` },
+          bot: { id: "28:bot" },
+          user: { id: `29:b${i}` },
+        },
         updatedAt: new Date(),
       });
     }
-    const campaign = parseCampaign({ id: "bench", audience: { upns: members.map((m) => m.upn) }, start: "2020-01-01", deadline: "2099-12-31" });
+    const campaign = parseCampaign({
+      id: "bench",
+      audience: { upns: members.map((m) => m.upn) },
+      start: "2020-01-01",
+      deadline: "2099-12-31",
+    });
     // Round trips of the sends (request out → answer in), to see what the limiter's settling costs.
     const botSender = new BotReminderSender(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), "");
     const roundTrips: number[] = [];
@@ -143,7 +154,8 @@ async function main(): Promise<void> {
       e.ms += roundTrips[i]!;
     });
     roundTrips.sort((a, b) => a - b);
-    const percentile = (p: number) => Number((roundTrips[Math.min(roundTrips.length - 1, Math.floor(p * roundTrips.length))] ?? 0).toFixed(1));
+    const percentile = (p: number) =>
+      Number((roundTrips[Math.min(roundTrips.length - 1, Math.floor(p * roundTrips.length))] ?? 0).toFixed(1));
     console.log(
       JSON.stringify({
         users: USERS,
@@ -166,11 +178,22 @@ async function main(): Promise<void> {
         marginMs: MARGIN_MS ?? "default",
         roundTripMs: { p50: percentile(0.5), p99: percentile(0.99), max: percentile(1), mean: Number(mean(roundTrips).toFixed(2)) },
         timing: {
-          sendAfterSlotMs: { mean: Number(mean(lateness).toFixed(2)), p99: Number(([...lateness].sort((a, b) => a - b)[Math.floor(0.99 * lateness.length)] ?? 0).toFixed(1)) },
+          sendAfterSlotMs: {
+            mean: Number(mean(lateness).toFixed(2)),
+            p99: Number(([...lateness].sort((a, b) => a - b)[Math.floor(0.99 * lateness.length)] ?? 0).toFixed(1)),
+          },
           roundTripByInFlight: Object.fromEntries(Object.entries(byInFlight).map(([k, v]) => [k, [v.n, Number((v.ms / v.n).toFixed(2))]])),
           idleSlotMsPerSecond: Number((idleSlotMs / sendingSeconds).toFixed(2)),
-          loopDelayMs: { mean: Number((loopDelay.mean / 1e6).toFixed(2)), p99: Number((loopDelay.percentile(99) / 1e6).toFixed(2)), max: Number((loopDelay.max / 1e6).toFixed(2)) },
-          dbCalls: Object.fromEntries(Object.entries(dbMs).filter(([, v]) => v.n > 0).map(([k, v]) => [k, { n: v.n, msPerCall: Number((v.ms / v.n).toFixed(3)) }])),
+          loopDelayMs: {
+            mean: Number((loopDelay.mean / 1e6).toFixed(2)),
+            p99: Number((loopDelay.percentile(99) / 1e6).toFixed(2)),
+            max: Number((loopDelay.max / 1e6).toFixed(2)),
+          },
+          dbCalls: Object.fromEntries(
+            Object.entries(dbMs)
+              .filter(([, v]) => v.n > 0)
+              .map(([k, v]) => [k, { n: v.n, msPerCall: Number((v.ms / v.n).toFixed(3)) }]),
+          ),
         },
       }),
     );

@@ -23,7 +23,13 @@ const PEOPLE = peopleArg > 0 ? Number(process.argv[peopleArg + 1]) : 20_000;
 const RUNS = 3;
 
 function directoryOf(members: CoveragePerson[]) {
-  const users: DirectoryUser[] = members.map((m) => ({ id: m.upn, upn: m.upn, loginName: m.loginName, displayName: m.upn, department: m.department }));
+  const users: DirectoryUser[] = members.map((m) => ({
+    id: m.upn,
+    upn: m.upn,
+    loginName: m.loginName,
+    displayName: m.upn,
+    department: m.department,
+  }));
   return {
     listGroupMembers: async () => users,
     findByUpn: async () => null,
@@ -38,7 +44,13 @@ async function bench(name: string, database: Database): Promise<void> {
   const { members, auditRows } = await seedRegion(database.db, PEOPLE, now);
   const seedMs = Date.now() - seeded;
   const source = new SqlCoverageSource(database.db);
-  const reports = new CoverageReports({ source, directory: directoryOf(members), eligibleGroupId: "eligible", helpdeskGroupId: "helpdesk", clock: { now: () => now } });
+  const reports = new CoverageReports({
+    source,
+    directory: directoryOf(members),
+    eligibleGroupId: "eligible",
+    helpdeskGroupId: "helpdesk",
+    clock: { now: () => now },
+  });
   const sqlTimes: number[] = [];
   const totalTimes: number[] = [];
   let totals = "";

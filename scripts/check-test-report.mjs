@@ -20,7 +20,8 @@ if (report.numTotalTests === 0) {
 if (skipped > 0) {
   for (const suite of report.testResults) {
     for (const test of suite.assertionResults) {
-      if (test.status === "pending" || test.status === "skipped" || test.status === "todo") console.error(`SKIPPED: ${suite.name} > ${test.fullName}`);
+      if (test.status === "pending" || test.status === "skipped" || test.status === "todo")
+        console.error(`SKIPPED: ${suite.name} > ${test.fullName}`);
     }
   }
   console.error("Tests were skipped: under CI every suite must run.");

@@ -12,7 +12,16 @@
  */
 import { spawn } from "node:child_process";
 import { join, relative, resolve } from "node:path";
-import { isPortFree, isUdpPortFree, repoRoot, startBot, startPlayground, startValidationService, type ChildHandle, type Stream } from "./lib/local-stack.js";
+import {
+  isPortFree,
+  isUdpPortFree,
+  repoRoot,
+  startBot,
+  startPlayground,
+  startValidationService,
+  type ChildHandle,
+  type Stream,
+} from "./lib/local-stack.js";
 
 const DEMO_USER = "alexw";
 const DEMO_PASSWORD = "Passw0rd!";
@@ -55,7 +64,15 @@ function botLine(line: string, stream: Stream, tag = "[bot]"): void {
   }
   if (stream === "stdout" && line.startsWith("{")) {
     try {
-      const { level, msg, time: _time, service: _service, pid: _pid, hostname: _hostname, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      const {
+        level,
+        msg,
+        time: _time,
+        service: _service,
+        pid: _pid,
+        hostname: _hostname,
+        ...rest
+      } = JSON.parse(line) as Record<string, unknown>;
       const name = PINO_LEVELS[Number(level)] ?? String(level);
       const fields = Object.entries(rest)
         .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
@@ -94,13 +111,19 @@ async function main(): Promise<void> {
   const outbox = join(dataDir, "sms-outbox.jsonl");
 
   if (!(await isPortFree(botPort))) {
-    fail(`port ${botPort} is already in use (is the bot or another playground still running?). Stop it, or choose another: PORT=3979 npm run playground`);
+    fail(
+      `port ${botPort} is already in use (is the bot or another playground still running?). Stop it, or choose another: PORT=3979 npm run playground`,
+    );
   }
   if (!(await isUdpPortFree(radiusPort))) {
-    fail(`UDP port ${radiusPort} is already in use (is another validation service running?). Stop it, or choose another: RADIUS_PORT=1813 npm run playground`);
+    fail(
+      `UDP port ${radiusPort} is already in use (is another validation service running?). Stop it, or choose another: RADIUS_PORT=1813 npm run playground`,
+    );
   }
   if (!(await isPortFree(playgroundPort))) {
-    fail(`port ${playgroundPort} is already in use (is another playground still running?). Stop it, or choose another: PLAYGROUND_PORT=56151 npm run playground`);
+    fail(
+      `port ${playgroundPort} is already in use (is another playground still running?). Stop it, or choose another: PLAYGROUND_PORT=56151 npm run playground`,
+    );
   }
 
   await build();
@@ -180,7 +203,9 @@ async function main(): Promise<void> {
         `    ${bold(`echo 'User-Name = "${DEMO_USER}", User-Password = "<code>", Message-Authenticator = 0x00' | radclient -x 127.0.0.1:${radiusPort} auth "$(cat ${shown(join(dataDir, "radius-secret"))})"`)}`,
         "",
         `  Bot endpoint: ${bot.endpoint}`,
-        ...(playground.port !== playgroundPort ? [yellow(`  (port ${playgroundPort} was taken: the playground chose ${playground.port})`)] : []),
+        ...(playground.port !== playgroundPort
+          ? [yellow(`  (port ${playgroundPort} was taken: the playground chose ${playground.port})`)]
+          : []),
         `  Press Ctrl-C to stop them all.`,
         rule,
         "",

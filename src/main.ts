@@ -46,7 +46,6 @@ import { TeamsEmployeeChat } from "./bot/edge/employee-chat.js";
 /** How often the bot looks for notices to deliver (a locked token, a new authenticator, …). */
 const NOTICE_DELIVERY_INTERVAL_MS = 2_000;
 
-
 function policyFrom(config: Config): EnrollmentPolicy {
   return {
     ...defaultEnrollmentPolicy,
@@ -95,9 +94,19 @@ async function main(): Promise<void> {
   });
   const helpdeskStores = createHelpdeskStores(database);
   // The Citrix article says how the login goes in the configured mode, as the done card does.
-  const knowledge = new KnowledgeBase(withLoginSteps(loadKnowledgeArticles(findAssetDir("knowledge", "sv")), config.RADIUS_MODE, config.CITRIX_URL));
-  const loginHelp = new LoginHelp({ directory, tokens: stores.tokens, audit: stores.audit, temporaryAccess: temporaryAccessStore, clock: systemClock });
-  const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock, stores.rateCounter, (caller) => loginHelp.textFor(caller));
+  const knowledge = new KnowledgeBase(
+    withLoginSteps(loadKnowledgeArticles(findAssetDir("knowledge", "sv")), config.RADIUS_MODE, config.CITRIX_URL),
+  );
+  const loginHelp = new LoginHelp({
+    directory,
+    tokens: stores.tokens,
+    audit: stores.audit,
+    temporaryAccess: temporaryAccessStore,
+    clock: systemClock,
+  });
+  const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock, stores.rateCounter, (caller) =>
+    loginHelp.textFor(caller),
+  );
   const stepCards = { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds, loginMode: config.RADIUS_MODE };
   const enrollment = new EnrollmentActions(service, help, stepCards);
   const adapter = botAdapter(config);
@@ -128,7 +137,11 @@ async function main(): Promise<void> {
     clock: systemClock,
     wait: realWait,
     helpdeskGroupId,
-    temporaryAccess: { store: temporaryAccessStore, issuer: new TemporaryAccessIssuer(temporaryAccessStore, secrets, temporaryAccessPolicy), hours: temporaryAccessPolicy.hours },
+    temporaryAccess: {
+      store: temporaryAccessStore,
+      issuer: new TemporaryAccessIssuer(temporaryAccessStore, secrets, temporaryAccessPolicy),
+      hours: temporaryAccessPolicy.hours,
+    },
   });
   const helpdesk = new HelpdeskActions({
     service: helpdeskService,
@@ -137,11 +150,26 @@ async function main(): Promise<void> {
     enrollment,
   });
   const lostPhone = new LostPhoneActions(
-    new LostPhoneService({ directory, tokens: stores.tokens, rates: stores.rateCounter, audit: stores.audit, clock: systemClock, policy, helpdesk: helpdeskService, notices }),
+    new LostPhoneService({
+      directory,
+      tokens: stores.tokens,
+      rates: stores.rateCounter,
+      audit: stores.audit,
+      clock: systemClock,
+      policy,
+      helpdesk: helpdeskService,
+      notices,
+    }),
   );
   const reminderStore = new SqlReminderStore(database.db);
   const reminders = new ReminderActions({ store: reminderStore, escalation: helpdeskService, clock: systemClock, audit: stores.audit });
-  const reports = new HelpdeskReminderReports({ store: reminderStore, directory, helpdeskGroupId, clock: systemClock, audit: stores.audit });
+  const reports = new HelpdeskReminderReports({
+    store: reminderStore,
+    directory,
+    helpdeskGroupId,
+    clock: systemClock,
+    audit: stores.audit,
+  });
   const coverage = new CoverageReports({
     source: new SqlCoverageSource(database.db),
     directory,
@@ -169,33 +197,53 @@ async function main(): Promise<void> {
   // GET /metrics: open in local mode, behind METRICS_TOKEN in production (absent without it).
   const metricsEndpoint =
     config.localMode || config.METRICS_TOKEN
-      ? { collect: () => collectMetrics([
-          reminderMetrics(reminderStore, systemClock),
-          tokenMetrics(database.db),
-          articleFeedbackMetrics(helpdeskStores.articleFeedback),
-          coverageMetrics(() => coverage.report()),
-        ]), token: config.METRICS_TOKEN }
+      ? {
+          collect: () =>
+            collectMetrics([
+              reminderMetrics(reminderStore, systemClock),
+              tokenMetrics(database.db),
+              articleFeedbackMetrics(helpdeskStores.articleFeedback),
+              coverageMetrics(() => coverage.report()),
+            ]),
+          token: config.METRICS_TOKEN,
+        }
       : undefined;
-  const server = createServer(adapter, bot, [
-    { name: "directory", check: () => directory.ping() },
-    { name: "database", check: async () => void (await stores.audit.listForSubject("readyz", 1)) },
-    { name: "keys", check: () => keys.ring.checkKeyEncryptionKey() },
-  ], logger, {
-    metrics: metricsEndpoint,
-    envelope: config.localMode ? { loopbackServiceUrlOnly: true } : { tenantId: config.MICROSOFT_APP_TENANT_ID },
-  });
+  const server = createServer(
+    adapter,
+    bot,
+    [
+      { name: "directory", check: () => directory.ping() },
+      { name: "database", check: async () => void (await stores.audit.listForSubject("readyz", 1)) },
+      { name: "keys", check: () => keys.ring.checkKeyEncryptionKey() },
+    ],
+    logger,
+    {
+      metrics: metricsEndpoint,
+      envelope: config.localMode ? { loopbackServiceUrlOnly: true } : { tenantId: config.MICROSOFT_APP_TENANT_ID },
+    },
+  );
 
   const closing = gracefulClose(server);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const address = server.address();
   logger.info(
-    { url: `http://${config.HOST}:${address.port}/api/messages`, mode: config.localMode ? "local" : "production", database: database.engine, directory: config.LDAP_URL ? "ldap" : "demo" },
+    {
+      url: `http://${config.HOST}:${address.port}/api/messages`,
+      mode: config.localMode ? "local" : "production",
+      database: database.engine,
+      directory: config.LDAP_URL ? "ldap" : "demo",
+    },
     "enrollment bot listening",
   );
 
   const noticeLog = logger.child({ component: "notices" });
-  const stopNotices = scheduleNoticeDelivery(new NoticeDelivery(notices, new TeamsEmployeeChat(adapter, config.MICROSOFT_APP_ID ?? "", stores.conversationRefs), systemClock), NOTICE_DELIVERY_INTERVAL_MS, (round) =>
-    round instanceof Error ? noticeLog.error({ err: errorFields(round) }, "notice delivery failed") : noticeLog.info(round, "notices delivered"),
+  const stopNotices = scheduleNoticeDelivery(
+    new NoticeDelivery(notices, new TeamsEmployeeChat(adapter, config.MICROSOFT_APP_ID ?? "", stores.conversationRefs), systemClock),
+    NOTICE_DELIVERY_INTERVAL_MS,
+    (round) =>
+      round instanceof Error
+        ? noticeLog.error({ err: errorFields(round) }, "notice delivery failed")
+        : noticeLog.info(round, "notices delivered"),
   );
 
   const shutdown = async (signal: string) => {
@@ -203,7 +251,8 @@ async function main(): Promise<void> {
     stopNotices();
     // Turns in flight finish (their state saved, their SMS sent) before the database closes.
     const finished = await closing.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
-    if (!finished) logger.warn({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, "requests still running at the end of the grace period were cut off");
+    if (!finished)
+      logger.warn({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, "requests still running at the end of the grace period were cut off");
     await Promise.allSettled([directory.close(), database.close()]);
     logger.info("stopped");
     process.exit(0);

@@ -37,7 +37,11 @@ export async function seedRegion(db: Kysely<Schema>, people: number, now: Date, 
   let auditRows = 0;
   const flush = async (force = false) => {
     if (audit.length >= BATCH || (force && audit.length > 0)) {
-      for (let i = 0; i < audit.length; i += BATCH) await db.insertInto("audit_events").values(audit.slice(i, i + BATCH) as never).execute();
+      for (let i = 0; i < audit.length; i += BATCH)
+        await db
+          .insertInto("audit_events")
+          .values(audit.slice(i, i + BATCH) as never)
+          .execute();
       auditRows += audit.length;
       audit.length = 0;
     }
@@ -51,26 +55,72 @@ export async function seedRegion(db: Kysely<Schema>, people: number, now: Date, 
     const furthest = r < 0.15 ? -1 : r < 0.2 ? 0 : r < 0.23 ? 1 : r < 0.26 ? 2 : r < 0.3 ? 3 : 4;
     let at = now.getTime() - Math.floor(rnd() * 84) * DAY;
     for (let s = 0; s <= furthest; s++) {
-      audit.push({ at: new Date((at += 60_000)).toISOString(), subject: upn, actor: upn, action: STEPS[s]!, outcome: "ok", detail: null } as never);
-      if (rnd() < 0.2) audit.push({ at: new Date((at += 1_000)).toISOString(), subject: upn, actor: upn, action: STEPS[Math.min(s + 1, 4)]!, outcome: "refused", detail: '{"reason":"x"}' } as never);
+      audit.push({
+        at: new Date((at += 60_000)).toISOString(),
+        subject: upn,
+        actor: upn,
+        action: STEPS[s]!,
+        outcome: "ok",
+        detail: null,
+      } as never);
+      if (rnd() < 0.2)
+        audit.push({
+          at: new Date((at += 1_000)).toISOString(),
+          subject: upn,
+          actor: upn,
+          action: STEPS[Math.min(s + 1, 4)]!,
+          outcome: "refused",
+          detail: '{"reason":"x"}',
+        } as never);
     }
     if (furthest >= 0 && furthest < 4) {
-      const state = { flowId: `f${i}`, step: "identity", callerUpn: upn, lastError: rnd() < 0.7 ? ERRORS[Math.floor(rnd() * ERRORS.length)] : undefined };
+      const state = {
+        flowId: `f${i}`,
+        step: "identity",
+        callerUpn: upn,
+        lastError: rnd() < 0.7 ? ERRORS[Math.floor(rnd() * ERRORS.length)] : undefined,
+      };
       enrollments.push({ user_key: `aad-${i}`, state: JSON.stringify(state), version: 3, updated_at: new Date(at).toISOString() });
     }
     if (furthest === 4) {
-      tokens.push({ id: `t${i}`, login_name: loginName, upn, device_name: "Mobil", secret_sealed: "sealed", status: "active", activated_at: new Date(at).toISOString(), ended_at: null, last_time_step: 0, last_used_at: null });
+      tokens.push({
+        id: `t${i}`,
+        login_name: loginName,
+        upn,
+        device_name: "Mobil",
+        secret_sealed: "sealed",
+        status: "active",
+        activated_at: new Date(at).toISOString(),
+        ended_at: null,
+        last_time_step: 0,
+        last_used_at: null,
+      });
       if (rnd() < 0.85) {
         for (let l = 0; l < loginsPerPerson; l++) {
           const ok = rnd() < 0.9;
-          audit.push({ at: new Date((at += DAY / 4)).toISOString(), subject: upn, actor: "radius:netscaler", action: "login.validate", outcome: ok ? "ok" : "refused", detail: JSON.stringify({ reason: ok ? "ok" : "wrongCode", channel: "radius" }) } as never);
+          audit.push({
+            at: new Date((at += DAY / 4)).toISOString(),
+            subject: upn,
+            actor: "radius:netscaler",
+            action: "login.validate",
+            outcome: ok ? "ok" : "refused",
+            detail: JSON.stringify({ reason: ok ? "ok" : "wrongCode", channel: "radius" }),
+          } as never);
         }
       }
     }
     await flush();
   }
   await flush(true);
-  for (let i = 0; i < tokens.length; i += BATCH) await db.insertInto("tokens").values(tokens.slice(i, i + BATCH)).execute();
-  for (let i = 0; i < enrollments.length; i += BATCH) await db.insertInto("enrollments").values(enrollments.slice(i, i + BATCH)).execute();
+  for (let i = 0; i < tokens.length; i += BATCH)
+    await db
+      .insertInto("tokens")
+      .values(tokens.slice(i, i + BATCH))
+      .execute();
+  for (let i = 0; i < enrollments.length; i += BATCH)
+    await db
+      .insertInto("enrollments")
+      .values(enrollments.slice(i, i + BATCH))
+      .execute();
   return { members, auditRows };
 }

@@ -146,7 +146,12 @@ export async function answers(url: string): Promise<boolean> {
  * Polls `check` until it is true. Fails early, with the process's output, when `child`
  * exits first, and after `timeoutMs` otherwise.
  */
-export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, child: ChildHandle, timeoutMs: number): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  child: ChildHandle,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

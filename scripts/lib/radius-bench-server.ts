@@ -65,7 +65,11 @@ async function main(): Promise<void> {
   const database = await openDatabase(process.env.BENCH_DATABASE_URL || undefined, process.env.BENCH_DIR ?? ".", { poolSize: 10 });
   await migrateToLatest(database.db);
   // BENCH_AUDIT_CHAIN=off: audit rows without the keyed chain (for the on/off ratio).
-  const stores = createSqlStores(database, undefined, process.env.BENCH_AUDIT_CHAIN === "off" ? undefined : new AuditChainWriter(randomBytes(32)));
+  const stores = createSqlStores(
+    database,
+    undefined,
+    process.env.BENCH_AUDIT_CHAIN === "off" ? undefined : new AuditChainWriter(randomBytes(32)),
+  );
   const secrets = new AesGcmSecretBox(randomBytes(32));
   const totp = new OtplibTotp();
   // Each token's last accepted step is two steps back: the generator may use the previous, current and next code.
@@ -74,7 +78,18 @@ async function main(): Promise<void> {
     const rows = [];
     for (let i = start; i < Math.min(USERS, start + 500); i++) {
       const login = benchLogin(i);
-      rows.push({ id: `t-${login}`, login_name: login, upn: `${login}@bench.example`, device_name: "bench", secret_sealed: secrets.seal(benchSecret(seed, login)), status: "active" as const, activated_at: new Date().toISOString(), ended_at: null, last_time_step: lastStep, last_used_at: null });
+      rows.push({
+        id: `t-${login}`,
+        login_name: login,
+        upn: `${login}@bench.example`,
+        device_name: "bench",
+        secret_sealed: secrets.seal(benchSecret(seed, login)),
+        status: "active" as const,
+        activated_at: new Date().toISOString(),
+        ended_at: null,
+        last_time_step: lastStep,
+        last_used_at: null,
+      });
     }
     await database.db.insertInto("tokens").values(rows).execute();
   }
@@ -103,7 +118,14 @@ async function main(): Promise<void> {
     maxRequestsPerClientPerSecond: 1_000_000,
   });
   process.stdout.write(`ready ${server.port}\n`);
-  process.on("SIGTERM", () => void server.close().then(() => database.close()).then(() => process.exit(0)));
+  process.on(
+    "SIGTERM",
+    () =>
+      void server
+        .close()
+        .then(() => database.close())
+        .then(() => process.exit(0)),
+  );
 }
 
 if (process.argv[1]?.endsWith("radius-bench-server.ts")) {

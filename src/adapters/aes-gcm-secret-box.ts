@@ -34,4 +34,3 @@ export class AesGcmSecretBox implements SecretBox {
     return createHmac("sha256", this.macKey).update(data).digest("hex");
   }
 }
-

@@ -73,7 +73,9 @@ export class GraphAppInstaller implements AppInstaller {
   async install(user: { upn: string; aadObjectId?: string }): Promise<InstallOutcome> {
     const id = encodeURIComponent(user.aadObjectId ?? user.upn);
     const url = `${this.base}/v1.0/users/${id}/teamwork/installedApps`;
-    const body = JSON.stringify({ "teamsApp@odata.bind": `${this.base}/v1.0/appCatalogs/teamsApps/${encodeURIComponent(this.options.catalogAppId)}` });
+    const body = JSON.stringify({
+      "teamsApp@odata.bind": `${this.base}/v1.0/appCatalogs/teamsApps/${encodeURIComponent(this.options.catalogAppId)}`,
+    });
     // A request that timed out or got a 5xx may still have installed the app: a 409 after it is ours.
     let ambiguous = false;
     let reason = "";
@@ -161,7 +163,11 @@ async function graphError(response: Response): Promise<string> {
     const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
     const code = typeof parsed.error?.code === "string" ? parsed.error.code : undefined;
     const message = typeof parsed.error?.message === "string" ? firstLine(parsed.error.message) : undefined;
-    return [code, message].filter(Boolean).map((part) => `: ${part}`).join("").slice(0, 250);
+    return [code, message]
+      .filter(Boolean)
+      .map((part) => `: ${part}`)
+      .join("")
+      .slice(0, 250);
   } catch {
     return "";
   }

@@ -34,7 +34,11 @@ export interface KeyVaultOverrides {
  * Throws KeyUnavailableError when Key Vault cannot be reached.
  */
 export async function keysFromConfig(config: Config, database: Database, clock: Clock, overrides: KeyVaultOverrides = {}): Promise<Keys> {
-  const legacyMaster = config.ENCRYPTION_KEY ? Buffer.from(config.ENCRYPTION_KEY, "base64") : config.KEY_VAULT_KEY_ID ? undefined : loadOrCreateLocalKey(config.dataDir);
+  const legacyMaster = config.ENCRYPTION_KEY
+    ? Buffer.from(config.ENCRYPTION_KEY, "base64")
+    : config.KEY_VAULT_KEY_ID
+      ? undefined
+      : loadOrCreateLocalKey(config.dataDir);
   const wrappers: KeyWrapper[] = [];
   if (config.KEY_VAULT_KEY_ID) {
     const credential = overrides.credential ?? azureCredentialFromConfig(config);
@@ -51,5 +55,9 @@ export async function keysFromConfig(config: Config, database: Database, clock: 
  */
 export function createKeyedSqlStores(database: Database, keys: Keys, clock?: Clock): SqlStores {
   const stores = createSqlStores(database, clock, new AuditChainWriter(keys.ring.derivedMacKey(AUDIT_MAC_LABEL)));
-  return { ...stores, enrollments: new KeyLoadingEnrollmentStore(stores.enrollments, keys.ring), tokens: new KeyLoadingTokenStore(stores.tokens, keys.ring) };
+  return {
+    ...stores,
+    enrollments: new KeyLoadingEnrollmentStore(stores.enrollments, keys.ring),
+    tokens: new KeyLoadingTokenStore(stores.tokens, keys.ring),
+  };
 }

@@ -8,5 +8,8 @@ export const LOCAL_KEY_FILE = "encryption.key";
  * so tokens stay readable across restarts. Production takes ENCRYPTION_KEY instead.
  */
 export function loadOrCreateLocalKey(dataDir: string): Buffer {
-  return Buffer.from(readOrCreatePrivateText(dataDir, LOCAL_KEY_FILE, () => randomBytes(32).toString("base64")), "base64");
+  return Buffer.from(
+    readOrCreatePrivateText(dataDir, LOCAL_KEY_FILE, () => randomBytes(32).toString("base64")),
+    "base64",
+  );
 }

@@ -17,7 +17,12 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       formatters: { level: (label) => ({ level: label }) },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((arg) => (typeof arg === "string" ? arg.replace(/otpauth:\/\/\S+/g, "otpauth://[redacted]") : arg)) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((arg) => (typeof arg === "string" ? arg.replace(/otpauth:\/\/\S+/g, "otpauth://[redacted]") : arg)) as Parameters<
+              typeof method
+            >,
+          );
         },
       },
     },

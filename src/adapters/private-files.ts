@@ -30,7 +30,10 @@ function tighten(path: string, mode: number, isFolder: boolean): Tightened[] {
     chmodSync(path, mode);
   } catch (error) {
     const what = isFolder ? "folder" : "file";
-    throw new DataDirError(`DATA_DIR: the ${what} ${path} is readable by other users (mode 0${was.toString(8)}) and could not be made private; give the bot a folder of its own`, { cause: error });
+    throw new DataDirError(
+      `DATA_DIR: the ${what} ${path} is readable by other users (mode 0${was.toString(8)}) and could not be made private; give the bot a folder of its own`,
+      { cause: error },
+    );
   }
   return [{ path, was }];
 }

@@ -68,21 +68,29 @@ const usersSchema = z.array(z.object({ upn: z.string().min(3).max(256), loginNam
 
 /** Audience → accounts: a --users file, or the directory (disabled accounts are left out). */
 function audienceResolver(directory: Directory, usersFile: string | undefined) {
-  const fromFile = usersFile ? new Map(usersSchema.parse(JSON.parse(readFileSync(usersFile, "utf8"))).map((u) => [u.upn.toLowerCase(), u])) : undefined;
+  const fromFile = usersFile
+    ? new Map(usersSchema.parse(JSON.parse(readFileSync(usersFile, "utf8"))).map((u) => [u.upn.toLowerCase(), u]))
+    : undefined;
   return async (campaign: Campaign): Promise<{ members: AudienceMember[]; unknown: string[] }> => {
     if ("groupDn" in campaign.audience) {
       if (fromFile) return { members: [...fromFile.values()], unknown: [] };
       const users = await directory.listGroupMembers(campaign.audience.groupDn);
       const active = users.filter((u) => u.problem !== "disabled");
-      return { members: active.map((u) => ({ upn: u.upn.toLowerCase(), loginName: u.loginName.toLowerCase() })), unknown: users.filter((u) => u.problem === "disabled").map((u) => u.upn) };
+      return {
+        members: active.map((u) => ({ upn: u.upn.toLowerCase(), loginName: u.loginName.toLowerCase() })),
+        unknown: users.filter((u) => u.problem === "disabled").map((u) => u.upn),
+      };
     }
     const members: AudienceMember[] = [];
     const unknown: string[] = [];
     const upns = campaign.audience.upns;
     for (let i = 0; i < upns.length; i += 16) {
-      const found = await Promise.all(upns.slice(i, i + 16).map(async (upn) => fromFile?.get(upn) ?? (fromFile ? null : await directory.findByUpn(upn))));
+      const found = await Promise.all(
+        upns.slice(i, i + 16).map(async (upn) => fromFile?.get(upn) ?? (fromFile ? null : await directory.findByUpn(upn))),
+      );
       found.forEach((user, j) => {
-        if (user && !("problem" in user && user.problem === "disabled")) members.push({ upn: user.upn.toLowerCase(), loginName: user.loginName.toLowerCase() });
+        if (user && !("problem" in user && user.problem === "disabled"))
+          members.push({ upn: user.upn.toLowerCase(), loginName: user.loginName.toLowerCase() });
         else unknown.push(upns[i + j]!);
       });
     }
@@ -119,7 +127,10 @@ async function main(): Promise<number> {
     await migrateToLatest(database.db);
     const stores = createSqlStores(database);
     const adapter = proactiveAdapter(config);
-    const limiter = new RateLimiter({ global: [{ limit: config.REMINDER_RATE_PER_SECOND, ms: 1_000 }], marginMs: config.REMINDER_MARGIN_MS });
+    const limiter = new RateLimiter({
+      global: [{ limit: config.REMINDER_RATE_PER_SECOND, ms: 1_000 }],
+      marginMs: config.REMINDER_MARGIN_MS,
+    });
     const deps = {
       store: new SqlReminderStore(database.db),
       sender: new BotReminderSender(adapter, config.MICROSOFT_APP_ID ?? ""),

@@ -40,7 +40,9 @@ await runWithKeys("audit", async ({ config, database, keys }) => {
     return 0;
   }
   const result = await verifyAuditTrail(trail, key);
-  process.stdout.write(`${result.rows} chained rows in ${result.chains} chains; ${result.unchainedBefore} older rows from before the chain\n`);
+  process.stdout.write(
+    `${result.rows} chained rows in ${result.chains} chains; ${result.unchainedBefore} older rows from before the chain\n`,
+  );
   for (const head of result.heads) process.stdout.write(`head ${head.chainId} ${head.seq} ${head.mac}\n`);
   const first = result.breaks[0];
   if (!first) {
@@ -48,7 +50,9 @@ await runWithKeys("audit", async ({ config, database, keys }) => {
     return 0;
   }
   for (const found of result.breaks) {
-    process.stdout.write(`BROKEN at row ${found.rowId ?? "(checkpoint)"} (chain ${found.chainId || "none"}, place ${found.seq}): ${found.reason}\n`);
+    process.stdout.write(
+      `BROKEN at row ${found.rowId ?? "(checkpoint)"} (chain ${found.chainId || "none"}, place ${found.seq}): ${found.reason}\n`,
+    );
   }
   return 1;
 });

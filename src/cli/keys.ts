@@ -27,15 +27,24 @@ if (!["rotate", "reseal", "status", "prune"].includes(command ?? "")) {
 }
 
 await runWithKeys("keys", async ({ database, keys }) => {
-  const rotation = new KeyRotation({ ring: keys.ring, box: keys.box, keys: new SqlDataKeyStore(database.db), sealed: new SqlSealedValueStore(database.db), clock: systemClock });
+  const rotation = new KeyRotation({
+    ring: keys.ring,
+    box: keys.box,
+    keys: new SqlDataKeyStore(database.db),
+    sealed: new SqlSealedValueStore(database.db),
+    clock: systemClock,
+  });
   const options = {
     batchSize: Math.max(1, positive(option(args, "batch"), 50, "batch")),
     retireAfterMs: positive(option(args, "retire-after-minutes"), 10, "retire-after-minutes") * 60_000,
-    onBatch: ({ kind, resealed }: { kind: string; resealed: number }) => void process.stdout.write(`  ${kind}s re-sealed so far: ${resealed}\n`),
+    onBatch: ({ kind, resealed }: { kind: string; resealed: number }) =>
+      void process.stdout.write(`  ${kind}s re-sealed so far: ${resealed}\n`),
   };
   if (command === "rotate") {
     const result = await rotation.rotate(options);
-    process.stdout.write(`new data key ${result.newKeyId}; ${result.resealed} re-sealed; deleted: ${result.deleted.join(", ") || "none"}\n`);
+    process.stdout.write(
+      `new data key ${result.newKeyId}; ${result.resealed} re-sealed; deleted: ${result.deleted.join(", ") || "none"}\n`,
+    );
   } else if (command === "reseal") {
     process.stdout.write(`${(await rotation.reseal(options)).resealed} re-sealed onto ${keys.ring.currentKeyId}\n`);
   } else if (command === "prune") {
@@ -43,7 +52,9 @@ await runWithKeys("keys", async ({ database, keys }) => {
   }
   for (const key of await rotation.status()) {
     const created = key.createdAt ? key.createdAt.toISOString() : key.id === "v1" ? "(before data keys)" : "(not in the database!)";
-    process.stdout.write(`${key.current ? "*" : " "} ${key.id.padEnd(14)} ${created.padEnd(26)} tokens ${key.tokens}, unfinished enrollments ${key.enrollments}\n`);
+    process.stdout.write(
+      `${key.current ? "*" : " "} ${key.id.padEnd(14)} ${created.padEnd(26)} tokens ${key.tokens}, unfinished enrollments ${key.enrollments}\n`,
+    );
   }
   return 0;
 });

@@ -7,7 +7,10 @@ const bool = z
   .transform((v) => v === "true" || v === "1" || v === "yes");
 const int = (min: number, max: number) => z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(min).max(max);
 const optionalText = z.string().trim().min(1).optional();
-const fieldName = z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a field name (letters, digits, _ . -)");
+const fieldName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a field name (letters, digits, _ . -)");
 /** What phones show as the sender: GSM allows 11 alphanumeric characters (not digits only), or a phone number. */
 const SENDER_NAME = /^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$|^\+[1-9]\d{6,14}$/;
 
@@ -20,7 +23,10 @@ export const envSchema = z.object({
   PORT: int(0, 65535).default(3978),
   DATA_DIR: z.string().default("./data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// (leave unset for embedded SQLite)").optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// (leave unset for embedded SQLite)")
+    .optional(),
 
   MICROSOFT_APP_ID: optionalText,
   MICROSOFT_APP_PASSWORD: optionalText,
@@ -44,7 +50,10 @@ export const envSchema = z.object({
    */
   KEY_VAULT_KEY_ID: z
     .string()
-    .regex(/^https:\/\/[^/\s]+\/keys\/[^/\s]+(\/[^/\s]+)?\/?$/, "must be a Key Vault key URL: https://<vault>.vault.azure.net/keys/<name>[/<version>]")
+    .regex(
+      /^https:\/\/[^/\s]+\/keys\/[^/\s]+(\/[^/\s]+)?\/?$/,
+      "must be a Key Vault key URL: https://<vault>.vault.azure.net/keys/<name>[/<version>]",
+    )
     .optional(),
   /** Audit rows older than this many days are removed by `npm run audit -- prune` (a signed checkpoint keeps the rest verifiable); unset: kept forever. */
   AUDIT_RETENTION_DAYS: int(1, 36_500).optional(),
@@ -62,7 +71,10 @@ export const envSchema = z.object({
   SMS_SENDER_NAME: z
     .string()
     .trim()
-    .regex(SENDER_NAME, "must be an alphanumeric sender name of at most 11 characters with a letter (A-Z, a-z, 0-9), or a number in E.164 (+46…)")
+    .regex(
+      SENDER_NAME,
+      "must be an alphanumeric sender name of at most 11 characters with a letter (A-Z, a-z, 0-9), or a number in E.164 (+46…)",
+    )
     .default("RegionJH"),
   /** How long a failed send is retried (429, 5xx, no answer) before the user is told; never past the code's expiry. */
   SMS_RETRY_WINDOW_SECONDS: int(0, 60).default(10),
@@ -79,7 +91,11 @@ export const envSchema = z.object({
   SMS_GATEWAY_TOKEN: optionalText,
   SMS_GATEWAY_USERNAME: optionalText,
   SMS_GATEWAY_PASSWORD: optionalText,
-  SMS_GATEWAY_AUTH_HEADER: z.string().trim().regex(/^[A-Za-z0-9-]{1,64}$/, "must be an HTTP header name (letters, digits, -)").optional(),
+  SMS_GATEWAY_AUTH_HEADER: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, "must be an HTTP header name (letters, digits, -)")
+    .optional(),
   SMS_GATEWAY_SUCCESS_STATUSES: z
     .string()
     .trim()
@@ -92,7 +108,10 @@ export const envSchema = z.object({
   /** A user-assigned managed identity's client id for SMS_ACS_ENDPOINT; unset: the system-assigned identity. */
   SMS_ACS_MANAGED_IDENTITY_CLIENT_ID: optionalText,
 
-  LDAP_URL: z.string().regex(/^ldaps?:\/\//, "must start with ldap:// or ldaps://").optional(),
+  LDAP_URL: z
+    .string()
+    .regex(/^ldaps?:\/\//, "must start with ldap:// or ldaps://")
+    .optional(),
   LDAP_START_TLS: bool.default(true),
   LDAP_ALLOW_PLAINTEXT: bool.default(false),
   LDAP_CA_FILE: optionalText,

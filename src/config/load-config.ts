@@ -20,19 +20,24 @@ export interface Config extends Env {
   ldapCaPem?: string;
 }
 
-
 /** What installing the app through Microsoft Graph needs (an app-only token and the catalog id); not repeating `found`. */
 function graphInstallProblems(e: Env, localMode: boolean, found: string[]): string[] {
   const problems: string[] = [];
   const named = (name: string) => found.some((p) => p.startsWith(`${name}:`));
-  if (!e.TEAMS_APP_CATALOG_ID) problems.push("TEAMS_APP_CATALOG_ID: required when GRAPH_INSTALL_ENABLED=true (the app's id in the tenant app catalog, not the manifest id)");
-  if (localMode) problems.push("MICROSOFT_APP_ID: required when GRAPH_INSTALL_ENABLED=true (the app registration that gets the Microsoft Graph token)");
+  if (!e.TEAMS_APP_CATALOG_ID)
+    problems.push(
+      "TEAMS_APP_CATALOG_ID: required when GRAPH_INSTALL_ENABLED=true (the app's id in the tenant app catalog, not the manifest id)",
+    );
+  if (localMode)
+    problems.push("MICROSOFT_APP_ID: required when GRAPH_INSTALL_ENABLED=true (the app registration that gets the Microsoft Graph token)");
   const msi = e.MICROSOFT_APP_TYPE === "UserAssignedMSI";
   if (!msi && !e.MICROSOFT_APP_PASSWORD && !named("MICROSOFT_APP_PASSWORD")) {
     problems.push("MICROSOFT_APP_PASSWORD: required when GRAPH_INSTALL_ENABLED=true (or set MICROSOFT_APP_TYPE=UserAssignedMSI)");
   }
   if (!msi && !e.MICROSOFT_APP_TENANT_ID && !named("MICROSOFT_APP_TENANT_ID")) {
-    problems.push("MICROSOFT_APP_TENANT_ID: required when GRAPH_INSTALL_ENABLED=true (app-only Microsoft Graph tokens are issued per tenant)");
+    problems.push(
+      "MICROSOFT_APP_TENANT_ID: required when GRAPH_INSTALL_ENABLED=true (app-only Microsoft Graph tokens are issued per tenant)",
+    );
   }
   return problems;
 }
@@ -62,7 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const localMode = !e.MICROSOFT_APP_ID;
   if (localMode && !isLoopbackHost(e.HOST)) {
-    problems.push(`HOST: is ${e.HOST}, but without MICROSOFT_APP_ID there is no Bot Framework authentication, which is only allowed on loopback (127.0.0.1)`);
+    problems.push(
+      `HOST: is ${e.HOST}, but without MICROSOFT_APP_ID there is no Bot Framework authentication, which is only allowed on loopback (127.0.0.1)`,
+    );
   }
   if (!localMode) problems.push(...productionProblems(e));
   if (e.LDAP_URL) {

@@ -10,8 +10,14 @@ export function productionProblems(e: Env): string[] {
   const need = (ok: unknown, problem: string) => {
     if (!ok) problems.push(problem);
   };
-  need(e.MICROSOFT_APP_TYPE === "UserAssignedMSI" || e.MICROSOFT_APP_PASSWORD, "MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (or set MICROSOFT_APP_TYPE=UserAssignedMSI)");
-  need(e.MICROSOFT_APP_TYPE !== "MultiTenant", "MICROSOFT_APP_TYPE: MultiTenant is refused; the bot serves the region's tenant only (SingleTenant or UserAssignedMSI)");
+  need(
+    e.MICROSOFT_APP_TYPE === "UserAssignedMSI" || e.MICROSOFT_APP_PASSWORD,
+    "MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID (or set MICROSOFT_APP_TYPE=UserAssignedMSI)",
+  );
+  need(
+    e.MICROSOFT_APP_TYPE !== "MultiTenant",
+    "MICROSOFT_APP_TYPE: MultiTenant is refused; the bot serves the region's tenant only (SingleTenant or UserAssignedMSI)",
+  );
   need(e.MICROSOFT_APP_TENANT_ID, "MICROSOFT_APP_TENANT_ID: required in production (activities from other tenants are refused)");
   need(
     e.KEY_VAULT_KEY_ID || e.ENCRYPTION_KEY,

@@ -33,7 +33,10 @@ const envelopeSchema = z
     id: text(512),
     name: text(256),
     channelId: id,
-    serviceUrl: z.string().max(2048).regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL"),
+    serviceUrl: z
+      .string()
+      .max(2048)
+      .regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL"),
     locale: text(64),
     text: text(MAX_TEXT),
     replyToId: text(512),
@@ -51,7 +54,8 @@ const envelopeSchema = z
     const action = activity.value.action;
     if (!isPlainObject(action)) return;
     for (const [name, schema] of Object.entries(cardActionFields)) {
-      if (!schema.safeParse(action[name]).success) ctx.addIssue({ code: "custom", path: ["value", "action", name], message: "wrong type or too long" });
+      if (!schema.safeParse(action[name]).success)
+        ctx.addIssue({ code: "custom", path: ["value", "action", name], message: "wrong type or too long" });
     }
   });
 

@@ -19,7 +19,6 @@ export interface MetricsEndpoint {
   token?: string;
 }
 
-
 /** The answer to every unauthenticated request: no library text, nothing about why. */
 const NOT_AUTHENTICATED = { error: "Not authenticated." };
 
@@ -50,7 +49,13 @@ export interface ServerOptions {
   envelope?: EnvelopeRules;
 }
 
-export function createServer(adapter: AuthenticatingAdapter, bot: TurnHandler, readiness: ReadinessCheck[], logger: Logger, options: ServerOptions = {}): restify.Server {
+export function createServer(
+  adapter: AuthenticatingAdapter,
+  bot: TurnHandler,
+  readiness: ReadinessCheck[],
+  logger: Logger,
+  options: ServerOptions = {},
+): restify.Server {
   const { metrics } = options;
   const refusals = new RefusalLog(logger);
   const server = restify.createServer({ name: "otp-enrollment-bot", handleUncaughtExceptions: false });

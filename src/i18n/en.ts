@@ -23,7 +23,8 @@ export const en: Record<keyof typeof sv, string> = {
   "identity.password": "Password",
   "identity.submit": "Continue",
   "sms.title": "Step 2 of 4: Code by text message",
-  "sms.body": "We have sent a six-digit code to your mobile {mobile} (the number registered for you). The code is valid for {minutes} minutes.",
+  "sms.body":
+    "We have sent a six-digit code to your mobile {mobile} (the number registered for you). The code is valid for {minutes} minutes.",
   "sms.code": "Code from the text message",
   "sms.submit": "Verify",
   "sms.resend": "Send a new code",
@@ -35,15 +36,16 @@ export const en: Record<keyof typeof sv, string> = {
   "qr.title": "Step 4 of 4: Scan the QR code",
   "qr.body":
     "Open Microsoft Authenticator and tap **+** (Add account) → **Work or school account** → **Scan a QR code**. Scan the code below.",
-  "qr.manual": "Can't scan? Tap **+** → **Other account (Google, Facebook, etc.)** → **Enter code manually**. Type your username as the account name and the key below as the secret key:",
+  "qr.manual":
+    "Can't scan? Tap **+** → **Other account (Google, Facebook, etc.)** → **Enter code manually**. Type your username as the account name and the key below as the secret key:",
   "qr.account": "Account: {label} ({issuer})",
   "qr.codeLabel": "Type the six-digit code the app shows (tap the account in the app if you see no code)",
   "qr.submit": "Activate",
-  "qr.resume": "You were about to scan the QR code. Tap Show the QR code when you have the app ready – the code is shown only in the card and disappears when you are done.",
+  "qr.resume":
+    "You were about to scan the QR code. Tap Show the QR code when you have the app ready – the code is shown only in the card and disappears when you are done.",
   "qr.show": "Show the QR code",
   "done.title": "Done! Your one-time password is active",
-  "done.body":
-    "The phone **{device}** is now connected to your account. To log in: {loginSteps}",
+  "done.body": "The phone **{device}** is now connected to your account. To log in: {loginSteps}",
   "login.otp":
     "go to {citrixUrl} and enter your usual username and password. When Citrix then asks for the one-time code, type the six-digit code Microsoft Authenticator shows at that moment. The first time: wait until the app shows a new code, the one you just activated with is already used.",
   "login.passwordOtp":
@@ -64,7 +66,8 @@ export const en: Record<keyof typeof sv, string> = {
   "error.usernameMissing": "Enter your username.",
   "error.passwordMissing": "Enter your password.",
   "error.fieldTooLong": "What you typed is too long. Check it and try again.",
-  "error.notYourAccount": "That username does not belong to the account you are signed in to Teams with. You can only enroll your own account.",
+  "error.notYourAccount":
+    "That username does not belong to the account you are signed in to Teams with. You can only enroll your own account.",
   "error.noDirectoryAccount": "We cannot find a directory account that belongs to your Teams account. Please contact the IT helpdesk.",
   "error.wrongPassword": "Wrong username or password. You have {remaining} attempts left.",
   "error.passwordBlocked": "Too many failed attempts. Wait {minutes} minutes and try again.",
@@ -86,8 +89,10 @@ export const en: Record<keyof typeof sv, string> = {
   "error.deviceNameInvalid": "The name must be 1–40 characters, without special characters.",
   "error.totpFormat": "The code from the app is six digits.",
   "error.totpWrong": "That code does not match. Type the code the app shows right now. You have {remaining} attempts left.",
-  "error.clockAhead": "The code is right, but your phone's clock is about {minutes} minutes fast. Turn on automatic time: Settings → General → Date & Time (iPhone) or Settings → Date and time → Set automatically (Android). Then type a new code.",
-  "error.clockBehind": "The code is right, but your phone's clock is about {minutes} minutes slow. Turn on automatic time: Settings → General → Date & Time (iPhone) or Settings → Date and time → Set automatically (Android). Then type a new code.",
+  "error.clockAhead":
+    "The code is right, but your phone's clock is about {minutes} minutes fast. Turn on automatic time: Settings → General → Date & Time (iPhone) or Settings → Date and time → Set automatically (Android). Then type a new code.",
+  "error.clockBehind":
+    "The code is right, but your phone's clock is about {minutes} minutes slow. Turn on automatic time: Settings → General → Date & Time (iPhone) or Settings → Date and time → Set automatically (Android). Then type a new code.",
   "error.smsCodeAsTotp": "That is the code from the text message. Here we need the code shown in the Microsoft Authenticator app.",
   "error.totpTooMany": "Too many wrong codes. For your security you must start over.",
   "error.staleCard": "That card belongs to an old or another enrollment. Please use the card below.",
@@ -95,8 +100,10 @@ export const en: Record<keyof typeof sv, string> = {
   "error.unknownAction": "I do not recognise that button. Please use the card below.",
   "error.malformed": "I could not read what you sent. Please try again.",
   "error.identityUnknown": "I could not tell who you are in Teams. Try again in a moment or contact the IT helpdesk.",
-  "error.identityMismatch": "Teams reported two different identities for you in this message, so I did nothing. Try again in a moment or contact the IT helpdesk.",
-  "error.notYourEnrollment": "The enrollment saved here belongs to another account than the one you are signed in to Teams with. It is not shown and nothing was changed. You can start one of your own below.",
+  "error.identityMismatch":
+    "Teams reported two different identities for you in this message, so I did nothing. Try again in a moment or contact the IT helpdesk.",
+  "error.notYourEnrollment":
+    "The enrollment saved here belongs to another account than the one you are signed in to Teams with. It is not shown and nothing was changed. You can start one of your own below.",
   "error.generic": "Something went wrong on our side. Try again in a moment.",
   "smsText.code": "Your RegionJH one-time code: {code}. It is valid for {minutes} minutes. Never give the code to anyone.",
   "smsText.newAuthenticator":

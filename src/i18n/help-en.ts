@@ -10,7 +10,8 @@ export const helpEn: Record<keyof typeof helpSv, string> = {
   "help.thanks": "Thank you for your answer!",
   "help.thanksNotHelpful": "Thank you. Would you like the IT helpdesk to contact you? Tap the button below.",
   "help.feedbackAlreadyGiven": "You have already answered for this article. Thank you!",
-  "help.noAnswer": "I'm afraid I don't have a good answer to that. I can send your question to the IT helpdesk, and they will reply here in the chat.",
+  "help.noAnswer":
+    "I'm afraid I don't have a good answer to that. I can send your question to the IT helpdesk, and they will reply here in the chat.",
   "help.yourQuestion": "Your question: {question}",
   "help.topicsTitle": "What do you need help with?",
   "help.topicsBody": "Choose a topic, or type your question in your own words.",

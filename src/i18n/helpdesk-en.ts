@@ -56,7 +56,8 @@ export const helpdeskEn: Record<keyof typeof helpdeskSv, string> = {
   "helpdesk.card.clearLimits": "Clear blocks",
   "helpdesk.card.invite": "Send a new invitation",
   "helpdesk.card.revoke": "Block Authenticator …",
-  "helpdesk.card.revokeWarning": "Codes from the phone stop working at once (for a lost phone, say). The user is told and can enroll a new phone.",
+  "helpdesk.card.revokeWarning":
+    "Codes from the phone stop working at once (for a lost phone, say). The user is told and can enroll a new phone.",
   "helpdesk.card.revokeConfirm": "Block now",
   "helpdesk.notice.notMember": "You are not in the IT helpdesk group and cannot handle requests. Nothing was changed.",
   "helpdesk.notice.notFound": "This request does not exist.",

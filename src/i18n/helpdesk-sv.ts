@@ -57,7 +57,8 @@ export const helpdeskSv = {
   "helpdesk.card.clearLimits": "Ta bort spärrar",
   "helpdesk.card.invite": "Skicka ny inbjudan",
   "helpdesk.card.revoke": "Spärra Authenticator …",
-  "helpdesk.card.revokeWarning": "Koderna från telefonen slutar fungera direkt (till exempel vid borttappad telefon). Användaren får ett meddelande och kan registrera en ny telefon.",
+  "helpdesk.card.revokeWarning":
+    "Koderna från telefonen slutar fungera direkt (till exempel vid borttappad telefon). Användaren får ett meddelande och kan registrera en ny telefon.",
   "helpdesk.card.revokeConfirm": "Spärra nu",
   "helpdesk.notice.notMember": "Du är inte med i IT-supportens grupp och kan inte hantera ärenden. Ingenting har ändrats.",
   "helpdesk.notice.notFound": "Ärendet finns inte.",

@@ -15,5 +15,8 @@ const PLACEHOLDER = "{loginSteps}";
 
 /** The articles with `{loginSteps}` filled in for the configured mode. */
 export function withLoginSteps<A extends { locale: Locale; body: string }>(articles: A[], mode: LoginMode, citrixUrl: string): A[] {
-  return articles.map((article) => ({ ...article, body: article.body.replaceAll(PLACEHOLDER, loginSteps(article.locale, mode, citrixUrl)) }));
+  return articles.map((article) => ({
+    ...article,
+    body: article.body.replaceAll(PLACEHOLDER, loginSteps(article.locale, mode, citrixUrl)),
+  }));
 }

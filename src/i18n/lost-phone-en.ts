@@ -13,6 +13,7 @@ export const lostPhoneEn: Record<keyof typeof lostPhoneSv, string> = {
   "lostPhone.wrongPassword": "Wrong password. Nothing was blocked; try again.",
   "lostPhone.noToken": "You have no active Microsoft Authenticator, so there is nothing to block.",
   "lostPhone.enrollNew": "Connect a new phone",
-  "lostPhone.enrollNewHint": "When you have a new phone, connect it here. You get an SMS to the mobile number in the staff directory, as always.",
+  "lostPhone.enrollNewHint":
+    "When you have a new phone, connect it here. You get an SMS to the mobile number in the staff directory, as always.",
   "lostPhone.ticketReason": "Lost phone: Authenticator blocked by the user",
 };

@@ -10,7 +10,10 @@ export type MessageCatalog = Record<MessageKey, string>;
 const catalogs: Record<Locale, MessageCatalog> = { sv, en };
 
 /** What else each language needs besides its catalog. */
-export const languages: Record<Locale, { /** BCP 47 tag for dates. */ tag: string; /** What a user types to switch to it. */ switchWords: readonly string[] }> = {
+export const languages: Record<
+  Locale,
+  { /** BCP 47 tag for dates. */ tag: string /** What a user types to switch to it. */; switchWords: readonly string[] }
+> = {
   sv: { tag: "sv-SE", switchWords: ["svenska", "swedish", "på svenska", "in swedish"] },
   en: { tag: "en-GB", switchWords: ["english", "engelska", "in english", "på engelska"] },
 };
@@ -23,9 +26,7 @@ export function localeFrom(tag: string | undefined | null): Locale {
 
 /** The text for `key` with `{name}` placeholders filled in. */
 export function t(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
-  return catalogs[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return catalogs[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 /** Every text of one language, for binding into card templates. */

@@ -4,6 +4,7 @@ export const noticesSv = {
     "Din Microsoft Authenticator har spärrats till kl. {time} efter för många fel koder vid inloggningen. Var det inte du? Kontakta IT-supporten direkt.",
   "notice.newAuthenticator":
     "En ny Microsoft Authenticator ({device}) kopplades till ditt konto {time}. Koderna från en tidigare telefon fungerar inte längre. Var det inte du? Kontakta IT-supporten direkt.",
-  "notice.tokenRevoked": "Din Microsoft Authenticator ({device}) spärrades {time}. Koderna från den fungerar inte längre. Skriv **registrera** för att koppla en ny telefon.",
+  "notice.tokenRevoked":
+    "Din Microsoft Authenticator ({device}) spärrades {time}. Koderna från den fungerar inte längre. Skriv **registrera** för att koppla en ny telefon.",
   "notice.contactHelpdesk": "Kontakta IT-supporten",
 };

@@ -33,5 +33,6 @@ export const remindersEn: Record<ReminderMessageKey, string> = {
   "reminder.report.neverRun": "The campaign has not run yet.",
   "reminder.report.none": "There are no reminder campaigns yet.",
   "reminder.report.notAllowed": "The reminder delivery report is for the IT helpdesk only. If you need help, type **help**.",
-  "reminder.report.directoryUnavailable": "The directory (AD) is not answering right now, so I cannot check whether you may read the report. Try again in a moment.",
+  "reminder.report.directoryUnavailable":
+    "The directory (AD) is not answering right now, so I cannot check whether you may read the report. Try again in a moment.",
 };

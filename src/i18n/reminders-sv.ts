@@ -31,7 +31,8 @@ export const remindersSv = {
   "reminder.report.neverRun": "Kampanjen har inte körts ännu.",
   "reminder.report.none": "Det finns inga påminnelsekampanjer ännu.",
   "reminder.report.notAllowed": "Leveransrapporten för påminnelser är bara för IT-supporten. Behöver du hjälp, skriv **hjälp**.",
-  "reminder.report.directoryUnavailable": "Katalogen (AD) svarar inte just nu, så jag kan inte se om du får läsa rapporten. Försök igen om en stund.",
+  "reminder.report.directoryUnavailable":
+    "Katalogen (AD) svarar inte just nu, så jag kan inte se om du får läsa rapporten. Försök igen om en stund.",
 } as const;
 
 export type ReminderMessageKey = keyof typeof remindersSv;

@@ -5,7 +5,8 @@ export const reportEn: Record<ReportMessageKey, string> = {
   "report.title": "Coverage: Microsoft Authenticator",
   "report.notAllowed": "The coverage report is for the IT helpdesk only. If you need help, type **help**.",
   "report.directoryUnavailable": "The directory (AD) is not answering right now, so I cannot make the report. Try again in a moment.",
-  "report.noEligibleGroup": "No eligible group is configured (`LDAP_ELIGIBLE_GROUP_DN`), so the numbers cover everyone who started enrolling or logged in.",
+  "report.noEligibleGroup":
+    "No eligible group is configured (`LDAP_ELIGIBLE_GROUP_DN`), so the numbers cover everyone who started enrolling or logged in.",
   "report.summary": "Overview",
   "report.eligible": "Eligible",
   "report.enrolled": "Enrolled (active app)",

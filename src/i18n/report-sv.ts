@@ -3,7 +3,8 @@ export const reportSv = {
   "report.title": "Täckning: Microsoft Authenticator",
   "report.notAllowed": "Täckningsrapporten är bara för IT-supporten. Behöver du hjälp, skriv **hjälp**.",
   "report.directoryUnavailable": "Katalogen (AD) svarar inte just nu, så jag kan inte ta fram rapporten. Försök igen om en stund.",
-  "report.noEligibleGroup": "Ingen behörighetsgrupp är inställd (`LDAP_ELIGIBLE_GROUP_DN`), så siffrorna gäller alla som har börjat registrera sig eller loggat in.",
+  "report.noEligibleGroup":
+    "Ingen behörighetsgrupp är inställd (`LDAP_ELIGIBLE_GROUP_DN`), så siffrorna gäller alla som har börjat registrera sig eller loggat in.",
   "report.summary": "Översikt",
   "report.eligible": "Behöriga",
   "report.enrolled": "Registrerade (aktiv app)",

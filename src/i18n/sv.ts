@@ -22,7 +22,8 @@ export const sv = {
   "identity.password": "Lösenord",
   "identity.submit": "Fortsätt",
   "sms.title": "Steg 2 av 4: Kod via sms",
-  "sms.body": "Vi har skickat en sexsiffrig kod till din mobil {mobile} (numret som finns registrerat hos oss). Koden gäller i {minutes} minuter.",
+  "sms.body":
+    "Vi har skickat en sexsiffrig kod till din mobil {mobile} (numret som finns registrerat hos oss). Koden gäller i {minutes} minuter.",
   "sms.code": "Kod från sms:et",
   "sms.submit": "Verifiera",
   "sms.resend": "Skicka ny kod",
@@ -34,15 +35,16 @@ export const sv = {
   "qr.title": "Steg 4 av 4: Skanna QR-koden",
   "qr.body":
     "Öppna Microsoft Authenticator och tryck på **+** (Lägg till konto) → **Arbets- eller skolkonto** → **Skanna en QR-kod**. Skanna koden nedan.",
-  "qr.manual": "Går det inte att skanna? Tryck på **+** → **Annat konto (Google, Facebook osv.)** → **Ange kod manuellt**. Skriv ditt användarnamn som kontonamn och nyckeln nedan som hemlig nyckel:",
+  "qr.manual":
+    "Går det inte att skanna? Tryck på **+** → **Annat konto (Google, Facebook osv.)** → **Ange kod manuellt**. Skriv ditt användarnamn som kontonamn och nyckeln nedan som hemlig nyckel:",
   "qr.account": "Konto: {label} ({issuer})",
   "qr.codeLabel": "Skriv in den sexsiffriga koden som appen visar (tryck på kontot i appen om du inte ser någon kod)",
   "qr.submit": "Aktivera",
-  "qr.resume": "Du var på väg att skanna QR-koden. Tryck på Visa QR-koden när du har appen framme – koden visas bara i kortet och försvinner när du är klar.",
+  "qr.resume":
+    "Du var på väg att skanna QR-koden. Tryck på Visa QR-koden när du har appen framme – koden visas bara i kortet och försvinner när du är klar.",
   "qr.show": "Visa QR-koden",
   "done.title": "Klart! Engångslösenordet är aktiverat",
-  "done.body":
-    "Telefonen **{device}** är nu kopplad till ditt konto. Så loggar du in: {loginSteps}",
+  "done.body": "Telefonen **{device}** är nu kopplad till ditt konto. Så loggar du in: {loginSteps}",
   "login.otp":
     "gå till {citrixUrl} och skriv ditt vanliga användarnamn och lösenord. När Citrix sedan frågar efter engångskoden skriver du den sexsiffriga koden som Microsoft Authenticator visar just då. Första gången: vänta tills appen visar en ny kod, koden du nyss aktiverade med är redan använd.",
   "login.passwordOtp":
@@ -85,8 +87,10 @@ export const sv = {
   "error.deviceNameInvalid": "Namnet ska vara 1–40 tecken, utan specialtecken.",
   "error.totpFormat": "Koden från appen består av sex siffror.",
   "error.totpWrong": "Koden stämmer inte. Skriv in koden som visas i appen just nu. Du har {remaining} försök kvar.",
-  "error.clockAhead": "Koden stämmer, men klockan i din telefon går ungefär {minutes} minuter före. Ställ in automatisk tid: Inställningar → Allmänt → Datum och tid (iPhone) eller Inställningar → Datum och tid → Ställ in automatiskt (Android). Skriv sedan in en ny kod.",
-  "error.clockBehind": "Koden stämmer, men klockan i din telefon går ungefär {minutes} minuter efter. Ställ in automatisk tid: Inställningar → Allmänt → Datum och tid (iPhone) eller Inställningar → Datum och tid → Ställ in automatiskt (Android). Skriv sedan in en ny kod.",
+  "error.clockAhead":
+    "Koden stämmer, men klockan i din telefon går ungefär {minutes} minuter före. Ställ in automatisk tid: Inställningar → Allmänt → Datum och tid (iPhone) eller Inställningar → Datum och tid → Ställ in automatiskt (Android). Skriv sedan in en ny kod.",
+  "error.clockBehind":
+    "Koden stämmer, men klockan i din telefon går ungefär {minutes} minuter efter. Ställ in automatisk tid: Inställningar → Allmänt → Datum och tid (iPhone) eller Inställningar → Datum och tid → Ställ in automatiskt (Android). Skriv sedan in en ny kod.",
   "error.smsCodeAsTotp": "Det där är koden från sms:et. Här behövs koden som appen Microsoft Authenticator visar.",
   "error.totpTooMany": "För många felaktiga koder. Av säkerhetsskäl måste du börja om.",
   "error.staleCard": "Det kortet hör till en gammal eller annan registrering. Använd kortet nedan.",
@@ -94,8 +98,10 @@ export const sv = {
   "error.unknownAction": "Den knappen känner jag inte igen. Använd kortet nedan.",
   "error.malformed": "Det du skickade gick inte att läsa. Försök igen.",
   "error.identityUnknown": "Jag kunde inte avgöra vem du är i Teams. Försök igen om en stund eller kontakta IT-supporten.",
-  "error.identityMismatch": "Teams uppgav två olika identiteter för dig i det här meddelandet, så jag har inte gjort något. Försök igen om en stund eller kontakta IT-supporten.",
-  "error.notYourEnrollment": "Registreringen som är sparad här hör till ett annat konto än det du är inloggad i Teams med. Den visas inte och ingenting har ändrats. Du kan börja en egen registrering nedan.",
+  "error.identityMismatch":
+    "Teams uppgav två olika identiteter för dig i det här meddelandet, så jag har inte gjort något. Försök igen om en stund eller kontakta IT-supporten.",
+  "error.notYourEnrollment":
+    "Registreringen som är sparad här hör till ett annat konto än det du är inloggad i Teams med. Den visas inte och ingenting har ändrats. Du kan börja en egen registrering nedan.",
   "error.generic": "Något gick fel hos oss. Försök igen om en stund.",
   "smsText.code": "Din engångskod till RegionJH: {code}. Den gäller i {minutes} minuter. Ge aldrig koden till någon annan.",
   "smsText.newAuthenticator":

@@ -13,7 +13,8 @@ export const validationEn: Record<ValidationMessageKey, string> = {
   "validation.reject.unknownUser": "Wrong user name or password.",
   "validation.reject.throttled": "Too many login attempts right now. Wait a moment and try again.",
   "validation.reject.wrongPassword": "Wrong user name or password.",
-  "validation.reject.wrongPasswordOrCode": "Wrong password or code. Type the password and right after it the six-digit code the app shows now.",
+  "validation.reject.wrongPasswordOrCode":
+    "Wrong password or code. Type the password and right after it the six-digit code the app shows now.",
   "validation.reject.passwordExpired": "The password must be changed. Change it and log in again.",
   "validation.reject.challengeExpired": "The login took too long. Start again from the beginning.",
   "validation.reject.temporaryAccessExpired": "The temporary code has expired. Contact the IT helpdesk.",

@@ -16,7 +16,8 @@ export const validationSv = {
   "validation.reject.unknownUser": "Fel användarnamn eller lösenord.",
   "validation.reject.throttled": "För många inloggningsförsök just nu. Vänta en stund och försök igen.",
   "validation.reject.wrongPassword": "Fel användarnamn eller lösenord.",
-  "validation.reject.wrongPasswordOrCode": "Fel lösenord eller kod. Skriv lösenordet och direkt efter det den sexsiffriga koden som appen visar nu.",
+  "validation.reject.wrongPasswordOrCode":
+    "Fel lösenord eller kod. Skriv lösenordet och direkt efter det den sexsiffriga koden som appen visar nu.",
   "validation.reject.passwordExpired": "Lösenordet måste bytas. Byt lösenord och logga in igen.",
   "validation.reject.challengeExpired": "Inloggningen tog för lång tid. Börja om från början.",
   "validation.reject.temporaryAccessExpired": "Den tillfälliga koden har gått ut. Kontakta IT-supporten.",

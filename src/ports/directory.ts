@@ -25,9 +25,7 @@ export interface DirectoryUser {
   problem?: AccountProblem;
 }
 
-export type PasswordCheck =
-  | { ok: true }
-  | { ok: false; reason: "invalidCredentials" | AccountProblem };
+export type PasswordCheck = { ok: true } | { ok: false; reason: "invalidCredentials" | AccountProblem };
 
 export interface Directory {
   /** The account whose UPN (Teams identity) matches, case-insensitively; null if none. */

@@ -45,7 +45,9 @@ export interface SnoozeRecord {
   cannotReason?: string;
 }
 
-export type SnoozeResult = { ok: true; record: SnoozeRecord } | { ok: false; reason: "limitReached" | "alreadySnoozed"; record: SnoozeRecord | null };
+export type SnoozeResult =
+  | { ok: true; record: SnoozeRecord }
+  | { ok: false; reason: "limitReached" | "alreadySnoozed"; record: SnoozeRecord | null };
 
 export interface DeliverySummary {
   pending: number;

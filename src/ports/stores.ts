@@ -46,12 +46,7 @@ export interface EnrollmentStore {
    * the same transaction, the login's active token becomes "replaced" and the new one
    * becomes the only active one.
    */
-  save(
-    userKey: string,
-    state: EnrollmentState,
-    expectedVersion: number | null,
-    activate?: NewToken,
-  ): Promise<number>;
+  save(userKey: string, state: EnrollmentState, expectedVersion: number | null, activate?: NewToken): Promise<number>;
 }
 
 export interface TokenStore {

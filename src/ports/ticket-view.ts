@@ -21,10 +21,7 @@ export interface LoginFacts {
   lastRefused?: { at: string; reason: string };
 }
 
-export type TokenFact =
-  | { status: "unknown" }
-  | { status: "none" }
-  | { status: "active"; deviceName: string; activatedAt: string };
+export type TokenFact = { status: "unknown" } | { status: "none" } | { status: "active"; deviceName: string; activatedAt: string };
 
 /**
  * Everything the helpdesk card shows about one ticket. Built by HelpdeskService, rendered

@@ -10,7 +10,10 @@ class TokenBucket {
   private tokens: number;
   private last: number;
 
-  constructor(private readonly perSecond: number, now: number) {
+  constructor(
+    private readonly perSecond: number,
+    now: number,
+  ) {
     this.tokens = perSecond;
     this.last = now;
   }
@@ -28,7 +31,10 @@ class TokenBucket {
 export class ClientRateLimit {
   private readonly buckets = new Map<string, TokenBucket>();
 
-  constructor(private readonly perSecond: number, private readonly clock: Clock) {
+  constructor(
+    private readonly perSecond: number,
+    private readonly clock: Clock,
+  ) {
     if (!(perSecond >= 1)) throw new RangeError("maxRequestsPerClientPerSecond must be at least 1");
   }
 

@@ -82,7 +82,8 @@ export async function evaluateLogin(
       const started = await validator.startChallenge(attempt, fields.password);
       if (!started.ok) return outcome(started);
       const octets = Buffer.byteLength(started.state, "utf8");
-      if (octets === 0 || octets > MAX_ATTRIBUTE_VALUE_LENGTH) throw new ChallengeStateError(`the validator's State is ${octets} octets (1 to 253 fit)`);
+      if (octets === 0 || octets > MAX_ATTRIBUTE_VALUE_LENGTH)
+        throw new ChallengeStateError(`the validator's State is ${octets} octets (1 to 253 fit)`);
       return { kind: "challenge", state: started.state };
     }
   }

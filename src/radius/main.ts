@@ -104,7 +104,13 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
   // Expired challenges are dropped hourly; consume() ignores them anyway.
-  setInterval(() => void challenges.prune(systemClock.now()).catch((error: unknown) => logger.warn({ err: errorFields(error) }, "pruning challenges failed")), 3_600_000).unref();
+  setInterval(
+    () =>
+      void challenges
+        .prune(systemClock.now())
+        .catch((error: unknown) => logger.warn({ err: errorFields(error) }, "pruning challenges failed")),
+    3_600_000,
+  ).unref();
 }
 
 main().catch((error: unknown) => {

@@ -75,7 +75,8 @@ export function parseRadiusClients(json: string, source = "RADIUS clients"): Rad
     throw new RadiusClientsError(`${source}: is not valid JSON`);
   }
   const list = clientsSchema.safeParse(raw);
-  if (!list.success) throw new RadiusClientsError(`${source}: must be a JSON array of clients, ${list.error.issues[0]?.message ?? "invalid"}`);
+  if (!list.success)
+    throw new RadiusClientsError(`${source}: must be a JSON array of clients, ${list.error.issues[0]?.message ?? "invalid"}`);
   const problems: string[] = [];
   const clients: RadiusClient[] = [];
   list.data.forEach((entry, index) => {
@@ -176,7 +177,9 @@ export function localRadiusClients(dataDir: string): RadiusClient[] {
 export function loadOrCreateLocalRadiusSecret(dataDir: string): string {
   const secret = readOrCreatePrivateText(dataDir, LOCAL_RADIUS_SECRET_FILE, () => randomBytes(24).toString("base64url"));
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new RadiusClientsError(`${join(dataDir, LOCAL_RADIUS_SECRET_FILE)}: the local RADIUS secret is shorter than ${MIN_SECRET_LENGTH} characters (delete the file to generate a new one)`);
+    throw new RadiusClientsError(
+      `${join(dataDir, LOCAL_RADIUS_SECRET_FILE)}: the local RADIUS secret is shorter than ${MIN_SECRET_LENGTH} characters (delete the file to generate a new one)`,
+    );
   }
   return secret;
 }

@@ -96,7 +96,11 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
           const attempt = { userName, client: client.name, channel: "radius" as const };
           answer = await evaluateLogin(mode, validator, attempt, read.fields);
         } else {
-          drops.warn("badRequest", { client: client.name, problem: read.problem }, "RADIUS Access-Request unusable: answering Access-Reject");
+          drops.warn(
+            "badRequest",
+            { client: client.name, problem: read.problem },
+            "RADIUS Access-Request unusable: answering Access-Reject",
+          );
           answer = BAD_REQUEST;
         }
         logger.info(
@@ -148,7 +152,11 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
         return;
       }
       const authenticator = checkMessageAuthenticator(packet, client.secret);
-      if (authenticator === "invalid" || authenticator === "malformed" || (authenticator === "absent" && client.requireMessageAuthenticator)) {
+      if (
+        authenticator === "invalid" ||
+        authenticator === "malformed" ||
+        (authenticator === "absent" && client.requireMessageAuthenticator)
+      ) {
         drops.warn(
           `messageAuthenticator-${authenticator}`,
           { client: client.name, messageAuthenticator: authenticator },

@@ -35,7 +35,10 @@ export function createRestValidateServer(options: RestValidateOptions): restify.
     }
     return next();
   };
-  const readJson = [restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }), ...restify.plugins.jsonBodyParser({ mapParams: false, bodyReader: true })];
+  const readJson = [
+    restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }),
+    ...restify.plugins.jsonBodyParser({ mapParams: false, bodyReader: true }),
+  ];
 
   server.post("/api/validate", authorised, ...readJson, async (req, res) => {
     const body = req.body as { user?: unknown; code?: unknown } | null;

@@ -43,9 +43,12 @@ export class RetransmissionCache<T> {
     const entry: Entry<T> = { answer: evaluate(), expiresAt: now + this.windowMs };
     this.entries.set(key, entry);
     // The window also runs from the answer: a slow evaluation's retransmissions still hit.
-    void entry.answer.then(() => {
-      entry.expiresAt = Math.max(entry.expiresAt, this.clock.now().getTime() + this.windowMs);
-    }, () => undefined);
+    void entry.answer.then(
+      () => {
+        entry.expiresAt = Math.max(entry.expiresAt, this.clock.now().getTime() + this.windowMs);
+      },
+      () => undefined,
+    );
     return { answer: entry.answer, retransmission: false };
   }
 

@@ -113,97 +113,95 @@ describe.skipIf(!chromiumPath)("Agents Playground in headless Chromium: a full e
     return path;
   }
 
-  it(
-    "says hej, proves identity (after one wrong password) and SMS, scans the QR, activates, and leaves no password or QR behind",
-    async () => {
-      if (!playground || !bot) throw new Error("not started");
-      await page.goto(playground.url);
+  it("says hej, proves identity (after one wrong password) and SMS, scans the QR, activates, and leaves no password or QR behind", async () => {
+    if (!playground || !bot) throw new Error("not started");
+    await page.goto(playground.url);
 
-      const messageBox = page.locator("[data-lexical-editor=true]");
-      await messageBox.waitFor({ timeout: STEP_TIMEOUT });
-      await messageBox.click();
-      await page.keyboard.type("hej");
-      await page.keyboard.press("Enter");
+    const messageBox = page.locator("[data-lexical-editor=true]");
+    await messageBox.waitFor({ timeout: STEP_TIMEOUT });
+    await messageBox.click();
+    await page.keyboard.type("hej");
+    await page.keyboard.press("Enter");
 
-      // 1. Welcome (English: the playground's activities say locale en-US).
-      await waitForCard(en["welcome.title"]);
-      const cardsInChat = await allCards().count();
-      await card().getByRole("button", { name: en["welcome.start"] }).click();
+    // 1. Welcome (English: the playground's activities say locale en-US).
+    await waitForCard(en["welcome.title"]);
+    const cardsInChat = await allCards().count();
+    await card().getByRole("button", { name: en["welcome.start"] }).click();
 
-      // 2. Identity: replaces the welcome card in place.
-      await waitForCard(en["identity.title"]);
-      expect(await allCards().count()).toBe(cardsInChat);
-      // A wrong password first: the same card comes back in place, with the reason, the
-      // username kept and the password field empty.
-      await field(en["identity.username"]).fill(USERNAME);
-      await field(en["identity.password"]).fill("not-the-password");
-      await card().getByRole("button", { name: en["identity.submit"], exact: true }).click();
-      await card().getByText(en["error.wrongPassword"].split("{")[0] ?? "").waitFor({ timeout: STEP_TIMEOUT });
-      expect(await allCards().count()).toBe(cardsInChat);
-      expect(await field(en["identity.username"]).inputValue()).toBe(USERNAME);
-      expect(await field(en["identity.password"]).inputValue()).toBe("");
-      expect(await smsCodes()).toHaveLength(0);
+    // 2. Identity: replaces the welcome card in place.
+    await waitForCard(en["identity.title"]);
+    expect(await allCards().count()).toBe(cardsInChat);
+    // A wrong password first: the same card comes back in place, with the reason, the
+    // username kept and the password field empty.
+    await field(en["identity.username"]).fill(USERNAME);
+    await field(en["identity.password"]).fill("not-the-password");
+    await card().getByRole("button", { name: en["identity.submit"], exact: true }).click();
+    await card()
+      .getByText(en["error.wrongPassword"].split("{")[0] ?? "")
+      .waitFor({ timeout: STEP_TIMEOUT });
+    expect(await allCards().count()).toBe(cardsInChat);
+    expect(await field(en["identity.username"]).inputValue()).toBe(USERNAME);
+    expect(await field(en["identity.password"]).inputValue()).toBe("");
+    expect(await smsCodes()).toHaveLength(0);
 
-      await field(en["identity.password"]).fill(PASSWORD);
-      await card().getByRole("button", { name: en["identity.submit"], exact: true }).click();
+    await field(en["identity.password"]).fill(PASSWORD);
+    await card().getByRole("button", { name: en["identity.submit"], exact: true }).click();
 
-      // 3. SMS code, sent to the directory's number and shown masked.
-      const smsCard = await waitForCard(en["sms.title"]);
-      await expect.poll(smsCodes, { timeout: STEP_TIMEOUT }).toHaveLength(1);
-      const [smsCode] = await smsCodes();
-      const smsText = await smsCard.innerText();
-      expect(smsText).toMatch(/\+46 70 \*\*\* \*\* \d\d/);
-      expect(smsText).not.toContain("+46701740605");
-      await field(en["sms.code"]).fill(smsCode ?? "");
-      await card().getByRole("button", { name: en["sms.submit"], exact: true }).click();
+    // 3. SMS code, sent to the directory's number and shown masked.
+    const smsCard = await waitForCard(en["sms.title"]);
+    await expect.poll(smsCodes, { timeout: STEP_TIMEOUT }).toHaveLength(1);
+    const [smsCode] = await smsCodes();
+    const smsText = await smsCard.innerText();
+    expect(smsText).toMatch(/\+46 70 \*\*\* \*\* \d\d/);
+    expect(smsText).not.toContain("+46701740605");
+    await field(en["sms.code"]).fill(smsCode ?? "");
+    await card().getByRole("button", { name: en["sms.submit"], exact: true }).click();
 
-      // 4. Device name: accept the suggestion.
-      await waitForCard(en["device.title"]);
-      await expect(field(en["device.label"]).inputValue()).resolves.toBe(en["device.suggestion"]);
-      await card().getByRole("button", { name: en["device.submit"], exact: true }).click();
+    // 4. Device name: accept the suggestion.
+    await waitForCard(en["device.title"]);
+    await expect(field(en["device.label"]).inputValue()).resolves.toBe(en["device.suggestion"]);
+    await card().getByRole("button", { name: en["device.submit"], exact: true }).click();
 
-      // 5. QR: decode the PNG from the page back to the otpauth URI.
-      const qrCard = await waitForCard(en["qr.title"]);
-      const qrImage = qrCard.locator('img[src^="data:image/png;base64,"]');
-      await qrImage.waitFor({ timeout: STEP_TIMEOUT });
-      await page.waitForFunction(
-        () => [...document.querySelectorAll<HTMLImageElement>(".ac-adaptiveCard img")].every((img) => img.complete && img.naturalWidth > 0),
-        undefined,
-        { timeout: STEP_TIMEOUT },
-      );
-      await shot("1-qr-step.png");
-      const src = (await qrImage.getAttribute("src")) ?? "";
-      const png = PNG.sync.read(Buffer.from(src.slice("data:image/png;base64,".length), "base64"));
-      const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-      expect(decoded, "the QR image decodes").not.toBeNull();
-      const uri = new URL(decoded?.data ?? "");
-      expect(uri.protocol).toBe("otpauth:");
-      expect(uri.host).toBe("totp");
-      expect(decodeURIComponent(uri.pathname)).toContain(USERNAME);
-      const secret = uri.searchParams.get("secret") ?? "";
-      expect(secret).toMatch(/^[A-Z2-7]{32}$/); // 20 random bytes, base32
-      // The key for manual entry is on the card too (possibly grouped with spaces).
-      expect((await qrCard.innerText()).replace(/\s+/g, "")).toContain(secret);
+    // 5. QR: decode the PNG from the page back to the otpauth URI.
+    const qrCard = await waitForCard(en["qr.title"]);
+    const qrImage = qrCard.locator('img[src^="data:image/png;base64,"]');
+    await qrImage.waitFor({ timeout: STEP_TIMEOUT });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll<HTMLImageElement>(".ac-adaptiveCard img")].every((img) => img.complete && img.naturalWidth > 0),
+      undefined,
+      { timeout: STEP_TIMEOUT },
+    );
+    await shot("1-qr-step.png");
+    const src = (await qrImage.getAttribute("src")) ?? "";
+    const png = PNG.sync.read(Buffer.from(src.slice("data:image/png;base64,".length), "base64"));
+    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(decoded, "the QR image decodes").not.toBeNull();
+    const uri = new URL(decoded?.data ?? "");
+    expect(uri.protocol).toBe("otpauth:");
+    expect(uri.host).toBe("totp");
+    expect(decodeURIComponent(uri.pathname)).toContain(USERNAME);
+    const secret = uri.searchParams.get("secret") ?? "";
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/); // 20 random bytes, base32
+    // The key for manual entry is on the card too (possibly grouped with spaces).
+    expect((await qrCard.innerText()).replace(/\s+/g, "")).toContain(secret);
 
-      await field(en["qr.codeLabel"]).fill(generateSync({ secret }));
-      await card().getByRole("button", { name: en["qr.submit"], exact: true }).click();
+    await field(en["qr.codeLabel"]).fill(generateSync({ secret }));
+    await card().getByRole("button", { name: en["qr.submit"], exact: true }).click();
 
-      // 6. Done, and the QR card is gone from the chat (replaced in place).
-      const doneCard = await waitForCard(en["done.title"]);
-      expect(await doneCard.innerText()).toMatch(/Done|Klart/);
-      await shot("2-done.png");
+    // 6. Done, and the QR card is gone from the chat (replaced in place).
+    const doneCard = await waitForCard(en["done.title"]);
+    expect(await doneCard.innerText()).toMatch(/Done|Klart/);
+    await shot("2-done.png");
 
-      expect(await allCards().count()).toBe(cardsInChat);
-      expect(await page.locator(".ac-adaptiveCard img").count()).toBe(0); // no card keeps the QR
-      expect(await page.locator("input[type=password]").count()).toBe(0);
-      const chatText = await page.locator("body").innerText();
-      expect(chatText).not.toContain(PASSWORD);
-      expect(chatText.replace(/\s+/g, "")).not.toContain(secret);
-      const html = await page.content();
-      expect(html).not.toContain(PASSWORD);
-      expect(html).not.toContain(secret);
-      expect(html).not.toContain(src.slice("data:image/png;base64,".length)); // the QR, anywhere in the page
-    },
-    120_000,
-  );
+    expect(await allCards().count()).toBe(cardsInChat);
+    expect(await page.locator(".ac-adaptiveCard img").count()).toBe(0); // no card keeps the QR
+    expect(await page.locator("input[type=password]").count()).toBe(0);
+    const chatText = await page.locator("body").innerText();
+    expect(chatText).not.toContain(PASSWORD);
+    expect(chatText.replace(/\s+/g, "")).not.toContain(secret);
+    const html = await page.content();
+    expect(html).not.toContain(PASSWORD);
+    expect(html).not.toContain(secret);
+    expect(html).not.toContain(src.slice("data:image/png;base64,".length)); // the QR, anywhere in the page
+  }, 120_000);
 });

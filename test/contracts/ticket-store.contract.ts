@@ -30,7 +30,11 @@ export function ticketStoreContract(name: string, fresh: () => Promise<TicketSto
   describe(`TicketStore contract: ${name}`, () => {
     it("creates, reads back every field, and finds the subject's open ticket", async () => {
       const tickets = await fresh();
-      const channelMessage = { conversationId: "19:abc@thread.tacv2", activityId: "1700000000000", serviceUrl: "https://smba.trafficmanager.net/emea/" };
+      const channelMessage = {
+        conversationId: "19:abc@thread.tacv2",
+        activityId: "1700000000000",
+        serviceUrl: "https://smba.trafficmanager.net/emea/",
+      };
       expect(await tickets.create(ticket("t1", { channelMessage }))).toBe(1);
       expect(await tickets.get("t1")).toEqual({ value: ticket("t1", { channelMessage }), version: 1 });
       expect((await tickets.findOpenForSubject("AlexW@Example.com"))?.value.id).toBe("t1");
@@ -46,7 +50,17 @@ export function ticketStoreContract(name: string, fresh: () => Promise<TicketSto
       await expect(tickets.create(ticket("t2"))).rejects.toBeInstanceOf(ConcurrentUpdateError);
       await expect(tickets.create(ticket("t1", { subject: "other@example.com" }))).rejects.toBeInstanceOf(ConcurrentUpdateError); // same id
       // Once resolved, a new one may open; resolved ones stay.
-      await tickets.save({ ...ticket("t1"), status: "resolved", takenBy: "meganb@example.com", resolvedBy: "meganb@example.com", resolvedAt: at(60), updatedAt: at(60) }, 2);
+      await tickets.save(
+        {
+          ...ticket("t1"),
+          status: "resolved",
+          takenBy: "meganb@example.com",
+          resolvedBy: "meganb@example.com",
+          resolvedAt: at(60),
+          updatedAt: at(60),
+        },
+        2,
+      );
       expect(await tickets.create(ticket("t2", { createdAt: at(120), updatedAt: at(120) }))).toBe(1);
       expect((await tickets.findOpenForSubject("alexw@example.com"))?.value.id).toBe("t2");
       const [a, b] = await Promise.allSettled([
@@ -63,7 +77,10 @@ export function ticketStoreContract(name: string, fresh: () => Promise<TicketSto
       expect(await tickets.save(taken, 1)).toBe(2);
       await expect(tickets.save({ ...ticket("t1"), status: "resolved" }, 1)).rejects.toBeInstanceOf(ConcurrentUpdateError);
       expect(await tickets.get("t1")).toEqual({ value: taken, version: 2 });
-      const outcomes = await Promise.allSettled([tickets.save({ ...taken, takenBy: "a@example.com" }, 2), tickets.save({ ...taken, takenBy: "b@example.com" }, 2)]);
+      const outcomes = await Promise.allSettled([
+        tickets.save({ ...taken, takenBy: "a@example.com" }, 2),
+        tickets.save({ ...taken, takenBy: "b@example.com" }, 2),
+      ]);
       expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
       await expect(tickets.save(ticket("missing"), 1)).rejects.toBeInstanceOf(ConcurrentUpdateError);
     });

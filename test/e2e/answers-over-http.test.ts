@@ -26,7 +26,10 @@ async function ask(user: TeamsUser, text: string): Promise<Card> {
 }
 
 /** The data of the card's "Did this help?" buttons. */
-const feedbackButtons = (card: Card) => executeActions(card).filter((a) => a.verb === "help.feedback").map((a) => a.data);
+const feedbackButtons = (card: Card) =>
+  executeActions(card)
+    .filter((a) => a.verb === "help.feedback")
+    .map((a) => a.data);
 
 /** The TextBlocks of the card, one per line: for "this exact line is on the card". */
 const lines = (card: Card): string[] => cardText(card).split("\n");
@@ -49,7 +52,9 @@ describe("answers in the chat over HTTP (the bot process)", () => {
     expect(lines(thanks)).toContain("Tack för svaret!");
     expect(lines(thanks)).not.toContain("Hjälpte det här?");
     expect(verbsOf(thanks)).not.toContain("help.feedback");
-    expect(sqliteArticleFeedback(local.dataDir).slice(before)).toEqual([{ article_id: "no-sms", locale: "sv", helpful: 1, subject: "alexw@example.com" }]);
+    expect(sqliteArticleFeedback(local.dataDir).slice(before)).toEqual([
+      { article_id: "no-sms", locale: "sv", helpful: 1, subject: "alexw@example.com" },
+    ]);
   });
 
   it("answers an English question in English; 'no' is stored too", async () => {
@@ -67,7 +72,9 @@ describe("answers in the chat over HTTP (the bot process)", () => {
     expectCardResponse(result);
     expect(lines(result.card)).toContain("Thank you. Would you like the IT helpdesk to contact you? Tap the button below.");
     expect(verbsOf(result.card)).toEqual(["help.escalate"]);
-    expect(sqliteArticleFeedback(local.dataDir).slice(before)).toEqual([{ article_id: "qr-scan", locale: "en", helpful: 0, subject: "isaiah@example.com" }]);
+    expect(sqliteArticleFeedback(local.dataDir).slice(before)).toEqual([
+      { article_id: "qr-scan", locale: "en", helpful: 0, subject: "isaiah@example.com" },
+    ]);
     // Counted per article for the administrators.
     const metrics = await (await fetch(`${local.bot.url}/metrics`)).text();
     expect(metrics).toMatch(/^otp_article_feedback\{article="qr-scan",helpful="no"\} [1-9]\d*$/m);
@@ -77,7 +84,9 @@ describe("answers in the chat over HTTP (the bot process)", () => {
     const lynne = userOf(people.lynner);
     const question = "vad blir det för lunch idag?";
     const none = await ask(lynne, question);
-    expect(lines(none)).toContain("Det har jag tyvärr inget bra svar på. Jag kan skicka din fråga till IT-supporten, så hör de av sig här i chatten.");
+    expect(lines(none)).toContain(
+      "Det har jag tyvärr inget bra svar på. Jag kan skicka din fråga till IT-supporten, så hör de av sig här i chatten.",
+    );
     expect(lines(none)).toContain(`Din fråga: ${question}`);
     expect(verbsOf(none)).toEqual(["help.escalate"]);
     expect(actionData(none, "help.escalate")).toEqual({ question, from: "answer" });
@@ -87,8 +96,19 @@ describe("answers in the chat over HTTP (the bot process)", () => {
     const lynne = userOf(people.lynner);
     const topics = await ask(lynne, "hjälp");
     expect(cardTitle(topics)).toBe("Vad behöver du hjälp med?");
-    const shown = executeActions(topics).filter((a) => a.verb === "help.show").map((a) => a.data.articleId);
-    expect(shown).toEqual(["install-app", "no-sms", "qr-scan", "code-rejected", "new-phone", "lost-phone", "citrix-login", "no-smartphone"]);
+    const shown = executeActions(topics)
+      .filter((a) => a.verb === "help.show")
+      .map((a) => a.data.articleId);
+    expect(shown).toEqual([
+      "install-app",
+      "no-sms",
+      "qr-scan",
+      "code-rejected",
+      "new-phone",
+      "lost-phone",
+      "citrix-login",
+      "no-smartphone",
+    ]);
     expect(verbsOf(topics)).toEqual([...shown.map(() => "help.show"), "enroll.start", "help.escalate"]);
 
     const result = await lynne.press("help.show", { articleId: "lost-phone" });
@@ -98,7 +118,11 @@ describe("answers in the chat over HTTP (the bot process)", () => {
 
     const english = await ask(userOf(people.isaiahl, "en-US"), "help");
     expect(cardTitle(english)).toBe("What do you need help with?");
-    expect(executeActions(english).filter((a) => a.verb === "help.show").map((a) => a.data.articleId)).toEqual(shown);
+    expect(
+      executeActions(english)
+        .filter((a) => a.verb === "help.show")
+        .map((a) => a.data.articleId),
+    ).toEqual(shown);
 
     const gone = await lynne.press("help.show", { articleId: "no-such-article" });
     expect(lines(gone.card)).toContain("Den artikeln finns inte längre. Skriv din fråga med egna ord.");
@@ -135,7 +159,12 @@ describe("answers in the chat over HTTP (the bot process)", () => {
     const ticket = cardOfReply(posted);
     expect(cardTitle(ticket)).toBe("Supportärende: Alex Wilber");
     const facts = JSON.stringify(ticket);
-    for (const shown of ["1 av 4: lösenord", "Fel användarnamn eller lösenord. Du har … försök kvar.", "(ingen fråga skriven)", "Öppet – ingen har tagit det ännu"]) {
+    for (const shown of [
+      "1 av 4: lösenord",
+      "Fel användarnamn eller lösenord. Du har … försök kvar.",
+      "(ingen fråga skriven)",
+      "Öppet – ingen har tagit det ännu",
+    ]) {
       expect(facts).toContain(shown);
     }
     expect(facts).not.toMatch(/Fel-lösen|1740605/);

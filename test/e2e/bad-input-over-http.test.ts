@@ -38,7 +38,11 @@ describe("bad input over HTTP", () => {
     form.append("file", new Blob([Buffer.alloc(2 * 1024 * 1024, 1)]), "big.bin");
     const upload = await fetch(url, { method: "POST", body: form });
     expect(upload.status).toBe(415);
-    const urlEncoded = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "type=message&text=hej" });
+    const urlEncoded = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "type=message&text=hej",
+    });
     expect(urlEncoded.status).toBe(415);
     const { readdirSync } = await import("node:fs");
     expect(readdirSync(local.tmpDir).filter((f) => f.startsWith("upload_"))).toEqual([]);
@@ -52,8 +56,18 @@ describe("bad input over HTTP", () => {
     const wrong: [string, Record<string, unknown>][] = [
       ["locale", alex.activity({ type: "invoke", name: "adaptiveCard/action", value: cancel, locale: 42 })],
       ["locale", alex.activity({ type: "message", text: "avbryt", locale: { toLowerCase: "x" } })],
-      ["from.aadObjectId", alex.activity({ type: "invoke", name: "adaptiveCard/action", value: cancel, from: { id: alex.member.id, aadObjectId: 7 } })],
-      ["value.action.verb", alex.activity({ type: "invoke", name: "adaptiveCard/action", value: { action: { type: "Action.Execute", verb: ["enroll.cancel"] } } })],
+      [
+        "from.aadObjectId",
+        alex.activity({ type: "invoke", name: "adaptiveCard/action", value: cancel, from: { id: alex.member.id, aadObjectId: 7 } }),
+      ],
+      [
+        "value.action.verb",
+        alex.activity({
+          type: "invoke",
+          name: "adaptiveCard/action",
+          value: { action: { type: "Action.Execute", verb: ["enroll.cancel"] } },
+        }),
+      ],
       ["membersAdded", alex.activity({ type: "conversationUpdate", membersAdded: "everyone" })],
     ];
     for (const [field, activity] of wrong) {
@@ -91,7 +105,11 @@ describe("bad input over HTTP", () => {
   });
 
   it("tells a caller Teams cannot resolve that it cannot tell who they are", async () => {
-    const stranger = new TeamsUser({ login: "nobody", upn: "nobody@example.com", name: "No Body", aadObjectId: randomUUID() }, local.connector, local.bot.url);
+    const stranger = new TeamsUser(
+      { login: "nobody", upn: "nobody@example.com", name: "No Body", aadObjectId: randomUUID() },
+      local.connector,
+      local.bot.url,
+    );
     // Not registered with the stand-in: the member look-up answers 404.
     local.connector.removeMember(stranger.member.id);
     const said = await stranger.say("hej");
@@ -104,7 +122,11 @@ describe("bad input over HTTP", () => {
   });
 
   it("tells a Teams user without a directory account to contact the helpdesk", async () => {
-    const guest = new TeamsUser({ login: "guest", upn: "guest@partner.example", name: "Gäst Gästsson", aadObjectId: randomUUID() }, local.connector, local.bot.url);
+    const guest = new TeamsUser(
+      { login: "guest", upn: "guest@partner.example", name: "Gäst Gästsson", aadObjectId: randomUUID() },
+      local.connector,
+      local.bot.url,
+    );
     const identity = await startFlow(guest, await greet(guest));
     const card = await press(guest, identity, "enroll.identity", { username: "guest", password: "Passw0rd!" });
     expect(cardText(card)).toContain("Vi hittar inget konto i katalogen som hör till ditt Teams-konto.");

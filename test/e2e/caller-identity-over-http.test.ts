@@ -46,9 +46,15 @@ describe("the caller's identity over HTTP", () => {
     expect(sqliteTokens(local.dataDir, "isaiahl")).toEqual([]);
     expect(outbox.take()).toEqual([]);
     // The forged turns were audited as Adele's (the roster's answer), and stored no chat of hers under Isaiah's key.
-    expect(sqliteAudit(local.dataDir, people.adelev.upn, "teams.identityMismatch").map((e) => e.outcome)).toEqual(["refused", "refused", "refused"]);
+    expect(sqliteAudit(local.dataDir, people.adelev.upn, "teams.identityMismatch").map((e) => e.outcome)).toEqual([
+      "refused",
+      "refused",
+      "refused",
+    ]);
     const isaiahRefs = sqliteConversationRefs(local.dataDir).filter((r) => r.user_key === people.isaiahl.aadObjectId);
-    expect(isaiahRefs.map((r) => (JSON.parse(r.reference) as { conversation: { id: string } }).conversation.id)).toEqual([isaiah.conversationId]);
+    expect(isaiahRefs.map((r) => (JSON.parse(r.reference) as { conversation: { id: string } }).conversation.id)).toEqual([
+      isaiah.conversationId,
+    ]);
 
     // Isaiah's own flow is untouched: his QR card still activates his token.
     await confirmCode(isaiah, qr.card, qr.secret);

@@ -24,13 +24,41 @@ beforeAll(async () => {
   database = await openDatabase(undefined, dataDir);
   const stores = createSqlStores(database);
   const now = new Date();
-  const audit = (subject: string, action: string, outcome: "ok" | "refused" = "ok") => stores.audit.append({ at: now, subject, actor: subject, action, outcome });
-  for (const action of ["enroll.started", "enroll.identity", "enroll.sms.verify", "enroll.qr.shown", "enroll.token.activated", "login.validate"]) await audit("alexw@example.com", action);
-  const base = { flowId: "f", locale: "sv" as const, startedAt: now.toISOString(), updatedAt: now.toISOString(), passwordFailures: 0, confirmFailures: 0 };
-  const token = { id: "t-alexw", loginName: "alexw", upn: "alexw@example.com", deviceName: "Mobil", secretSealed: "sealed", activatedAt: now, lastTimeStep: 1 };
+  const audit = (subject: string, action: string, outcome: "ok" | "refused" = "ok") =>
+    stores.audit.append({ at: now, subject, actor: subject, action, outcome });
+  for (const action of [
+    "enroll.started",
+    "enroll.identity",
+    "enroll.sms.verify",
+    "enroll.qr.shown",
+    "enroll.token.activated",
+    "login.validate",
+  ])
+    await audit("alexw@example.com", action);
+  const base = {
+    flowId: "f",
+    locale: "sv" as const,
+    startedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    passwordFailures: 0,
+    confirmFailures: 0,
+  };
+  const token = {
+    id: "t-alexw",
+    loginName: "alexw",
+    upn: "alexw@example.com",
+    deviceName: "Mobil",
+    secretSealed: "sealed",
+    activatedAt: now,
+    lastTimeStep: 1,
+  };
   await stores.enrollments.save("aad-alexw", { ...base, step: "done", callerUpn: "alexw@example.com" }, null, token);
   for (const action of ["enroll.started", "enroll.identity"]) await audit("lynner@example.com", action);
-  await stores.enrollments.save("aad-lynner", { ...base, step: "sms", callerUpn: "lynner@example.com", lastError: "error.smsSendFailed" }, null);
+  await stores.enrollments.save(
+    "aad-lynner",
+    { ...base, step: "sms", callerUpn: "lynner@example.com", lastError: "error.smsSendFailed" },
+    null,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -84,7 +112,12 @@ describe("npm run report", () => {
     const report = JSON.parse(stdout);
     expect(report.totals).toEqual({ eligible: 5, enrolled: 1, loggedIn: 1, notEnrolled: 4 });
     expect(report.funnel.map((f: { step: string; reached: number }) => [f.step, f.reached])).toEqual([
-      ["started", 2], ["identity", 2], ["sms", 1], ["qrShown", 1], ["activated", 1], ["firstLogin", 1],
+      ["started", 2],
+      ["identity", 2],
+      ["sms", 1],
+      ["qrShown", 1],
+      ["activated", 1],
+      ["firstLogin", 1],
     ]);
     expect(report.departments).toHaveLength(5);
     expect(report.weeks).toHaveLength(12);

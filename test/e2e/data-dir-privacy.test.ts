@@ -39,7 +39,10 @@ afterAll(async () => {
 
 /** Every file and folder in DATA_DIR with its mode, e.g. { "enrollment.sqlite": "0600" }. */
 function modes(): Record<string, string> {
-  return Object.fromEntries([[".", octal(modeOf(dataDir))], ...readdirSync(dataDir).map((name) => [name, octal(modeOf(join(dataDir, name)))])]);
+  return Object.fromEntries([
+    [".", octal(modeOf(dataDir))],
+    ...readdirSync(dataDir).map((name) => [name, octal(modeOf(join(dataDir, name)))]),
+  ]);
 }
 
 describe("the data folder is private to the bot", () => {
@@ -48,7 +51,9 @@ describe("the data folder is private to the bot", () => {
     const alex = new TeamsUser(people.alexw, connector, bot.url);
     await passIdentity(alex, await startFlow(alex, await greet(alex)), new OutboxWatch([dataDir]));
 
-    expect(readdirSync(dataDir)).toEqual(expect.arrayContaining(["enrollment.sqlite", "enrollment.sqlite-wal", "enrollment.sqlite-shm", "encryption.key", "sms-outbox.jsonl"]));
+    expect(readdirSync(dataDir)).toEqual(
+      expect.arrayContaining(["enrollment.sqlite", "enrollment.sqlite-wal", "enrollment.sqlite-shm", "encryption.key", "sms-outbox.jsonl"]),
+    );
     const expected = Object.fromEntries(Object.keys(modes()).map((name) => [name, name === "." ? "0700" : "0600"]));
     expect(modes()).toEqual(expected);
   }, 120_000);
@@ -63,7 +68,14 @@ describe("the data folder is private to the bot", () => {
     const expected = Object.fromEntries(Object.keys(modes()).map((name) => [name, name === "." ? "0700" : "0600"]));
     expect(modes()).toEqual(expected);
     const warned = bot.logs().filter((line) => line.msg === "data folder permissions tightened");
-    expect(warned.map((line) => line.path)).toEqual(expect.arrayContaining([dataDir, join(dataDir, "enrollment.sqlite"), join(dataDir, "encryption.key"), join(dataDir, "sms-outbox.jsonl")]));
+    expect(warned.map((line) => line.path)).toEqual(
+      expect.arrayContaining([
+        dataDir,
+        join(dataDir, "enrollment.sqlite"),
+        join(dataDir, "encryption.key"),
+        join(dataDir, "sms-outbox.jsonl"),
+      ]),
+    );
     expect(warned.every((line) => line.level === "warn" && (line.was === "0644" || line.was === "0755"))).toBe(true);
 
     // Still works: a second user's code goes out (the outbox stays private as it grows).
@@ -92,7 +104,9 @@ describe("the data folder is private to the bot", () => {
     expect(state()).not.toContain(digits);
     await confirmCode(isaiah, qr.card, qr.secret);
     expect(state()).not.toContain(digits);
-    expect(outbox.take()).toEqual([expect.objectContaining({ to: number, text: expect.stringContaining("En ny Microsoft Authenticator (Ny telefon)") })]);
+    expect(outbox.take()).toEqual([
+      expect.objectContaining({ to: number, text: expect.stringContaining("En ny Microsoft Authenticator (Ny telefon)") }),
+    ]);
 
     // Stopped (the WAL checkpointed into the database file), no byte of the data folder holds
     // the number any more (old row versions are zeroed, secure_delete), except the outbox,

@@ -8,7 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBot, makeDataDir, removeDataDir, type BotProcess } from "../support/bot-process.js";
 import { cardText, cardTitle, flowIdOf, inputIds, OutboxWatch, qrTextOf, verbsOf } from "../support/cards.js";
 import { ConnectorStandIn } from "../support/connector-stand-in.js";
-import { confirmCode, DEMO_PASSWORD, expectCardResponse, greet, passDevice, passIdentity, passSms, press, startFlow } from "../support/enrollment-steps.js";
+import {
+  confirmCode,
+  DEMO_PASSWORD,
+  expectCardResponse,
+  greet,
+  passDevice,
+  passIdentity,
+  passSms,
+  press,
+  startFlow,
+} from "../support/enrollment-steps.js";
 import { sqliteTokens } from "../support/sqlite-peek.js";
 import { people, TeamsUser, type DemoPerson } from "../support/teams-user.js";
 
@@ -92,7 +102,11 @@ describe("enrollment over HTTP", () => {
     const unknown = await alex.press("enroll.hack", { flowId });
     expectCardResponse(unknown);
     expect(cardText(unknown.card)).toContain("Den knappen känner jag inte igen.");
-    for (const value of ["not an object", { action: { type: "Action.Submit", verb: "enroll.confirm" } }, { action: { type: "Action.Execute", verb: "enroll.confirm", data: { flowId, totpCode: "9".repeat(5000) } } }]) {
+    for (const value of [
+      "not an object",
+      { action: { type: "Action.Submit", verb: "enroll.confirm" } },
+      { action: { type: "Action.Execute", verb: "enroll.confirm", data: { flowId, totpCode: "9".repeat(5000) } } },
+    ]) {
       const malformed = await alex.invoke(value);
       expectCardResponse(malformed);
       expect(cardText(malformed.card)).toContain("Det du skickade gick inte att läsa.");

@@ -15,8 +15,18 @@ import type { Slapd } from "../support/slapd.js";
 import { sqliteTokens } from "../support/sqlite-peek.js";
 import { TeamsUser, type DemoPerson } from "../support/teams-user.js";
 
-const anna: DemoPerson = { login: "annaa", upn: "anna.andersson@region.se", name: "Anna Andersson", aadObjectId: "10000000-0000-0000-0000-000000000001" };
-const bertil: DemoPerson = { login: "bertilb", upn: "bertil.berg@region.se", name: "Bertil Berg", aadObjectId: "10000000-0000-0000-0000-000000000002" };
+const anna: DemoPerson = {
+  login: "annaa",
+  upn: "anna.andersson@region.se",
+  name: "Anna Andersson",
+  aadObjectId: "10000000-0000-0000-0000-000000000001",
+};
+const bertil: DemoPerson = {
+  login: "bertilb",
+  upn: "bertil.berg@region.se",
+  name: "Bertil Berg",
+  aadObjectId: "10000000-0000-0000-0000-000000000002",
+};
 
 const slapdPath = requireBinaryOrSkip("slapd");
 

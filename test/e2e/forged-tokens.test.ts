@@ -58,7 +58,10 @@ afterAll(async () => {
 /** An invoke the bot answers without calling anything outside (not a card action: 501). */
 const harmless = () => alex.activity({ type: "invoke", name: "task/fetch", value: {} });
 
-async function post(authorization: string | undefined, activity: Record<string, unknown> | string = harmless()): Promise<{ status: number; text: string }> {
+async function post(
+  authorization: string | undefined,
+  activity: Record<string, unknown> | string = harmless(),
+): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (authorization !== undefined) headers.authorization = authorization;
   const body = typeof activity === "string" ? activity : JSON.stringify(activity);

@@ -66,7 +66,10 @@ describe("graceful shutdown of the bot", () => {
     await waitFor(() => gateway.requests.length === 1, "the SMS request");
     const stopped = first.stop();
     await waitFor(() => first.logs().some((line) => line.msg === "shutting down"), "the shutdown log line");
-    const during = await fetch(`${first.url}/healthz`).then((res) => res.status, () => "refused");
+    const during = await fetch(`${first.url}/healthz`).then(
+      (res) => res.status,
+      () => "refused",
+    );
     expect([503, "refused"]).toContain(during);
 
     const answered = await turn;

@@ -8,7 +8,16 @@
 import { describe, expect, it } from "vitest";
 import { actionData, cardText, cardTitle, flowIdOf, inputIds, OutboxWatch, verbsOf, type Card } from "../support/cards.js";
 import { cardOfReply, type CapturedReply } from "../support/connector-stand-in.js";
-import { confirmCode, DEMO_PASSWORD, enroll, expectCardResponse, passDevice, passSms, press, startFlow } from "../support/enrollment-steps.js";
+import {
+  confirmCode,
+  DEMO_PASSWORD,
+  enroll,
+  expectCardResponse,
+  passDevice,
+  passSms,
+  press,
+  startFlow,
+} from "../support/enrollment-steps.js";
 import { localBotSuite } from "../support/local-bot-suite.js";
 import { sqliteAudit, sqliteTickets, sqliteTokens } from "../support/sqlite-peek.js";
 import { LOCAL_HELPDESK_CHANNEL_ID as CHANNEL, people, TeamsUser, type InvokeResult } from "../support/teams-user.js";
@@ -16,7 +25,8 @@ import { LOCAL_HELPDESK_CHANNEL_ID as CHANNEL, people, TeamsUser, type InvokeRes
 const local = localBotSuite();
 
 const postsToChannel = (): string[] => local.connector.requests.filter((r) => r === `POST /v3/conversations/${CHANNEL}/activities`);
-const putsTo = (activityId: string): string[] => local.connector.requests.filter((r) => r === `PUT /v3/conversations/${CHANNEL}/activities/${activityId}`);
+const putsTo = (activityId: string): string[] =>
+  local.connector.requests.filter((r) => r === `PUT /v3/conversations/${CHANNEL}/activities/${activityId}`);
 
 /** The channel activities (posts and updates) since the last call. */
 const channelActivities = (): CapturedReply[] => local.connector.takeReplies(CHANNEL);
@@ -69,15 +79,39 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     const card = cardOfReply(posted[0]!);
     expect(cardTitle(card)).toBe("Supportärende: Alex Wilber");
     const facts = JSON.stringify(card);
-    for (const shown of ["Öppet – ingen har tagit det ännu", "alexw@example.com", '"value":"alexw"', "Akutmottagningen", '"value":"Klar"', "Aktiv på Jobbmobil", "Jag har tappat min telefon, vad gör jag?"]) {
+    for (const shown of [
+      "Öppet – ingen har tagit det ännu",
+      "alexw@example.com",
+      '"value":"alexw"',
+      "Akutmottagningen",
+      '"value":"Klar"',
+      "Aktiv på Jobbmobil",
+      "Jag har tappat min telefon, vad gör jag?",
+    ]) {
       expect(facts).toContain(shown);
     }
     // No phone number (in any spelling), no codes, no secret, no password.
-    for (const hidden of ["1740605", "174 06 05", "174-06-05", enrolled.smsCode, enrolled.totpCode, enrolled.secret, DEMO_PASSWORD, enrolled.flowId]) {
+    for (const hidden of [
+      "1740605",
+      "174 06 05",
+      "174-06-05",
+      enrolled.smsCode,
+      enrolled.totpCode,
+      enrolled.secret,
+      DEMO_PASSWORD,
+      enrolled.flowId,
+    ]) {
       expect(facts).not.toContain(hidden);
     }
     const ticketId = actionData(card, "helpdesk.take").ticketId as string;
-    expect(verbsOf(card)).toEqual(["helpdesk.temporaryAccess", "helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.invite", "helpdesk.revokeToken"]);
+    expect(verbsOf(card)).toEqual([
+      "helpdesk.temporaryAccess",
+      "helpdesk.take",
+      "helpdesk.resolve",
+      "helpdesk.clearLimits",
+      "helpdesk.invite",
+      "helpdesk.revokeToken",
+    ]);
 
     // 2. Lynne is not in the helpdesk group: refused with the reason alone (nothing about the
     // ticket), the channel card unchanged, nobody told.
@@ -120,18 +154,28 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     // 6. Alex starts connecting the new phone, mistypes the password five times and is blocked.
     const identity = await startFlow(alex, welcome);
     let refusedIdentity: Card = identity;
-    for (let i = 0; i < 5; i++) refusedIdentity = await press(alex, identity, "enroll.identity", { username: "alexw", password: `fel-${i}` });
+    for (let i = 0; i < 5; i++)
+      refusedIdentity = await press(alex, identity, "enroll.identity", { username: "alexw", password: `fel-${i}` });
     const blocked = await press(alex, identity, "enroll.identity", { username: "alexw", password: DEMO_PASSWORD });
     expect(cardText(blocked)).toContain("För många felaktiga försök. Vänta 15 minuter och försök igen.");
     expect(outbox.take()).toEqual([]);
 
     // A second "contact the helpdesk" while the ticket is open adds to it: same card, updated.
-    const again = await alex.press("help.escalate", { ...actionData(refusedIdentity, "help.escalate"), question: "Nu är jag spärrad också" });
+    const again = await alex.press("help.escalate", {
+      ...actionData(refusedIdentity, "help.escalate"),
+      question: "Nu är jag spärrad också",
+    });
     expectCardResponse(again);
     expect(cardText(again.card)).toContain("Vi har lagt till det i ditt ärende hos IT-supporten.");
     expect(flowIdOf(again.card)).toBe(flowIdOf(identity)); // from the step card: the step card comes back
     const addedTo = JSON.stringify(updatedInPlace(activityId));
-    for (const shown of ["Taget av meganb@example.com", "1 av 4: lösenord", "För många felaktiga försök", "Jag har tappat min telefon, vad gör jag?", "Nu är jag spärrad också"]) {
+    for (const shown of [
+      "Taget av meganb@example.com",
+      "1 av 4: lösenord",
+      "För många felaktiga försök",
+      "Jag har tappat min telefon, vad gör jag?",
+      "Nu är jag spärrad också",
+    ]) {
       expect(addedTo).toContain(shown);
     }
     expect(postsToChannel()).toHaveLength(1);
@@ -149,7 +193,10 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     const device = await passSms(alex, sms, /\b(\d{6})\b/.exec(sent[0]!.text)![1]!);
     const qr = await passDevice(alex, device, "Nya mobilen");
     await confirmCode(alex, qr.card, qr.secret);
-    expect(sqliteTokens(local.dataDir, "alexw").map((t) => [t.status, t.device_name])).toEqual([["revoked", "Jobbmobil"], ["active", "Nya mobilen"]]);
+    expect(sqliteTokens(local.dataDir, "alexw").map((t) => [t.status, t.device_name])).toEqual([
+      ["revoked", "Jobbmobil"],
+      ["active", "Nya mobilen"],
+    ]);
     expect(await toldInChat(alex)).toContain("En ny Microsoft Authenticator (Nya mobilen) kopplades till ditt konto");
 
     // 8. Resolved: the card says so and has no buttons left; Alex is told.
@@ -161,7 +208,9 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     expect(await toldInChat(alex)).toContain("IT-supporten har markerat ditt ärende som löst.");
     expect(putsTo(activityId)).toHaveLength(6); // take, revoke, invite, second question, clear limits, resolve
     expect(postsToChannel()).toHaveLength(1);
-    expect(sqliteTickets(local.dataDir, "alexw@example.com").map((t) => [t.status, t.taken_by, t.resolved_by])).toEqual([["resolved", "meganb@example.com", "meganb@example.com"]]);
+    expect(sqliteTickets(local.dataDir, "alexw@example.com").map((t) => [t.status, t.taken_by, t.resolved_by])).toEqual([
+      ["resolved", "meganb@example.com", "meganb@example.com"],
+    ]);
 
     // A button on the resolved ticket changes nothing.
     const late = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.revokeToken", { ticketId }));
@@ -188,7 +237,9 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     const isaiah = new TeamsUser(people.isaiahl, local.connector, local.bot.url);
     channelActivities();
     const posts = postsToChannel().length;
-    const results = await Promise.all(["Första frågan", "Andra frågan", "Tredje frågan"].map((question) => isaiah.press("help.escalate", { question })));
+    const results = await Promise.all(
+      ["Första frågan", "Andra frågan", "Tredje frågan"].map((question) => isaiah.press("help.escalate", { question })),
+    );
     for (const result of results) expectCardResponse(result);
     expect(sqliteTickets(local.dataDir, "isaiah@example.com")).toHaveLength(1);
     expect(postsToChannel().length - posts).toBe(1);

@@ -20,10 +20,14 @@ const local = localBotSuite({ connector: { perConversationLimits: TEAMS_PER_CONV
 const SENT = "Ditt ärende är skickat till IT-supporten. De hör av sig här i chatten.";
 const ADDED = "Vi har lagt till det i ditt ärende hos IT-supporten.";
 const UNREACHABLE = "Vi kunde inte nå IT-supporten just nu. Försök igen om en stund eller ring IT-supporten.";
-const LIMITED = "Du har redan skickat flera frågor till IT-supporten på kort tid. De har fått dem och hör av sig. Vänta 10 minuter innan du skickar fler.";
+const LIMITED =
+  "Du har redan skickat flera frågor till IT-supporten på kort tid. De har fått dem och hör av sig. Vänta 10 minuter innan du skickar fler.";
 
 /** Accepted writes to the helpdesk channel: new posts and updates in place. */
-const channelWrites = (): string[] => local.connector.requests.filter((r) => r.startsWith(`POST /v3/conversations/${CHANNEL}/activities`) || r.startsWith(`PUT /v3/conversations/${CHANNEL}/activities/`));
+const channelWrites = (): string[] =>
+  local.connector.requests.filter(
+    (r) => r.startsWith(`POST /v3/conversations/${CHANNEL}/activities`) || r.startsWith(`PUT /v3/conversations/${CHANNEL}/activities/`),
+  );
 const channelThrottled = (): string[] => local.connector.throttled.filter((r) => r.includes(`/conversations/${CHANNEL}/`));
 
 describe("flooding the helpdesk channel over HTTP (the bot process, Teams' limits enforced)", () => {
@@ -70,7 +74,11 @@ describe("flooding the helpdesk channel over HTTP (the bot process, Teams' limit
   it("30 concurrent 'Did this help?' answers from one employee store one", async () => {
     const isaiah = new TeamsUser(people.isaiahl, local.connector, local.bot.url);
     const before = sqliteArticleFeedback(local.dataDir).length;
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => isaiah.press("help.feedback", { articleId: "no-sms", helpful: i % 2 === 0, question: "inget sms" })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        isaiah.press("help.feedback", { articleId: "no-sms", helpful: i % 2 === 0, question: "inget sms" }),
+      ),
+    );
     for (const result of results) expectCardResponse(result);
     expect(sqliteArticleFeedback(local.dataDir).slice(before)).toHaveLength(1);
     expect(results.filter((r) => cardText(r.card).includes("Du har redan svarat på den här artikeln. Tack!"))).toHaveLength(29);

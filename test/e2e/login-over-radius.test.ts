@@ -43,7 +43,8 @@ afterAll(async () => {
 });
 
 describe.skipIf(!available)("log in over RADIUS with the token enrolled in Teams", () => {
-  const ask = (userName: string, password: string) => askRadius(radius.port, radius.secret, { "User-Name": quoted(userName), "User-Password": quoted(password) });
+  const ask = (userName: string, password: string) =>
+    askRadius(radius.port, radius.secret, { "User-Name": quoted(userName), "User-Password": quoted(password) });
 
   it("accepts the next code once, refuses it again (replay) and a wrong one, with a Swedish Reply-Message", async () => {
     const alex = new TeamsUser(people.alexw, connector, bot.url);
@@ -89,13 +90,17 @@ describe.skipIf(!available)("log in over RADIUS with the token enrolled in Teams
       const [passwordAndCode, challenge] = modes as [RadiusProcess, RadiusProcess];
       const lynneCode = codeAt(lynneRun.secret, 1);
       secrets.push(lynneCode);
-      const viaPasswordAndCode = (password: string) => askRadius(passwordAndCode.port, passwordAndCode.secret, { "User-Name": quoted("lynner"), "User-Password": quoted(password) });
+      const viaPasswordAndCode = (password: string) =>
+        askRadius(passwordAndCode.port, passwordAndCode.secret, { "User-Name": quoted("lynner"), "User-Password": quoted(password) });
       const wrongPassword = await viaPasswordAndCode(`Wrong${lynneCode}`);
       expect(wrongPassword.code).toBe("Access-Reject");
       expect(wrongPassword.attributes["Reply-Message"]).toContain("Fel lösenord eller kod");
       expect((await viaPasswordAndCode(`${DEMO_PASSWORD}${lynneCode}`)).code).toBe("Access-Accept");
 
-      const first = await askRadius(challenge.port, challenge.secret, { "User-Name": quoted("meganb"), "User-Password": quoted(DEMO_PASSWORD) });
+      const first = await askRadius(challenge.port, challenge.secret, {
+        "User-Name": quoted("meganb"),
+        "User-Password": quoted(DEMO_PASSWORD),
+      });
       expect(first.code).toBe("Access-Challenge");
       expect(first.attributes["Reply-Message"]).toContain("engångskoden");
       const state = first.attributes.State!;
@@ -106,7 +111,9 @@ describe.skipIf(!available)("log in over RADIUS with the token enrolled in Teams
       expect((await askRadius(challenge.port, challenge.secret, second)).code).toBe("Access-Accept");
       // The State was used: the same answer again is refused.
       expect((await askRadius(challenge.port, challenge.secret, second)).code).toBe("Access-Reject");
-      expect((await askRadius(challenge.port, challenge.secret, { "User-Name": quoted("meganb"), "User-Password": quoted("wrong") })).code).toBe("Access-Reject");
+      expect(
+        (await askRadius(challenge.port, challenge.secret, { "User-Name": quoted("meganb"), "User-Password": quoted("wrong") })).code,
+      ).toBe("Access-Reject");
       everythingElse.push(...modes.map((m) => m.output()));
     } finally {
       await Promise.all(modes.map((m) => m.stop()));
@@ -116,7 +123,11 @@ describe.skipIf(!available)("log in over RADIUS with the token enrolled in Teams
   it("answers POST /api/validate with the same rules, behind its bearer token", async () => {
     const url = `${radius.restUrl}/api/validate`;
     const post = (body: unknown, token = "rest-token-for-the-e2e-test-0123456789") =>
-      fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
     expect((await post({ user: "alexw", code: "123456" }, "wrong-token")).status).toBe(401);
     expect((await post({ user: "alexw" })).status).toBe(400);
     expect(await (await post({ user: "adelev", code: "123456" })).json()).toEqual({ ok: false, reason: "noToken" });
@@ -132,7 +143,11 @@ describe.skipIf(!available)("log in over RADIUS with the token enrolled in Teams
     ]);
     expect(audit[1]!.detail).toMatchObject({ channel: "radius", client: "local" });
     // Local mode prints each SMS on stderr as "[SMS outbox] …": the phone, not a log line.
-    const botStderr = bot.stderr().split("\n").filter((line) => !line.startsWith("[SMS outbox]")).join("\n");
+    const botStderr = bot
+      .stderr()
+      .split("\n")
+      .filter((line) => !line.startsWith("[SMS outbox]"))
+      .join("\n");
     const everything = [radius.output(), bot.stdout(), botStderr, ...everythingElse];
     for (const file of readdirSync(dataDir)) {
       if (["sms-outbox.jsonl", "radius-secret", "encryption.key"].includes(file)) continue; // the outbox is the phone; the keys are the keys

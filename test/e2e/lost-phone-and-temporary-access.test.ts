@@ -44,12 +44,18 @@ afterAll(async () => {
   if (dataDir) removeDataDir(dataDir);
 });
 
-const ask = (userName: string, password: string) => askRadius(radius.port, radius.secret, { "User-Name": quoted(userName), "User-Password": quoted(password) });
+const ask = (userName: string, password: string) =>
+  askRadius(radius.port, radius.secret, { "User-Name": quoted(userName), "User-Password": quoted(password) });
 
 function grants(login: string): { ended: boolean; code_hash: string }[] {
   const db = new Database(join(dataDir, "enrollment.sqlite"), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare("SELECT ended_at, code_hash FROM temporary_access WHERE login_name = ? ORDER BY issued_at").all(login) as { ended_at: unknown; code_hash: string }[]).map((r) => ({ ended: r.ended_at !== null, code_hash: r.code_hash }));
+    return (
+      db.prepare("SELECT ended_at, code_hash FROM temporary_access WHERE login_name = ? ORDER BY issued_at").all(login) as {
+        ended_at: unknown;
+        code_hash: string;
+      }[]
+    ).map((r) => ({ ended: r.ended_at !== null, code_hash: r.code_hash }));
   } finally {
     db.close();
   }
@@ -81,10 +87,12 @@ describe.skipIf(!available)("lost phone and temporary access over HTTP and RADIU
     expect(sqliteTokens(dataDir, "alexw")).toEqual([{ status: "revoked", device_name: "Jobbmobil" }]);
     const next = codeAt(run.secret, 1);
     expect((await ask("alexw", next)).code).toBe("Access-Reject");
-    expect(sqliteAudit(dataDir, "alexw@example.com", "lostPhone.").map((e) => [e.outcome, e.detail.reason ?? e.detail.deviceName])).toEqual([
-      ["refused", "invalidCredentials"],
-      ["ok", "Jobbmobil"],
-    ]);
+    expect(sqliteAudit(dataDir, "alexw@example.com", "lostPhone.").map((e) => [e.outcome, e.detail.reason ?? e.detail.deviceName])).toEqual(
+      [
+        ["refused", "invalidCredentials"],
+        ["ok", "Jobbmobil"],
+      ],
+    );
     expect(sqliteTickets(dataDir, "alexw@example.com").map((t) => t.status)).toEqual(["open"]);
     expect((await toldInChat(alex)).text).toContain("Din Microsoft Authenticator (Jobbmobil) spärrades");
   });
@@ -104,7 +112,12 @@ describe.skipIf(!available)("lost phone and temporary access over HTTP and RADIU
     const confirm = await megan.pressInChannel(CHANNEL, activityId, "helpdesk.temporaryAccess", { ticketId });
     expect(cardText(confirm.card)).toContain("Skapa en tillfällig kod som gäller i 8 timmar");
     expect(grants("alexw")).toEqual([]);
-    const issued = await megan.pressInChannel(CHANNEL, activityId, "helpdesk.temporaryAccess", actionData(confirm.card, "helpdesk.temporaryAccess"));
+    const issued = await megan.pressInChannel(
+      CHANNEL,
+      activityId,
+      "helpdesk.temporaryAccess",
+      actionData(confirm.card, "helpdesk.temporaryAccess"),
+    );
     const shown = /\b([A-Z2-9]{5}) ([A-Z2-9]{5})\b/.exec(JSON.stringify(issued.card));
     expect(shown).not.toBeNull();
     const code = `${shown![1]}${shown![2]}`;
@@ -160,8 +173,17 @@ describe.skipIf(!available)("lost phone and temporary access over HTTP and RADIU
   });
 
   it("no temporary code or TOTP secret in the logs, channel posts, audit rows or the data folder", () => {
-    const botStderr = bot.stderr().split("\n").filter((line) => !line.startsWith("[SMS outbox]")).join("\n");
-    const everything = [radius.output(), bot.stdout(), botStderr, JSON.stringify(connector.replies.filter((r) => r.conversationId === CHANNEL))];
+    const botStderr = bot
+      .stderr()
+      .split("\n")
+      .filter((line) => !line.startsWith("[SMS outbox]"))
+      .join("\n");
+    const everything = [
+      radius.output(),
+      bot.stdout(),
+      botStderr,
+      JSON.stringify(connector.replies.filter((r) => r.conversationId === CHANNEL)),
+    ];
     for (const file of readdirSync(dataDir)) {
       const path = join(dataDir, file);
       if (statSync(path).isFile()) everything.push(readFileSync(path).toString("latin1"));

@@ -11,7 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeDataDir, removeDataDir, startBot, type BotProcess } from "../support/bot-process.js";
 import { cardTitle, currentTotp, flowIdOf, OutboxWatch, smsCodeIn } from "../support/cards.js";
 import { ConnectorStandIn } from "../support/connector-stand-in.js";
-import { confirmCode, DEMO_PASSWORD, enroll, greet, passDevice, passIdentity, passSms, press, startFlow } from "../support/enrollment-steps.js";
+import {
+  confirmCode,
+  DEMO_PASSWORD,
+  enroll,
+  greet,
+  passDevice,
+  passIdentity,
+  passSms,
+  press,
+  startFlow,
+} from "../support/enrollment-steps.js";
 import { findPostgresBinDir, startPostgres, type ThrowawayPostgres } from "../support/postgres.js";
 import { people, TeamsUser, type DemoPerson } from "../support/teams-user.js";
 

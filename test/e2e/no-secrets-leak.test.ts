@@ -24,7 +24,10 @@ interface Needle {
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const literal = (what: string, text: string, flags = ""): Needle => ({ what, pattern: new RegExp(escape(Buffer.from(text, "utf8").toString("latin1")), flags) });
+const literal = (what: string, text: string, flags = ""): Needle => ({
+  what,
+  pattern: new RegExp(escape(Buffer.from(text, "utf8").toString("latin1")), flags),
+});
 /** A six-digit code not inside a longer run of letters or digits (UUIDs and epoch times hold digit runs by chance). */
 const code = (what: string, digits: string): Needle => ({ what, pattern: new RegExp(`(?<![0-9A-Za-z])${digits}(?![0-9A-Za-z])`) });
 
@@ -81,7 +84,9 @@ describe("no secrets in logs or in the data folder", () => {
 
     const needles = needlesFor({ smsCodes: [sms.code], secret: qr.secret, uri: qr.uri, totpCodes: [WRONG_TOTP, done.code] });
     // The checks must be able to fail: the outbox holds the SMS code, the stand-in saw the QR.
-    expect(leaks([{ name: "outbox", content: readFileSync(join(local.dataDir, "sms-outbox.jsonl")).toString("latin1") }], needles)).toContain("an SMS code in outbox");
+    expect(
+      leaks([{ name: "outbox", content: readFileSync(join(local.dataDir, "sms-outbox.jsonl")).toString("latin1") }], needles),
+    ).toContain("an SMS code in outbox");
 
     // The log stream is real and covers the journey.
     const logged = local.bot.logs().map((line) => line.msg);

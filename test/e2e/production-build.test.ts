@@ -36,11 +36,13 @@ async function cleanCopy(): Promise<string> {
   // npm rewrites its hidden lockfile in place: a linked one would change this checkout's.
   const hidden = join(dir, "node_modules/.package-lock.json");
   rmSync(hidden, { force: true });
-  if (existsSync(join(repoRoot, "node_modules/.package-lock.json"))) copyFileSync(join(repoRoot, "node_modules/.package-lock.json"), hidden);
+  if (existsSync(join(repoRoot, "node_modules/.package-lock.json")))
+    copyFileSync(join(repoRoot, "node_modules/.package-lock.json"), hidden);
   return dir;
 }
 
-const npm = (args: string[]) => run("npm", args, { cwd: root, timeout: 240_000, env: { ...process.env, npm_config_update_notifier: "false" } });
+const npm = (args: string[]) =>
+  run("npm", args, { cwd: root, timeout: 240_000, env: { ...process.env, npm_config_update_notifier: "false" } });
 
 describe.skipIf(!available)("the production build (npm run build, npm prune --omit=dev, node dist/…)", () => {
   beforeAll(async () => {
@@ -76,12 +78,24 @@ describe.skipIf(!available)("the production build (npm run build, npm prune --om
 
   it("serves /healthz and answers RADIUS from dist/ with only runtime dependencies, and stops cleanly on SIGTERM", async () => {
     const dataDir = mkdtempSync(join(root, "data-"));
-    const bot = await startBot({ command: [process.execPath, "dist/src/main.js"], cwd: root, port: await freePort(), dataDir, timeoutMs: 60_000 });
+    const bot = await startBot({
+      command: [process.execPath, "dist/src/main.js"],
+      cwd: root,
+      port: await freePort(),
+      dataDir,
+      timeoutMs: 60_000,
+    });
     children.push(bot);
     expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
 
     const radiusPort = await freeUdpPort();
-    const radius = await startValidationService({ command: [process.execPath, "dist/src/radius/main.js"], cwd: root, radiusPort, dataDir, timeoutMs: 60_000 });
+    const radius = await startValidationService({
+      command: [process.execPath, "dist/src/radius/main.js"],
+      cwd: root,
+      radiusPort,
+      dataDir,
+      timeoutMs: 60_000,
+    });
     children.push(radius);
     const secret = readFileSync(join(dataDir, "radius-secret"), "utf8").trim();
     const answer = await askRadius(radiusPort, secret, { "User-Name": quoted("alexw"), "User-Password": quoted("000000") });

@@ -47,7 +47,8 @@ afterAll(async () => {
 });
 
 describe.skipIf(!available)("two validation service instances on one PostgreSQL", () => {
-  const ask = (server: RadiusProcess, userName: string, password: string) => askRadius(server.port, SECRET, { "User-Name": quoted(userName), "User-Password": quoted(password) });
+  const ask = (server: RadiusProcess, userName: string, password: string) =>
+    askRadius(server.port, SECRET, { "User-Name": quoted(userName), "User-Password": quoted(password) });
 
   it("accept the same code sent to both at once exactly once", async () => {
     const run = await enroll(new TeamsUser(people.alexw, connector, bot.url), new OutboxWatch([dataDir]));

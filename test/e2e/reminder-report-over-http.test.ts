@@ -26,7 +26,16 @@ beforeAll(async () => {
   const campaign = parseCampaign({ id: "vt26", audience: { upns: ["alexw@example.com"] }, start: "2026-01-12", deadline: "2026-03-31" });
   const now = new Date();
   await store.saveCampaign(campaign, now);
-  const row = (upn: string) => ({ id: `vt26|${upn}|0.0`, campaignId: "vt26", upn, loginName: upn.split("@")[0]!, userKey: `aad-${upn}`, round: "0.0", day: "2026-01-13", createdAt: now });
+  const row = (upn: string) => ({
+    id: `vt26|${upn}|0.0`,
+    campaignId: "vt26",
+    upn,
+    loginName: upn.split("@")[0]!,
+    userKey: `aad-${upn}`,
+    round: "0.0",
+    day: "2026-01-13",
+    createdAt: now,
+  });
   await store.enqueue([row("alexw@example.com"), row("lynner@example.com"), row("isaiah@example.com")]);
   for (const upn of ["alexw@example.com", "lynner@example.com"]) await store.claim(`vt26|${upn}|0.0`, "cli", now, new Date(0));
   await store.markSent("vt26|alexw@example.com|0.0", "cli", now, "activity-1");
@@ -50,7 +59,16 @@ describe("reminder delivery report in the chat", () => {
     expect(cards).toHaveLength(1);
     expect(cardTitle(cards[0]!)).toBe("Påminnelser: vt26");
     const facts = JSON.stringify(cards[0]);
-    for (const [title, value] of [["Sista dag", "31 mars 2026"], ["Planerade påminnelser", "3"], ["Skickade", "1"], ["Misslyckade", "1"], ["Väntar på att skickas", "1"], ["Redan registrerade", "1"], ["Går inte att nå i Teams", "2"], ["Kan inte (skickade till IT-supporten)", "1"]]) {
+    for (const [title, value] of [
+      ["Sista dag", "31 mars 2026"],
+      ["Planerade påminnelser", "3"],
+      ["Skickade", "1"],
+      ["Misslyckade", "1"],
+      ["Väntar på att skickas", "1"],
+      ["Redan registrerade", "1"],
+      ["Går inte att nå i Teams", "2"],
+      ["Kan inte (skickade till IT-supporten)", "1"],
+    ]) {
       expect(facts).toContain(JSON.stringify({ title, value }));
     }
   });

@@ -30,7 +30,14 @@ function auditContract(factory: EngineFactory): void {
         writers.map((log, w) =>
           Promise.all(
             Array.from({ length: 30 }, (_, i) =>
-              log.append({ at: day(1 + Math.floor(i / 3)), subject: `user${i % 4}@x`, actor: w ? "radius" : "bot", action: "validate", outcome: i % 5 ? "ok" : "refused", detail: { i, w } }),
+              log.append({
+                at: day(1 + Math.floor(i / 3)),
+                subject: `user${i % 4}@x`,
+                actor: w ? "radius" : "bot",
+                action: "validate",
+                outcome: i % 5 ? "ok" : "refused",
+                detail: { i, w },
+              }),
             ),
           ),
         ),
@@ -59,11 +66,22 @@ function auditContract(factory: EngineFactory): void {
 
     it("names the row after a deleted one", async () => {
       const { database, ids } = await filled();
-      const victim = await database.db.selectFrom("audit_events").select(["chain_id", "seq"]).where("id", "=", ids[10]!).executeTakeFirstOrThrow();
+      const victim = await database.db
+        .selectFrom("audit_events")
+        .select(["chain_id", "seq"])
+        .where("id", "=", ids[10]!)
+        .executeTakeFirstOrThrow();
       await database.db.deleteFrom("audit_events").where("id", "=", ids[10]!).execute();
-      const next = await database.db.selectFrom("audit_events").select("id").where("chain_id", "=", victim.chain_id).where("seq", "=", Number(victim.seq) + 1).executeTakeFirstOrThrow();
+      const next = await database.db
+        .selectFrom("audit_events")
+        .select("id")
+        .where("chain_id", "=", victim.chain_id)
+        .where("seq", "=", Number(victim.seq) + 1)
+        .executeTakeFirstOrThrow();
       const result = await verify(database);
-      expect(result.breaks).toEqual([expect.objectContaining({ rowId: Number(next.id), reason: expect.stringMatching(/missing \(deleted\)/) })]);
+      expect(result.breaks).toEqual([
+        expect.objectContaining({ rowId: Number(next.id), reason: expect.stringMatching(/missing \(deleted\)/) }),
+      ]);
     });
 
     it("names inserted rows: a forged link, a repeated place, a row without a chain", async () => {
@@ -71,19 +89,40 @@ function auditContract(factory: EngineFactory): void {
       const model = await database.db.selectFrom("audit_events").selectAll().where("id", "=", ids[3]!).executeTakeFirstOrThrow();
       const { id: _id, ...copy } = model;
       // A plausible next row of the chain whose hash the forger computed without the key.
-      const head = await database.db.selectFrom("audit_events").select((eb) => eb.fn.max("seq").as("seq")).where("chain_id", "=", model.chain_id).executeTakeFirstOrThrow();
-      const forged = await database.db.insertInto("audit_events").values({ ...copy, seq: Number(head.seq) + 1, action: "enroll.token.activated", mac: randomBytes(32).toString("base64url") }).returning("id").executeTakeFirstOrThrow();
+      const head = await database.db
+        .selectFrom("audit_events")
+        .select((eb) => eb.fn.max("seq").as("seq"))
+        .where("chain_id", "=", model.chain_id)
+        .executeTakeFirstOrThrow();
+      const forged = await database.db
+        .insertInto("audit_events")
+        .values({ ...copy, seq: Number(head.seq) + 1, action: "enroll.token.activated", mac: randomBytes(32).toString("base64url") })
+        .returning("id")
+        .executeTakeFirstOrThrow();
       const result = await verify(database);
       expect(result.breaks).toEqual([expect.objectContaining({ rowId: Number(forged.id), reason: expect.stringMatching(/forged/) })]);
 
-      const plain = await database.db.insertInto("audit_events").values({ ...copy, chain_id: null, seq: null, mac: null }).returning("id").executeTakeFirstOrThrow();
+      const plain = await database.db
+        .insertInto("audit_events")
+        .values({ ...copy, chain_id: null, seq: null, mac: null })
+        .returning("id")
+        .executeTakeFirstOrThrow();
       expect((await verify(database)).breaks.map((b) => b.rowId)).toEqual([Number(forged.id), Number(plain.id)]);
     });
 
     it("names swapped rows", async () => {
       const { database, ids } = await filled();
-      const [a, b] = await Promise.all([ids[4]!, ids[9]!].map((id) => database.db.selectFrom("audit_events").selectAll().where("id", "=", id).executeTakeFirstOrThrow()));
-      const content = (r: typeof a) => ({ at: r!.at, subject: r!.subject, actor: r!.actor, action: r!.action, outcome: r!.outcome, detail: r!.detail });
+      const [a, b] = await Promise.all(
+        [ids[4]!, ids[9]!].map((id) => database.db.selectFrom("audit_events").selectAll().where("id", "=", id).executeTakeFirstOrThrow()),
+      );
+      const content = (r: typeof a) => ({
+        at: r!.at,
+        subject: r!.subject,
+        actor: r!.actor,
+        action: r!.action,
+        outcome: r!.outcome,
+        detail: r!.detail,
+      });
       await database.db.updateTable("audit_events").set(content(b)).where("id", "=", a!.id).execute();
       await database.db.updateTable("audit_events").set(content(a)).where("id", "=", b!.id).execute();
       const result = await verify(database);
@@ -105,7 +144,10 @@ function auditContract(factory: EngineFactory): void {
       await database.db.updateTable("audit_checkpoints").set({ seq: sql`seq + 1` }).execute();
       expect((await verify(database)).breaks[0]).toMatchObject({ rowId: null, reason: expect.stringMatching(/checkpoint/) });
       await database.db.deleteFrom("audit_checkpoints").execute();
-      expect((await verify(database)).breaks.map((b) => b.reason)).toEqual([expect.stringMatching(/missing/), expect.stringMatching(/missing/)]);
+      expect((await verify(database)).breaks.map((b) => b.reason)).toEqual([
+        expect.stringMatching(/missing/),
+        expect.stringMatching(/missing/),
+      ]);
     });
   });
 }

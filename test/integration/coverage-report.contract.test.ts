@@ -23,39 +23,95 @@ const member = (name: string, department?: string, problem?: DirectoryUser["prob
   ...(department ? { department } : {}),
   ...(problem ? { problem } : {}),
 });
-const members = [member("anna", "Akuten"), member("bert", "Akuten"), member("cia", "Röntgen"), member("dan", "Röntgen"), member("eva"), member("gun", "Akuten", "disabled")];
+const members = [
+  member("anna", "Akuten"),
+  member("bert", "Akuten"),
+  member("cia", "Röntgen"),
+  member("dan", "Röntgen"),
+  member("eva"),
+  member("gun", "Akuten", "disabled"),
+];
 const directory = {
   listGroupMembers: async (group: string) => (group === "eligible" ? members : []),
   findByUpn: async (upn: string) => members.find((m) => m.upn === upn.toLowerCase()) ?? null,
   isMemberOf: async () => false,
 };
 
-async function steps(stores: SqlStores, subject: string, at: Date, events: [string, AuditEvent["outcome"], Record<string, string>?][]): Promise<void> {
-  for (const [action, outcome, detail] of events) await stores.audit.append({ at, subject, actor: subject, action, outcome, ...(detail ? { detail } : {}) });
+async function steps(
+  stores: SqlStores,
+  subject: string,
+  at: Date,
+  events: [string, AuditEvent["outcome"], Record<string, string>?][],
+): Promise<void> {
+  for (const [action, outcome, detail] of events)
+    await stores.audit.append({ at, subject, actor: subject, action, outcome, ...(detail ? { detail } : {}) });
 }
 
 /** anna: all the way and logged in; bert: stuck at the SMS code; cia: wrong password; dan: a token from before the audit trail, login refused; eva: nothing; frank: not eligible. */
 async function seed(stores: SqlStores): Promise<void> {
   const annaDay = daysBefore(1);
-  await steps(stores, "anna@region.se", annaDay, [["enroll.started", "ok"], ["enroll.identity", "ok"], ["enroll.sms.sent", "ok"], ["enroll.sms.verify", "ok"], ["enroll.qr.shown", "ok"], ["enroll.token.activated", "ok"]]);
-  const annaToken = { id: "t-anna", loginName: "anna", upn: "anna@region.se", deviceName: "Mobil", secretSealed: "sealed", activatedAt: annaDay, lastTimeStep: 1 };
+  await steps(stores, "anna@region.se", annaDay, [
+    ["enroll.started", "ok"],
+    ["enroll.identity", "ok"],
+    ["enroll.sms.sent", "ok"],
+    ["enroll.sms.verify", "ok"],
+    ["enroll.qr.shown", "ok"],
+    ["enroll.token.activated", "ok"],
+  ]);
+  const annaToken = {
+    id: "t-anna",
+    loginName: "anna",
+    upn: "anna@region.se",
+    deviceName: "Mobil",
+    secretSealed: "sealed",
+    activatedAt: annaDay,
+    lastTimeStep: 1,
+  };
   await stores.enrollments.save("aad-anna", state({ callerUpn: "anna@region.se", step: "done" }), null, annaToken);
   // The validation service audits the directory's UPN as AD spells it.
-  await steps(stores, "Anna@Region.se", annaDay, [["login.validate", "refused", { reason: "wrongCode" }], ["login.validate", "ok", { reason: "ok" }]]);
+  await steps(stores, "Anna@Region.se", annaDay, [
+    ["login.validate", "refused", { reason: "wrongCode" }],
+    ["login.validate", "ok", { reason: "ok" }],
+  ]);
 
-  await steps(stores, "bert@region.se", daysBefore(7), [["enroll.started", "ok"], ["enroll.identity", "ok"], ["enroll.sms.verify", "refused", { reason: "wrong" }]]);
+  await steps(stores, "bert@region.se", daysBefore(7), [
+    ["enroll.started", "ok"],
+    ["enroll.identity", "ok"],
+    ["enroll.sms.verify", "refused", { reason: "wrong" }],
+  ]);
   await stores.enrollments.save("aad-bert", state({ callerUpn: "bert@region.se", step: "sms", lastError: "error.smsWrong" }), null);
 
-  await steps(stores, "cia@region.se", daysBefore(7), [["enroll.started", "ok"], ["enroll.identity", "refused", { reason: "invalidCredentials" }]]);
+  await steps(stores, "cia@region.se", daysBefore(7), [
+    ["enroll.started", "ok"],
+    ["enroll.identity", "refused", { reason: "invalidCredentials" }],
+  ]);
   await stores.enrollments.save("aad-cia", state({ callerUpn: "cia@region.se", step: "identity", lastError: "error.wrongPassword" }), null);
 
-  const danToken = { id: "t-dan", loginName: "dan", upn: "dan@region.se", deviceName: "Mobil", secretSealed: "sealed", activatedAt: daysBefore(140), lastTimeStep: 1 };
+  const danToken = {
+    id: "t-dan",
+    loginName: "dan",
+    upn: "dan@region.se",
+    deviceName: "Mobil",
+    secretSealed: "sealed",
+    activatedAt: daysBefore(140),
+    lastTimeStep: 1,
+  };
   await stores.enrollments.save("aad-dan", state({ callerUpn: "dan@region.se", step: "done" }), null, danToken);
   await steps(stores, "dan@region.se", daysBefore(2), [["login.validate", "refused", { reason: "tooManyFailures" }]]);
-  await steps(stores, "dan@region.se", daysBefore(1), [["login.validate", "refused", { reason: "wrongCode" }], ["login.password", "ok"]]);
+  await steps(stores, "dan@region.se", daysBefore(1), [
+    ["login.validate", "refused", { reason: "wrongCode" }],
+    ["login.password", "ok"],
+  ]);
 
-  await steps(stores, "frank@region.se", daysBefore(3), [["enroll.started", "ok"], ["enroll.identity", "refused", { reason: "notEligible" }]]);
-  await stores.enrollments.save("aad-frank", state({ callerUpn: "frank@region.se", step: "identity", lastError: "error.notEligible" }), null);
+  await steps(stores, "frank@region.se", daysBefore(3), [
+    ["enroll.started", "ok"],
+    ["enroll.identity", "refused", { reason: "notEligible" }],
+  ]);
+  await stores.enrollments.save(
+    "aad-frank",
+    state({ callerUpn: "frank@region.se", step: "identity", lastError: "error.notEligible" }),
+    null,
+  );
 }
 
 function coverageContract(factory: EngineFactory): void {
@@ -65,7 +121,13 @@ function coverageContract(factory: EngineFactory): void {
     it("counts eligible, enrolled, logged in; the funnel with drop-off by last error; departments; weeks", async () => {
       const { database, stores } = await suite.fresh();
       await seed(stores);
-      const reports = new CoverageReports({ source: new SqlCoverageSource(database.db), directory, eligibleGroupId: "eligible", helpdeskGroupId: "helpdesk", clock: { now: () => T0 } });
+      const reports = new CoverageReports({
+        source: new SqlCoverageSource(database.db),
+        directory,
+        eligibleGroupId: "eligible",
+        helpdeskGroupId: "helpdesk",
+        clock: { now: () => T0 },
+      });
       const report = await reports.report();
 
       expect(report.eligibleGroupKnown).toBe(true);
@@ -94,19 +156,45 @@ function coverageContract(factory: EngineFactory): void {
       await seed(stores);
       await stores.tokens.revoke("anna", T0);
       const source = new SqlCoverageSource(database.db);
-      const withGroup = await new CoverageReports({ source, directory, eligibleGroupId: "eligible", helpdeskGroupId: "helpdesk", clock: { now: () => T0 } }).report();
+      const withGroup = await new CoverageReports({
+        source,
+        directory,
+        eligibleGroupId: "eligible",
+        helpdeskGroupId: "helpdesk",
+        clock: { now: () => T0 },
+      }).report();
       expect(withGroup.totals).toEqual({ eligible: 5, enrolled: 1, loggedIn: 1, notEnrolled: 4 });
 
-      const withoutGroup = await new CoverageReports({ source, directory, eligibleGroupId: undefined, helpdeskGroupId: "helpdesk", clock: { now: () => T0 } }).report();
+      const withoutGroup = await new CoverageReports({
+        source,
+        directory,
+        eligibleGroupId: undefined,
+        helpdeskGroupId: "helpdesk",
+        clock: { now: () => T0 },
+      }).report();
       expect(withoutGroup.eligibleGroupKnown).toBe(false);
       // anna, bert, cia, dan, frank: eva left no trace.
       expect(withoutGroup.totals).toEqual({ eligible: 5, enrolled: 1, loggedIn: 1, notEnrolled: 4 });
-      expect(withoutGroup.funnel[1]).toEqual({ step: "identity", reached: 3, dropped: 2, reasons: [{ reason: "error.notEligible", count: 1 }, { reason: "error.wrongPassword", count: 1 }] });
+      expect(withoutGroup.funnel[1]).toEqual({
+        step: "identity",
+        reached: 3,
+        dropped: 2,
+        reasons: [
+          { reason: "error.notEligible", count: 1 },
+          { reason: "error.wrongPassword", count: 1 },
+        ],
+      });
     });
 
     it("an empty database gives zeros, not errors", async () => {
       const { database } = await suite.fresh();
-      const report = await new CoverageReports({ source: new SqlCoverageSource(database.db), directory, eligibleGroupId: "eligible", helpdeskGroupId: "helpdesk", clock: { now: () => T0 } }).report();
+      const report = await new CoverageReports({
+        source: new SqlCoverageSource(database.db),
+        directory,
+        eligibleGroupId: "eligible",
+        helpdeskGroupId: "helpdesk",
+        clock: { now: () => T0 },
+      }).report();
       expect(report.totals).toEqual({ eligible: 5, enrolled: 0, loggedIn: 0, notEnrolled: 5 });
       expect(report.funnel[0]).toEqual({ step: "started", reached: 0, dropped: 5, reasons: [{ reason: "none", count: 5 }] });
     });

@@ -40,7 +40,10 @@ function enrollmentsContract(factory: EngineFactory): void {
       expect(await enrollments.save("u1", state({ step: "done", reEnrollment: true }), 1, t2)).toBe(2);
       expect((await tokens.findActive("alexw"))?.id).toBe("t2");
       const rows = await tokenRows("alexw");
-      expect(rows.map((r) => [r.id, r.status])).toEqual([["t1", "replaced"], ["t2", "active"]]);
+      expect(rows.map((r) => [r.id, r.status])).toEqual([
+        ["t1", "replaced"],
+        ["t2", "active"],
+      ]);
       expect(new Date(rows[0]?.ended_at ?? "")).toEqual(at(600));
 
       // Stale version: nothing changes, not even the tokens.
@@ -49,7 +52,10 @@ function enrollmentsContract(factory: EngineFactory): void {
       await expect(enrollments.save("u1", state({ step: "cancelled" }), 2, token("t1"))).rejects.toThrow();
       expect((await enrollments.load("u1"))?.version).toBe(2);
       expect((await enrollments.load("u1"))?.value.step).toBe("done");
-      expect((await tokenRows("alexw")).map((r) => [r.id, r.status])).toEqual([["t1", "replaced"], ["t2", "active"]]);
+      expect((await tokenRows("alexw")).map((r) => [r.id, r.status])).toEqual([
+        ["t1", "replaced"],
+        ["t2", "active"],
+      ]);
     });
 
     it("concurrent activations for one login leave exactly one active token", async () => {

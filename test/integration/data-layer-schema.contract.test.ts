@@ -5,7 +5,14 @@
  */
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { buildMigrations, createSqlStores, type Database, migrateToLatest, openDatabase, type SqlStores } from "../../src/adapters/sql/index.js";
+import {
+  buildMigrations,
+  createSqlStores,
+  type Database,
+  migrateToLatest,
+  openDatabase,
+  type SqlStores,
+} from "../../src/adapters/sql/index.js";
 import { SqlBotStorage } from "../../src/bot/edge/sql-bot-storage.js";
 import { ConcurrentUpdateError, StorageError } from "../../src/features/shared/errors.js";
 import { at, dataLayerSuite, state, token } from "../support/data-layer-suite.js";

@@ -10,7 +10,13 @@ import { at, dataLayerSuite } from "../support/data-layer-suite.js";
 import { postgresEngine, sqliteEngine, type EngineFactory } from "../support/sql-engines.js";
 import { MemoryNoticeOutbox } from "../unit/fakes.js";
 
-const notice = (id: string, seconds: number) => ({ id, upn: "AlexW@example.com", key: "notice.tokenLocked", params: { time: "14:30" }, createdAt: at(seconds) });
+const notice = (id: string, seconds: number) => ({
+  id,
+  upn: "AlexW@example.com",
+  key: "notice.tokenLocked",
+  params: { time: "14:30" },
+  createdAt: at(seconds),
+});
 
 function contract(name: string, outbox: () => Promise<EmployeeNoticeOutbox>): void {
   describe(`employee notice outbox contract: ${name}`, () => {

@@ -40,7 +40,10 @@ const sources: Source[] = [
   {
     name: "Azure Key Vault",
     env: () => ({ KEY_VAULT_KEY_ID: vault.keyId }),
-    overrides: () => ({ credential: vault.credential, clientOptions: { tlsOptions: { ca: vault.ca }, disableChallengeResourceVerification: true, retryOptions: { maxRetries: 0 } } }),
+    overrides: () => ({
+      credential: vault.credential,
+      clientOptions: { tlsOptions: { ca: vault.ca }, disableChallengeResourceVerification: true, retryOptions: { maxRetries: 0 } },
+    }),
   },
 ];
 
@@ -51,7 +54,11 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function instance(source: Source, dataDir: string, envExtra: Record<string, string> = {}): Promise<{ database: Database; keys: Keys }> {
+async function instance(
+  source: Source,
+  dataDir: string,
+  envExtra: Record<string, string> = {},
+): Promise<{ database: Database; keys: Keys }> {
   const config = loadConfig({ DATA_DIR: dataDir, ...source.env(), ...envExtra });
   const database = await openDatabase(undefined, dataDir);
   open.push(database);
@@ -69,13 +76,30 @@ async function insertToken(database: Database, sealed: string): Promise<string> 
   const id = randomUUID();
   await database.db
     .insertInto("tokens")
-    .values({ id, login_name: `u-${id}`, upn: `${id}@x`, device_name: "d", secret_sealed: sealed, status: "active", activated_at: new Date().toISOString(), ended_at: null, last_time_step: 1, last_used_at: null })
+    .values({
+      id,
+      login_name: `u-${id}`,
+      upn: `${id}@x`,
+      device_name: "d",
+      secret_sealed: sealed,
+      status: "active",
+      activated_at: new Date().toISOString(),
+      ended_at: null,
+      last_time_step: 1,
+      last_used_at: null,
+    })
     .execute();
   return id;
 }
 
 function rotationOf(database: Database, keys: Keys): KeyRotation {
-  return new KeyRotation({ ring: keys.ring, box: keys.box, keys: new SqlDataKeyStore(database.db), sealed: new SqlSealedValueStore(database.db), clock: systemClock });
+  return new KeyRotation({
+    ring: keys.ring,
+    box: keys.box,
+    keys: new SqlDataKeyStore(database.db),
+    sealed: new SqlSealedValueStore(database.db),
+    clock: systemClock,
+  });
 }
 
 describe.each(sources)("envelope encryption with $name", (source) => {
@@ -89,7 +113,16 @@ describe.each(sources)("envelope encryption with $name", (source) => {
     await insertToken(database, sealed);
 
     // Every table's text: neither the secret nor any unwrapped key appears.
-    const dump = JSON.stringify(await Promise.all(["tokens", "data_keys", "enrollments", "audit_events"].map((t) => database.db.selectFrom(t as "tokens").selectAll().execute())));
+    const dump = JSON.stringify(
+      await Promise.all(
+        ["tokens", "data_keys", "enrollments", "audit_events"].map((t) =>
+          database.db
+            .selectFrom(t as "tokens")
+            .selectAll()
+            .execute(),
+        ),
+      ),
+    );
     expect(dump).not.toContain(secret);
     const dataKey = keys.ring.keyFor(keys.ring.currentKeyId)!;
     for (const encoding of ["base64", "base64url", "hex"] as const) expect(dump).not.toContain(dataKey.toString(encoding));
@@ -105,7 +138,12 @@ describe.each(sources)("envelope encryption with $name", (source) => {
     const b = await instance(source, dir);
     const c = await instance(source, dir);
     const plaintexts = new Map<string, string>();
-    const legacyKey = source.name === "Azure Key Vault" ? null : source.name === "ENCRYPTION_KEY" ? Buffer.from(encryptionKey, "base64") : Buffer.from(readFileSync(join(dir, "encryption.key"), "utf8"), "base64");
+    const legacyKey =
+      source.name === "Azure Key Vault"
+        ? null
+        : source.name === "ENCRYPTION_KEY"
+          ? Buffer.from(encryptionKey, "base64")
+          : Buffer.from(readFileSync(join(dir, "encryption.key"), "utf8"), "base64");
     for (let i = 0; i < 60; i++) {
       const secret = randomBytes(20).toString("hex");
       // Today's v1 format (one key, no data key) keeps working and is re-sealed too.
@@ -229,7 +267,11 @@ describe("keys rotate killed midway (kill -9), then rerun", () => {
       }
     };
     await check();
-    const rerun = spawn(tsx, ["src/cli/keys.ts", "rotate", "--retire-after-minutes", "0"], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+    const rerun = spawn(tsx, ["src/cli/keys.ts", "rotate", "--retire-after-minutes", "0"], {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     rerun.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     rerun.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -21,7 +21,11 @@ let dir: string;
 let connector: RateLimitedConnector;
 
 async function runCampaignCli(file: string): Promise<{ code: number | null; report: Record<string, unknown>; stderr: string }> {
-  const { code, stdout, stderr } = await runCli("src/campaign/run-campaign.ts", [file, "--now"], { DATA_DIR: dir, LOG_LEVEL: "warn", REMINDER_SENDER_LEASE_SECONDS: "2" });
+  const { code, stdout, stderr } = await runCli("src/campaign/run-campaign.ts", [file, "--now"], {
+    DATA_DIR: dir,
+    LOG_LEVEL: "warn",
+    REMINDER_SENDER_LEASE_SECONDS: "2",
+  });
   return { code, stderr, report: stdout.trim() ? (JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>) : {} };
 }
 
@@ -36,7 +40,13 @@ beforeAll(async () => {
       userKey: `aad-${i}`,
       upn,
       locale: "sv",
-      reference: { channelId: "msteams", serviceUrl: connector.url, conversation: { id: `a:example-${i}` }, bot: { id: "28:bot" }, user: { id: `29:${i}` } },
+      reference: {
+        channelId: "msteams",
+        serviceUrl: connector.url,
+        conversation: { id: `a:example-${i}` },
+        bot: { id: "28:bot" },
+        user: { id: `29:${i}` },
+      },
       updatedAt: new Date(),
     });
   }
@@ -70,7 +80,8 @@ describe("the example campaign against the demo directory", () => {
     expect(report).toMatchObject({ planned: 0, sent: 0 });
     expect(report.nothingSent).toEqual({
       reason: "nobodyDue",
-      explanation: "Nobody is due a reminder now: 5 in the audience, 0 already enrolled, 0 snoozed or said they cannot, 3 not reachable in Teams, 2 already reminded this round or today, 0 excluded.",
+      explanation:
+        "Nobody is due a reminder now: 5 in the audience, 0 already enrolled, 0 snoozed or said they cannot, 3 not reachable in Teams, 2 already reminded this round or today, 0 excluded.",
     });
     expect(connector.stats.accepted).toBe(2);
   }, 120_000);

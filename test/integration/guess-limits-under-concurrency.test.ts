@@ -54,16 +54,35 @@ async function instances(open: () => Promise<Database>, count: number, policy: E
     const stores = createSqlStores(await open(), clock);
     validators.push(
       new ValidationService({
-        directory: new DemoDirectory(), tokens: stores.tokens, challenges: new MemoryChallenges(), secrets, totp, rates: stores.rateCounter,
-        audit: stores.audit, clock, policy: { ...defaultValidationPolicy, userMaxPerMinute: 1000 }, passwordChecks: policy,
-        temporaryAccess: new MemoryTemporaryAccess(), temporaryAccessPolicy: defaultTemporaryAccessPolicy, notices: new MemoryNoticeOutbox(),
+        directory: new DemoDirectory(),
+        tokens: stores.tokens,
+        challenges: new MemoryChallenges(),
+        secrets,
+        totp,
+        rates: stores.rateCounter,
+        audit: stores.audit,
+        clock,
+        policy: { ...defaultValidationPolicy, userMaxPerMinute: 1000 },
+        passwordChecks: policy,
+        temporaryAccess: new MemoryTemporaryAccess(),
+        temporaryAccessPolicy: defaultTemporaryAccessPolicy,
+        notices: new MemoryNoticeOutbox(),
       }),
     );
     services.push(
       new EnrollmentService({
-        directory: new DemoDirectory(), sms, secrets, totp, clock, policy,
-        enrollments: stores.enrollments, tokens: stores.tokens, rates: stores.rateCounter, audit: stores.audit,
-        temporaryAccess: new MemoryTemporaryAccess(), notices: new MemoryNoticeOutbox(),
+        directory: new DemoDirectory(),
+        sms,
+        secrets,
+        totp,
+        clock,
+        policy,
+        enrollments: stores.enrollments,
+        tokens: stores.tokens,
+        rates: stores.rateCounter,
+        audit: stores.audit,
+        temporaryAccess: new MemoryTemporaryAccess(),
+        notices: new MemoryNoticeOutbox(),
       }),
     );
   }
@@ -101,7 +120,9 @@ function burstContract(factory: EngineFactory, instanceCount: number): void {
       const w = await setUp();
       const right = w.sms.lastCode();
       w.secrets.smsHashes = 0;
-      const views = await Promise.all(Array.from({ length: 200 }, (_, i) => w.on(i).submitSms(alex, w.flowId, i === 199 ? right : wrongCode(right))));
+      const views = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => w.on(i).submitSms(alex, w.flowId, i === 199 ? right : wrongCode(right))),
+      );
       const accepted = views.filter((view) => view.step === "device").length;
       // The accepted guess (if the right one was among the admitted) hashes once more, for the app-code step.
       expect(w.secrets.smsHashes - accepted).toBeLessThanOrEqual(defaultEnrollmentPolicy.smsMaxAttempts);

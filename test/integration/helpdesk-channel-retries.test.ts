@@ -40,7 +40,13 @@ beforeAll(async () => {
   notifier = new BotHelpdeskNotifier(
     new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})),
     noConversations,
-    { appId: "", channelId: CHANNEL, serviceUrl: connector.url, locale: "sv", botSettings: { citrixUrl: "https://citrix.example", smsCodeTtlSeconds: 300, loginMode: "otp" } },
+    {
+      appId: "",
+      channelId: CHANNEL,
+      serviceUrl: connector.url,
+      locale: "sv",
+      botSettings: { citrixUrl: "https://citrix.example", smsCodeTtlSeconds: 300, loginMode: "otp" },
+    },
     createLogger("silent"),
   );
 });

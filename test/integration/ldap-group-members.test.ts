@@ -12,7 +12,13 @@ describe("DemoDirectory.listGroupMembers", () => {
   it("lists the playground users of a group", async () => {
     const demo = new DemoDirectory();
     expect((await demo.listGroupMembers("helpdesk")).map((u) => u.loginName)).toEqual(["meganb"]);
-    expect((await demo.listGroupMembers("enrollment-eligible")).map((u) => u.loginName).sort()).toEqual(["adelev", "alexw", "isaiahl", "lynner", "meganb"]);
+    expect((await demo.listGroupMembers("enrollment-eligible")).map((u) => u.loginName).sort()).toEqual([
+      "adelev",
+      "alexw",
+      "isaiahl",
+      "lynner",
+      "meganb",
+    ]);
     expect(await demo.listGroupMembers("nope")).toEqual([]);
   });
 });

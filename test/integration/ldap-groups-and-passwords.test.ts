@@ -28,9 +28,7 @@ describe.skipIf(!slapdPath)("LdapDirectory against OpenLDAP: groups and password
 
   it("memberOf mode walks up a bounded depth and survives group loops", async () => {
     expect((await make({ nestedGroups: "memberOf" }).findByLoginName("gunillag"))?.problem).toBeUndefined();
-    expect((await make({ nestedGroups: "memberOf", maxNestingDepth: 1 }).findByLoginName("gunillag"))?.problem).toBe(
-      "notEligible",
-    );
+    expect((await make({ nestedGroups: "memberOf", maxNestingDepth: 1 }).findByLoginName("gunillag"))?.problem).toBe("notEligible");
     expect((await make({ nestedGroups: "memberOf" }).findByLoginName("fredrikf"))?.problem).toBe("notEligible");
   });
 

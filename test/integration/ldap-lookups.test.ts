@@ -31,7 +31,9 @@ describe.skipIf(!slapdPath)("LdapDirectory against OpenLDAP: look-ups", () => {
   it("reads the department from the configured attribute (LDAP_DEPARTMENT_ATTRIBUTE)", async () => {
     const directory = make({ departmentAttribute: "physicalDeliveryOfficeName" });
     expect((await directory.findByUpn("anna.andersson@region.se"))?.department).toBe("Östersunds sjukhus");
-    expect((await directory.listGroupMembers(group("otp-eligible"))).find((u) => u.loginName === "annaa")?.department).toBe("Östersunds sjukhus");
+    expect((await directory.listGroupMembers(group("otp-eligible"))).find((u) => u.loginName === "annaa")?.department).toBe(
+      "Östersunds sjukhus",
+    );
   });
 
   it("matches UPN and login name case-insensitively, but not with other accents", async () => {

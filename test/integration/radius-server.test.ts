@@ -41,7 +41,9 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((thing) => thing.close()));
 });
 
-async function start(options: { mode?: RadiusMode; clients?: RadiusClient[]; host?: string; max?: number; clock?: FakeClock } = {}): Promise<Harness> {
+async function start(
+  options: { mode?: RadiusMode; clients?: RadiusClient[]; host?: string; max?: number; clock?: FakeClock } = {},
+): Promise<Harness> {
   const validator = new StubValidator();
   const logger = pino({ level: "debug" }, new Writable({ write: (chunk, _encoding, done) => (logLines.push(String(chunk)), done()) }));
   const server = await startRadiusServer({
@@ -61,7 +63,12 @@ async function start(options: { mode?: RadiusMode; clients?: RadiusClient[]; hos
 }
 
 const send = (port: number, lines: string[], secret = SECRET, timeout = 2) => radclient(radclientPath!, port, secret, lines, timeout);
-const login = (user: string, password: string, extra: string[] = []) => [`User-Name = "${user}"`, `User-Password = "${password}"`, ...extra, "Message-Authenticator = 0x00"];
+const login = (user: string, password: string, extra: string[] = []) => [
+  `User-Name = "${user}"`,
+  `User-Password = "${password}"`,
+  ...extra,
+  "Message-Authenticator = 0x00",
+];
 
 function decode(response: Buffer) {
   return radius.decode({ packet: response, secret: SECRET });
@@ -88,7 +95,9 @@ describe.skipIf(!radclientPath)("RADIUS listener, driven by FreeRADIUS radclient
     const result = await send(h.server.port, login("alexw", GOOD_CODE));
     expect(result.received).toBe("Access-Accept");
     expect(result.attributes["Message-Authenticator"]).toMatch(/^0x[0-9a-f]{32}$/);
-    expect(h.validator.calls).toEqual([{ method: "checkCode", attempt: { userName: "alexw", client: "nsg-test", channel: "radius" }, code: GOOD_CODE }]);
+    expect(h.validator.calls).toEqual([
+      { method: "checkCode", attempt: { userName: "alexw", client: "nsg-test", channel: "radius" }, code: GOOD_CODE },
+    ]);
   });
 
   it("answers a wrong code with Access-Reject and the Swedish Reply-Message for the reason", async () => {
@@ -96,7 +105,11 @@ describe.skipIf(!radclientPath)("RADIUS listener, driven by FreeRADIUS radclient
     const result = await send(h.server.port, login("alexw", "654321"));
     expect(result.received).toBe("Access-Reject");
     expect(result.attributes["Reply-Message"]).toBe("Fel kod. Vänta på nästa kod och försök igen.");
-    const cases: [string, ValidationReason][] = [["alexw", "wrongCode"], ["locked", "locked"], ["nobody", "noToken"]];
+    const cases: [string, ValidationReason][] = [
+      ["alexw", "wrongCode"],
+      ["locked", "locked"],
+      ["nobody", "noToken"],
+    ];
     for (const [index, [user, reason]] of cases.entries()) {
       const response = await h.raw.exchange(accessRequest({ secret: SECRET, userName: user, password: "654321", identifier: index }));
       expect(decode(response).attributes["Reply-Message"]).toBe(rejectText(reason as Exclude<ValidationReason, "ok">));
@@ -109,7 +122,14 @@ describe.skipIf(!radclientPath)("RADIUS listener, driven by FreeRADIUS radclient
     open.push({ close: () => new Promise<void>((resolve) => fake.close(() => resolve())) });
     fake.on("message", (request, from) => {
       const requestAuthenticator = request.subarray(4, 20);
-      const response = encodeResponse({ code: RadiusCode.AccessAccept, identifier: request[1]!, requestAuthenticator, secret: SECRET, attributes: [], proxyStates: [] });
+      const response = encodeResponse({
+        code: RadiusCode.AccessAccept,
+        identifier: request[1]!,
+        requestAuthenticator,
+        secret: SECRET,
+        attributes: [],
+        proxyStates: [],
+      });
       response[22]! ^= 1;
       requestAuthenticator.copy(response, 4);
       createHash("md5").update(response).update(SECRET).digest().copy(response, 4);
@@ -123,7 +143,10 @@ describe.skipIf(!radclientPath)("RADIUS listener, driven by FreeRADIUS radclient
 
   it("gives responses whose Response Authenticator and Message-Authenticator the radius package verifies", async () => {
     const h = await start();
-    for (const [identifier, password] of [[1, GOOD_CODE], [2, "000000"]] as const) {
+    for (const [identifier, password] of [
+      [1, GOOD_CODE],
+      [2, "000000"],
+    ] as const) {
       const request = accessRequest({ secret: SECRET, userName: "alexw", password, identifier });
       const response = await h.raw.exchange(request);
       expect(radius.verify_response({ request, response, secret: SECRET })).toBe(true);
@@ -134,7 +157,15 @@ describe.skipIf(!radclientPath)("RADIUS listener, driven by FreeRADIUS radclient
 
   it("copies Proxy-State into the answer", async () => {
     const h = await start();
-    const request = accessRequest({ secret: SECRET, userName: "alexw", password: GOOD_CODE, extra: [["Proxy-State", Buffer.from("hop-1")], ["Proxy-State", Buffer.from("hop-2")]] });
+    const request = accessRequest({
+      secret: SECRET,
+      userName: "alexw",
+      password: GOOD_CODE,
+      extra: [
+        ["Proxy-State", Buffer.from("hop-1")],
+        ["Proxy-State", Buffer.from("hop-2")],
+      ],
+    });
     const response = decode(await h.raw.exchange(request));
     expect(response.raw_attributes.filter(([type]) => type === 33).map(([, value]) => value.toString())).toEqual(["hop-1", "hop-2"]);
   });
@@ -166,14 +197,18 @@ describe.skipIf(!radclientPath)("RADIUS listener, driven by FreeRADIUS radclient
     const h = await start();
     const result = await send(h.server.port, login("alexw", GOOD_CODE), "the-wrong-secret-entirely", 1);
     expect(result.received).toBeUndefined();
-    await expectNoAnswer(h, [accessRequest({ secret: "the-wrong-secret-entirely", userName: "alexw", password: GOOD_CODE, identifier: 9 })]);
+    await expectNoAnswer(h, [
+      accessRequest({ secret: "the-wrong-secret-entirely", userName: "alexw", password: GOOD_CODE, identifier: 9 }),
+    ]);
   });
 
   it("does not answer a request without Message-Authenticator when the client requires one", async () => {
     const h = await start();
     const result = await send(h.server.port, [`User-Name = "alexw"`, `User-Password = "${GOOD_CODE}"`], SECRET, 1);
     expect(result.received).toBeUndefined();
-    await expectNoAnswer(h, [accessRequest({ secret: SECRET, userName: "alexw", password: GOOD_CODE, identifier: 9, messageAuthenticator: false })]);
+    await expectNoAnswer(h, [
+      accessRequest({ secret: SECRET, userName: "alexw", password: GOOD_CODE, identifier: 9, messageAuthenticator: false }),
+    ]);
   });
 
   it("answers one without when the client allows it, and the answer still has a Message-Authenticator", async () => {
@@ -200,8 +235,20 @@ describe.skipIf(!radclientPath)("RADIUS listener, driven by FreeRADIUS radclient
     twoAuthenticators.writeUInt16BE(twoAuthenticators.length, 2);
     const accounting = radius.encode({ code: "Accounting-Request", secret: SECRET, identifier: 12, attributes: [["User-Name", "alexw"]] });
     let seed = 7;
-    const random = Array.from({ length: 50 }, (_, i) => Buffer.from(Array.from({ length: 1 + ((i * 37) % 200) }, () => (seed = (seed * 75 + 74) % 65537) % 256)));
-    await expectNoAnswer(h, [Buffer.alloc(0), Buffer.alloc(19, 1), wrongLength, badAttribute, pastTheEnd, twoAuthenticators, accounting, Buffer.alloc(5000), ...random]);
+    const random = Array.from({ length: 50 }, (_, i) =>
+      Buffer.from(Array.from({ length: 1 + ((i * 37) % 200) }, () => (seed = (seed * 75 + 74) % 65537) % 256)),
+    );
+    await expectNoAnswer(h, [
+      Buffer.alloc(0),
+      Buffer.alloc(19, 1),
+      wrongLength,
+      badAttribute,
+      pastTheEnd,
+      twoAuthenticators,
+      accounting,
+      Buffer.alloc(5000),
+      ...random,
+    ]);
     expect(logLines.some((line) => line.includes('"drop":"malformed"'))).toBe(true);
   });
 
@@ -242,7 +289,8 @@ describe.skipIf(!radclientPath)("RADIUS listener, driven by FreeRADIUS radclient
   it("over the per-client ceiling answers Access-Reject (throttled) without asking the validator", async () => {
     const h = await start({ max: 2, clock: new FakeClock() });
     const answers = [];
-    for (const identifier of [31, 32, 33]) answers.push(decode(await h.raw.exchange(accessRequest({ secret: SECRET, userName: "alexw", password: GOOD_CODE, identifier }))));
+    for (const identifier of [31, 32, 33])
+      answers.push(decode(await h.raw.exchange(accessRequest({ secret: SECRET, userName: "alexw", password: GOOD_CODE, identifier }))));
     expect(answers.map((answer) => answer.code)).toEqual(["Access-Accept", "Access-Accept", "Access-Reject"]);
     expect(answers[2]!.attributes["Reply-Message"]).toBe(rejectText("throttled"));
     expect(h.validator.calls.length).toBe(2);
@@ -252,12 +300,24 @@ describe.skipIf(!radclientPath)("RADIUS listener, driven by FreeRADIUS radclient
     const h = await start({ mode: "password+otp" });
     expect((await send(h.server.port, login("alexw", GOOD_PASSWORD + GOOD_CODE))).received).toBe("Access-Accept");
     expect((await send(h.server.port, login("alexw", "wrong-password" + GOOD_CODE))).received).toBe("Access-Reject");
-    const missingCode = decode(await h.raw.exchange(accessRequest({ secret: SECRET, userName: "alexw", password: GOOD_PASSWORD, identifier: 41 })));
+    const missingCode = decode(
+      await h.raw.exchange(accessRequest({ secret: SECRET, userName: "alexw", password: GOOD_PASSWORD, identifier: 41 })),
+    );
     expect(missingCode.code).toBe("Access-Reject");
     expect(missingCode.attributes["Reply-Message"]).toBe(rejectText("badRequest"));
     expect(h.validator.calls).toEqual([
-      { method: "checkPasswordAndCode", attempt: { userName: "alexw", client: "nsg-test", channel: "radius" }, password: GOOD_PASSWORD, code: GOOD_CODE },
-      { method: "checkPasswordAndCode", attempt: { userName: "alexw", client: "nsg-test", channel: "radius" }, password: "wrong-password", code: GOOD_CODE },
+      {
+        method: "checkPasswordAndCode",
+        attempt: { userName: "alexw", client: "nsg-test", channel: "radius" },
+        password: GOOD_PASSWORD,
+        code: GOOD_CODE,
+      },
+      {
+        method: "checkPasswordAndCode",
+        attempt: { userName: "alexw", client: "nsg-test", channel: "radius" },
+        password: "wrong-password",
+        code: GOOD_CODE,
+      },
     ]);
   });
 

@@ -100,7 +100,17 @@ beforeAll(async () => {
   for (let i = 0; i < ENROLLED; i++) {
     await database.db
       .insertInto("tokens")
-      .values({ id: `t${i}`, login_name: `u${i}`, upn: user(i).upn, device_name: "x", secret_sealed: "x", status: "active", activated_at: new Date().toISOString(), ended_at: null, last_time_step: 1 })
+      .values({
+        id: `t${i}`,
+        login_name: `u${i}`,
+        upn: user(i).upn,
+        device_name: "x",
+        secret_sealed: "x",
+        status: "active",
+        activated_at: new Date().toISOString(),
+        ended_at: null,
+        last_time_step: 1,
+      })
       .execute();
   }
 });
@@ -135,7 +145,14 @@ describe("reminder campaign against the rate-limited connector", () => {
     const result = await runCampaign(campaign(), deps(), fast);
     const seconds = (Date.now() - started) / 1000;
     const due = USERS - ENROLLED - UNREACHABLE;
-    expect(result.report).toMatchObject({ planned: due, sent: due, failed: 0, skippedEnrolled: ENROLLED, notReachable: UNREACHABLE, snoozed: 0 });
+    expect(result.report).toMatchObject({
+      planned: due,
+      sent: due,
+      failed: 0,
+      skippedEnrolled: ENROLLED,
+      notReachable: UNREACHABLE,
+      snoozed: 0,
+    });
     for (let i = 0; i < USERS; i++) {
       expect(connector.count(user(i).conversationId), `u${i}`).toBe(i >= ENROLLED && i < USERS - UNREACHABLE ? 1 : 0);
     }
@@ -172,7 +189,12 @@ describe("reminder campaign against the rate-limited connector", () => {
     const result = await runCampaign(c, deps(), { ...fast, maxAttempts: 4 });
     expect(result.report).toMatchObject({ planned: 3, sent: 1, failed: 2 });
     expect(connector.count(picked[0]!.conversationId)).toBe(2); // round 0 of vt26 + this one
-    const rows = await database.db.selectFrom("reminder_deliveries").select(["upn", "status", "attempts", "last_error"]).where("campaign_id", "=", "retry").orderBy("upn").execute();
+    const rows = await database.db
+      .selectFrom("reminder_deliveries")
+      .select(["upn", "status", "attempts", "last_error"])
+      .where("campaign_id", "=", "retry")
+      .orderBy("upn")
+      .execute();
     expect(rows.map((r) => [r.upn, r.status, r.attempts])).toEqual([
       [picked[0]!.upn, "sent", 4],
       [picked[1]!.upn, "failed", 4],
@@ -187,7 +209,12 @@ describe("reminder campaign against the rate-limited connector", () => {
     const c = campaign({ id: "snooze", maxSnoozes: 2, audience: { upns: [user(30).upn, user(31).upn] } });
     await store.saveCampaign(c, new Date());
     const press = (verb: string, round: string, upn = user(30).upn, reason?: string) =>
-      handleReminderAction(verb, { campaignId: c.id, round, ...(reason ? { reason } : {}) }, { userKey: `aad-${upn}`, upn, locale: "sv" }, { store, escalation, clock });
+      handleReminderAction(
+        verb,
+        { campaignId: c.id, round, ...(reason ? { reason } : {}) },
+        { userKey: `aad-${upn}`, upn, locale: "sv" },
+        { store, escalation, clock },
+      );
     clock.set("2026-01-26T10:00:00+01:00"); // Monday
     const first = await press("reminder.snooze", "1.0");
     expect(JSON.stringify(first)).toContain("Okej, jag påminner dig senare");
@@ -229,7 +256,7 @@ describe("reminder campaign against the rate-limited connector", () => {
       findActive: async (login: string) => {
         calls.set(login, (calls.get(login) ?? 0) + 1);
         // u41 enrolls right after planning looked (the second look is the one before sending).
-        return login === "u41" && calls.get(login)! > 1 ? (await stores.tokens.findActive("u0")) : stores.tokens.findActive(login);
+        return login === "u41" && calls.get(login)! > 1 ? await stores.tokens.findActive("u0") : stores.tokens.findActive(login);
       },
     };
     const before = connector.count(user(41).conversationId);

@@ -37,7 +37,9 @@ function runCli(args: string[]): { child: ChildProcess; done: Promise<{ code: nu
   let stderr = "";
   child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((res) => child.once("exit", (code) => res({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((res) =>
+    child.once("exit", (code) => res({ code, stdout, stderr })),
+  );
   return { child, done };
 }
 
@@ -53,7 +55,13 @@ beforeAll(async () => {
       userKey: `aad-c${i}`,
       upn: u.upn,
       locale: "sv",
-      reference: { channelId: "msteams", serviceUrl: connector.url, conversation: { id: `a:crash-${i}` }, bot: { id: "28:bot" }, user: { id: `29:c${i}` } },
+      reference: {
+        channelId: "msteams",
+        serviceUrl: connector.url,
+        conversation: { id: `a:crash-${i}` },
+        bot: { id: "28:bot" },
+        user: { id: `29:c${i}` },
+      },
       updatedAt: new Date(),
     });
   }
@@ -61,7 +69,13 @@ beforeAll(async () => {
   writeFileSync(join(dir, "users.json"), JSON.stringify(users));
   writeFileSync(
     join(dir, "campaign.json"),
-    JSON.stringify({ id: "crash", audience: { upns: users.map((u) => u.upn) }, start: "2020-01-01", deadline: "2099-12-31", window: { days: [1, 2, 3, 4, 5, 6, 7] } }),
+    JSON.stringify({
+      id: "crash",
+      audience: { upns: users.map((u) => u.upn) },
+      start: "2020-01-01",
+      deadline: "2099-12-31",
+      window: { days: [1, 2, 3, 4, 5, 6, 7] },
+    }),
   );
 });
 
@@ -83,7 +97,9 @@ describe("reminder CLI crash safety", () => {
     expect(acceptedAtKill).toBeLessThan(USERS);
 
     const database = await openDatabase(undefined, dir);
-    const inDoubt = (await database.db.selectFrom("reminder_deliveries").select("user_key").where("status", "=", "sending").execute()).map((r) => r.user_key);
+    const inDoubt = (await database.db.selectFrom("reminder_deliveries").select("user_key").where("status", "=", "sending").execute()).map(
+      (r) => r.user_key,
+    );
     await database.close();
     expect(inDoubt.length).toBeLessThanOrEqual(WORKERS);
     // In flight and already accepted by "Teams": these are the ones that will be duplicated.
@@ -107,7 +123,9 @@ describe("reminder CLI crash safety", () => {
     }
     for (const d of duplicates) expect(inDoubt).toContain(d);
     expect(duplicates.length).toBe(acceptedInDoubt);
-    console.info(`[reminders crash] killed after ${acceptedAtKill} accepted; in flight ${inDoubt.length}; duplicates ${duplicates.length}; report ${JSON.stringify(report)}`);
+    console.info(
+      `[reminders crash] killed after ${acceptedAtKill} accepted; in flight ${inDoubt.length}; duplicates ${duplicates.length}; report ${JSON.stringify(report)}`,
+    );
 
     // A third run finds nothing to do.
     const third = await runCli(args).done;

@@ -112,7 +112,8 @@ function deps(installEnabled: boolean): CampaignRunnerDeps {
     audience: async () => ({ members, unknown: [] }),
   };
   // As run-campaign.ts does when GRAPH_INSTALL_ENABLED=true.
-  if (installEnabled) d.installer = new GraphAppInstaller(credential, { catalogAppId: CATALOG_ID, graphBaseUrl: graph.url, logger, baseBackoffMs: 20 });
+  if (installEnabled)
+    d.installer = new GraphAppInstaller(credential, { catalogAppId: CATALOG_ID, graphBaseUrl: graph.url, logger, baseBackoffMs: 20 });
   return d;
 }
 
@@ -130,11 +131,24 @@ beforeAll(async () => {
   for (let i = 0; i < ENROLLED; i++) {
     await database.db
       .insertInto("tokens")
-      .values({ id: `t${i}`, login_name: user(i).loginName, upn: user(i).upn, device_name: "x", secret_sealed: "x", status: "active", activated_at: new Date().toISOString(), ended_at: null, last_time_step: 1 })
+      .values({
+        id: `t${i}`,
+        login_name: user(i).loginName,
+        upn: user(i).upn,
+        device_name: "x",
+        secret_sealed: "x",
+        status: "active",
+        activated_at: new Date().toISOString(),
+        ended_at: null,
+        last_time_step: 1,
+      })
       .execute();
   }
   graph.preinstall(user(PREINSTALLED).upn);
-  graph.script(user(FORBIDDEN).upn, ...Array(5).fill({ status: 403, error: { code: "Forbidden", message: "User is not licensed for Microsoft Teams." } }));
+  graph.script(
+    user(FORBIDDEN).upn,
+    ...Array(5).fill({ status: 403, error: { code: "Forbidden", message: "User is not licensed for Microsoft Teams." } }),
+  );
 });
 
 afterAll(async () => {
@@ -149,7 +163,14 @@ describe("reminders for people the bot never talked to", () => {
     clock.set("2026-01-20T10:00:00+01:00");
     const { report } = await runCampaign(campaign("pilot-off"), deps(false), fast);
     const reachable = FIRST_UNSEEN - ENROLLED;
-    expect(report).toMatchObject({ planned: reachable, sent: reachable, failed: 0, skippedEnrolled: ENROLLED, notReachable: USERS - FIRST_UNSEEN, snoozed: 0 });
+    expect(report).toMatchObject({
+      planned: reachable,
+      sent: reachable,
+      failed: 0,
+      skippedEnrolled: ENROLLED,
+      notReachable: USERS - FIRST_UNSEEN,
+      snoozed: 0,
+    });
     // Exactly the issue's keys: installRequested appears only when installing is enabled.
     expect(Object.keys(report)).toEqual(["planned", "sent", "failed", "skippedEnrolled", "notReachable", "snoozed", "durationMs"]);
     expect(graph.requests).toHaveLength(0);
@@ -167,8 +188,24 @@ describe("reminders for people the bot never talked to", () => {
     clock.set("2026-01-20T11:00:00+01:00"); // same day: the others already had today's reminder
     const result = await runCampaign(campaign("pilot-on"), deps(true), fast);
     const installed = [14, 15, 16, 17];
-    expect(result.report).toMatchObject({ planned: 0, sent: 0, failed: 0, skippedEnrolled: ENROLLED, notReachable: 2, installRequested: installed.length });
-    expect(Object.keys(result.report)).toEqual(["planned", "sent", "failed", "skippedEnrolled", "notReachable", "snoozed", "durationMs", "installRequested"]);
+    expect(result.report).toMatchObject({
+      planned: 0,
+      sent: 0,
+      failed: 0,
+      skippedEnrolled: ENROLLED,
+      notReachable: 2,
+      installRequested: installed.length,
+    });
+    expect(Object.keys(result.report)).toEqual([
+      "planned",
+      "sent",
+      "failed",
+      "skippedEnrolled",
+      "notReachable",
+      "snoozed",
+      "durationMs",
+      "installRequested",
+    ]);
     expect(result.details).toMatchObject({ alreadyReminded: FIRST_UNSEEN - ENROLLED, installAlreadyInstalled: 1, installFailed: 1 });
     // One POST per unseen person, with the app-only token and the catalog bind.
     expect(graph.requests.map((r) => r.user).sort()).toEqual([14, 15, 16, 17, 18, 19].map((i) => user(i).upn).sort());
@@ -198,7 +235,12 @@ describe("reminders for people the bot never talked to", () => {
     for (const i of [14, 15, 16, 17]) expect(connector.count(conversationOf(i)), `u${i}`).toBe(1);
     for (const i of [FORBIDDEN, PREINSTALLED]) expect(connector.count(conversationOf(i))).toBe(0);
     // Only the two still without a chat were tried again.
-    expect(graph.requests.slice(before).map((r) => r.user).sort()).toEqual([user(FORBIDDEN).upn, user(PREINSTALLED).upn]);
+    expect(
+      graph.requests
+        .slice(before)
+        .map((r) => r.user)
+        .sort(),
+    ).toEqual([user(FORBIDDEN).upn, user(PREINSTALLED).upn]);
     // Nobody got two reminders today across the campaigns.
     for (let i = 0; i < FIRST_UNSEEN; i++) expect(connector.count(conversationOf(i)), `u${i}`).toBe(i < ENROLLED ? 0 : 1);
   });

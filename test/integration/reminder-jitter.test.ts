@@ -37,7 +37,13 @@ beforeAll(async () => {
       userKey: `aad-j${i}`,
       upn: m.upn,
       locale: "sv",
-      reference: { channelId: "msteams", serviceUrl: connector.url, conversation: { id: `a:jitter-${i}` }, bot: { id: "28:bot" }, user: { id: `29:j${i}` } },
+      reference: {
+        channelId: "msteams",
+        serviceUrl: connector.url,
+        conversation: { id: `a:jitter-${i}` },
+        bot: { id: "28:bot" },
+        user: { id: `29:j${i}` },
+      },
       updatedAt: new Date(),
     });
   }
@@ -51,7 +57,12 @@ afterAll(async () => {
 
 describe("reminder sender when Teams counts requests on arrival, on a jittery network", () => {
   it("stays under the limits: at most 1 % of requests get a 429, every reminder arrives exactly once", async () => {
-    const campaign = parseCampaign({ id: "jitter", audience: { upns: members.map((m) => m.upn) }, start: "2020-01-01", deadline: "2099-12-31" });
+    const campaign = parseCampaign({
+      id: "jitter",
+      audience: { upns: members.map((m) => m.upn) },
+      start: "2020-01-01",
+      deadline: "2099-12-31",
+    });
     const result = await runCampaign(
       campaign,
       {

@@ -98,16 +98,33 @@ async function instance(name: string) {
         wait: realWait,
         limiter: new RateLimiter(),
         lease,
-        audience: async (c) => ({ members: "upns" in c.audience ? c.audience.upns.map((u) => ({ upn: u, loginName: u.split("@")[0]! })) : [], unknown: [] }),
+        audience: async (c) => ({
+          members: "upns" in c.audience ? c.audience.upns.map((u) => ({ upn: u, loginName: u.split("@")[0]! })) : [],
+          unknown: [],
+        }),
       },
       // --now: ignore the window and wait until the round is complete.
-      { ignoreWindow: true, untilComplete: true, workers: 8, baseBackoffMs: 50, maxBackoffMs: 400, workerPrefix: name, senderLeaseMs: ttlMs, senderLeaseRetryMs: 100 },
+      {
+        ignoreWindow: true,
+        untilComplete: true,
+        workers: 8,
+        baseBackoffMs: 50,
+        maxBackoffMs: 400,
+        workerPrefix: name,
+        senderLeaseMs: ttlMs,
+        senderLeaseRetryMs: 100,
+      },
     );
   return { run, lease };
 }
 
 const campaign = (id: string, from: number, to: number) =>
-  parseCampaign({ id, audience: { upns: Array.from({ length: to - from }, (_, k) => upn(from + k)) }, start: "2020-01-01", deadline: "2099-12-31" });
+  parseCampaign({
+    id,
+    audience: { upns: Array.from({ length: to - from }, (_, k) => upn(from + k)) },
+    start: "2020-01-01",
+    deadline: "2099-12-31",
+  });
 
 /** First request out to last answer back, per instance. */
 function span(name: string, since: number): { first: number; last: number; count: number } {
@@ -218,6 +235,8 @@ describe("one reminder sender at a time across instances", () => {
     const before = requests.filter((r) => r.instance === "taken-a" && r.start <= takenAt).length;
     expect(before).toBeGreaterThanOrEqual(10);
     expect(before).toBeLessThan(60); // it stopped with reminders left, and sent them after
-    console.info(`[sender lease] taken over after ${before} requests; resumed ${(span("taken-a", thiefUntil).first - thiefUntil).toFixed(0)} ms after the thief's lease ran out`);
+    console.info(
+      `[sender lease] taken over after ${before} requests; resumed ${(span("taken-a", thiefUntil).first - thiefUntil).toFixed(0)} ms after the thief's lease ran out`,
+    );
   });
 });

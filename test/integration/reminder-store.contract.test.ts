@@ -8,7 +8,14 @@ import { createSqlStores, type Database, migrateToLatest, openDatabase } from ".
 import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
 import { parseCampaign } from "../../src/features/reminders/campaign.js";
 import { runCampaign } from "../../src/features/reminders/campaign-runner.js";
-import { NO_CONVERSATION, SKIPPED_ENROLLED, type NewDelivery, type ProactiveSender, type ReminderMessage, type SendOutcome } from "../../src/ports/reminders.js";
+import {
+  NO_CONVERSATION,
+  SKIPPED_ENROLLED,
+  type NewDelivery,
+  type ProactiveSender,
+  type ReminderMessage,
+  type SendOutcome,
+} from "../../src/ports/reminders.js";
 import { realWait } from "../../src/adapters/real-time.js";
 import { RateLimiter } from "../../src/features/reminders/rate-limiter.js";
 import { systemClock } from "../../src/adapters/real-time.js";
@@ -22,10 +29,21 @@ const staleBefore = (now: Date) => new Date(now.getTime() - LEASE_MS);
 function delivery(campaignId: string, i: number, overrides: Partial<NewDelivery> = {}): NewDelivery {
   const upn = `u${i}@region.se`;
   const round = overrides.round ?? "0.0";
-  return { id: `${campaignId}|${upn}|${round}`, campaignId, upn, loginName: `u${i}`, userKey: `aad-${i}`, round, day: "2026-01-13", createdAt: T0, ...overrides };
+  return {
+    id: `${campaignId}|${upn}|${round}`,
+    campaignId,
+    upn,
+    loginName: `u${i}`,
+    userKey: `aad-${i}`,
+    round,
+    day: "2026-01-13",
+    createdAt: T0,
+    ...overrides,
+  };
 }
 
-const campaign = (id: string) => parseCampaign({ id, audience: { upns: ["u0@region.se"] }, start: "2026-01-12", deadline: "2026-03-31", maxSnoozes: 2 });
+const campaign = (id: string) =>
+  parseCampaign({ id, audience: { upns: ["u0@region.se"] }, start: "2026-01-12", deadline: "2026-03-31", maxSnoozes: 2 });
 
 function reminderStoreContract(factory: EngineFactory): void {
   describe.skipIf(!factory.enabled)(`reminder store contract: ${factory.name}`, () => {
@@ -97,7 +115,14 @@ function reminderStoreContract(factory: EngineFactory): void {
       const now = at(10);
       const claimable = await store.claimable("vt26", now, staleBefore(now), 10);
       expect(claimable.map((d) => d.id)).toEqual(["vt26|u0@region.se|0.0", "vt26|u1@region.se|0.0"]); // u2 not due yet
-      expect(claimable[0]).toMatchObject({ status: "pending", attempts: 0, upn: "u0@region.se", loginName: "u0", userKey: "aad-0", day: "2026-01-13" });
+      expect(claimable[0]).toMatchObject({
+        status: "pending",
+        attempts: 0,
+        upn: "u0@region.se",
+        loginName: "u0",
+        userKey: "aad-0",
+        day: "2026-01-13",
+      });
 
       const id = "vt26|u0@region.se|0.0";
       expect(await store.claim(id, "w1", now, staleBefore(now))).toBe(true);
@@ -136,25 +161,48 @@ function reminderStoreContract(factory: EngineFactory): void {
       expect(retry?.claimedBy).toBeUndefined();
       expect(await store.claim(retry!.id, "w", at(29), staleBefore(at(29)))).toBe(false); // not before notBefore
       expect(await store.claim(retry!.id, "w", at(30), staleBefore(at(30)))).toBe(true);
-      expect((await store.claimable("vt26", at(10_000), staleBefore(at(10_000)), 10))[0]).toMatchObject({ attempts: 2, status: "sending", claimedBy: "w" });
+      expect((await store.claimable("vt26", at(10_000), staleBefore(at(10_000)), 10))[0]).toMatchObject({
+        attempts: 2,
+        status: "sending",
+        claimedBy: "w",
+      });
       expect(await store.summary("vt26")).toEqual({ pending: 0, sending: 1, sent: 0, failed: 1, skipped: 1 });
     });
 
     it("counts snoozes up to the limit, once per round, and records I can't", async () => {
       await fresh();
       const until = at(86_400);
-      expect(await store.snooze("vt26", "A@Region.se", "0.0", until, 2, T0)).toMatchObject({ ok: true, record: { count: 1, lastRound: "0.0", until } });
-      expect(await store.snooze("vt26", "a@region.se", "0.0", until, 2, T0)).toMatchObject({ ok: false, reason: "alreadySnoozed", record: { count: 1 } });
+      expect(await store.snooze("vt26", "A@Region.se", "0.0", until, 2, T0)).toMatchObject({
+        ok: true,
+        record: { count: 1, lastRound: "0.0", until },
+      });
+      expect(await store.snooze("vt26", "a@region.se", "0.0", until, 2, T0)).toMatchObject({
+        ok: false,
+        reason: "alreadySnoozed",
+        record: { count: 1 },
+      });
       expect(await store.snooze("vt26", "a@region.se", "0.1", at(2 * 86_400), 2, T0)).toMatchObject({ ok: true, record: { count: 2 } });
-      expect(await store.snooze("vt26", "a@region.se", "0.2", until, 2, T0)).toMatchObject({ ok: false, reason: "limitReached", record: { count: 2 } });
+      expect(await store.snooze("vt26", "a@region.se", "0.2", until, 2, T0)).toMatchObject({
+        ok: false,
+        reason: "limitReached",
+        record: { count: 2 },
+      });
       expect(await store.snooze("ht26", "a@region.se", "0.0", until, 2, T0)).toMatchObject({ ok: true, record: { count: 1 } }); // per campaign
-      expect(await store.snooze("vt26", "b@region.se", "0.0", until, 0, T0)).toMatchObject({ ok: false, reason: "limitReached", record: { count: 0 } });
+      expect(await store.snooze("vt26", "b@region.se", "0.0", until, 0, T0)).toMatchObject({
+        ok: false,
+        reason: "limitReached",
+        record: { count: 0 },
+      });
 
-      await store.recordCannot("vt26", "C@region.se", "Jag har ingen smarttelefon – \"citat\" 📱", at(5));
+      await store.recordCannot("vt26", "C@region.se", 'Jag har ingen smarttelefon – "citat" 📱', at(5));
       await store.recordCannot("vt26", "a@region.se", "x".repeat(2000), at(6));
       const snoozes = await store.snoozes("vt26");
       expect([...snoozes.keys()].sort()).toEqual(["a@region.se", "b@region.se", "c@region.se"]);
-      expect(snoozes.get("c@region.se")).toMatchObject({ count: 0, cannotAt: at(5), cannotReason: "Jag har ingen smarttelefon – \"citat\" 📱" });
+      expect(snoozes.get("c@region.se")).toMatchObject({
+        count: 0,
+        cannotAt: at(5),
+        cannotReason: 'Jag har ingen smarttelefon – "citat" 📱',
+      });
       expect(snoozes.get("a@region.se")).toMatchObject({ count: 2, cannotAt: at(6) });
       expect(snoozes.get("a@region.se")?.cannotReason).toHaveLength(1000);
       expect(await store.getSnooze("vt26", "A@REGION.SE")).toMatchObject({ count: 2, until: at(2 * 86_400) });
@@ -196,7 +244,12 @@ function reminderStoreContract(factory: EngineFactory): void {
       });
       await store.recordRun("vt26", { at: at(30), audience: 300, skippedEnrolled: 40, notReachable: 12 });
       await store.recordRun("vt26", { at: at(50), audience: 300, skippedEnrolled: 41, notReachable: 11 }); // replaces
-      expect(await store.report(c, at(60))).toEqual({ ...before, skippedEnrolled: 41, notReachable: 11, lastRun: { at: at(50), audience: 300, skippedEnrolled: 41, notReachable: 11 } });
+      expect(await store.report(c, at(60))).toEqual({
+        ...before,
+        skippedEnrolled: 41,
+        notReachable: 11,
+        lastRun: { at: at(50), audience: 300, skippedEnrolled: 41, notReachable: 11 },
+      });
       expect(await store.report(campaign("ht26"), at(60))).toMatchObject({ planned: 0, sent: 0, snoozed: 0, cannot: 0, notReachable: 0 });
     });
 
@@ -215,7 +268,9 @@ function reminderStoreContract(factory: EngineFactory): void {
       for (let i = 0; i < rows.length; i++) expect(Number(wonA[i]) + Number(wonB[i]), rows[i]!.id).toBe(1);
 
       // Each instance finishes only its own rows, even when both try all of them.
-      await Promise.all(rows.map((r) => Promise.all([store.markSent(r.id, "instance-a", now, "a"), other.markSent(r.id, "instance-b", now, "b")])));
+      await Promise.all(
+        rows.map((r) => Promise.all([store.markSent(r.id, "instance-a", now, "a"), other.markSent(r.id, "instance-b", now, "b")])),
+      );
       const claimed = await Promise.all([other.summary("vt26"), store.summary("vt26")]);
       expect(claimed[0]).toEqual({ pending: 0, sending: 0, sent: 120, failed: 0, skipped: 0 });
       expect(claimed[1]).toEqual(claimed[0]);
@@ -235,7 +290,9 @@ function reminderStoreContract(factory: EngineFactory): void {
       await fresh();
       const other = await secondInstance();
       const rounds = ["0.0", "0.1", "0.2", "0.3", "0.4", "0.5"];
-      const results = await Promise.all(rounds.flatMap((round) => [store, other].map((s) => s.snooze("vt26", "a@region.se", round, at(60), 2, T0))));
+      const results = await Promise.all(
+        rounds.flatMap((round) => [store, other].map((s) => s.snooze("vt26", "a@region.se", round, at(60), 2, T0))),
+      );
       expect(results.filter((r) => r.ok)).toHaveLength(2);
       expect((await store.getSnooze("vt26", "a@region.se"))?.count).toBe(2);
     });
@@ -246,7 +303,13 @@ function reminderStoreContract(factory: EngineFactory): void {
       const upns = Array.from({ length: users }, (_, i) => `p${i}@region.se`);
       const setup = createSqlStores(open[0]!);
       for (const [i, upn] of upns.entries()) {
-        await setup.conversationRefs.upsert({ userKey: `aad-p${i}`, upn, locale: "sv", reference: { conversation: { id: `a:p${i}` } }, updatedAt: new Date() });
+        await setup.conversationRefs.upsert({
+          userKey: `aad-p${i}`,
+          upn,
+          locale: "sv",
+          reference: { conversation: { id: `a:p${i}` } },
+          updatedAt: new Date(),
+        });
       }
       const c = parseCampaign({ id: "both", audience: { upns }, start: "2020-01-01", deadline: "2099-12-31" });
       const sent = new Map<string, number>();

@@ -43,20 +43,29 @@ describe("the README's SMS settings", () => {
   it("46elks: form POST with basic auth", async () => {
     const env = readmeSettings("46elks");
     expect(env.SMS_GATEWAY_URL).toBe("https://api.46elks.com/a1/sms");
-    await send({ ...env, SMS_GATEWAY_URL: `${elks.origin}/a1/sms`, SMS_GATEWAY_USERNAME: ELKS.username, SMS_GATEWAY_PASSWORD: ELKS.password });
+    await send({
+      ...env,
+      SMS_GATEWAY_URL: `${elks.origin}/a1/sms`,
+      SMS_GATEWAY_USERNAME: ELKS.username,
+      SMS_GATEWAY_PASSWORD: ELKS.password,
+    });
     expect(elks.delivered).toEqual([{ from: "RegionJH", to: "+46701740605", text: "Din kod är 123456." }]);
   });
 
   it("Sinch: JSON batch with a bearer token", async () => {
     const env = readmeSettings("Sinch");
     expect(env.SMS_GATEWAY_URL).toBe("https://eu.sms.api.sinch.com/xms/v1/<service_plan_id>/batches");
-    const url = env.SMS_GATEWAY_URL!.replace("https://eu.sms.api.sinch.com", sinch.origin).replace("<service_plan_id>", SINCH.servicePlanId);
+    const url = env
+      .SMS_GATEWAY_URL!.replace("https://eu.sms.api.sinch.com", sinch.origin)
+      .replace("<service_plan_id>", SINCH.servicePlanId);
     await send({ ...env, SMS_GATEWAY_URL: url, SMS_GATEWAY_TOKEN: SINCH.token });
     expect(sinch.delivered).toEqual([{ from: "RegionJH", to: "+46701740605", text: "Din kod är 123456." }]);
   });
 
   it("Azure Communication Services: a connection string", async () => {
-    expect(readme).toContain("`SMS_ACS_CONNECTION_STRING` | — | ACS with its access key: `endpoint=https://<resource>.communication.azure.com/;accesskey=<key>`");
+    expect(readme).toContain(
+      "`SMS_ACS_CONNECTION_STRING` | — | ACS with its access key: `endpoint=https://<resource>.communication.azure.com/;accesskey=<key>`",
+    );
     await send({ SMS_PROVIDER: "acs", SMS_ACS_CONNECTION_STRING: acs.connectionString });
     expect(acs.server.delivered).toEqual([{ from: "RegionJH", to: "+46701740605", text: "Din kod är 123456." }]);
   });

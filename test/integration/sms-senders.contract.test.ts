@@ -44,30 +44,34 @@ interface Subject {
 
 const gateway = (settings: Omit<HttpGatewaySettings, "method" | "senderName">, retry: RetryPolicy) =>
   new HttpSmsGateway({ ...settings, method: "POST", senderName: SENDER }, retry, logger);
-const elks = (retry: RetryPolicy, password = ELKS.password) => (origin: string) =>
-  gateway(
-    {
-      url: `${origin}/a1/sms`,
-      body: "form",
-      fields: { to: "to", from: "from", text: "message" },
-      toAsList: false,
-      auth: { kind: "basic", username: ELKS.username, password },
-      successStatuses: [200],
-    },
-    retry,
-  );
-const sinch = (retry: RetryPolicy, token = SINCH.token) => (origin: string) =>
-  gateway(
-    {
-      url: `${origin}/xms/v1/${SINCH.servicePlanId}/batches`,
-      body: "json",
-      fields: { to: "to", from: "from", text: "body" },
-      toAsList: true,
-      auth: { kind: "bearer", token },
-      successStatuses: [201],
-    },
-    retry,
-  );
+const elks =
+  (retry: RetryPolicy, password = ELKS.password) =>
+  (origin: string) =>
+    gateway(
+      {
+        url: `${origin}/a1/sms`,
+        body: "form",
+        fields: { to: "to", from: "from", text: "message" },
+        toAsList: false,
+        auth: { kind: "basic", username: ELKS.username, password },
+        successStatuses: [200],
+      },
+      retry,
+    );
+const sinch =
+  (retry: RetryPolicy, token = SINCH.token) =>
+  (origin: string) =>
+    gateway(
+      {
+        url: `${origin}/xms/v1/${SINCH.servicePlanId}/batches`,
+        body: "json",
+        fields: { to: "to", from: "from", text: "body" },
+        toAsList: true,
+        auth: { kind: "bearer", token },
+        successStatuses: [201],
+      },
+      retry,
+    );
 
 /** A network sender and its stand-in, built with a given retry policy. */
 interface NetworkCase {
@@ -80,14 +84,22 @@ const networkCases: NetworkCase[] = [
     name: "HTTP gateway as 46elks (form, basic auth)",
     async start() {
       const server = await start46elksStandIn();
-      return { server, make: (retry = RETRY) => elks(retry)(server.origin), makeWithWrongCredentials: () => elks(RETRY, "wrong-password")(server.origin) };
+      return {
+        server,
+        make: (retry = RETRY) => elks(retry)(server.origin),
+        makeWithWrongCredentials: () => elks(RETRY, "wrong-password")(server.origin),
+      };
     },
   },
   {
     name: "HTTP gateway as Sinch (JSON batches, bearer)",
     async start() {
       const server = await startSinchStandIn();
-      return { server, make: (retry = RETRY) => sinch(retry)(server.origin), makeWithWrongCredentials: () => sinch(RETRY, "wrong-token-0123456789")(server.origin) };
+      return {
+        server,
+        make: (retry = RETRY) => sinch(retry)(server.origin),
+        makeWithWrongCredentials: () => sinch(RETRY, "wrong-token-0123456789")(server.origin),
+      };
     },
   },
   {
@@ -98,7 +110,8 @@ const networkCases: NetworkCase[] = [
       return {
         server: acs.server,
         make: (retry = RETRY) => new AcsSmsSender({ connectionString: acs.connectionString }, SENDER, retry, logger),
-        makeWithWrongCredentials: () => new AcsSmsSender({ connectionString: `endpoint=${acs.server.origin}/;accesskey=${wrongKey}` }, SENDER, RETRY, logger),
+        makeWithWrongCredentials: () =>
+          new AcsSmsSender({ connectionString: `endpoint=${acs.server.origin}/;accesskey=${wrongKey}` }, SENDER, RETRY, logger),
       };
     },
   },
@@ -116,7 +129,11 @@ const subjects: Subject[] = [
           .filter(Boolean)
           .map((line) => JSON.parse(line) as { to: string; text: string })
           .map(({ to, text }) => ({ from: SENDER, to, text }));
-      return { sender: new SmsOutbox(file, () => undefined), delivered: read, stop: async () => rmSync(dir, { recursive: true, force: true }) };
+      return {
+        sender: new SmsOutbox(file, () => undefined),
+        delivered: read,
+        stop: async () => rmSync(dir, { recursive: true, force: true }),
+      };
     },
   },
   ...networkCases.map((c) => ({
@@ -139,7 +156,10 @@ describe.each(subjects)("SmsSender contract: $name", (subject) => {
     await started.sender.send(TO, TEXT);
     await started.sender.send("+46709876543", "Andra");
     const delivered = await started.delivered();
-    expect(delivered.map(({ to, text }) => ({ to, text }))).toEqual([{ to: TO, text: TEXT }, { to: "+46709876543", text: "Andra" }]);
+    expect(delivered.map(({ to, text }) => ({ to, text }))).toEqual([
+      { to: TO, text: TEXT },
+      { to: "+46709876543", text: "Andra" },
+    ]);
   });
 });
 
@@ -157,7 +177,10 @@ describe.each(networkCases)("$name against its stand-in", (c) => {
   });
 
   const failure = async (send: Promise<void>): Promise<SmsDeliveryError> => {
-    const error = await send.then(() => null, (e: unknown) => e);
+    const error = await send.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(SmsDeliveryError);
     return error as SmsDeliveryError;
   };
@@ -239,8 +262,16 @@ describe("Azure Communication Services: a 202 is not a delivery", () => {
   });
 
   it("fails when the recipient's result says successful: false, with its error and without the number", async () => {
-    acs.server.answer({ status: 202, recipient: { successful: false, httpStatusCode: 400, errorMessage: `Invalid To phone number ${TO}.` } });
-    const error = await sender().send(TO, TEXT).then(() => null, (e: unknown) => e as SmsDeliveryError);
+    acs.server.answer({
+      status: 202,
+      recipient: { successful: false, httpStatusCode: 400, errorMessage: `Invalid To phone number ${TO}.` },
+    });
+    const error = await sender()
+      .send(TO, TEXT)
+      .then(
+        () => null,
+        (e: unknown) => e as SmsDeliveryError,
+      );
     expect(error).toBeInstanceOf(SmsDeliveryError);
     expect(error?.message).toBe("acs: recipient refused: Invalid To phone number [number].");
     expect(error).toMatchObject({ status: 400, attempts: 1 });
@@ -260,8 +291,12 @@ describe("Azure Communication Services: a 202 is not a delivery", () => {
     await sender().send(TO, TEXT);
     const [request] = acs.server.requests;
     expect(request?.headers.authorization).toMatch(/^HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=/);
-    const signed = ["x-ms-date", "x-ms-content-sha256", "authorization", "content-type"].map((name) => [name, String(request!.headers[name])]);
-    const replay = (body: string) => fetch(`${acs.server.origin}/sms?api-version=2021-03-07`, { method: "POST", headers: Object.fromEntries(signed), body });
+    const signed = ["x-ms-date", "x-ms-content-sha256", "authorization", "content-type"].map((name) => [
+      name,
+      String(request!.headers[name]),
+    ]);
+    const replay = (body: string) =>
+      fetch(`${acs.server.origin}/sms?api-version=2021-03-07`, { method: "POST", headers: Object.fromEntries(signed), body });
     expect((await replay(request!.body.replace(TO, "+46700000000"))).status).toBe(401);
     expect((await replay(request!.body)).status).toBe(202);
   });

@@ -11,8 +11,15 @@ import { postgresEngine, sqliteEngine, type EngineFactory } from "../support/sql
 import { MemoryTemporaryAccess } from "../unit/fakes.js";
 
 const grant = (id: string, overrides: Partial<NewTemporaryAccess> = {}): NewTemporaryAccess => ({
-  id, loginName: "alexw", upn: "alexw@example.com", codeHash: `hash-${id}`, issuedBy: "meganb@example.com",
-  issuedAt: at(0), expiresAt: at(3600), reusable: false, ...overrides,
+  id,
+  loginName: "alexw",
+  upn: "alexw@example.com",
+  codeHash: `hash-${id}`,
+  issuedBy: "meganb@example.com",
+  issuedAt: at(0),
+  expiresAt: at(3600),
+  reusable: false,
+  ...overrides,
 });
 
 function contract(name: string, store: () => Promise<TemporaryAccessStore>, enabled = true): void {
@@ -22,7 +29,13 @@ function contract(name: string, store: () => Promise<TemporaryAccessStore>, enab
       expect(await grants.latest("alexw")).toBeNull();
       await grants.issue(grant("g1"));
       await grants.issue(grant("g2", { issuedAt: at(10) }));
-      expect(await grants.latest("ALEXW")).toMatchObject({ id: "g2", codeHash: "hash-g2", failedTries: 0, reusable: false, expiresAt: at(3600) });
+      expect(await grants.latest("ALEXW")).toMatchObject({
+        id: "g2",
+        codeHash: "hash-g2",
+        failedTries: 0,
+        reusable: false,
+        expiresAt: at(3600),
+      });
       expect(await grants.countTry("alexw", at(20))).toMatchObject({ id: "g2", failedTries: 1 });
       expect(await grants.countTry("isaiahl", at(20))).toBeNull();
     });

@@ -55,16 +55,29 @@ export async function startAcsStandIn(): Promise<AcsStandIn> {
       return { status: 400, error: "invalid JSON" };
     }
     const recipient = body.smsRecipients?.length === 1 ? body.smsRecipients[0] : undefined;
-    if (typeof body.from !== "string" || typeof body.message !== "string" || typeof recipient?.to !== "string" || typeof recipient.repeatabilityRequestId !== "string") {
+    if (
+      typeof body.from !== "string" ||
+      typeof body.message !== "string" ||
+      typeof recipient?.to !== "string" ||
+      typeof recipient.repeatabilityRequestId !== "string"
+    ) {
       return { status: 400, error: "from, smsRecipients[].to/repeatabilityRequestId and message are required" };
     }
     const to = recipient.to;
     return {
       message: { from: body.from, to, text: body.message },
       answer: (script) => {
-        if (script.status && script.status !== 202) return { status: script.status, body: { error: { code: "Scripted", message: `scripted ${script.status}` } } };
+        if (script.status && script.status !== 202)
+          return { status: script.status, body: { error: { code: "Scripted", message: `scripted ${script.status}` } } };
         const result = script.recipient ?? { successful: true, httpStatusCode: 202 };
-        return { status: 202, body: { value: [{ to, messageId: result.successful ? "Outgoing_20260101_noam" : undefined, repeatabilityResult: "accepted", ...result }] } };
+        return {
+          status: 202,
+          body: {
+            value: [
+              { to, messageId: result.successful ? "Outgoing_20260101_noam" : undefined, repeatabilityResult: "accepted", ...result },
+            ],
+          },
+        };
       },
     };
   });

@@ -36,10 +36,14 @@ export function buildBot(): Promise<string> {
     const tsc = join(repoRoot, "node_modules/typescript/bin/tsc");
     const main = join(root, "dist/src/main.js");
     try {
-      await run(process.execPath, [tsc, "-p", join(repoRoot, "tsconfig.build.json"), "--outDir", join(root, "dist"), "--sourceMap", "false"], {
-        cwd: repoRoot,
-        timeout: 120_000,
-      });
+      await run(
+        process.execPath,
+        [tsc, "-p", join(repoRoot, "tsconfig.build.json"), "--outDir", join(root, "dist"), "--sourceMap", "false"],
+        {
+          cwd: repoRoot,
+          timeout: 120_000,
+        },
+      );
     } catch (error) {
       const output = `${(error as { stdout?: string }).stdout ?? ""}${(error as { stderr?: string }).stderr ?? ""}`;
       // tsc still emits on type errors; those are the type-check's business (npm run typecheck), not a reason to skip behaviour tests.

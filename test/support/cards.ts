@@ -50,7 +50,9 @@ export function actionData(card: Card, verb: string): Record<string, unknown> {
 
 /** The flow id printed into the card's Action.Execute data. */
 export function flowIdOf(card: Card): string {
-  const flowId = executeActions(card).map((a) => a.data.flowId).find((id) => typeof id === "string" && id !== "");
+  const flowId = executeActions(card)
+    .map((a) => a.data.flowId)
+    .find((id) => typeof id === "string" && id !== "");
   if (typeof flowId !== "string") throw new Error(`card carries no flowId: ${cardText(card)}`);
   return flowId;
 }

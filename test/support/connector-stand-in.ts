@@ -24,7 +24,11 @@ export interface CapturedReply {
   /** The activity replied to (`…/activities/:activityId`), if any. */
   replyToId?: string;
   id: string;
-  activity: Record<string, unknown> & { type?: string; text?: string; attachments?: { contentType: string; content: Record<string, unknown> }[] };
+  activity: Record<string, unknown> & {
+    type?: string;
+    text?: string;
+    attachments?: { contentType: string; content: Record<string, unknown> }[];
+  };
 }
 
 interface Waiter {

@@ -4,13 +4,30 @@
  * that the next step's card came back.
  */
 import { expect } from "vitest";
-import { actionData, currentTotp, flowIdOf, inputIds, parseOtpauth, qrTextOf, smsCodeIn, type Card, type OutboxWatch, type Sms } from "./cards.js";
+import {
+  actionData,
+  currentTotp,
+  flowIdOf,
+  inputIds,
+  parseOtpauth,
+  qrTextOf,
+  smsCodeIn,
+  type Card,
+  type OutboxWatch,
+  type Sms,
+} from "./cards.js";
 import type { InvokeResult, TeamsUser } from "./teams-user.js";
 
 export const DEMO_PASSWORD = "Passw0rd!";
 
 /** Presses `verb` on `card` with these inputs; expects a 200 invoke response carrying a card. */
-export async function press(user: TeamsUser, card: Card, verb: string, inputs: Record<string, unknown> = {}, botUrl?: string): Promise<Card> {
+export async function press(
+  user: TeamsUser,
+  card: Card,
+  verb: string,
+  inputs: Record<string, unknown> = {},
+  botUrl?: string,
+): Promise<Card> {
   const result = await user.press(verb, { ...actionData(card, verb), ...inputs }, botUrl);
   expectCardResponse(result);
   return result.card;
@@ -44,7 +61,13 @@ export interface SmsStep {
 }
 
 /** Username + password → the SMS card; the code is read from the outbox. */
-export async function passIdentity(user: TeamsUser, identity: Card, outbox: OutboxWatch, password = DEMO_PASSWORD, botUrl?: string): Promise<SmsStep> {
+export async function passIdentity(
+  user: TeamsUser,
+  identity: Card,
+  outbox: OutboxWatch,
+  password = DEMO_PASSWORD,
+  botUrl?: string,
+): Promise<SmsStep> {
   let card = await press(user, identity, "enroll.identity", { username: user.person.login, password }, botUrl);
   expect(inputIds(card)).toEqual(["smsCode"]);
   let sent = outbox.take();
@@ -105,7 +128,11 @@ export interface Enrollment {
  * A whole enrollment. With several bot URLs, the turns alternate between them
  * (instances behind a load balancer).
  */
-export async function enroll(user: TeamsUser, outbox: OutboxWatch, options: { botUrls?: string[]; deviceName?: string } = {}): Promise<Enrollment> {
+export async function enroll(
+  user: TeamsUser,
+  outbox: OutboxWatch,
+  options: { botUrls?: string[]; deviceName?: string } = {},
+): Promise<Enrollment> {
   const urls = options.botUrls ?? [user.botUrl];
   let turn = 0;
   const next = (): string => urls[turn++ % urls.length]!;

@@ -60,7 +60,10 @@ export class GraphStandIn {
 
   /** The next requests for `user` (id or UPN as in the path, lower case) get these answers, in order. */
   script(user: string, ...answers: (number | ScriptedAnswer)[]): void {
-    this.scripts.set(user.toLowerCase(), answers.map((a) => (typeof a === "number" ? { status: a } : a)));
+    this.scripts.set(
+      user.toLowerCase(),
+      answers.map((a) => (typeof a === "number" ? { status: a } : a)),
+    );
   }
 
   /** Marks the app as installed for `user` already (409 on the next install). */

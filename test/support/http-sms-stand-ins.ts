@@ -10,7 +10,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { SmsStandInServer, type RawRequest, type Verdict } from "./sms-stand-in-server.js";
 
-const same = (a: string | undefined, b: string) => a !== undefined && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const same = (a: string | undefined, b: string) =>
+  a !== undefined && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 export const ELKS = { username: "u0123456789abcdef", password: "elks-api-password-1" };
@@ -26,7 +27,12 @@ export function start46elksStandIn(): Promise<SmsStandInServer> {
     if (!from || !to || !E164.test(to) || !text) return { status: 400, error: "Missing key from, to or message" };
     return {
       message: { from, to, text },
-      answer: (script) => ({ status: script.status || 200, body: script.status ? { error: "scripted" } : { status: "created", direction: "outgoing", from, to, id: "s70df59406a1b4643b96f3f91e0bfb7b0" } }),
+      answer: (script) => ({
+        status: script.status || 200,
+        body: script.status
+          ? { error: "scripted" }
+          : { status: "created", direction: "outgoing", from, to, id: "s70df59406a1b4643b96f3f91e0bfb7b0" },
+      }),
     };
   });
 }
@@ -48,6 +54,12 @@ export function startSinchStandIn(): Promise<SmsStandInServer> {
       return { status: 400, error: "syntax_constraint_violation" };
     }
     const message = { from: batch.from, to, text: batch.body };
-    return { message, answer: (script) => ({ status: script.status || 201, body: script.status ? { code: "scripted" } : { id: "01FC66621XXXXX119Z8PMV1QPQ", to: [to], from: batch.from, type: "mt_text" } }) };
+    return {
+      message,
+      answer: (script) => ({
+        status: script.status || 201,
+        body: script.status ? { code: "scripted" } : { id: "01FC66621XXXXX119Z8PMV1QPQ", to: [to], from: batch.from, type: "mt_text" },
+      }),
+    };
   });
 }

@@ -33,7 +33,27 @@ const CLIENT_SECRET = randomBytes(16).toString("hex");
 
 export async function startKeyVaultStandIn(name = "kek"): Promise<KeyVaultStandIn> {
   const dir = mkdtempSync(join(tmpdir(), "kv-stand-in-"));
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ],
+    { stdio: "ignore" },
+  );
   const ca = readFileSync(join(dir, "cert.pem"), "utf8");
   const versions = new Map<string, { publicKey: KeyObject; privateKey: KeyObject; created: number }>();
   let newest = "";
@@ -69,7 +89,11 @@ export async function startKeyVaultStandIn(name = "kek"): Promise<KeyVaultStandI
     }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     if (!bearer || !tokens.has(bearer)) {
-      return send(401, { error: { code: "Unauthorized" } }, { "www-authenticate": `Bearer authorization="${base}/tenant", resource="https://vault.azure.net"` });
+      return send(
+        401,
+        { error: { code: "Unauthorized" } },
+        { "www-authenticate": `Bearer authorization="${base}/tenant", resource="https://vault.azure.net"` },
+      );
     }
     const match = /^\/keys\/([^/]+)(?:\/([^/]*))?(?:\/(wrapkey|unwrapkey))?$/.exec(url.pathname);
     if (!match || match[1] !== name) return send(404, { error: { code: "KeyNotFound" } });
@@ -80,7 +104,10 @@ export async function startKeyVaultStandIn(name = "kek"): Promise<KeyVaultStandI
     if (req.method === "GET" && !match[3]) {
       calls.get++;
       const jwk = key.publicKey.export({ format: "jwk" });
-      return send(200, { key: { kid, kty: "RSA", key_ops: ["wrapKey", "unwrapKey"], n: jwk.n, e: jwk.e }, attributes: { enabled: true, created: key.created, updated: key.created } });
+      return send(200, {
+        key: { kid, kty: "RSA", key_ops: ["wrapKey", "unwrapKey"], n: jwk.n, e: jwk.e },
+        attributes: { enabled: true, created: key.created, updated: key.created },
+      });
     }
     const input = JSON.parse(body) as { alg: string; value: string };
     if (input.alg !== "RSA-OAEP-256") return send(400, { error: { code: "BadParameter", message: "alg" } });
@@ -88,10 +115,16 @@ export async function startKeyVaultStandIn(name = "kek"): Promise<KeyVaultStandI
     try {
       if (match[3] === "wrapkey") {
         calls.wrap++;
-        return send(200, { kid, value: publicEncrypt({ key: key.publicKey, ...oaep }, Buffer.from(input.value, "base64url")).toString("base64url") });
+        return send(200, {
+          kid,
+          value: publicEncrypt({ key: key.publicKey, ...oaep }, Buffer.from(input.value, "base64url")).toString("base64url"),
+        });
       }
       calls.unwrap++;
-      return send(200, { kid, value: privateDecrypt({ key: key.privateKey, ...oaep }, Buffer.from(input.value, "base64url")).toString("base64url") });
+      return send(200, {
+        kid,
+        value: privateDecrypt({ key: key.privateKey, ...oaep }, Buffer.from(input.value, "base64url")).toString("base64url"),
+      });
     } catch {
       return send(400, { error: { code: "BadParameter", message: "The parameter is incorrect." } });
     }
@@ -105,13 +138,22 @@ export async function startKeyVaultStandIn(name = "kek"): Promise<KeyVaultStandI
   /** A client-credentials token from the stand-in's token endpoint, as ClientSecretCredential would get one. */
   const credential: TokenCredential = {
     async getToken(): Promise<AccessToken> {
-      const form = new URLSearchParams({ grant_type: "client_credentials", client_id: CLIENT_ID, client_secret: CLIENT_SECRET, scope: "https://vault.azure.net/.default" }).toString();
+      const form = new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        scope: "https://vault.azure.net/.default",
+      }).toString();
       const text = await new Promise<string>((resolve, reject) => {
-        const req = request(`${base}/tenant/oauth2/v2.0/token`, { method: "POST", ca, headers: { "content-type": "application/x-www-form-urlencoded" } }, (res) => {
-          let data = "";
-          res.on("data", (chunk) => (data += chunk));
-          res.on("end", () => (res.statusCode === 200 ? resolve(data) : reject(new Error(`token endpoint ${res.statusCode}`))));
-        });
+        const req = request(
+          `${base}/tenant/oauth2/v2.0/token`,
+          { method: "POST", ca, headers: { "content-type": "application/x-www-form-urlencoded" } },
+          (res) => {
+            let data = "";
+            res.on("data", (chunk) => (data += chunk));
+            res.on("end", () => (res.statusCode === 200 ? resolve(data) : reject(new Error(`token endpoint ${res.statusCode}`))));
+          },
+        );
         req.on("error", reject);
         req.end(form);
       });

@@ -42,7 +42,12 @@ export class OpenIdStandIn {
     const server = createServer((req, res) => {
       standIn!.requests++;
       const path = new URL(req.url ?? "/", "http://stand-in").pathname;
-      const body = path === "/v1/.well-known/openidconfiguration" ? { issuer: CHANNEL_ISSUER, jwks_uri: `${base}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ["RS256"] } : path === "/v1/.well-known/keys" ? { keys: [jwk] } : null;
+      const body =
+        path === "/v1/.well-known/openidconfiguration"
+          ? { issuer: CHANNEL_ISSUER, jwks_uri: `${base}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ["RS256"] }
+          : path === "/v1/.well-known/keys"
+            ? { keys: [jwk] }
+            : null;
       res.writeHead(body ? 200 : 404, { "content-type": "application/json" });
       res.end(JSON.stringify(body ?? { error: "not found" }));
     });
@@ -64,7 +69,9 @@ export class OpenIdStandIn {
   /** header.payload, signed RS256 with `key` (default: the real key) under `kid`. */
   signRs256(claims: Record<string, unknown>, options: { key?: KeyObject; kid?: string } = {}): string {
     const signingInput = `${b64url(JSON.stringify({ alg: "RS256", typ: "JWT", kid: options.kid ?? REAL_KEY_ID }))}.${b64url(JSON.stringify(claims))}`;
-    const signature = createSign("RSA-SHA256").update(signingInput).sign(options.key ?? this.privateKey);
+    const signature = createSign("RSA-SHA256")
+      .update(signingInput)
+      .sign(options.key ?? this.privateKey);
     return `${signingInput}.${b64url(signature)}`;
   }
 

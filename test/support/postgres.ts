@@ -37,7 +37,6 @@ function realPathOr(path: string): string {
   }
 }
 
-
 async function asPostgres(binary: string, args: string[]): Promise<void> {
   try {
     await run("runuser", ["-u", "postgres", "--", binary, ...args], { timeout: 60_000 });
@@ -88,16 +87,31 @@ export async function startPostgres(database = "app"): Promise<ThrowawayPostgres
 
   try {
     await asPostgres(initdb, [
-      "-D", dataDir, "-U", "postgres", "--auth-local=trust", "--auth-host=trust",
-      "--encoding=UTF8", "--locale=C", "--no-sync",
+      "-D",
+      dataDir,
+      "-U",
+      "postgres",
+      "--auth-local=trust",
+      "--auth-host=trust",
+      "--encoding=UTF8",
+      "--locale=C",
+      "--no-sync",
     ]);
     let lastError: unknown;
     for (let attempt = 0; attempt < 3 && !started; attempt++) {
       const port = await freePort();
       try {
         await asPostgres(pgCtl, [
-          "start", "-D", dataDir, "-l", logFile, "-w", "-t", "30",
-          "-o", `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`,
+          "start",
+          "-D",
+          dataDir,
+          "-l",
+          logFile,
+          "-w",
+          "-t",
+          "30",
+          "-o",
+          `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`,
         ]);
         started = true;
         const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -126,9 +140,6 @@ export async function startPostgres(database = "app"): Promise<ThrowawayPostgres
 }
 
 async function postgresIds(): Promise<{ uid: number; gid: number }> {
-  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
-    run("id", ["-u", "postgres"]),
-    run("id", ["-g", "postgres"]),
-  ]);
+  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([run("id", ["-u", "postgres"]), run("id", ["-g", "postgres"])]);
   return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
 }

@@ -18,9 +18,17 @@ export interface RadclientResult {
  * reads what came back. radclient exits non-zero on a reject or no answer, so the exit
  * status is not the verdict; `-t` is radclient's own wait for an answer.
  */
-export function radclient(binary: string, port: number, secret: string, attributes: string[], timeoutSeconds = 2): Promise<RadclientResult> {
+export function radclient(
+  binary: string,
+  port: number,
+  secret: string,
+  attributes: string[],
+  timeoutSeconds = 2,
+): Promise<RadclientResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, ["-x", "-r", "1", "-t", String(timeoutSeconds), `127.0.0.1:${port}`, "auth", secret], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(binary, ["-x", "-r", "1", "-t", String(timeoutSeconds), `127.0.0.1:${port}`, "auth", secret], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
@@ -59,7 +67,12 @@ export interface RadiusAnswer {
  * with a real Message-Authenticator unless told otherwise (the 0x00 placeholder makes
  * radclient compute it).
  */
-export async function askRadius(port: number, secret: string, attributes: Record<string, string>, options: { messageAuthenticator?: boolean } = {}): Promise<RadiusAnswer> {
+export async function askRadius(
+  port: number,
+  secret: string,
+  attributes: Record<string, string>,
+  options: { messageAuthenticator?: boolean } = {},
+): Promise<RadiusAnswer> {
   const binary = radclientBinary();
   if (!binary) throw new Error("radclient is not installed");
   const pairs = Object.entries(attributes).map(([name, value]) => `${name} = ${value}`);

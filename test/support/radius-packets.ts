@@ -68,7 +68,9 @@ export class RawRadiusClient {
   }
 
   send(packet: Buffer): Promise<void> {
-    return new Promise((resolve, reject) => this.socket.send(packet, this.serverPort, this.serverHost, (error) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.socket.send(packet, this.serverPort, this.serverHost, (error) => (error ? reject(error) : resolve())),
+    );
   }
 
   /** Every answer received so far with this Identifier. */

@@ -41,7 +41,11 @@ export async function startRadius(options: { dataDir: string; env?: Record<strin
       if (line.includes("validation service listening")) ready();
     },
   });
-  const outcome = await Promise.race([listening.then(() => "ready"), child.exited.then((code) => `exited ${code}`), new Promise((r) => setTimeout(() => r("timeout"), 30_000))]);
+  const outcome = await Promise.race([
+    listening.then(() => "ready"),
+    child.exited.then((code) => `exited ${code}`),
+    new Promise((r) => setTimeout(() => r("timeout"), 30_000)),
+  ]);
   if (outcome !== "ready") {
     await child.stop(0);
     throw new Error(`the validation service did not start (${String(outcome)}): ${child.output()}`);

@@ -27,7 +27,10 @@ export class ConnectorProcess {
   ) {}
 
   static async start(options: RateLimitedConnectorOptions): Promise<ConnectorProcess> {
-    const child = fork(fileURLToPath(import.meta.url), [JSON.stringify(options)], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(fileURLToPath(import.meta.url), [JSON.stringify(options)], {
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     const url = await new Promise<string>((resolve, reject) => {
       child.once("message", (m) => resolve((m as { url: string }).url));
       child.once("exit", (code) => reject(new Error(`connector stand-in exited (${code}) before listening`)));

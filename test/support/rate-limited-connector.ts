@@ -206,7 +206,11 @@ export class RateLimitedConnector {
       const status = scripted.shift()!;
       if (status === 429) this.stats.injected429++;
       else this.stats.injected5xx++;
-      return answer(status, { error: { code: "Injected" } }, status === 429 ? { "retry-after": String(this.options.retryAfterSeconds) } : {});
+      return answer(
+        status,
+        { error: { code: "Injected" } },
+        status === 429 ? { "retry-after": String(this.options.retryAfterSeconds) } : {},
+      );
     }
     const now = performance.now();
     let conversation = this.conversations.get(conversationId);

@@ -44,17 +44,35 @@ export interface Slapd {
   stop(): Promise<void>;
 }
 
-
 async function generateCertificates(dir: string): Promise<void> {
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
   await run("openssl", [
-    "req", "-x509", ...ec, "-days", "2", "-subj", "/CN=Test LDAP CA",
-    "-keyout", join(dir, "ca.key"), "-out", join(dir, "ca.pem"),
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+    "req",
+    "-x509",
+    ...ec,
+    "-days",
+    "2",
+    "-subj",
+    "/CN=Test LDAP CA",
+    "-keyout",
+    join(dir, "ca.key"),
+    "-out",
+    join(dir, "ca.pem"),
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
   ]);
   await run("openssl", [
-    "req", "-new", ...ec, "-subj", "/CN=localhost",
-    "-keyout", join(dir, "server.key"), "-out", join(dir, "server.csr"),
+    "req",
+    "-new",
+    ...ec,
+    "-subj",
+    "/CN=localhost",
+    "-keyout",
+    join(dir, "server.key"),
+    "-out",
+    join(dir, "server.csr"),
   ]);
   await writeFile(
     join(dir, "server.ext"),
@@ -66,8 +84,21 @@ async function generateCertificates(dir: string): Promise<void> {
     ].join("\n"),
   );
   await run("openssl", [
-    "x509", "-req", "-in", join(dir, "server.csr"), "-CA", join(dir, "ca.pem"), "-CAkey", join(dir, "ca.key"),
-    "-CAcreateserial", "-days", "2", "-extfile", join(dir, "server.ext"), "-out", join(dir, "server.pem"),
+    "x509",
+    "-req",
+    "-in",
+    join(dir, "server.csr"),
+    "-CA",
+    join(dir, "ca.pem"),
+    "-CAkey",
+    join(dir, "ca.key"),
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-extfile",
+    join(dir, "server.ext"),
+    "-out",
+    join(dir, "server.pem"),
   ]);
 }
 

@@ -29,7 +29,9 @@ export interface RawRequest {
 }
 
 /** A request's verdict from a stand-in: an error answer, or the message it carries. */
-export type Verdict = { status: number; error: string } | { message: Delivered; answer: (script: ScriptedSmsAnswer) => { status: number; body: unknown } };
+export type Verdict =
+  | { status: number; error: string }
+  | { message: Delivered; answer: (script: ScriptedSmsAnswer) => { status: number; body: unknown } };
 
 export class SmsStandInServer {
   readonly requests: RawRequest[] = [];

@@ -127,7 +127,13 @@ export class TeamsUser {
    * Presses a button on a card the bot posted in a Teams channel (the helpdesk's ticket
    * card): the invoke comes from the channel conversation of that post, not the 1:1 chat.
    */
-  async pressInChannel(channelId: string, activityId: string, verb: string, data: Record<string, unknown>, botUrl = this.botUrl): Promise<InvokeResult> {
+  async pressInChannel(
+    channelId: string,
+    activityId: string,
+    verb: string,
+    data: Record<string, unknown>,
+    botUrl = this.botUrl,
+  ): Promise<InvokeResult> {
     const activity = this.activity({
       type: "invoke",
       name: "adaptiveCard/action",

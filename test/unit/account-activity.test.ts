@@ -20,11 +20,32 @@ describe("account activity (vad har hänt på mitt konto?)", () => {
   const events: AuditEvent[] = [
     { at: at("2025-03-30T00:30:00Z"), subject: me, actor: me, action: "enroll.started", outcome: "ok" },
     { at: at("2025-03-30T00:40:00Z"), subject: me, actor: me, action: "enroll.sms.sent", outcome: "ok" },
-    { at: at("2025-03-30T00:45:00Z"), subject: me, actor: me, action: "enroll.token.activated", outcome: "ok", detail: { deviceName: "Alex iPhone" } },
-    { at: at("2025-03-30T07:00:00Z"), subject: me, actor: "radius:ns1", action: "login.validate", outcome: "refused", detail: { reason: "replay" } },
+    {
+      at: at("2025-03-30T00:45:00Z"),
+      subject: me,
+      actor: me,
+      action: "enroll.token.activated",
+      outcome: "ok",
+      detail: { deviceName: "Alex iPhone" },
+    },
+    {
+      at: at("2025-03-30T07:00:00Z"),
+      subject: me,
+      actor: "radius:ns1",
+      action: "login.validate",
+      outcome: "refused",
+      detail: { reason: "replay" },
+    },
     { at: at("2025-03-30T07:01:00Z"), subject: me, actor: "radius:ns1", action: "login.validate", outcome: "ok", detail: { reason: "ok" } },
     { at: at("2025-03-30T08:00:00Z"), subject: me, actor: "helper@example.com", action: "helpdesk.revokeToken", outcome: "ok" },
-    { at: at("2025-03-30T09:00:00Z"), subject: me, actor: "radius:ns1", action: "login.validate", outcome: "refused", detail: { reason: "somethingNew" } },
+    {
+      at: at("2025-03-30T09:00:00Z"),
+      subject: me,
+      actor: "radius:ns1",
+      action: "login.validate",
+      outcome: "refused",
+      detail: { reason: "somethingNew" },
+    },
     { at: at("2025-03-30T09:00:00Z"), subject: "someone@else", actor: "radius:ns1", action: "login.validate", outcome: "ok" },
   ];
 
@@ -43,7 +64,17 @@ describe("account activity (vad har hänt på mitt konto?)", () => {
   });
 
   it("in English too, and at most ten", async () => {
-    const many = Array.from({ length: 15 }, (_, i): AuditEvent => ({ at: at(`2025-01-0${1 + (i % 9)}T12:00:00Z`), subject: me, actor: "radius:ns1", action: "login.validate", outcome: "refused", detail: { reason: "wrongCode" } }));
+    const many = Array.from(
+      { length: 15 },
+      (_, i): AuditEvent => ({
+        at: at(`2025-01-0${1 + (i % 9)}T12:00:00Z`),
+        subject: me,
+        actor: "radius:ns1",
+        action: "login.validate",
+        outcome: "refused",
+        detail: { reason: "wrongCode" },
+      }),
+    );
     const lines = await new AccountActivity(auditOf(many)).describe(me, "en");
     expect(lines).toHaveLength(10);
     expect(lines[0]).toMatch(/^\d+ Jan 2025 13:00: Login refused: wrong code$/);

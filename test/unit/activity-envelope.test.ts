@@ -53,7 +53,9 @@ describe("activity envelope field types", () => {
   it("leaves an invoke value that is not a card action to the card contract (a card saying it could not be read)", () => {
     expect(envelopeProblem(invoke("not an object"))).toBeNull();
     expect(envelopeProblem(invoke({ action: { type: "Action.Submit", verb: "enroll.confirm" } }))).toBeNull();
-    expect(envelopeProblem(invoke({ action: { type: "Action.Execute", verb: "enroll.confirm", data: { totpCode: "9".repeat(5000) } } }))).toBeNull();
+    expect(
+      envelopeProblem(invoke({ action: { type: "Action.Execute", verb: "enroll.confirm", data: { totpCode: "9".repeat(5000) } } })),
+    ).toBeNull();
   });
 
   it.each([
@@ -90,13 +92,17 @@ describe("activity envelope rules", () => {
     expect(envelopeProblem(local, { loopbackServiceUrlOnly: true })).toBeNull();
     expect(envelopeProblem({ ...local, serviceUrl: "http://localhost:3000" }, { loopbackServiceUrlOnly: true })).toBeNull();
     expect(envelopeProblem(good, { loopbackServiceUrlOnly: true })).toContain("serviceUrl must be on this machine");
-    expect(envelopeProblem({ ...local, serviceUrl: "http://127.0.0.1.evil.example/" }, { loopbackServiceUrlOnly: true })).toContain("serviceUrl");
+    expect(envelopeProblem({ ...local, serviceUrl: "http://127.0.0.1.evil.example/" }, { loopbackServiceUrlOnly: true })).toContain(
+      "serviceUrl",
+    );
   });
 
   it("in production refuses activities from another tenant", () => {
     const ours = { ...good, channelData: { tenant: { id: "region-tenant" } } };
     expect(envelopeProblem(ours, { tenantId: "region-tenant" })).toBeNull();
-    expect(envelopeProblem({ ...good, channelData: { tenant: { id: "other-tenant" } } }, { tenantId: "region-tenant" })).toContain("one organisation");
+    expect(envelopeProblem({ ...good, channelData: { tenant: { id: "other-tenant" } } }, { tenantId: "region-tenant" })).toContain(
+      "one organisation",
+    );
     expect(envelopeProblem(good, { tenantId: "region-tenant" })).toContain("one organisation");
   });
 });

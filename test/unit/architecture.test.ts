@@ -12,7 +12,20 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const src = join(root, "src");
 
 /** Libraries that talk to the outside world: only adapters, the edge and the entry points may use them. */
-const SDKS = [/^botbuilder/, /^restify/, /^ldapts$/, /^pg$/, /^better-sqlite3$/, /^kysely$/, /^@azure\//, /^otplib$/, /^@otplib\//, /^radius$/, /^adaptivecards$/, /^node:(http|https|net|dgram|child_process)$/];
+const SDKS = [
+  /^botbuilder/,
+  /^restify/,
+  /^ldapts$/,
+  /^pg$/,
+  /^better-sqlite3$/,
+  /^kysely$/,
+  /^@azure\//,
+  /^otplib$/,
+  /^@otplib\//,
+  /^radius$/,
+  /^adaptivecards$/,
+  /^node:(http|https|net|dgram|child_process)$/,
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -25,7 +38,11 @@ function sourceFiles(dir: string): string[] {
 /** Every module a file names in `import … from`, `export … from`, `import "…"` or `import("…")`. */
 function specifiers(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  const found = [...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)"/gms), ...text.matchAll(/^\s*import\s*"([^"]+)"/gm), ...text.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g)];
+  const found = [
+    ...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)"/gms),
+    ...text.matchAll(/^\s*import\s*"([^"]+)"/gm),
+    ...text.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g),
+  ];
   return [...new Set(found.map((m) => m[1]!))];
 }
 
@@ -43,7 +60,11 @@ const graph = new Map(
 function violations(inFolder: (file: string) => boolean, forbidden: (specifier: string, target: string) => boolean): string[] {
   return [...graph.keys()]
     .filter(inFolder)
-    .flatMap((file) => (imports.get(file) ?? []).filter((s) => forbidden(s, s.startsWith(".") ? rel(resolve(src, dirname(file), s.replace(/\.js$/, ".ts"))) : s)).map((s) => `${file} → ${s}`));
+    .flatMap((file) =>
+      (imports.get(file) ?? [])
+        .filter((s) => forbidden(s, s.startsWith(".") ? rel(resolve(src, dirname(file), s.replace(/\.js$/, ".ts"))) : s))
+        .map((s) => `${file} → ${s}`),
+    );
 }
 
 describe("architecture", () => {
@@ -54,19 +75,39 @@ describe("architecture", () => {
 
   it("features (domain, routes, views) and ports import no SDK", () => {
     const isSdk = (s: string) => SDKS.some((sdk) => sdk.test(s));
-    expect(violations((f) => f.startsWith("features/") || f.startsWith("ports/"), (s) => isSdk(s))).toEqual([]);
+    expect(
+      violations(
+        (f) => f.startsWith("features/") || f.startsWith("ports/"),
+        (s) => isSdk(s),
+      ),
+    ).toEqual([]);
   });
 
   it("nothing outside src/bot/edge imports botbuilder", () => {
-    expect(violations((f) => !f.startsWith("bot/edge/"), (s) => /^botbuilder/.test(s))).toEqual([]);
+    expect(
+      violations(
+        (f) => !f.startsWith("bot/edge/"),
+        (s) => /^botbuilder/.test(s),
+      ),
+    ).toEqual([]);
   });
 
   it("features import no adapter, edge, HTTP or RADIUS code", () => {
-    expect(violations((f) => f.startsWith("features/"), (_s, target) => /^(adapters|bot|http|radius|campaign)\//.test(target) || target === "main.ts")).toEqual([]);
+    expect(
+      violations(
+        (f) => f.startsWith("features/"),
+        (_s, target) => /^(adapters|bot|http|radius|campaign)\//.test(target) || target === "main.ts",
+      ),
+    ).toEqual([]);
   });
 
   it("ports import only ports and the i18n types: no feature, no implementation", () => {
-    expect(violations((f) => f.startsWith("ports/"), (s, target) => !s.startsWith(".") || !(target.startsWith("ports/") || target === "i18n/messages.ts"))).toEqual([]);
+    expect(
+      violations(
+        (f) => f.startsWith("ports/"),
+        (s, target) => !s.startsWith(".") || !(target.startsWith("ports/") || target === "i18n/messages.ts"),
+      ),
+    ).toEqual([]);
   });
 
   it("has no import cycles", () => {

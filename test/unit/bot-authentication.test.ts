@@ -24,6 +24,8 @@ describe("Bot Framework authentication settings", () => {
       callerId: "urn:botframework:azure",
     });
     const standIn = loadConfig({ ...env, BOT_OPENID_METADATA_URL: "http://127.0.0.1:4567/v1/.well-known/openidconfiguration" });
-    expect(inner(botAuthentication(standIn)).toBotFromChannelOpenIdMetadataUrl).toBe("http://127.0.0.1:4567/v1/.well-known/openidconfiguration");
+    expect(inner(botAuthentication(standIn)).toBotFromChannelOpenIdMetadataUrl).toBe(
+      "http://127.0.0.1:4567/v1/.well-known/openidconfiguration",
+    );
   });
 });

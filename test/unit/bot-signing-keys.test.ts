@@ -8,7 +8,11 @@ import { describe, expect, it } from "vitest";
 import { OpenIdSigningKeys, SigningKeysUnavailable } from "../../src/bot/edge/bot-signing-keys.js";
 
 const METADATA = "https://login.example/v1/.well-known/openidconfiguration";
-const jwk = (kid: string) => ({ ...generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "jwk" }), kid, endorsements: ["msteams", 7] });
+const jwk = (kid: string) => ({
+  ...generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "jwk" }),
+  kid,
+  endorsements: ["msteams", 7],
+});
 
 function fakeFetch(documents: Record<string, unknown>) {
   const calls: string[] = [];
@@ -23,7 +27,10 @@ function fakeFetch(documents: Record<string, unknown>) {
 
 describe("OpenID signing keys", () => {
   it("reads the metadata, then the JWKS it names, once", async () => {
-    const { calls, fetch } = fakeFetch({ [METADATA]: { jwks_uri: "https://login.example/keys" }, "https://login.example/keys": { keys: [jwk("k1"), { kid: "ec", kty: "EC" }] } });
+    const { calls, fetch } = fakeFetch({
+      [METADATA]: { jwks_uri: "https://login.example/keys" },
+      "https://login.example/keys": { keys: [jwk("k1"), { kid: "ec", kty: "EC" }] },
+    });
     const keys = new OpenIdSigningKeys(METADATA, { fetch, now: () => 0 });
     const found = await keys.find("k1");
     expect(found?.key.asymmetricKeyType).toBe("rsa");
@@ -35,7 +42,10 @@ describe("OpenID signing keys", () => {
 
   it("looks for an unknown key id again at most every five minutes, and reads again after a day", async () => {
     let now = 0;
-    const { calls, fetch } = fakeFetch({ [METADATA]: { jwks_uri: "https://login.example/keys" }, "https://login.example/keys": { keys: [jwk("k1")] } });
+    const { calls, fetch } = fakeFetch({
+      [METADATA]: { jwks_uri: "https://login.example/keys" },
+      "https://login.example/keys": { keys: [jwk("k1")] },
+    });
     const keys = new OpenIdSigningKeys(METADATA, { fetch, now: () => now });
     await keys.find("k1");
     for (let i = 0; i < 50; i++) expect(await keys.find(`forged-${i}`)).toBeNull();
@@ -66,7 +76,10 @@ describe("OpenID signing keys", () => {
   });
 
   it("does not take keys from a plain-http jwks_uri on another host", async () => {
-    const { fetch } = fakeFetch({ [METADATA]: { jwks_uri: "http://attacker.example/keys" }, "http://attacker.example/keys": { keys: [jwk("k1")] } });
+    const { fetch } = fakeFetch({
+      [METADATA]: { jwks_uri: "http://attacker.example/keys" },
+      "http://attacker.example/keys": { keys: [jwk("k1")] },
+    });
     await expect(new OpenIdSigningKeys(METADATA, { fetch, now: () => 0 }).find("k1")).rejects.toBeInstanceOf(SigningKeysUnavailable);
   });
 });

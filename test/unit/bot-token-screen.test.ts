@@ -15,11 +15,26 @@ const real = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const keys: SigningKeys = { find: async (kid) => (kid === "k1" ? { key: real.publicKey, endorsements: ["msteams"] } : null) };
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-const claims = (over: Record<string, unknown> = {}) => ({ iss: ISSUER, aud: APP_ID, nbf: NOW - 60, exp: NOW + 3600, serviceurl: "https://smba.example/", ...over });
+const claims = (over: Record<string, unknown> = {}) => ({
+  iss: ISSUER,
+  aud: APP_ID,
+  nbf: NOW - 60,
+  exp: NOW + 3600,
+  serviceurl: "https://smba.example/",
+  ...over,
+});
 
-function rs(alg: "RS256" | "RS384" | "RS512", body: Record<string, unknown>, header: Record<string, unknown> = {}, key = real.privateKey): string {
+function rs(
+  alg: "RS256" | "RS384" | "RS512",
+  body: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+  key = real.privateKey,
+): string {
   const input = `${b64({ alg, typ: "JWT", kid: "k1", ...header })}.${b64(body)}`;
-  return `Bearer ${input}.${createSign(`RSA-SHA${alg.slice(2)}`).update(input).sign(key).toString("base64url")}`;
+  return `Bearer ${input}.${createSign(`RSA-SHA${alg.slice(2)}`)
+    .update(input)
+    .sign(key)
+    .toString("base64url")}`;
 }
 
 const screen = (authorization: string, channelId = "msteams", options: Partial<Parameters<typeof screenToken>[2]> = {}) =>
@@ -47,10 +62,16 @@ describe("the token screen", () => {
     ["a header that is not JSON", `Bearer ${Buffer.from("{nope").toString("base64url")}.${b64(claims())}.sig`, "malformed"],
     ["an oversized token", `Bearer ${"a".repeat(20_000)}.${b64(claims())}.sig`, "malformed"],
     ["alg none", `Bearer ${b64({ alg: "none", kid: "k1" })}.${b64(claims())}.`, "algorithm"],
-    ["HS256 keyed with the public key", (() => {
-      const input = `${b64({ alg: "HS256", kid: "k1" })}.${b64(claims())}`;
-      return `Bearer ${input}.${createHmac("sha256", real.publicKey.export({ type: "spki", format: "pem" })).update(input).digest("base64url")}`;
-    })(), "algorithm"],
+    [
+      "HS256 keyed with the public key",
+      (() => {
+        const input = `${b64({ alg: "HS256", kid: "k1" })}.${b64(claims())}`;
+        return `Bearer ${input}.${createHmac("sha256", real.publicKey.export({ type: "spki", format: "pem" }))
+          .update(input)
+          .digest("base64url")}`;
+      })(),
+      "algorithm",
+    ],
     ["ES256", `Bearer ${b64({ alg: "ES256", kid: "k1" })}.${b64(claims())}.c2ln`, "algorithm"],
     ["no key id", rs("RS256", claims(), { kid: undefined }), "malformed"],
     ["another issuer", rs("RS256", claims({ iss: "https://sts.windows.net/x/" })), "issuer"],
@@ -60,7 +81,11 @@ describe("the token screen", () => {
     ["no expiry", rs("RS256", claims({ exp: undefined })), "expired"],
     ["an unknown key id", rs("RS256", claims(), { kid: "k2" }, other.privateKey), "unknown-key"],
     ["a wrong key under the real key id", rs("RS256", claims(), {}, other.privateKey), "signature"],
-    ["a signature of other claims", rs("RS256", claims()).replace(/\.[^.]+\./, `.${b64(claims({ aud: APP_ID, admin: true }))}.`), "signature"],
+    [
+      "a signature of other claims",
+      rs("RS256", claims()).replace(/\.[^.]+\./, `.${b64(claims({ aud: APP_ID, admin: true }))}.`),
+      "signature",
+    ],
   ])("refuses %s", async (_name, authorization, reason) => {
     expect(await screen(authorization)).toBe(reason);
   });

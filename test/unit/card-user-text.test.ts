@@ -119,7 +119,19 @@ describe.each(["sv", "en"] as Locale[])("user text on cards is escaped (%s)", (l
   });
 
   it("the reminder delivery report: the campaign id", () => {
-    const report: CampaignReport = { campaignId: ID, deadline: new Date("2026-03-31T21:59:59Z"), timeZone: "Europe/Stockholm", planned: 1, sent: 1, failed: 0, inProgress: 0, skippedEnrolled: 0, notReachable: 0, snoozed: 0, cannot: 0 };
+    const report: CampaignReport = {
+      campaignId: ID,
+      deadline: new Date("2026-03-31T21:59:59Z"),
+      timeZone: "Europe/Stockholm",
+      planned: 1,
+      sent: 1,
+      failed: 0,
+      inProgress: 0,
+      skippedEnrolled: 0,
+      notReachable: 0,
+      snoozed: 0,
+      cannot: 0,
+    };
     const card = renderReportCard(report, locale);
     expectInert(card, { id: true });
   });
@@ -127,8 +139,12 @@ describe.each(["sv", "en"] as Locale[])("user text on cards is escaped (%s)", (l
 
 describe("the escaping itself (src/features/shared/card-text.ts)", () => {
   it("escapes every Markdown character, line-start markers on every line, and leaves plain text alone", () => {
-    expect(escapeMarkdown("# rubrik\n> citat\n+ punkt\n2) två\n3. tre\n===\n  4. indrag")).toBe("\\# rubrik\n\\> citat\n\\+ punkt\n2\\) två\n3\\. tre\n\\===\n  4\\. indrag");
-    expect(escapeMarkdown("`kod` ~~struken~~ a|b !bild <at>Megan</at> &#91;x&#93;")).toBe("\\`kod\\` \\~\\~struken\\~\\~ a\\|b \\!bild \\<at\\>Megan\\</at\\> \\&\\#91;x\\&\\#93;");
+    expect(escapeMarkdown("# rubrik\n> citat\n+ punkt\n2) två\n3. tre\n===\n  4. indrag")).toBe(
+      "\\# rubrik\n\\> citat\n\\+ punkt\n2\\) två\n3\\. tre\n\\===\n  4\\. indrag",
+    );
+    expect(escapeMarkdown("`kod` ~~struken~~ a|b !bild <at>Megan</at> &#91;x&#93;")).toBe(
+      "\\`kod\\` \\~\\~struken\\~\\~ a\\|b \\!bild \\<at\\>Megan\\</at\\> \\&\\#91;x\\&\\#93;",
+    );
     // Adaptive Cards' own {{DATE(…)}} function is not left for the renderer either.
     expect(escapeMarkdown("{{DATE(2026-01-01T00:00:00Z, SHORT)}}")).toBe("\\{\\{DATE\\(2026\\-01\\-01T00:00:00Z, SHORT\\)\\}\\}");
     expect(escapeMarkdown("C:\\temp")).toBe("C:\\\\temp");
@@ -136,14 +152,23 @@ describe("the escaping itself (src/features/shared/card-text.ts)", () => {
   });
 
   it("defangs URLs, host names and e-mail hosts in free text, not numbers or sentences", () => {
-    expect(cardText("se https://evil.example/a?b=c och ftp://x.se")).toBe("se https\\[:\\]//evil\\[.\\]example/a?b=c och ftp\\[:\\]//x\\[.\\]se");
-    expect(cardText("login-regionjh.se/reset, mail it@evil.example, exämple.nu")).toBe("login\\-regionjh\\[.\\]se/reset, mail it@evil\\[.\\]example, exämple\\[.\\]nu");
+    expect(cardText("se https://evil.example/a?b=c och ftp://x.se")).toBe(
+      "se https\\[:\\]//evil\\[.\\]example/a?b=c och ftp\\[:\\]//x\\[.\\]se",
+    );
+    expect(cardText("login-regionjh.se/reset, mail it@evil.example, exämple.nu")).toBe(
+      "login\\-regionjh\\[.\\]se/reset, mail it@evil\\[.\\]example, exämple\\[.\\]nu",
+    );
     expect(cardText("Version 17.2 kl. 08.30. Slut.")).toBe("Version 17.2 kl. 08.30. Slut.");
   });
 
   it("identifiers are escaped but keep their address; the bot's own values can be trusted", () => {
     expect(cardIdentifier("anna_b@regionjh.se")).toBe("anna\\_b@regionjh.se");
-    expect(cardParams({ device: "_x_", by: "a_b@x.se", citrixUrl: "https://citrix.example", left: 2 }, { by: "identifier", citrixUrl: "trusted" })).toEqual({
+    expect(
+      cardParams(
+        { device: "_x_", by: "a_b@x.se", citrixUrl: "https://citrix.example", left: 2 },
+        { by: "identifier", citrixUrl: "trusted" },
+      ),
+    ).toEqual({
       device: "\\_x\\_",
       by: "a\\_b@x.se",
       citrixUrl: "https://citrix.example",

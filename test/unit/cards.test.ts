@@ -9,7 +9,12 @@ import { en } from "../../src/i18n/en.js";
 import { sv } from "../../src/i18n/sv.js";
 
 const settings = { citrixUrl: "https://citrix.regionjh.se", smsCodeTtlSeconds: 300, loginMode: "otp" as const };
-const qr = { uri: "otpauth://totp/Region%20JH:alexw?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Region%20JH", secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", issuer: "Region JH", label: "alexw" };
+const qr = {
+  uri: "otpauth://totp/Region%20JH:alexw?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Region%20JH",
+  secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+  issuer: "Region JH",
+  label: "alexw",
+};
 const refusal = { key: "error.wrongPassword", params: { remaining: 3 }, kind: "refusal" } as const;
 
 function views(locale: "sv" | "en"): StepView[] {
@@ -27,18 +32,21 @@ function views(locale: "sv" | "en"): StepView[] {
 }
 
 describe.each(["sv", "en"] as const)("cards in %s", (locale) => {
-  it.each(views(locale).map((v) => [v.step, v] as const))("%s is a valid Adaptive Card 1.5 with every placeholder filled", async (_step, view) => {
-    const card = await renderStepCard(view, settings);
-    expect(card.version).toBe("1.5");
-    expect(parse(card)).toEqual([]);
-    expect(JSON.stringify(card)).not.toContain("${");
-    for (const action of actions(card).filter((a) => a.type === "Action.Execute")) {
-      expect(verbs).toContain(action.verb);
-      if (action.verb !== "enroll.start") expect(action.data).toEqual({ flowId: "flow-1" });
-      if (action.verb === "enroll.cancel" || action.verb === "enroll.resendSms") expect(action.associatedInputs).toBe("none");
-    }
-    expect(actions(card).some((a) => a.type === "Action.Submit")).toBe(false);
-  });
+  it.each(views(locale).map((v) => [v.step, v] as const))(
+    "%s is a valid Adaptive Card 1.5 with every placeholder filled",
+    async (_step, view) => {
+      const card = await renderStepCard(view, settings);
+      expect(card.version).toBe("1.5");
+      expect(parse(card)).toEqual([]);
+      expect(JSON.stringify(card)).not.toContain("${");
+      for (const action of actions(card).filter((a) => a.type === "Action.Execute")) {
+        expect(verbs).toContain(action.verb);
+        if (action.verb !== "enroll.start") expect(action.data).toEqual({ flowId: "flow-1" });
+        if (action.verb === "enroll.cancel" || action.verb === "enroll.resendSms") expect(action.associatedInputs).toBe("none");
+      }
+      expect(actions(card).some((a) => a.type === "Action.Submit")).toBe(false);
+    },
+  );
 
   it("shows the QR as a PNG data URI and the key grouped for typing", async () => {
     const card = await renderStepCard(views(locale).find((v) => v.step === "qr")!, settings);
@@ -68,7 +76,18 @@ describe.each(["sv", "en"] as const)("cards in %s", (locale) => {
 
 describe("templates and texts", () => {
   it("has a template for every step", () => {
-    expect(readdirSync(cardsDir)).toEqual(expect.arrayContaining(["cancelled.json", "device.json", "done.json", "helpdesk-ticket.json", "identity.json", "qr.json", "sms.json", "welcome.json"]));
+    expect(readdirSync(cardsDir)).toEqual(
+      expect.arrayContaining([
+        "cancelled.json",
+        "device.json",
+        "done.json",
+        "helpdesk-ticket.json",
+        "identity.json",
+        "qr.json",
+        "sms.json",
+        "welcome.json",
+      ]),
+    );
   });
 
   it("has every text in both languages, none empty, with the same placeholders", () => {

@@ -95,7 +95,9 @@ describe("ChannelPacer", () => {
     const { clock, wait, t0 } = pacedClock();
     const pacer = new ChannelPacer(clock, wait, { maxWaitMs: 15_000 });
     const sentAt: number[] = [];
-    const results = await Promise.allSettled(Array.from({ length: 70 }, () => pacer.send(async () => void sentAt.push(clock.now().getTime() - t0))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 70 }, () => pacer.send(async () => void sentAt.push(clock.now().getTime() - t0))),
+    );
     expect(mostInWindow(sentAt, 30_000)).toBeLessThanOrEqual(60);
     const refused = results.filter((r) => r.status === "rejected");
     expect(refused.length).toBeGreaterThan(0);

@@ -26,7 +26,17 @@ describe("configuration", () => {
 
   it("demands production settings once an Azure app id is set, without echoing secrets", () => {
     const found = problems({ MICROSOFT_APP_ID: "app", HOST: "0.0.0.0", LDAP_URL: "ldaps://dc", LDAP_BIND_PASSWORD: "hunter2" });
-    expect(found.map((p) => p.split(":")[0])).toEqual(["MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_TENANT_ID", "ENCRYPTION_KEY", "LDAP_ELIGIBLE_GROUP_DN", "HELPDESK_CHANNEL_ID", "HELPDESK_GROUP_ID", "LDAP_BIND_DN", "LDAP_BASE_DN", "SMS_PROVIDER"]);
+    expect(found.map((p) => p.split(":")[0])).toEqual([
+      "MICROSOFT_APP_PASSWORD",
+      "MICROSOFT_APP_TENANT_ID",
+      "ENCRYPTION_KEY",
+      "LDAP_ELIGIBLE_GROUP_DN",
+      "HELPDESK_CHANNEL_ID",
+      "HELPDESK_GROUP_ID",
+      "LDAP_BIND_DN",
+      "LDAP_BASE_DN",
+      "SMS_PROVIDER",
+    ]);
     expect(found.join("\n")).not.toContain("hunter2");
   });
 

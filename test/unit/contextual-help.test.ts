@@ -38,7 +38,9 @@ describe("contextual help on the step cards", () => {
     const { readFileSync } = await import("node:fs");
     const read = (file: string) => readFileSync(new URL(`../../src/features/enrollment/${file}`, import.meta.url), "utf8");
     // The rules by refusal (contextual-help.ts) and by step (the stuckHelp of steps.ts).
-    const ids = [...read("contextual-help.ts").matchAll(/return "([a-z-]+)"/g), ...read("steps.ts").matchAll(/\? "([a-z-]+)" :/g)].map((m) => m[1]!);
+    const ids = [...read("contextual-help.ts").matchAll(/return "([a-z-]+)"/g), ...read("steps.ts").matchAll(/\? "([a-z-]+)" :/g)].map(
+      (m) => m[1]!,
+    );
     expect(ids).toContain("qr-scan");
     expect(ids.length).toBeGreaterThan(5);
     for (const id of ids) for (const locale of ["sv", "en"] as const) expect(kb.get(locale, id), `${locale}/${id}`).toBeDefined();

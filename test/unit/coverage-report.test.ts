@@ -19,23 +19,34 @@ const day = (n: number) => new Date(clock.now().getTime() - n * 86_400_000);
 /** The demo directory's eligible people: alexw enrolled and logged in, lynner stuck at the SMS step, the rest not started. */
 const source: CoverageSource = {
   progress: async (): Promise<PersonProgress[]> => [
-    { upn: "alexw@example.com", firstAt: { started: day(1), identity: day(1), sms: day(1), qrShown: day(1), activated: day(1), firstLogin: day(1) } },
+    {
+      upn: "alexw@example.com",
+      firstAt: { started: day(1), identity: day(1), sms: day(1), qrShown: day(1), activated: day(1), firstLogin: day(1) },
+    },
     { upn: "lynner@example.com", firstAt: { started: day(9), identity: day(9) }, lastError: "error.smsSendFailed" },
   ],
-  tokenHolders: async (): Promise<TokenHolder[]> => [{ loginName: "alexw", upn: "alexw@example.com", active: true, firstActivatedAt: day(1) }],
+  tokenHolders: async (): Promise<TokenHolder[]> => [
+    { loginName: "alexw", upn: "alexw@example.com", active: true, firstActivatedAt: day(1) },
+  ],
 };
 
 const caller = (upn: string, locale: "sv" | "en" = "sv") => ({ userKey: `aad-${upn}`, upn, locale });
 
 function reports(directory = new DemoDirectory()) {
   const audit = new MemoryStores();
-  return { audit, reports: new CoverageReports({ source, directory, eligibleGroupId: DEMO_ELIGIBLE_GROUP, helpdeskGroupId: "helpdesk", clock, audit }) };
+  return {
+    audit,
+    reports: new CoverageReports({ source, directory, eligibleGroupId: DEMO_ELIGIBLE_GROUP, helpdeskGroupId: "helpdesk", clock, audit }),
+  };
 }
 
 describe("coverage report command", () => {
-  it.each(["statistik", "Statistik!", "report", "Report", "rapport", "coverage", "täckning"])("'%s' asks for the coverage report", (text) => {
-    expect(classifyText(text).command).toBe("coverage");
-  });
+  it.each(["statistik", "Statistik!", "report", "Report", "rapport", "coverage", "täckning"])(
+    "'%s' asks for the coverage report",
+    (text) => {
+      expect(classifyText(text).command).toBe("coverage");
+    },
+  );
 });
 
 describe.each(["sv", "en"] as const)("coverage card in %s", (locale) => {
@@ -50,19 +61,34 @@ describe.each(["sv", "en"] as const)("coverage card in %s", (locale) => {
     expect(facts[t(locale, "report.enrolled")]).toBe(sv ? "1 (20\u00a0%)" : "1 (20%)");
     expect(facts[t(locale, "report.notEnrolled")]).toBe(sv ? "4 (80\u00a0%)" : "4 (80%)");
     expect(facts[t(locale, "report.step.started")]).toBe(sv ? "2 · 3 stannade här (inget fel 3)" : "2 · 3 stopped here (no error 3)");
-    expect(facts[t(locale, "report.step.sms")]).toBe(sv ? "1 · 1 stannade här (error.smsSendFailed 1)" : "1 · 1 stopped here (error.smsSendFailed 1)");
+    expect(facts[t(locale, "report.step.sms")]).toBe(
+      sv ? "1 · 1 stannade här (error.smsSendFailed 1)" : "1 · 1 stopped here (error.smsSendFailed 1)",
+    );
     expect(facts["Barnkliniken"]).toBe(sv ? "0 av 1 registrerade (0\u00a0%)" : "0 of 1 enrolled (0%)");
     expect(facts["Akutmottagningen"]).toBe(sv ? "1 av 1 registrerade (100\u00a0%)" : "1 of 1 enrolled (100%)");
-    expect(facts[t(locale, "report.week", { week: "2026-W48" })]).toBe(t(locale, "report.weekValue", { started: 1, activated: 1, firstLogin: 1 }));
+    expect(facts[t(locale, "report.week", { week: "2026-W48" })]).toBe(
+      t(locale, "report.weekValue", { started: 1, activated: 1, firstLogin: 1 }),
+    );
     expect(JSON.stringify(card)).toContain(sv ? "onsdag 25 november kl. 10:00" : "Wednesday 25 November at 10:00");
   });
 
   it("keeps a long department list short, with the plural right, and says when no eligible group is set", () => {
-    const members: CoveragePerson[] = Array.from({ length: 13 }, (_, i) => ({ upn: `p${i}@x.se`, loginName: `p${i}`, department: `Avd ${i}` }));
+    const members: CoveragePerson[] = Array.from({ length: 13 }, (_, i) => ({
+      upn: `p${i}@x.se`,
+      loginName: `p${i}`,
+      department: `Avd ${i}`,
+    }));
     const report = computeCoverage({ members, progress: [], tokens: [], now: clock.now(), timeZone: "Europe/Stockholm", weeks: 12 });
     const text = JSON.stringify(renderCoverageCard(report, locale, "Europe/Stockholm"));
     expect(text).toContain(t(locale, "report.moreDepartments.other", { count: 3 }));
-    const twelve = computeCoverage({ members: members.slice(0, 11), progress: [], tokens: [], now: clock.now(), timeZone: "Europe/Stockholm", weeks: 12 });
+    const twelve = computeCoverage({
+      members: members.slice(0, 11),
+      progress: [],
+      tokens: [],
+      now: clock.now(),
+      timeZone: "Europe/Stockholm",
+      weeks: 12,
+    });
     expect(JSON.stringify(renderCoverageCard(twelve, locale, "Europe/Stockholm"))).toContain(t(locale, "report.moreDepartments.one"));
     const noGroup = computeCoverage({ members: null, progress: [], tokens: [], now: clock.now(), timeZone: "Europe/Stockholm", weeks: 12 });
     const card = renderCoverageCard(noGroup, locale, "Europe/Stockholm");
@@ -85,7 +111,9 @@ describe("CoverageReports in the chat", () => {
     const cards = await r.cardsFor(caller("meganb@example.com", "en"));
     expect(cards).toHaveLength(1);
     expect(JSON.stringify(cards[0])).toContain(t("en", "report.title"));
-    expect(await audit.listForSubject("meganb@example.com")).toMatchObject([{ action: "coverage.report", outcome: "ok", detail: { eligible: 5 } }]);
+    expect(await audit.listForSubject("meganb@example.com")).toMatchObject([
+      { action: "coverage.report", outcome: "ok", detail: { eligible: 5 } },
+    ]);
   });
 
   it.each(["sv", "en"] as const)("refuses anyone else in their language (%s), shows no numbers, audits the attempt", async (locale) => {
@@ -96,7 +124,9 @@ describe("CoverageReports in the chat", () => {
       expect(cardProblems(card!)).toEqual([]);
       expect(JSON.stringify(card)).toContain(t(locale, "report.notAllowed").slice(0, 30));
       expect(cardFacts(card!)).toEqual({});
-      expect(await audit.listForSubject(upn)).toMatchObject([{ action: "coverage.report", outcome: "refused", detail: { reason: "notHelpdesk" } }]);
+      expect(await audit.listForSubject(upn)).toMatchObject([
+        { action: "coverage.report", outcome: "refused", detail: { reason: "notHelpdesk" } },
+      ]);
     }
   });
 
@@ -114,7 +144,14 @@ describe("CoverageReports in the chat", () => {
   it("serves a cached report within maxAgeMs and a fresh one after", async () => {
     let calls = 0;
     const counting: CoverageSource = { progress: async () => (calls++, source.progress()), tokenHolders: source.tokenHolders };
-    const cached = new CoverageReports({ source: counting, directory: new DemoDirectory(), eligibleGroupId: DEMO_ELIGIBLE_GROUP, helpdeskGroupId: "helpdesk", clock, maxAgeMs: 60_000 });
+    const cached = new CoverageReports({
+      source: counting,
+      directory: new DemoDirectory(),
+      eligibleGroupId: DEMO_ELIGIBLE_GROUP,
+      helpdeskGroupId: "helpdesk",
+      clock,
+      maxAgeMs: 60_000,
+    });
     await cached.report();
     await cached.report();
     expect(calls).toBe(1);
@@ -125,8 +162,18 @@ describe("CoverageReports in the chat", () => {
 
   it("does not keep a failed report: the next request tries again", async () => {
     let fail = true;
-    const flaky: CoverageSource = { progress: async () => (fail ? Promise.reject(new Error("database down")) : source.progress()), tokenHolders: source.tokenHolders };
-    const cached = new CoverageReports({ source: flaky, directory: new DemoDirectory(), eligibleGroupId: DEMO_ELIGIBLE_GROUP, helpdeskGroupId: "helpdesk", clock, maxAgeMs: 60_000 });
+    const flaky: CoverageSource = {
+      progress: async () => (fail ? Promise.reject(new Error("database down")) : source.progress()),
+      tokenHolders: source.tokenHolders,
+    };
+    const cached = new CoverageReports({
+      source: flaky,
+      directory: new DemoDirectory(),
+      eligibleGroupId: DEMO_ELIGIBLE_GROUP,
+      helpdeskGroupId: "helpdesk",
+      clock,
+      maxAgeMs: 60_000,
+    });
     await expect(cached.report()).rejects.toThrow("database down");
     fail = false;
     expect((await cached.report()).totals.eligible).toBe(5);
@@ -157,6 +204,8 @@ describe("coverage as CSV and metrics", () => {
     expect(text).toContain('otp_coverage_funnel_dropped{step="sms",reason="error.smsSendFailed"} 1\n');
     expect(text).toContain('otp_coverage_department_people{department="Akutmottagningen",state="enrolled"} 1\n');
     const failing = formatMetrics(await coverageMetrics(() => Promise.reject(new DirectoryUnavailableError("down")))());
-    expect(failing).toBe("# HELP otp_coverage_up 1 when the coverage report could be computed (directory and database answered).\n# TYPE otp_coverage_up gauge\notp_coverage_up 0\n");
+    expect(failing).toBe(
+      "# HELP otp_coverage_up 1 when the coverage report could be computed (directory and database answered).\n# TYPE otp_coverage_up gauge\notp_coverage_up 0\n",
+    );
   });
 });

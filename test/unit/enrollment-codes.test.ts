@@ -15,7 +15,10 @@ describe("enrollment: the SMS code", () => {
     const view = await h.walk("sms");
     const wrong = h.sms.lastCode() === "000000" ? "111111" : "000000";
     for (let i = 1; i <= 4; i++) {
-      expect((await h.service.submitSms(alex, view.flowId, wrong)).notice).toMatchObject({ key: "error.smsWrong", params: { remaining: 5 - i } });
+      expect((await h.service.submitSms(alex, view.flowId, wrong)).notice).toMatchObject({
+        key: "error.smsWrong",
+        params: { remaining: 5 - i },
+      });
     }
     expect((await h.service.submitSms(alex, view.flowId, wrong)).notice?.key).toBe("error.smsTooManyAttempts");
     expect((await h.service.submitSms(alex, view.flowId, h.sms.lastCode())).notice?.key).toBe("error.smsTooManyAttempts");
@@ -32,7 +35,9 @@ describe("enrollment: the SMS code", () => {
       expect((await h.service.submitSms(alex, view.flowId, bad)).notice?.key).toBe("error.smsCodeFormat");
     }
     expect((await h.stores.load(alex.userKey))!.value.sms!.attempts).toBe(0);
-    expect((await h.service.submitSms(alex, view.flowId, ` ${h.sms.lastCode().slice(0, 3)} ${h.sms.lastCode().slice(3)} `)).step).toBe("device");
+    expect((await h.service.submitSms(alex, view.flowId, ` ${h.sms.lastCode().slice(0, 3)} ${h.sms.lastCode().slice(3)} `)).step).toBe(
+      "device",
+    );
   });
 
   it("enforces the resend cooldown and three codes an hour, also across starting over", async () => {
@@ -123,7 +128,10 @@ describe("enrollment: the first code from the app", () => {
     const view = await h.walk("qr");
     const at = (steps: number) => h.totp.codeAt(view.qr!.secret, new Date(h.clock.now().getTime() + steps * 30_000));
     expect((await h.service.confirm(alex, view.flowId, at(4))).notice).toMatchObject({ key: "error.clockAhead", params: { minutes: 2 } });
-    expect((await h.service.confirm(alex, view.flowId, at(-10))).notice).toMatchObject({ key: "error.clockBehind", params: { minutes: 5 } });
+    expect((await h.service.confirm(alex, view.flowId, at(-10))).notice).toMatchObject({
+      key: "error.clockBehind",
+      params: { minutes: 5 },
+    });
     expect((await h.service.confirm(alex, view.flowId, at(-12))).notice?.key).toBe("error.totpWrong");
     expect(await h.stores.findActive("alexw")).toBeNull();
   });

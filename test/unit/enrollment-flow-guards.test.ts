@@ -19,7 +19,13 @@ describe("enrollment: cards from old flows, duplicates and idle flows", () => {
     const h = harness();
     const view = await h.walk("identity");
     const before = await h.stores.load(alex.userKey);
-    for (const [username, password] of [["", "x"], ["alexw", undefined], [{ $ne: 1 }, "x"], ["a".repeat(300), "x"], ["alexw", "p".repeat(600)]]) {
+    for (const [username, password] of [
+      ["", "x"],
+      ["alexw", undefined],
+      [{ $ne: 1 }, "x"],
+      ["a".repeat(300), "x"],
+      ["alexw", "p".repeat(600)],
+    ]) {
       expect((await h.service.submitIdentity(alex, view.flowId, username, password)).notice?.kind).toBe("refusal");
     }
     expect(await h.stores.load(alex.userKey)).toEqual(before);

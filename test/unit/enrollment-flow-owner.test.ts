@@ -45,7 +45,12 @@ describe("enrollment: a flow of another UPN under the caller's key", () => {
       expect(open).not.toHaveBeenCalled();
       const refused = h.stores.audit.filter((e) => e.action === "enroll.foreignFlow");
       expect(refused).toHaveLength(answers.length);
-      expect(refused[0]).toMatchObject({ subject: isaiah.upn, actor: isaiah.upn, outcome: "refused", detail: { atStep: at, flowOwner: alex.upn } });
+      expect(refused[0]).toMatchObject({
+        subject: isaiah.upn,
+        actor: isaiah.upn,
+        outcome: "refused",
+        detail: { atStep: at, flowOwner: alex.upn },
+      });
     }
   });
 
@@ -75,6 +80,8 @@ describe("enrollment: a flow of another UPN under the caller's key", () => {
     const stored = (await h.stores.load(isaiah.userKey))!.value;
     expect(stored).toMatchObject({ callerUpn: isaiah.upn, passwordFailures: 0, step: "identity" });
     expect(stored.account).toBeUndefined();
-    expect(h.stores.audit.filter((e) => e.action === "enroll.foreignFlow")).toMatchObject([{ subject: isaiah.upn, outcome: "refused", detail: { atStep: "identity", flowOwner: alex.upn } }]);
+    expect(h.stores.audit.filter((e) => e.action === "enroll.foreignFlow")).toMatchObject([
+      { subject: isaiah.upn, outcome: "refused", detail: { atStep: "identity", flowOwner: alex.upn } },
+    ]);
   });
 });

@@ -20,8 +20,18 @@ export function harness(directory: Directory = new DemoDirectory()) {
   const temporaryAccess = new MemoryTemporaryAccess();
   const notices = new MemoryNoticeOutbox();
   const service = new EnrollmentService({
-    directory, sms, secrets, totp, clock, policy: defaultEnrollmentPolicy,
-    enrollments: stores, tokens: stores, rates: stores, audit: stores, temporaryAccess, notices,
+    directory,
+    sms,
+    secrets,
+    totp,
+    clock,
+    policy: defaultEnrollmentPolicy,
+    enrollments: stores,
+    tokens: stores,
+    rates: stores,
+    audit: stores,
+    temporaryAccess,
+    notices,
   });
 
   /** Walks the happy path up to (and including) `until`. */

@@ -40,7 +40,9 @@ describe("enrollment: password checks are throttled before the bind", () => {
       const directory = new CountingDirectory(stagger);
       const h = harness(directory);
       const view = await h.walk("identity");
-      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => h.service.submitIdentity(alex, view.flowId, "alexw", `wrong-${i}`)));
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => h.service.submitIdentity(alex, view.flowId, "alexw", `wrong-${i}`)),
+      );
       expect(directory.binds).toBeLessThanOrEqual(10);
       if (stagger) expect(directory.binds).toBe(10);
       for (const answer of answers) {
@@ -58,7 +60,11 @@ describe("enrollment: password checks are throttled before the bind", () => {
       // Even the right password is refused until the window frees, without a bind.
       const binds = directory.binds;
       const refused = await h.service.submitIdentity(alex, view.flowId, "alexw", DEMO_PASSWORD);
-      expect(refused).toMatchObject({ step: "identity", notice: { key: "error.passwordBlocked", params: { minutes: 15 } }, helpArticleId: "account-locked" });
+      expect(refused).toMatchObject({
+        step: "identity",
+        notice: { key: "error.passwordBlocked", params: { minutes: 15 } },
+        helpArticleId: "account-locked",
+      });
       expect(directory.binds).toBe(binds);
       h.clock.advance(15 * 60 + 1);
       expect((await h.service.submitIdentity(alex, view.flowId, "alexw", DEMO_PASSWORD)).step).toBe("sms");

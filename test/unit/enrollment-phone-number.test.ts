@@ -61,7 +61,10 @@ describe("enrollment: the phone number in the stored state", () => {
     directory.mobile = "+46701740699"; // IT changed the number after the SMS step
     const done = await h.service.confirm(alex, qr.flowId, h.totp.codeAt(qr.qr!.secret, h.clock.now()));
     expect(done.step).toBe("done");
-    expect(h.sms.sent.at(-1)).toMatchObject({ to: "+46701740699", text: expect.stringContaining("En ny Microsoft Authenticator (Min mobil)") });
+    expect(h.sms.sent.at(-1)).toMatchObject({
+      to: "+46701740699",
+      text: expect.stringContaining("En ny Microsoft Authenticator (Min mobil)"),
+    });
   });
 
   it("activates the token even when the directory cannot be asked for the notice's number, and audits the missed notice", async () => {

@@ -41,7 +41,14 @@ describe("enrollment: the happy path", () => {
     const stored = JSON.stringify([...h.stores.rows.values(), h.stores.audit, h.stores.tokens]);
     for (const secret of [DEMO_PASSWORD, qr.qr!.secret, qr.qr!.uri, code, h.sms.lastCode()]) expect(stored).not.toContain(secret);
     expect(h.stores.audit.map((e) => e.action)).toEqual(
-      expect.arrayContaining(["enroll.started", "enroll.identity", "enroll.sms.sent", "enroll.sms.verify", "enroll.qr.shown", "enroll.token.activated"]),
+      expect.arrayContaining([
+        "enroll.started",
+        "enroll.identity",
+        "enroll.sms.sent",
+        "enroll.sms.verify",
+        "enroll.qr.shown",
+        "enroll.token.activated",
+      ]),
     );
   });
 });

@@ -3,7 +3,16 @@ import type { NewTemporaryAccess, TemporaryAccess, TemporaryAccessStore } from "
 import type { LoginChallengeStore, PendingChallenge } from "../../src/ports/login-challenges.js";
 import type { Clock } from "../../src/ports/clock.js";
 import type { SmsSender } from "../../src/ports/sms-sender.js";
-import type { AuditEvent, AuditLog, EnrollmentStore, NewToken, RateCounter, TokenRecord, TokenStore, Versioned } from "../../src/ports/stores.js";
+import type {
+  AuditEvent,
+  AuditLog,
+  EnrollmentStore,
+  NewToken,
+  RateCounter,
+  TokenRecord,
+  TokenStore,
+  Versioned,
+} from "../../src/ports/stores.js";
 import type { EnrollmentState } from "../../src/ports/enrollment-state.js";
 import { ConcurrentUpdateError, SmsDeliveryError } from "../../src/features/shared/errors.js";
 
@@ -105,7 +114,8 @@ export class MemoryStores implements EnrollmentStore, TokenStore, RateCounter, A
   windows = new Map<string, { start: Date; hits: number }>();
   async hit(key: string, at: Date, windowMs: number) {
     const open = this.windows.get(key);
-    const window = open && open.start.getTime() > at.getTime() - windowMs ? { start: open.start, hits: open.hits + 1 } : { start: at, hits: 1 };
+    const window =
+      open && open.start.getTime() > at.getTime() - windowMs ? { start: open.start, hits: open.hits + 1 } : { start: at, hits: 1 };
     this.windows.set(key, window);
     return window.hits;
   }
@@ -127,7 +137,9 @@ export class MemoryStores implements EnrollmentStore, TokenStore, RateCounter, A
     return this.audit.filter((e) => e.subject === subject);
   }
   async latestOf(subject: string, action: string, outcome?: AuditEvent["outcome"]) {
-    return [...this.audit].reverse().find((e) => e.subject === subject && e.action === action && (!outcome || e.outcome === outcome)) ?? null;
+    return (
+      [...this.audit].reverse().find((e) => e.subject === subject && e.action === action && (!outcome || e.outcome === outcome)) ?? null
+    );
   }
 }
 

@@ -43,7 +43,11 @@ class CapturingLogger {
 let graph: GraphStandIn;
 const waits: number[] = [];
 
-function installer(credential: TokenCredential, logger: CapturingLogger, options: Partial<GraphAppInstallerOptions> = {}): GraphAppInstaller {
+function installer(
+  credential: TokenCredential,
+  logger: CapturingLogger,
+  options: Partial<GraphAppInstallerOptions> = {},
+): GraphAppInstaller {
   return new GraphAppInstaller(credential, {
     catalogAppId: CATALOG_ID,
     graphBaseUrl: `${graph.url}/`,
@@ -104,14 +108,20 @@ describe("GraphAppInstaller", () => {
 
   it("503 without Retry-After backs off; a 409 after an ambiguous 503 is our own install", async () => {
     graph.script("dan@region.se", 503, 409);
-    expect(await installer(new FakeCredential(), new CapturingLogger(), { baseBackoffMs: 250 }).install({ upn: "dan@region.se" })).toBe("installed");
+    expect(await installer(new FakeCredential(), new CapturingLogger(), { baseBackoffMs: 250 }).install({ upn: "dan@region.se" })).toBe(
+      "installed",
+    );
     expect(waits).toEqual([250]);
   });
 
   it("caps a long Retry-After and gives up after a bounded number of tries, recording why", async () => {
     graph.script("eva@region.se", { status: 429, retryAfter: "3600" }, 503, 503, 503, 201);
     const logger = new CapturingLogger();
-    expect(await installer(new FakeCredential(), logger, { maxAttempts: 3, maxRetryAfterMs: 30_000, baseBackoffMs: 100 }).install({ upn: "eva@region.se" })).toBe("failed");
+    expect(
+      await installer(new FakeCredential(), logger, { maxAttempts: 3, maxRetryAfterMs: 30_000, baseBackoffMs: 100 }).install({
+        upn: "eva@region.se",
+      }),
+    ).toBe("failed");
     expect(graph.requestsFor("eva@region.se")).toHaveLength(3);
     expect(waits).toEqual([30_000, 200]);
     expect(logger.text).toContain("gave up after 3 tries; last 503");
@@ -119,7 +129,10 @@ describe("GraphAppInstaller", () => {
   });
 
   it("403 → failed, with Graph's code and message logged and the token nowhere", async () => {
-    graph.script("fia@region.se", { status: 403, error: { code: "Forbidden", message: `Missing role TeamsAppInstallation.ReadWriteSelfForUser.All` } });
+    graph.script("fia@region.se", {
+      status: 403,
+      error: { code: "Forbidden", message: `Missing role TeamsAppInstallation.ReadWriteSelfForUser.All` },
+    });
     const logger = new CapturingLogger();
     expect(await installer(new FakeCredential(), logger).install({ upn: "fia@region.se" })).toBe("failed");
     expect(graph.requestsFor("fia@region.se")).toHaveLength(1); // not retried
@@ -139,7 +152,9 @@ describe("GraphAppInstaller", () => {
   it("a credential that fails → failed without a request; fails fast for a while, then tries again", async () => {
     let now = Date.now();
     const credential = new FakeCredential();
-    credential.failWith = Object.assign(new Error("AADSTS7000215: Invalid client secret provided.\nTrace ID: 1"), { name: "AuthenticationError" });
+    credential.failWith = Object.assign(new Error("AADSTS7000215: Invalid client secret provided.\nTrace ID: 1"), {
+      name: "AuthenticationError",
+    });
     const logger = new CapturingLogger();
     const subject = installer(credential, logger, { now: () => now, credentialFailureMs: 60_000 });
     const before = graph.requests.length;
@@ -173,7 +188,11 @@ describe("GraphAppInstaller", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const subject = installer(new FakeCredential(), logger, { graphBaseUrl: `http://127.0.0.1:${port}`, maxAttempts: 2, baseBackoffMs: 10 });
+    const subject = installer(new FakeCredential(), logger, {
+      graphBaseUrl: `http://127.0.0.1:${port}`,
+      maxAttempts: 2,
+      baseBackoffMs: 10,
+    });
     expect(await subject.install({ upn: "lo@region.se" })).toBe("failed");
     expect(waits).toEqual([10]);
     expect(logger.text).toMatch(/gave up after 2 tries; last network: ECONNREFUSED/);

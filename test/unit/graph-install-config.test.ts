@@ -4,7 +4,13 @@ import { configProblems, productionEnv } from "../support/config-problems.js";
 
 const problems = configProblems;
 
-const production = productionEnv({ MICROSOFT_APP_PASSWORD: "client-secret-value", MICROSOFT_APP_TENANT_ID: "tenant", LDAP_ELIGIBLE_GROUP_DN: "CN=VPN,DC=region", LDAP_BASE_DN: "DC=region", HELPDESK_GROUP_ID: "helpdesk" });
+const production = productionEnv({
+  MICROSOFT_APP_PASSWORD: "client-secret-value",
+  MICROSOFT_APP_TENANT_ID: "tenant",
+  LDAP_ELIGIBLE_GROUP_DN: "CN=VPN,DC=region",
+  LDAP_BASE_DN: "DC=region",
+  HELPDESK_GROUP_ID: "helpdesk",
+});
 
 describe("configuration of app installs through Microsoft Graph", () => {
   it("is off by default, with the public Graph URL", () => {
@@ -25,15 +31,20 @@ describe("configuration of app installs through Microsoft Graph", () => {
     expect(found.filter((p) => p.startsWith("MICROSOFT_APP_PASSWORD:"))).toHaveLength(1);
     expect(found.some((p) => p.startsWith("TEAMS_APP_CATALOG_ID: required when GRAPH_INSTALL_ENABLED=true"))).toBe(true);
     // Production always names its tenant (MultiTenant is refused), which app-only Graph tokens need too.
-    expect(problems({ ...production, MICROSOFT_APP_TYPE: "MultiTenant", GRAPH_INSTALL_ENABLED: "true", TEAMS_APP_CATALOG_ID: "cat" })).toEqual([
-      expect.stringMatching(/^MICROSOFT_APP_TYPE: MultiTenant is refused/),
-    ]);
+    expect(
+      problems({ ...production, MICROSOFT_APP_TYPE: "MultiTenant", GRAPH_INSTALL_ENABLED: "true", TEAMS_APP_CATALOG_ID: "cat" }),
+    ).toEqual([expect.stringMatching(/^MICROSOFT_APP_TYPE: MultiTenant is refused/)]);
   });
 
   it("accepts a client secret or a user-assigned managed identity", () => {
-    expect(loadConfig({ ...production, GRAPH_INSTALL_ENABLED: "true", TEAMS_APP_CATALOG_ID: "cat" })).toMatchObject({ GRAPH_INSTALL_ENABLED: true, TEAMS_APP_CATALOG_ID: "cat" });
+    expect(loadConfig({ ...production, GRAPH_INSTALL_ENABLED: "true", TEAMS_APP_CATALOG_ID: "cat" })).toMatchObject({
+      GRAPH_INSTALL_ENABLED: true,
+      TEAMS_APP_CATALOG_ID: "cat",
+    });
     const { MICROSOFT_APP_PASSWORD: _secret, ...msi } = production;
-    expect(problems({ ...msi, MICROSOFT_APP_TYPE: "UserAssignedMSI", GRAPH_INSTALL_ENABLED: "true", TEAMS_APP_CATALOG_ID: "cat" })).toEqual([]);
+    expect(problems({ ...msi, MICROSOFT_APP_TYPE: "UserAssignedMSI", GRAPH_INSTALL_ENABLED: "true", TEAMS_APP_CATALOG_ID: "cat" })).toEqual(
+      [],
+    );
   });
 
   it("sends the token only over TLS, or to a stand-in on loopback; never echoes the secret", () => {
@@ -41,7 +52,12 @@ describe("configuration of app installs through Microsoft Graph", () => {
     expect(problems({ GRAPH_BASE_URL: "not a url" })).toEqual([expect.stringMatching(/^GRAPH_BASE_URL: /)]);
     expect(loadConfig({ GRAPH_BASE_URL: "http://127.0.0.1:4567/" }).GRAPH_BASE_URL).toBe("http://127.0.0.1:4567");
     expect(loadConfig({ GRAPH_BASE_URL: "https://graph.microsoft.us" }).GRAPH_BASE_URL).toBe("https://graph.microsoft.us");
-    const found = problems({ ...production, MICROSOFT_APP_TYPE: "MultiTenant", GRAPH_INSTALL_ENABLED: "true", GRAPH_BASE_URL: "http://graph.example" });
+    const found = problems({
+      ...production,
+      MICROSOFT_APP_TYPE: "MultiTenant",
+      GRAPH_INSTALL_ENABLED: "true",
+      GRAPH_BASE_URL: "http://graph.example",
+    });
     expect(found.length).toBeGreaterThan(0);
     expect(found.join("\n")).not.toContain("client-secret-value");
   });

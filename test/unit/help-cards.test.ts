@@ -28,13 +28,22 @@ describe.each(["sv", "en"] as const)("help cards in %s", (locale) => {
   it("no-answer card offers the helpdesk with the question", () => {
     const card = renderNoAnswerCard(locale, "var är lunchen?");
     expect(cardProblems(card)).toEqual([]);
-    expect(cardActions(card)).toEqual([expect.objectContaining({ verb: "help.escalate", data: { question: "var är lunchen?", from: "answer" } })]);
+    expect(cardActions(card)).toEqual([
+      expect.objectContaining({ verb: "help.escalate", data: { question: "var är lunchen?", from: "answer" } }),
+    ]);
   });
 
   it("topics card lists the common topics as buttons", () => {
-    const card = renderTopicsCard(locale, commonTopics.map((id) => kb.get(locale, id)!));
+    const card = renderTopicsCard(
+      locale,
+      commonTopics.map((id) => kb.get(locale, id)!),
+    );
     expect(cardProblems(card)).toEqual([]);
-    expect(cardActions(card).filter((a) => a.verb === "help.show").map((a) => a.data?.articleId)).toEqual(commonTopics);
+    expect(
+      cardActions(card)
+        .filter((a) => a.verb === "help.show")
+        .map((a) => a.data?.articleId),
+    ).toEqual(commonTopics);
   });
 
   it("step cards show a stuck user the article and the helpdesk button", async () => {
@@ -43,7 +52,13 @@ describe.each(["sv", "en"] as const)("help cards in %s", (locale) => {
       const card = await renderStepCard({ step, flowId: "f", locale }, settings, { id: help.id, title: help.title, body: help.body });
       expect(cardProblems(card)).toEqual([]);
       expect(JSON.stringify(card)).toContain(help.title);
-      expect(cardActions(card)).toContainEqual(expect.objectContaining({ verb: "help.escalate", data: { flowId: "f", articleId: "code-rejected", from: "step" }, associatedInputs: "none" }));
+      expect(cardActions(card)).toContainEqual(
+        expect.objectContaining({
+          verb: "help.escalate",
+          data: { flowId: "f", articleId: "code-rejected", from: "step" },
+          associatedInputs: "none",
+        }),
+      );
     }
     const plain = await renderStepCard({ step: "sms", flowId: "f", locale }, settings);
     expect(cardActions(plain).some((a) => a.verb === "help.escalate")).toBe(false);

@@ -25,12 +25,21 @@ describe("HelpdeskActions: refusals show nothing about the ticket", () => {
   it("answers someone outside the helpdesk group, or anyone while the directory is down, with the reason alone", async () => {
     await h.service.escalate(alex, "Jag har tappat min telefon");
     const refusals = [
-      [await press("helpdesk.take", "ticket-1", caller(lynne.upn)), "Du är inte med i IT-supportens grupp och kan inte hantera ärenden. Ingenting har ändrats."],
-      [await press("helpdesk.revokeToken", "ticket-1", caller("mallory@evil.example")), "Du är inte med i IT-supportens grupp och kan inte hantera ärenden. Ingenting har ändrats."],
+      [
+        await press("helpdesk.take", "ticket-1", caller(lynne.upn)),
+        "Du är inte med i IT-supportens grupp och kan inte hantera ärenden. Ingenting har ändrats.",
+      ],
+      [
+        await press("helpdesk.revokeToken", "ticket-1", caller("mallory@evil.example")),
+        "Du är inte med i IT-supportens grupp och kan inte hantera ärenden. Ingenting har ändrats.",
+      ],
     ] as const;
     h.directory.down = true;
     const down = await press("helpdesk.take", "ticket-1", caller(megan.upn));
-    for (const [card, text] of [...refusals, [down, "Katalogen (AD) svarar inte just nu. Ingenting har ändrats; försök igen om en stund."] as const]) {
+    for (const [card, text] of [
+      ...refusals,
+      [down, "Katalogen (AD) svarar inte just nu. Ingenting har ändrats; försök igen om en stund."] as const,
+    ]) {
       expect(card).toEqual({ type: "AdaptiveCard", version: "1.5", body: [{ type: "TextBlock", text, wrap: true, color: "Attention" }] });
       const json = JSON.stringify(card);
       for (const hidden of ["Alex", "alexw", "tappat", "ticket-1", "Akutmottagningen"]) expect(json).not.toContain(hidden);

@@ -16,10 +16,38 @@ const base: TicketView = {
 
 const views: [string, TicketView][] = [
   ["open with a token", base],
-  ["taken, refused action", { ...base, status: "taken", takenBy: "meganb@example.com", notice: { key: "helpdesk.notice.notMember", kind: "refusal" } }],
-  ["resolved", { ...base, status: "resolved", takenBy: "meganb@example.com", resolvedBy: "meganb@example.com", resolvedAt: "2026-11-25T10:00:00.000Z", notice: { key: "helpdesk.notice.resolved", kind: "info" } }],
-  ["no question, directory down, no token", { ...base, questions: [], directory: { found: "unavailable" }, token: { status: "unknown" }, logins: {}, lastError: undefined, step: undefined, department: undefined }],
-  ["disabled account without mobile", { ...base, directory: { found: "yes", account: "disabled", hasMobile: false }, token: { status: "none" } }],
+  [
+    "taken, refused action",
+    { ...base, status: "taken", takenBy: "meganb@example.com", notice: { key: "helpdesk.notice.notMember", kind: "refusal" } },
+  ],
+  [
+    "resolved",
+    {
+      ...base,
+      status: "resolved",
+      takenBy: "meganb@example.com",
+      resolvedBy: "meganb@example.com",
+      resolvedAt: "2026-11-25T10:00:00.000Z",
+      notice: { key: "helpdesk.notice.resolved", kind: "info" },
+    },
+  ],
+  [
+    "no question, directory down, no token",
+    {
+      ...base,
+      questions: [],
+      directory: { found: "unavailable" },
+      token: { status: "unknown" },
+      logins: {},
+      lastError: undefined,
+      step: undefined,
+      department: undefined,
+    },
+  ],
+  [
+    "disabled account without mobile",
+    { ...base, directory: { found: "yes", account: "disabled", hasMobile: false }, token: { status: "none" } },
+  ],
 ];
 
 describe.each(["sv", "en"] as const)("helpdesk ticket card in %s", (locale) => {
@@ -38,7 +66,14 @@ describe.each(["sv", "en"] as const)("helpdesk ticket card in %s", (locale) => {
 
   it("offers the actions that fit the state", () => {
     const verbs = (view: TicketView) => actions(renderTicketCard(view, locale)).flatMap((a) => (a.verb ? [a.verb] : []));
-    expect(verbs(base)).toEqual(["helpdesk.temporaryAccess", "helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.invite", "helpdesk.revokeToken"]);
+    expect(verbs(base)).toEqual([
+      "helpdesk.temporaryAccess",
+      "helpdesk.take",
+      "helpdesk.resolve",
+      "helpdesk.clearLimits",
+      "helpdesk.invite",
+      "helpdesk.revokeToken",
+    ]);
     expect(verbs({ ...base, status: "taken", takenBy: "meganb@example.com" })).not.toContain("helpdesk.take");
     expect(verbs({ ...base, token: { status: "none" } })).not.toContain("helpdesk.revokeToken");
     expect(verbs({ ...base, status: "resolved", resolvedBy: "meganb@example.com" })).toEqual([]);
@@ -52,14 +87,22 @@ describe.each(["sv", "en"] as const)("helpdesk ticket card in %s", (locale) => {
     expect(text).toContain(locale === "sv" ? "Aktiv på Jobbmobil sedan 2026-11-01" : "Active on Jobbmobil since 2026-11-01");
     expect(text).toContain("{{DATE(2026-11-25T09:00:00Z, SHORT)}}");
     // The employee's text is escaped Markdown (card-text.ts): no formatting, no link, the URL defanged.
-    expect(card.body).toContainEqual(expect.objectContaining({ items: expect.arrayContaining([{ type: "TextBlock", text: "Jag får inget sms \\*fet\\* \\[länk\\]\\(https\\[:\\]//evil\\[.\\]example\\)", wrap: true }]) }));
+    expect(card.body).toContainEqual(
+      expect.objectContaining({
+        items: expect.arrayContaining([
+          { type: "TextBlock", text: "Jag får inget sms \\*fet\\* \\[länk\\]\\(https\\[:\\]//evil\\[.\\]example\\)", wrap: true },
+        ]),
+      }),
+    );
     expect(text).not.toMatch(/\+46|0701/);
   });
 
   it("shows the last accepted and the last refused login, with the reason in words, in Swedish time", () => {
     const text = JSON.stringify(renderTicketCard(base, locale));
     // 07:30 and 08:55 UTC are 08:30 and 09:55 in Stockholm in November.
-    expect(text).toContain(locale === "sv" ? '"title":"Senaste inloggning","value":"2026-11-24 08:30"' : '"title":"Last login","value":"2026-11-24 08:30"');
+    expect(text).toContain(
+      locale === "sv" ? '"title":"Senaste inloggning","value":"2026-11-24 08:30"' : '"title":"Last login","value":"2026-11-24 08:30"',
+    );
     expect(text).toContain(locale === "sv" ? "2026-11-25 09:55: koden var redan använd" : "2026-11-25 09:55: the code was already used");
     const none = JSON.stringify(renderTicketCard({ ...base, logins: {} }, locale));
     expect(none).toContain(locale === "sv" ? "Ingen än" : "None yet");

@@ -23,7 +23,9 @@ export class MemoryTickets implements TicketStore {
   rows = new Map<string, Versioned<Ticket>>();
   async create(ticket: Ticket) {
     // Checked and inserted with no await between, as the database's unique index does.
-    const open = [...this.rows.values()].some((r) => r.value.subject === ticket.subject.toLowerCase() && openStatuses.includes(r.value.status));
+    const open = [...this.rows.values()].some(
+      (r) => r.value.subject === ticket.subject.toLowerCase() && openStatuses.includes(r.value.status),
+    );
     if (this.rows.has(ticket.id) || open) throw new ConcurrentUpdateError("exists");
     this.rows.set(ticket.id, { value: structuredClone(ticket), version: 1 });
     return 1;
@@ -63,7 +65,11 @@ export class FakeNotifier implements HelpdeskNotifier {
   async postTicketCard(view: TicketView): Promise<MessageRef> {
     if (this.failPost) throw new Error("channel unreachable");
     this.posted.push(structuredClone(view));
-    return { conversationId: "19:helpdesk@thread.tacv2", activityId: `activity-${this.posted.length}`, serviceUrl: "https://smba.example/" };
+    return {
+      conversationId: "19:helpdesk@thread.tacv2",
+      activityId: `activity-${this.posted.length}`,
+      serviceUrl: "https://smba.example/",
+    };
   }
   async updateTicketCard(ref: MessageRef, view: TicketView): Promise<void> {
     this.updates.push({ ref, view: structuredClone(view) });
@@ -138,13 +144,26 @@ export async function helpdeskHarness(): Promise<HelpdeskHarness> {
     // The channel's pacing waits on the fake clock: moving it is the wait.
     wait: async (ms) => clock.advance(ms / 1000),
     helpdeskGroupId: "helpdesk",
-    temporaryAccess: { store: grants, issuer: new TemporaryAccessIssuer(grants, new AesGcmSecretBox(randomBytes(32)), defaultTemporaryAccessPolicy), hours: defaultTemporaryAccessPolicy.hours },
+    temporaryAccess: {
+      store: grants,
+      issuer: new TemporaryAccessIssuer(grants, new AesGcmSecretBox(randomBytes(32)), defaultTemporaryAccessPolicy),
+      hours: defaultTemporaryAccessPolicy.hours,
+    },
     newId: () => `ticket-${++ids}`,
   });
   await stores.save(alex.userKey, enrollment(), null);
 
   const activateToken = () =>
-    stores.tokens.push({ id: "tok-1", loginName: "alexw", upn: alex.upn, deviceName: "Jobbmobil", secretSealed: "sealed-SECRET", activatedAt: new Date("2026-11-01T10:00:00Z"), lastTimeStep: 1, status: "active" });
+    stores.tokens.push({
+      id: "tok-1",
+      loginName: "alexw",
+      upn: alex.upn,
+      deviceName: "Jobbmobil",
+      secretSealed: "sealed-SECRET",
+      activatedAt: new Date("2026-11-01T10:00:00Z"),
+      lastTimeStep: 1,
+      status: "active",
+    });
 
   return { clock, stores, tickets, notifier, directory, service, activateToken, grants };
 }

@@ -25,7 +25,8 @@ describe("HelpdeskService: escalations are limited per user", () => {
     const refused = results.filter((r) => r.outcome === "refused");
     expect(admitted).toHaveLength(5);
     expect(refused).toHaveLength(25);
-    for (const r of refused) expect(r.notice).toEqual({ key: "helpdesk.employee.escalationLimited", params: { minutes: 10 }, kind: "refusal" });
+    for (const r of refused)
+      expect(r.notice).toEqual({ key: "helpdesk.employee.escalationLimited", params: { minutes: 10 }, kind: "refusal" });
     const ticket = (await h.tickets.get("ticket-1"))!.value;
     expect(ticket.questions).toHaveLength(5);
     expect(h.tickets.rows.size).toBe(1);
@@ -77,16 +78,22 @@ describe("HelpActions: 'Did this help?' is limited to one answer per article per
     return { recorded, clock, help };
   }
 
-  it.each(["sv", "en"] as const)("stores one of 30 concurrent answers; the others are thanked without buttons, storing nothing (%s)", async (locale) => {
-    const { recorded, help } = setup();
-    const caller = { ...alex, locale };
-    const cards = await Promise.all(Array.from({ length: 30 }, (_, i) => feedback(help, caller, { articleId: "no-sms", helpful: i % 2 === 0 })));
-    expect(recorded).toHaveLength(1);
-    const already = locale === "sv" ? "Du har redan svarat på den här artikeln. Tack!" : "You have already answered for this article. Thank you!";
-    const refusedCards = cards.filter((c) => cardText(c!).includes(already));
-    expect(refusedCards).toHaveLength(29);
-    for (const card of refusedCards) expect(executeActions(card!).map((a) => a.verb)).toEqual(["help.escalate"]);
-  });
+  it.each(["sv", "en"] as const)(
+    "stores one of 30 concurrent answers; the others are thanked without buttons, storing nothing (%s)",
+    async (locale) => {
+      const { recorded, help } = setup();
+      const caller = { ...alex, locale };
+      const cards = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => feedback(help, caller, { articleId: "no-sms", helpful: i % 2 === 0 })),
+      );
+      expect(recorded).toHaveLength(1);
+      const already =
+        locale === "sv" ? "Du har redan svarat på den här artikeln. Tack!" : "You have already answered for this article. Thank you!";
+      const refusedCards = cards.filter((c) => cardText(c!).includes(already));
+      expect(refusedCards).toHaveLength(29);
+      for (const card of refusedCards) expect(executeActions(card!).map((a) => a.verb)).toEqual(["help.escalate"]);
+    },
+  );
 
   it("counts per article and per user, and frees after a day", async () => {
     const { recorded, clock, help } = setup();

@@ -32,15 +32,29 @@ describe("HelpdeskService: helpdesk actions", () => {
     expect(h.notifier.told).toHaveLength(0);
     const refusals = h.stores.audit.filter((e) => e.outcome === "refused");
     expect(refusals).toHaveLength(6);
-    expect(refusals[0]).toMatchObject({ actor: lynne.upn, subject: alex.upn, action: "helpdesk.take", detail: { ticketId: "ticket-1", reason: "notHelpdesk" } });
+    expect(refusals[0]).toMatchObject({
+      actor: lynne.upn,
+      subject: alex.upn,
+      action: "helpdesk.take",
+      detail: { ticketId: "ticket-1", reason: "notHelpdesk" },
+    });
   });
 
   it("take → resolve: the card updated in place, the employee told each time, audited with the helpdesk as actor", async () => {
     await h.service.escalate(alex, "Hjälp");
     const taken = await h.service.take(megan, "ticket-1");
-    expect(taken).toMatchObject({ changed: true, view: { status: "taken", takenBy: "meganb@example.com", notice: { key: "helpdesk.notice.taken" } } });
-    expect(h.notifier.updates.at(-1)).toMatchObject({ ref: { activityId: "activity-1" }, view: { status: "taken", takenBy: "meganb@example.com" } });
-    expect(h.notifier.told.at(-1)).toEqual({ userKey: alex.userKey, message: { kind: "text", key: "helpdesk.employee.taken", params: { name: "Megan Bowen" } } });
+    expect(taken).toMatchObject({
+      changed: true,
+      view: { status: "taken", takenBy: "meganb@example.com", notice: { key: "helpdesk.notice.taken" } },
+    });
+    expect(h.notifier.updates.at(-1)).toMatchObject({
+      ref: { activityId: "activity-1" },
+      view: { status: "taken", takenBy: "meganb@example.com" },
+    });
+    expect(h.notifier.told.at(-1)).toEqual({
+      userKey: alex.userKey,
+      message: { kind: "text", key: "helpdesk.employee.taken", params: { name: "Megan Bowen" } },
+    });
 
     expect((await h.service.take(megan, "ticket-1")).view?.notice?.key).toBe("helpdesk.notice.alreadyYours");
 
@@ -64,11 +78,24 @@ describe("HelpdeskService: helpdesk actions", () => {
     h.activateToken();
     await h.service.escalate(alex, "Tappat telefonen");
     const result = await h.service.revokeToken(megan, "ticket-1");
-    expect(result).toMatchObject({ changed: true, view: { token: { status: "none" }, notice: { key: "helpdesk.notice.tokenRevoked", params: { device: "Jobbmobil" } } } });
+    expect(result).toMatchObject({
+      changed: true,
+      view: { token: { status: "none" }, notice: { key: "helpdesk.notice.tokenRevoked", params: { device: "Jobbmobil" } } },
+    });
     expect(await h.stores.findActive("alexw")).toBeNull();
     expect(h.stores.tokens[0]!.status).toBe("revoked");
-    expect(h.notifier.told.at(-1)!.message).toEqual({ kind: "text", key: "helpdesk.employee.tokenRevoked", params: { device: "Jobbmobil" } });
-    expect(h.stores.audit.at(-1)).toMatchObject({ action: "helpdesk.revokeToken", actor: megan.upn, subject: alex.upn, outcome: "ok", detail: { tokenId: "tok-1" } });
+    expect(h.notifier.told.at(-1)!.message).toEqual({
+      kind: "text",
+      key: "helpdesk.employee.tokenRevoked",
+      params: { device: "Jobbmobil" },
+    });
+    expect(h.stores.audit.at(-1)).toMatchObject({
+      action: "helpdesk.revokeToken",
+      actor: megan.upn,
+      subject: alex.upn,
+      outcome: "ok",
+      detail: { tokenId: "tok-1" },
+    });
 
     const again = await h.service.revokeToken(megan, "ticket-1");
     expect(again).toMatchObject({ changed: false, view: { notice: { key: "helpdesk.notice.noToken" } } });
@@ -76,7 +103,16 @@ describe("HelpdeskService: helpdesk actions", () => {
 
   it("clearLimits also lifts the Citrix login's lock after wrong codes and its request throttle", async () => {
     const now = h.clock.now();
-    h.stores.tokens.push({ id: "tok-alex", loginName: "alexw", upn: alex.upn, deviceName: "Jobbmobil", secretSealed: "s", activatedAt: now, lastTimeStep: 1, status: "active" });
+    h.stores.tokens.push({
+      id: "tok-alex",
+      loginName: "alexw",
+      upn: alex.upn,
+      deviceName: "Jobbmobil",
+      secretSealed: "s",
+      activatedAt: now,
+      lastTimeStep: 1,
+      status: "active",
+    });
     const lockout = new TokenLockout(h.stores, defaultValidationPolicy);
     for (let i = 0; i < 10; i++) await lockout.admit("alexw", now);
     await lockout.lock("tok-alex", now);
@@ -149,6 +185,12 @@ describe("HelpdeskService: helpdesk actions", () => {
     const result = await h.service.take(megan, "ticket-1");
     expect(result).toEqual({ view: null, changed: false, refusal: { key: "helpdesk.notice.directoryUnavailable", kind: "refusal" } });
     expect(h.tickets.rows.get("ticket-1")).toEqual(before);
-    expect(h.stores.audit.at(-1)).toMatchObject({ action: "helpdesk.take", actor: megan.upn, subject: alex.upn, outcome: "error", detail: { reason: "directoryUnavailable" } });
+    expect(h.stores.audit.at(-1)).toMatchObject({
+      action: "helpdesk.take",
+      actor: megan.upn,
+      subject: alex.upn,
+      outcome: "error",
+      detail: { reason: "directoryUnavailable" },
+    });
   });
 });

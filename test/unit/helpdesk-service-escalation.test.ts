@@ -25,8 +25,14 @@ describe("HelpdeskService: escalation", () => {
       createdAt: "2026-11-25T09:00:00.000Z",
     });
     const stored = (await h.tickets.get("ticket-1"))!.value;
-    expect(stored.channelMessage).toEqual({ conversationId: "19:helpdesk@thread.tacv2", activityId: "activity-1", serviceUrl: "https://smba.example/" });
-    expect(h.stores.audit).toContainEqual(expect.objectContaining({ action: "helpdesk.escalate", actor: alex.upn, subject: alex.upn, outcome: "ok" }));
+    expect(stored.channelMessage).toEqual({
+      conversationId: "19:helpdesk@thread.tacv2",
+      activityId: "activity-1",
+      serviceUrl: "https://smba.example/",
+    });
+    expect(h.stores.audit).toContainEqual(
+      expect.objectContaining({ action: "helpdesk.escalate", actor: alex.upn, subject: alex.upn, outcome: "ok" }),
+    );
   });
 
   it("keeps one open ticket per user: asking again adds the question and updates the card in place", async () => {
@@ -103,7 +109,16 @@ describe("HelpdeskService: escalation", () => {
     const views = [...h.notifier.posted, ...h.notifier.updates.map((u) => u.view)];
     for (const view of views) {
       const text = JSON.stringify(view);
-      for (const secret of ["+46701740605", "701740605", "1740605", "SMSHASH123", "VERIFIEDHASH", "PENDINGSEALED", "sealed-SECRET", "flow-1"]) {
+      for (const secret of [
+        "+46701740605",
+        "701740605",
+        "1740605",
+        "SMSHASH123",
+        "VERIFIEDHASH",
+        "PENDINGSEALED",
+        "sealed-SECRET",
+        "flow-1",
+      ]) {
         expect(text).not.toContain(secret);
       }
     }

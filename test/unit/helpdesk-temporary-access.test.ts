@@ -33,7 +33,11 @@ describe("HelpdeskService: temporary access", () => {
     expect(issued.view!.temporaryAccess).toEqual({ expiresAt: h.grants.grants[0]!.expiresAt.toISOString(), reusable: false });
     const audit = h.stores.audit.filter((e) => e.action === "helpdesk.temporaryAccess");
     expect(audit.map((e) => [e.actor, e.outcome])).toEqual([[megan.upn, "ok"]]);
-    expect(audit[0]!.detail).toMatchObject({ expiresAt: h.grants.grants[0]!.expiresAt.toISOString(), reusable: false, employeeNotified: true });
+    expect(audit[0]!.detail).toMatchObject({
+      expiresAt: h.grants.grants[0]!.expiresAt.toISOString(),
+      reusable: false,
+      employeeNotified: true,
+    });
     expect(h.notifier.told.at(-1)!.message).toMatchObject({ key: "helpdesk.employee.temporaryAccess", params: { name: "Megan Bowen" } });
     // Nowhere else: not in the audit, the channel card, nor the employee's message.
     expect(JSON.stringify([h.stores.audit, h.notifier.updates, h.notifier.told, h.tickets.rows.get("ticket-1")])).not.toContain(code);
@@ -52,7 +56,9 @@ describe("HelpdeskService: temporary access", () => {
     const refused = await h.service.temporaryAccess(lynne, "ticket-1", true);
     expect(refused).toEqual({ view: null, changed: false, refusal: { key: "helpdesk.notice.notMember", kind: "refusal" } });
     expect(h.grants.grants).toEqual([]);
-    expect(h.stores.audit.filter((e) => e.action === "helpdesk.temporaryAccess").map((e) => [e.actor, e.outcome, e.detail?.reason])).toEqual([[lynne.upn, "refused", "notHelpdesk"]]);
+    expect(
+      h.stores.audit.filter((e) => e.action === "helpdesk.temporaryAccess").map((e) => [e.actor, e.outcome, e.detail?.reason]),
+    ).toEqual([[lynne.upn, "refused", "notHelpdesk"]]);
   });
 });
 
@@ -69,15 +75,25 @@ const view: TicketView = {
 
 describe.each(["sv", "en"] as const)("temporary access and lost-phone cards in %s", (locale) => {
   it("the ticket card: the confirmation button, then the code once, grouped; the channel's card only 'active until'", () => {
-    const confirming = renderTicketCard(view, locale, { key: "helpdesk.notice.temporaryAccessConfirm", params: { hours: 8 }, kind: "info" }, { confirmTemporaryAccess: true });
+    const confirming = renderTicketCard(
+      view,
+      locale,
+      { key: "helpdesk.notice.temporaryAccessConfirm", params: { hours: 8 }, kind: "info" },
+      { confirmTemporaryAccess: true },
+    );
     expect(cardProblems(confirming)).toEqual([]);
-    expect(cardActions(confirming).find((a) => a.data?.confirm === true)).toMatchObject({ verb: "helpdesk.temporaryAccess", data: { ticketId: view.ticketId, confirm: true } });
+    expect(cardActions(confirming).find((a) => a.data?.confirm === true)).toMatchObject({
+      verb: "helpdesk.temporaryAccess",
+      data: { ticketId: view.ticketId, confirm: true },
+    });
     const shown = renderTicketCard(view, locale, undefined, { temporaryCode: { code: "ABCDE23456", reusable: false } });
     expect(cardProblems(shown)).toEqual([]);
     expect(JSON.stringify(shown)).toContain("ABCDE 23456");
     const channel = JSON.stringify(renderTicketCard(view, locale));
     expect(channel).not.toContain("ABCDE");
-    expect(channel).toContain(locale === "sv" ? "Tillfällig kod gäller till 2026-11-25 18:00" : "Temporary code valid until 2026-11-25 18:00");
+    expect(channel).toContain(
+      locale === "sv" ? "Tillfällig kod gäller till 2026-11-25 18:00" : "Temporary code valid until 2026-11-25 18:00",
+    );
   });
 
   it("the lost-phone card asks for the password (masked), and afterwards offers a new phone", () => {
@@ -120,7 +136,12 @@ describe("NoticeDelivery", () => {
     };
     const delivery = new NoticeDelivery(outbox, chat, clock);
     const at = clock.now();
-    for (const [id, upn, key] of [["1", "alexw@example.com", "notice.tokenLocked"], ["2", "nochat@example.com", "notice.tokenLocked"], ["3", "alexw@example.com", "notice.nonsense"], ["4", "flaky@example.com", "notice.tokenRevoked"]]) {
+    for (const [id, upn, key] of [
+      ["1", "alexw@example.com", "notice.tokenLocked"],
+      ["2", "nochat@example.com", "notice.tokenLocked"],
+      ["3", "alexw@example.com", "notice.nonsense"],
+      ["4", "flaky@example.com", "notice.tokenRevoked"],
+    ]) {
       await outbox.enqueue({ id: id!, upn: upn!, key: key!, params: { time: "10:00", device: "X" }, createdAt: at });
     }
     expect(await delivery.deliverDue()).toEqual({ sent: 1, dropped: 2, failed: 1 });

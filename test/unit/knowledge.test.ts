@@ -21,9 +21,24 @@ const kb = KnowledgeBase.load(knowledgeDir);
 
 /** The ids issue 5 asks for. */
 const requiredIds = [
-  "install-app", "no-sms", "sms-expired", "wrong-mobile", "wrong-password", "account-locked", "qr-scan",
-  "work-or-school", "code-rejected", "no-code-shown", "new-phone", "lost-phone", "citrix-login",
-  "multiple-devices", "no-smartphone", "siths", "privacy", "abroad",
+  "install-app",
+  "no-sms",
+  "sms-expired",
+  "wrong-mobile",
+  "wrong-password",
+  "account-locked",
+  "qr-scan",
+  "work-or-school",
+  "code-rejected",
+  "no-code-shown",
+  "new-phone",
+  "lost-phone",
+  "citrix-login",
+  "multiple-devices",
+  "no-smartphone",
+  "siths",
+  "privacy",
+  "abroad",
 ];
 
 const article = (id: string, extra = "") =>
@@ -48,11 +63,27 @@ describe("knowledge articles on disk", () => {
     }
     // The Citrix article says how the login goes in the configured mode, as the done card does.
     for (const mode of ["otp", "password+otp", "challenge"] as const) {
-      const filled = withLoginSteps(kb.list("sv").concat(kb.list("en")).filter((a) => a.id === "citrix-login"), mode, "https://citrix.regionjh.se");
-      expect(filled.map((a) => a.body)).toEqual([expect.stringContaining("https://citrix.regionjh.se"), expect.stringContaining("https://citrix.regionjh.se")]);
+      const filled = withLoginSteps(
+        kb
+          .list("sv")
+          .concat(kb.list("en"))
+          .filter((a) => a.id === "citrix-login"),
+        mode,
+        "https://citrix.regionjh.se",
+      );
+      expect(filled.map((a) => a.body)).toEqual([
+        expect.stringContaining("https://citrix.regionjh.se"),
+        expect.stringContaining("https://citrix.regionjh.se"),
+      ]);
       expect(filled.map((a) => a.body).join()).not.toContain("{loginSteps}");
     }
-    expect(withLoginSteps(kb.list("sv").filter((a) => a.id === "citrix-login"), "password+otp", "x")[0]?.body).toContain("utan mellanslag");
+    expect(
+      withLoginSteps(
+        kb.list("sv").filter((a) => a.id === "citrix-login"),
+        "password+otp",
+        "x",
+      )[0]?.body,
+    ).toContain("utan mellanslag");
     expect(kb.get("sv", "no-sms")?.body).toContain("PHX");
     expect(kb.get("sv", "new-phone")?.body).toMatch(/skriv hej till boten/i);
     expect(kb.get("en", "new-phone")?.body).toMatch(/type hi to the bot/i);
@@ -88,7 +119,9 @@ describe("loader validation", () => {
   };
 
   it("accepts a complete, valid folder", () => {
-    const articles = loadKnowledgeArticles(folder({ "sv/no-sms.md": article("no-sms", "step: sms\n"), "en/no-sms.md": article("no-sms", "step: sms\n") }));
+    const articles = loadKnowledgeArticles(
+      folder({ "sv/no-sms.md": article("no-sms", "step: sms\n"), "en/no-sms.md": article("no-sms", "step: sms\n") }),
+    );
     expect(articles.map((item) => `${item.locale}/${item.id}/${item.step}`)).toEqual(["sv/no-sms/sms", "en/no-sms/sms"]);
   });
 
@@ -100,7 +133,9 @@ describe("loader validation", () => {
   });
 
   it("rejects broken YAML, unknown fields, a bad step, an id that is not the file name, and an empty body", () => {
-    expect(failure(() => parseArticle("sv", "x.md", "---\nid: x\ntitle: [unclosed\n---\nText\n")).message).toMatch(/sv\/x\.md: front matter is not valid YAML/);
+    expect(failure(() => parseArticle("sv", "x.md", "---\nid: x\ntitle: [unclosed\n---\nText\n")).message).toMatch(
+      /sv\/x\.md: front matter is not valid YAML/,
+    );
     expect(failure(() => parseArticle("sv", "no-sms.md", article("no-sms", "keyword: [typo]\n"))).message).toMatch(/keyword/);
     expect(failure(() => parseArticle("sv", "no-sms.md", article("no-sms", "step: login\n"))).message).toMatch(/step/);
     expect(failure(() => parseArticle("sv", "no-sms.md", article("sms-expired"))).message).toMatch(/does not match the file name/);
@@ -110,7 +145,9 @@ describe("loader validation", () => {
 
   it("names the missing translation when the languages differ", () => {
     const error = failure(() =>
-      loadKnowledgeArticles(folder({ "sv/no-sms.md": article("no-sms"), "sv/abroad.md": article("abroad"), "en/no-sms.md": article("no-sms") })),
+      loadKnowledgeArticles(
+        folder({ "sv/no-sms.md": article("no-sms"), "sv/abroad.md": article("abroad"), "en/no-sms.md": article("no-sms") }),
+      ),
     );
     expect(error.message).toContain(`${dir}/en/abroad.md`);
     expect(error.message).toMatch(/is missing \(it exists in sv\)/);
@@ -159,7 +196,11 @@ describe("evaluation set (test/fixtures/knowledge/questions.json)", () => {
     expect(report.outOfScope).toBeGreaterThanOrEqual(12);
     expect(new Set(questions.map((q) => q.locale))).toEqual(new Set(["sv", "en"]));
     for (const q of questions) if (q.expected !== null) expect(kb.ids(), q.question).toContain(q.expected);
-    for (const id of requiredIds) expect(questions.some((q) => q.expected === id), id).toBe(true);
+    for (const id of requiredIds)
+      expect(
+        questions.some((q) => q.expected === id),
+        id,
+      ).toBe(true);
   });
 
   // Floors a little below the measured values (see scripts/benchmark-knowledge.ts), so that

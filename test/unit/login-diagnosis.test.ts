@@ -10,7 +10,8 @@ const alex = { upn: "alexw@example.com", loginName: "alexw" };
 function setUp() {
   const h = validationHarness();
   h.clock.advance(30);
-  const diagnose = async (who = alex) => diagnoseLogin({ audit: h.stores, tokens: h.stores, temporaryAccess: h.temporaryAccess }, who, h.clock.now());
+  const diagnose = async (who = alex) =>
+    diagnoseLogin({ audit: h.stores, tokens: h.stores, temporaryAccess: h.temporaryAccess }, who, h.clock.now());
   const say = async (locale: "sv" | "en" = "sv", who = alex) => loginDiagnosisText(locale, await diagnose(who));
   return { ...h, diagnose, say };
 }
@@ -30,7 +31,9 @@ describe("why can't I log in", () => {
     h.clock.advance(5);
     expect((await h.service.checkCode(h.attempt(), code)).reason).toBe("replay");
     const stockholm = h.clock.now().toLocaleTimeString("sv-SE", { timeZone: "Europe/Stockholm", hour: "2-digit", minute: "2-digit" });
-    expect(await h.say("sv")).toBe(`Ditt senaste försök kl. ${stockholm} använde en kod som redan hade använts. Vänta tills appen visar nästa kod och försök igen.`);
+    expect(await h.say("sv")).toBe(
+      `Ditt senaste försök kl. ${stockholm} använde en kod som redan hade använts. Vänta tills appen visar nästa kod och försök igen.`,
+    );
   });
 
   it("a drifted code: the phone's clock is off by about N minutes, with a real plural", async () => {
@@ -47,7 +50,11 @@ describe("why can't I log in", () => {
     for (let i = 0; i < 10; i++) await h.service.checkCode(h.attempt(), "000000" === h.code() ? "111111" : "000000");
     const diagnosis = await h.diagnose();
     expect(diagnosis.kind).toBe("locked");
-    const until = new Date(h.clock.now().getTime() + 30 * 60_000).toLocaleTimeString("sv-SE", { timeZone: "Europe/Stockholm", hour: "2-digit", minute: "2-digit" });
+    const until = new Date(h.clock.now().getTime() + 30 * 60_000).toLocaleTimeString("sv-SE", {
+      timeZone: "Europe/Stockholm",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
     expect(await h.say("sv")).toContain(`till kl. ${until}`);
     // The employee is told in Teams, once per lock, in Swedish local time.
     expect(h.notices.notices).toMatchObject([{ upn: "alexw@example.com", key: "notice.tokenLocked", params: { time: until } }]);

@@ -3,13 +3,34 @@ import { parseCampaign } from "../../src/features/reminders/campaign.js";
 import type { RunResult } from "../../src/features/reminders/campaign-runner.js";
 import { whyNothingSent } from "../../src/features/reminders/nothing-sent.js";
 
-const campaign = parseCampaign({ id: "vt26", audience: { upns: ["a@region.se"] }, start: "2026-01-12", deadline: "2026-03-31", window: { holidays: ["2026-02-17"] } });
+const campaign = parseCampaign({
+  id: "vt26",
+  audience: { upns: ["a@region.se"] },
+  start: "2026-01-12",
+  deadline: "2026-03-31",
+  window: { holidays: ["2026-02-17"] },
+});
 
-function result(status: RunResult["status"], report: Partial<RunResult["report"]> = {}, details: Partial<RunResult["details"]> = {}): RunResult {
+function result(
+  status: RunResult["status"],
+  report: Partial<RunResult["report"]> = {},
+  details: Partial<RunResult["details"]> = {},
+): RunResult {
   return {
     status,
     report: { planned: 0, sent: 0, failed: 0, skippedEnrolled: 0, notReachable: 0, snoozed: 0, durationMs: 5, ...report },
-    details: { newlyPlanned: 0, resumed: 0, excluded: 0, alreadyReminded: 0, retries: 0, throttled: 0, audience: 0, installAlreadyInstalled: 0, installFailed: 0, ...details },
+    details: {
+      newlyPlanned: 0,
+      resumed: 0,
+      excluded: 0,
+      alreadyReminded: 0,
+      retries: 0,
+      throttled: 0,
+      audience: 0,
+      installAlreadyInstalled: 0,
+      installFailed: 0,
+      ...details,
+    },
   };
 }
 
@@ -39,10 +60,15 @@ describe("why a campaign run sent nothing", () => {
   });
 
   it("nobody due, with who the audience was; due but nothing delivered", () => {
-    const nobody = whyNothingSent(campaign, result("ok", { skippedEnrolled: 4, snoozed: 1, notReachable: 2 }, { audience: 9, alreadyReminded: 1, excluded: 1 }), new Date("2026-01-13T09:00:00Z"));
+    const nobody = whyNothingSent(
+      campaign,
+      result("ok", { skippedEnrolled: 4, snoozed: 1, notReachable: 2 }, { audience: 9, alreadyReminded: 1, excluded: 1 }),
+      new Date("2026-01-13T09:00:00Z"),
+    );
     expect(nobody).toEqual({
       reason: "nobodyDue",
-      explanation: "Nobody is due a reminder now: 9 in the audience, 4 already enrolled, 1 snoozed or said they cannot, 2 not reachable in Teams, 1 already reminded this round or today, 1 excluded.",
+      explanation:
+        "Nobody is due a reminder now: 9 in the audience, 4 already enrolled, 1 snoozed or said they cannot, 2 not reachable in Teams, 1 already reminded this round or today, 1 excluded.",
     });
     expect(whyNothingSent(campaign, result("ok", { planned: 2, failed: 2 }), new Date("2026-01-13T09:00:00Z"))).toEqual({
       reason: "notDelivered",

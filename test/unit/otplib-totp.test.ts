@@ -13,7 +13,10 @@ describe("OtplibTotp.match", () => {
       for (const delta of [0, -1, 1, -4, 7, -10, 10]) {
         const code = totp.codeAt(secret, new Date(at.getTime() + delta * 30_000));
         const ours = totp.match(secret, code, at, 10);
-        const theirs = verifySync({ secret, token: code, epoch: Math.floor(at.getTime() / 1000), epochTolerance: 300 }) as { valid: boolean; delta?: number };
+        const theirs = verifySync({ secret, token: code, epoch: Math.floor(at.getTime() / 1000), epochTolerance: 300 }) as {
+          valid: boolean;
+          delta?: number;
+        };
         expect(theirs.valid).toBe(true);
         expect(ours?.delta).toBe(theirs.delta);
         expect(ours?.timeStep).toBe(Math.floor(at.getTime() / 30_000) + (ours?.delta ?? 0));
@@ -25,7 +28,11 @@ describe("OtplibTotp.match", () => {
     const secret = totp.generateSecret();
     const at = new Date(1_700_000_000_000);
     const far = totp.codeAt(secret, new Date(at.getTime() + 12 * 30_000));
-    const near = new Set([-10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((d) => totp.codeAt(secret, new Date(at.getTime() + d * 30_000))));
+    const near = new Set(
+      [-10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((d) =>
+        totp.codeAt(secret, new Date(at.getTime() + d * 30_000)),
+      ),
+    );
     if (!near.has(far)) expect(totp.match(secret, far, at, 10)).toBeNull();
     for (const bad of ["", "12345", "1234567", "12345a", " 123456"]) expect(totp.match(secret, bad, at, 10)).toBeNull();
   });

@@ -47,14 +47,16 @@ describe("RetransmissionCache", () => {
   it("keys on client, source address, port, Identifier and Request Authenticator", () => {
     const authenticator = Buffer.alloc(16, 1);
     const base = retransmissionKey("nsg1", "10.0.0.1", 40000, 7, authenticator);
-    expect(new Set([
-      base,
-      retransmissionKey("nsg2", "10.0.0.1", 40000, 7, authenticator),
-      retransmissionKey("nsg1", "10.0.0.2", 40000, 7, authenticator),
-      retransmissionKey("nsg1", "10.0.0.1", 40001, 7, authenticator),
-      retransmissionKey("nsg1", "10.0.0.1", 40000, 8, authenticator),
-      retransmissionKey("nsg1", "10.0.0.1", 40000, 7, Buffer.alloc(16, 2)),
-    ]).size).toBe(6);
+    expect(
+      new Set([
+        base,
+        retransmissionKey("nsg2", "10.0.0.1", 40000, 7, authenticator),
+        retransmissionKey("nsg1", "10.0.0.2", 40000, 7, authenticator),
+        retransmissionKey("nsg1", "10.0.0.1", 40001, 7, authenticator),
+        retransmissionKey("nsg1", "10.0.0.1", 40000, 8, authenticator),
+        retransmissionKey("nsg1", "10.0.0.1", 40000, 7, Buffer.alloc(16, 2)),
+      ]).size,
+    ).toBe(6);
     expect(retransmissionKey("nsg1", "10.0.0.1", 40000, 7, Buffer.alloc(16, 1))).toBe(base);
   });
 });

@@ -28,15 +28,26 @@ describe("evaluateLogin", () => {
   it("otp: the User-Password is the code, passed unchanged", async () => {
     const validator = new StubValidator();
     expect(await evaluateLogin("otp", validator, attempt, { userName: "alexw", password: GOOD_CODE })).toEqual({ kind: "accept" });
-    expect(await evaluateLogin("otp", validator, attempt, { userName: "alexw", password: "TAC-ABCD-1234" })).toEqual({ kind: "reject", reason: "wrongCode" });
+    expect(await evaluateLogin("otp", validator, attempt, { userName: "alexw", password: "TAC-ABCD-1234" })).toEqual({
+      kind: "reject",
+      reason: "wrongCode",
+    });
     expect(validator.calls.map((c) => c.method === "checkCode" && c.code)).toEqual([GOOD_CODE, "TAC-ABCD-1234"]);
   });
 
   it("password+otp: split apart; no six digits at the end is a bad request without asking", async () => {
     const validator = new StubValidator();
-    expect(await evaluateLogin("password+otp", validator, attempt, { userName: "alexw", password: GOOD_PASSWORD + GOOD_CODE })).toEqual({ kind: "accept" });
-    expect(await evaluateLogin("password+otp", validator, attempt, { userName: "alexw", password: GOOD_PASSWORD })).toEqual({ kind: "reject", reason: "badRequest" });
-    expect(await evaluateLogin("password+otp", validator, attempt, { userName: "alexw", password: GOOD_CODE })).toEqual({ kind: "reject", reason: "badRequest" });
+    expect(await evaluateLogin("password+otp", validator, attempt, { userName: "alexw", password: GOOD_PASSWORD + GOOD_CODE })).toEqual({
+      kind: "accept",
+    });
+    expect(await evaluateLogin("password+otp", validator, attempt, { userName: "alexw", password: GOOD_PASSWORD })).toEqual({
+      kind: "reject",
+      reason: "badRequest",
+    });
+    expect(await evaluateLogin("password+otp", validator, attempt, { userName: "alexw", password: GOOD_CODE })).toEqual({
+      kind: "reject",
+      reason: "badRequest",
+    });
     expect(validator.calls).toEqual([{ method: "checkPasswordAndCode", attempt, password: GOOD_PASSWORD, code: GOOD_CODE }]);
   });
 
@@ -44,15 +55,26 @@ describe("evaluateLogin", () => {
     const validator = new StubValidator();
     const first = await evaluateLogin("challenge", validator, attempt, { userName: "alexw", password: GOOD_PASSWORD });
     expect(first).toEqual({ kind: "challenge", state: "state-1" });
-    expect(await evaluateLogin("challenge", validator, attempt, { userName: "alexw", password: GOOD_CODE, state: "state-1" })).toEqual({ kind: "accept" });
-    expect(await evaluateLogin("challenge", validator, attempt, { userName: "alexw", password: GOOD_CODE, state: "state-1" })).toEqual({ kind: "reject", reason: "challengeExpired" });
-    expect(await evaluateLogin("challenge", validator, attempt, { userName: "alexw", password: "wrong" })).toEqual({ kind: "reject", reason: "wrongPassword" });
+    expect(await evaluateLogin("challenge", validator, attempt, { userName: "alexw", password: GOOD_CODE, state: "state-1" })).toEqual({
+      kind: "accept",
+    });
+    expect(await evaluateLogin("challenge", validator, attempt, { userName: "alexw", password: GOOD_CODE, state: "state-1" })).toEqual({
+      kind: "reject",
+      reason: "challengeExpired",
+    });
+    expect(await evaluateLogin("challenge", validator, attempt, { userName: "alexw", password: "wrong" })).toEqual({
+      kind: "reject",
+      reason: "wrongPassword",
+    });
   });
 
   it("never sends an empty password or code to the validator", async () => {
     const validator = new StubValidator();
     for (const mode of ["otp", "password+otp", "challenge"] as const) {
-      expect(await evaluateLogin(mode, validator, attempt, { userName: "alexw", password: "" })).toEqual({ kind: "reject", reason: "badRequest" });
+      expect(await evaluateLogin(mode, validator, attempt, { userName: "alexw", password: "" })).toEqual({
+        kind: "reject",
+        reason: "badRequest",
+      });
     }
     expect(validator.calls).toEqual([]);
   });
@@ -63,7 +85,10 @@ describe("evaluateLogin", () => {
     await expect(evaluateLogin("challenge", longState, attempt, { userName: "alexw", password: "x" })).rejects.toThrow(ChallengeStateError);
     const confused = new StubValidator();
     confused.checkCode = async () => ({ ok: false, reason: "ok" });
-    expect(await evaluateLogin("otp", confused, attempt, { userName: "alexw", password: GOOD_CODE })).toEqual({ kind: "reject", reason: "badRequest" });
+    expect(await evaluateLogin("otp", confused, attempt, { userName: "alexw", password: GOOD_CODE })).toEqual({
+      kind: "reject",
+      reason: "badRequest",
+    });
   });
 });
 
@@ -87,7 +112,8 @@ describe("replies", () => {
   });
 
   it("every text fits one Reply-Message, and unknown users read like wrong passwords", () => {
-    for (const text of [...Object.values(validationSv), ...Object.values(validationEn)]) expect(Buffer.byteLength(text)).toBeLessThanOrEqual(253);
+    for (const text of [...Object.values(validationSv), ...Object.values(validationEn)])
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(253);
     expect(Object.keys(validationEn).sort()).toEqual(Object.keys(validationSv).sort());
     expect(rejectText("unknownUser")).toBe(rejectText("wrongPassword"));
   });

@@ -36,7 +36,12 @@ describe("checkMessageAuthenticator", () => {
   });
 
   it("says absent when there is none", () => {
-    expect(checkMessageAuthenticator(parse(accessRequest({ secret, userName: "alexw", password: "123456", messageAuthenticator: false })), secret)).toBe("absent");
+    expect(
+      checkMessageAuthenticator(
+        parse(accessRequest({ secret, userName: "alexw", password: "123456", messageAuthenticator: false })),
+        secret,
+      ),
+    ).toBe("absent");
   });
 
   it("calls two of them, or one not 16 octets long, malformed", () => {
@@ -44,7 +49,13 @@ describe("checkMessageAuthenticator", () => {
     const twice = Buffer.concat([valid, valid.subarray(maOffset(valid) - 2)]);
     twice.writeUInt16BE(twice.length, 2);
     expect(checkMessageAuthenticator(parse(twice), secret)).toBe("malformed");
-    const short = accessRequest({ secret, userName: "alexw", password: "123456", messageAuthenticator: false, extra: [[80, Buffer.alloc(15)]] });
+    const short = accessRequest({
+      secret,
+      userName: "alexw",
+      password: "123456",
+      messageAuthenticator: false,
+      extra: [[80, Buffer.alloc(15)]],
+    });
     expect(checkMessageAuthenticator(parse(short), secret)).toBe("malformed");
   });
 

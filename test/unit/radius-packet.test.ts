@@ -31,7 +31,11 @@ describe("parseDatagram", () => {
     expect(parsed.packet.code).toBe(1);
     expect(parsed.packet.identifier).toBe(42);
     expect(parsed.packet.authenticator.equals(packet.subarray(4, 20))).toBe(true);
-    expect(parsed.packet.attributes.map((a) => a.type)).toEqual([RadiusAttribute.UserName, RadiusAttribute.UserPassword, RadiusAttribute.MessageAuthenticator]);
+    expect(parsed.packet.attributes.map((a) => a.type)).toEqual([
+      RadiusAttribute.UserName,
+      RadiusAttribute.UserPassword,
+      RadiusAttribute.MessageAuthenticator,
+    ]);
     const name = parsed.packet.attributes[0]!;
     expect(name.value.toString()).toBe("alexw");
     expect(packet.subarray(name.valueOffset, name.valueOffset + 5).toString()).toBe("alexw");
@@ -71,7 +75,7 @@ describe("parseDatagram", () => {
     const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256;
     let packageThrew = 0;
     for (let i = 0; i < 1000; i++) {
-      const datagram = Buffer.from(Array.from({ length: 1 + (next() * 7) % 300 }, next));
+      const datagram = Buffer.from(Array.from({ length: 1 + ((next() * 7) % 300) }, next));
       if (i % 2 === 0 && datagram.length >= 4) datagram.writeUInt16BE(datagram.length, 2);
       expect(() => parseDatagram(datagram)).not.toThrow();
       try {

@@ -45,7 +45,9 @@ describe("encodeResponse", () => {
   });
 
   it("refuses to build what does not fit: a value over 253 octets, a packet over 4096", () => {
-    expect(() => encodeResponse({ ...args, code: RadiusCode.AccessReject, attributes: [replyMessage("x".repeat(254))] })).toThrow(RadiusEncodeError);
+    expect(() => encodeResponse({ ...args, code: RadiusCode.AccessReject, attributes: [replyMessage("x".repeat(254))] })).toThrow(
+      RadiusEncodeError,
+    );
     const many = Array.from({ length: 20 }, () => Buffer.alloc(250));
     expect(() => encodeResponse({ ...args, code: RadiusCode.AccessReject, proxyStates: many })).toThrow(RadiusEncodeError);
   });

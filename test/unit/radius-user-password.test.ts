@@ -53,7 +53,15 @@ describe("decryptUserPassword", () => {
     const authenticator = randomBytes(16);
     const clear = padded(Buffer.concat([Buffer.from("Sommar\0garbage!!"), Buffer.from("2024!x123456")]), 32);
     expect(decryptUserPassword(encrypt(clear, authenticator), secret, authenticator)).toBeNull();
-    const packet = radius.encode({ code: "Access-Request", secret, authenticator, attributes: [["User-Name", "alexw"], [2, encrypt(clear, authenticator)]] });
+    const packet = radius.encode({
+      code: "Access-Request",
+      secret,
+      authenticator,
+      attributes: [
+        ["User-Name", "alexw"],
+        [2, encrypt(clear, authenticator)],
+      ],
+    });
     expect(radius.decode({ packet, secret }).attributes["User-Password"]).toBe("Sommar2024!x123456");
   });
 

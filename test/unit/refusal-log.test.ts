@@ -5,7 +5,9 @@ import { RefusalLog } from "../../src/http/refusal-log.js";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()) });
+  const stream = new Writable({
+    write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()),
+  });
   return { lines, logger: pino({ level: "info" }, stream) };
 }
 
@@ -35,6 +37,10 @@ describe("refusal log", () => {
     const log = new RefusalLog(logger, 60_000, () => 0);
     for (const reason of ["expired", "algorithm", "expired", "keys-unavailable"]) log.note(reason);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(lines.map((l) => [l.reason, l.level])).toEqual([["expired", 40], ["algorithm", 40], ["keys-unavailable", 50]]);
+    expect(lines.map((l) => [l.reason, l.level])).toEqual([
+      ["expired", 40],
+      ["algorithm", 40],
+      ["keys-unavailable", 50],
+    ]);
   });
 });

@@ -17,8 +17,16 @@ const until = new Date("2026-01-19T07:00:00Z"); // Monday 08:00 in Stockholm
 type Mode = ReminderCardView["mode"];
 const views = (locale: "sv" | "en"): [string, ReminderCardView, Mode][] => [
   ["reminder with the snooze button", { mode: "reminder", locale, campaign, round: "0.0", snoozesLeft: 2 }, "reminder"],
-  ["reminder without the snooze button (limit reached)", { mode: "reminder", locale, campaign, round: "1.3", snoozesLeft: 0, notice: "reminder.snoozeLimit" }, "reminder"],
-  ["reminder with the campaign's own texts", { mode: "reminder", locale, campaign: withOverrides, round: "0.0", snoozesLeft: 3 }, "reminder"],
+  [
+    "reminder without the snooze button (limit reached)",
+    { mode: "reminder", locale, campaign, round: "1.3", snoozesLeft: 0, notice: "reminder.snoozeLimit" },
+    "reminder",
+  ],
+  [
+    "reminder with the campaign's own texts",
+    { mode: "reminder", locale, campaign: withOverrides, round: "0.0", snoozesLeft: 3 },
+    "reminder",
+  ],
   ["snoozed", { mode: "snoozed", locale, campaign, until }, "snoozed"],
   ["cannot", { mode: "cannot", locale }, "cannot"],
   ["notice (unknown campaign)", { mode: "notice", locale, notice: "reminder.unknownCampaign" }, "notice"],
@@ -41,8 +49,16 @@ describe.each(["sv", "en"] as const)("reminder card in %s", (locale) => {
     expect(verbs(card)).toEqual(["enroll.start", "reminder.snooze", "reminder.cannot"]);
     const [start, snooze, cannot] = cardActions(card);
     expect(start).toMatchObject({ title: t(locale, "reminder.start"), associatedInputs: "none" });
-    expect(snooze).toMatchObject({ title: t(locale, "reminder.snooze"), data: { campaignId: "vt26", round: "0.0" }, associatedInputs: "none" });
-    expect(cannot).toMatchObject({ title: t(locale, "reminder.cannot"), data: { campaignId: "vt26", round: "0.0" }, associatedInputs: "auto" });
+    expect(snooze).toMatchObject({
+      title: t(locale, "reminder.snooze"),
+      data: { campaignId: "vt26", round: "0.0" },
+      associatedInputs: "none",
+    });
+    expect(cannot).toMatchObject({
+      title: t(locale, "reminder.cannot"),
+      data: { campaignId: "vt26", round: "0.0" },
+      associatedInputs: "auto",
+    });
     expect(texts(card)).toContain(t(locale, "reminder.title"));
     expect(texts(card)).toContain(t(locale, "reminder.snoozesLeft", { left: 2 }));
     expect(texts(card)).toContain(locale === "sv" ? "31 mars 2026" : "31 March 2026");

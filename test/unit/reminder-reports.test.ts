@@ -43,9 +43,12 @@ const store = (campaigns: Campaign[]) => ({
 const caller = (upn: string, locale: "sv" | "en" = "sv") => ({ userKey: `aad-${upn}`, upn, locale });
 
 describe("reminder report command", () => {
-  it.each(["påminnelser", "Påminnelser!", "paminnelser", "reminders", "Reminders", "påminnelserapport", "reminder report"])("'%s' asks for the report", (text) => {
-    expect(classifyText(text).command).toBe("reports");
-  });
+  it.each(["påminnelser", "Påminnelser!", "paminnelser", "reminders", "Reminders", "påminnelserapport", "reminder report"])(
+    "'%s' asks for the report",
+    (text) => {
+      expect(classifyText(text).command).toBe("reports");
+    },
+  );
   it("leaves other words alone", () => {
     expect(classifyText("påminnelser om vad?").command).toBe("other");
     expect(classifyText("hjälp").command).toBe("help");
@@ -62,10 +65,18 @@ describe.each(["sv", "en"] as const)("reminder report card in %s", (locale) => {
     const card = renderReportCard(report, locale);
     expect(cardProblems(card)).toEqual([]);
     expect(cardActions(card)).toEqual([]);
-    const facts = (card.body as { type: string; facts?: { title: string; value: string }[] }[]).find((b) => b.type === "FactSet")?.facts ?? [];
+    const facts =
+      (card.body as { type: string; facts?: { title: string; value: string }[] }[]).find((b) => b.type === "FactSet")?.facts ?? [];
     const byTitle = Object.fromEntries(facts.map((f) => [f.title, f.value]));
     expect(byTitle).toEqual({
-      [t(locale, "reminder.report.deadline")]: report.campaignId === "vt26" ? (locale === "sv" ? "31 mars 2026" : "31 March 2026") : locale === "sv" ? "15 februari 2026" : "15 February 2026",
+      [t(locale, "reminder.report.deadline")]:
+        report.campaignId === "vt26"
+          ? locale === "sv"
+            ? "31 mars 2026"
+            : "31 March 2026"
+          : locale === "sv"
+            ? "15 februari 2026"
+            : "15 February 2026",
       [t(locale, "reminder.report.planned")]: "260",
       [t(locale, "reminder.report.sent")]: "250",
       [t(locale, "reminder.report.failed")]: "2",
@@ -77,7 +88,8 @@ describe.each(["sv", "en"] as const)("reminder report card in %s", (locale) => {
     });
     const text = JSON.stringify(card);
     expect(text).toContain(t(locale, "reminder.report.title", { campaign: report.campaignId }));
-    if (report.lastRun) expect(text).toContain(locale === "sv" ? "tisdag 20 januari kl. 09:05: 312 personer" : "Tuesday 20 January at 09:05: 312 people");
+    if (report.lastRun)
+      expect(text).toContain(locale === "sv" ? "tisdag 20 januari kl. 09:05: 312 personer" : "Tuesday 20 January at 09:05: 312 people");
     else expect(text).toContain(t(locale, "reminder.report.neverRun"));
   });
 });
@@ -86,16 +98,24 @@ describe("HelpdeskReminderReports", () => {
   const clock = new FakeClock();
   const deps = (campaigns: Campaign[], directory = new DemoDirectory()) => {
     const audit = new MemoryStores();
-    return { audit, reports: new HelpdeskReminderReports({ store: store(campaigns), directory, helpdeskGroupId: "helpdesk", clock, audit }) };
+    return {
+      audit,
+      reports: new HelpdeskReminderReports({ store: store(campaigns), directory, helpdeskGroupId: "helpdesk", clock, audit }),
+    };
   };
 
   it("answers a helpdesk member with one card per campaign, audited", async () => {
     const { reports, audit } = deps([pilot, vt26]);
     const cards = await reports.cardsFor(caller("meganb@example.com", "en"));
     expect(cards).toHaveLength(2);
-    expect(cards.map((c) => JSON.stringify(c))).toEqual([expect.stringContaining("Reminders: pilot"), expect.stringContaining("Reminders: vt26")]);
+    expect(cards.map((c) => JSON.stringify(c))).toEqual([
+      expect.stringContaining("Reminders: pilot"),
+      expect.stringContaining("Reminders: vt26"),
+    ]);
     for (const card of cards) expect(cardProblems(card)).toEqual([]);
-    expect(await audit.listForSubject("meganb@example.com")).toMatchObject([{ action: "reminder.report", outcome: "ok", detail: { campaigns: 2 } }]);
+    expect(await audit.listForSubject("meganb@example.com")).toMatchObject([
+      { action: "reminder.report", outcome: "ok", detail: { campaigns: 2 } },
+    ]);
   });
 
   it("says so when there is no campaign", async () => {
@@ -129,7 +149,15 @@ describe("Prometheus text format", () => {
   it("writes HELP, TYPE and one line per sample, escaping label values and help text", () => {
     const text = formatMetrics([
       { name: "x_total", help: "Line one\nback\\slash", type: "counter", samples: [{ value: 3 }] },
-      { name: "y", help: "Y.", type: "gauge", samples: [{ labels: { campaign: 'a"b\\c\nd', status: "sent" }, value: 1.5 }, { labels: {}, value: Number.NaN }] },
+      {
+        name: "y",
+        help: "Y.",
+        type: "gauge",
+        samples: [
+          { labels: { campaign: 'a"b\\c\nd', status: "sent" }, value: 1.5 },
+          { labels: {}, value: Number.NaN },
+        ],
+      },
       { name: "z", help: "Empty.", type: "gauge", samples: [] },
     ]);
     expect(text).toBe(
@@ -150,8 +178,12 @@ describe("Prometheus text format", () => {
 
   it("refuses names Prometheus would reject", () => {
     expect(() => formatMetrics([{ name: "bad-name", help: "", type: "gauge", samples: [] }])).toThrow(/metric name/);
-    expect(() => formatMetrics([{ name: "ok", help: "", type: "gauge", samples: [{ labels: { "bad-label": "x" }, value: 1 }] }])).toThrow(/label name/);
-    expect(() => formatMetrics([{ name: "ok", help: "", type: "gauge", samples: [{ labels: { __reserved: "x" }, value: 1 }] }])).toThrow(/label name/);
+    expect(() => formatMetrics([{ name: "ok", help: "", type: "gauge", samples: [{ labels: { "bad-label": "x" }, value: 1 }] }])).toThrow(
+      /label name/,
+    );
+    expect(() => formatMetrics([{ name: "ok", help: "", type: "gauge", samples: [{ labels: { __reserved: "x" }, value: 1 }] }])).toThrow(
+      /label name/,
+    );
   });
 
   it("exposes reminders per campaign and status, people per state, deadlines and process memory", async () => {
@@ -163,7 +195,10 @@ describe("Prometheus text format", () => {
     expect(text).toContain(`otp_reminder_deadline_seconds{campaign="vt26"} ${Math.floor(vt26.deadline.getTime() / 1000)}\n`);
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
     // Every line is a comment or `name{labels} value`.
-    for (const line of text.trimEnd().split("\n")) expect(line).toMatch(/^(# (HELP|TYPE) \w+ .*|[a-zA-Z_:][\w:]*(\{[^}]*\})? (-?\d+(\.\d+)?(e[+-]?\d+)?|NaN|[+-]Inf))$/);
-    expect(processMemoryMetrics({ rss: 10, heapTotal: 4, heapUsed: 3, external: 2, arrayBuffers: 1 }).map((f) => f.samples[0]!.value)).toEqual([10, 4, 3, 2]);
+    for (const line of text.trimEnd().split("\n"))
+      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .*|[a-zA-Z_:][\w:]*(\{[^}]*\})? (-?\d+(\.\d+)?(e[+-]?\d+)?|NaN|[+-]Inf))$/);
+    expect(
+      processMemoryMetrics({ rss: 10, heapTotal: 4, heapUsed: 3, external: 2, arrayBuffers: 1 }).map((f) => f.samples[0]!.value),
+    ).toEqual([10, 4, 3, 2]);
   });
 });

@@ -5,7 +5,13 @@ import { isInWindow, windowStartAfterWorkingDays, workingDaysSince } from "../..
 import { planRound, type Candidate } from "../../src/features/reminders/planner.js";
 import { RateLimiter } from "../../src/features/reminders/rate-limiter.js";
 
-const base = { id: "vt26", audience: { upns: ["a@x.se"] }, start: "2026-01-12", deadline: "2026-03-31", window: { holidays: ["2026-01-14"] } };
+const base = {
+  id: "vt26",
+  audience: { upns: ["a@x.se"] },
+  start: "2026-01-12",
+  deadline: "2026-03-31",
+  window: { holidays: ["2026-01-14"] },
+};
 
 describe("campaign definition", () => {
   it("applies the defaults and reads dates in Stockholm time", () => {
@@ -45,16 +51,43 @@ describe("window and working days", () => {
 
 describe("planner", () => {
   const c = parseCampaign({ ...base, exclude: ["x@x.se"] });
-  const cand = (upn: string, extra: Partial<Candidate> = {}): Candidate => ({ upn, loginName: upn.split("@")[0]!, enrolled: false, userKey: `k-${upn}`, ...extra });
-  const input = (now: string, candidates: Candidate[], more = {}) => ({ campaign: c, now: new Date(now), candidates, snoozes: new Map(), roundsTaken: new Set<string>(), plannedToday: new Set<string>(), ...more });
+  const cand = (upn: string, extra: Partial<Candidate> = {}): Candidate => ({
+    upn,
+    loginName: upn.split("@")[0]!,
+    enrolled: false,
+    userKey: `k-${upn}`,
+    ...extra,
+  });
+  const input = (now: string, candidates: Candidate[], more = {}) => ({
+    campaign: c,
+    now: new Date(now),
+    candidates,
+    snoozes: new Map(),
+    roundsTaken: new Set<string>(),
+    plannedToday: new Set<string>(),
+    ...more,
+  });
 
   it("skips enrolled, excluded, unreachable, snoozed, and those reminded today or this round", () => {
     const plan = planRound(
-      input("2026-01-13T09:00:00Z", [cand("a@x.se"), cand("b@x.se", { enrolled: true }), cand("x@x.se"), cand("c@x.se", { userKey: undefined }), cand("d@x.se"), cand("e@x.se"), cand("f@x.se"), cand("A@x.se")], {
-        snoozes: new Map([["d@x.se", { campaignId: "vt26", upn: "d@x.se", count: 1, until: new Date("2026-01-14T07:00:00Z") }]]),
-        plannedToday: new Set(["e@x.se"]),
-        roundsTaken: new Set(["f@x.se|0.0"]),
-      }),
+      input(
+        "2026-01-13T09:00:00Z",
+        [
+          cand("a@x.se"),
+          cand("b@x.se", { enrolled: true }),
+          cand("x@x.se"),
+          cand("c@x.se", { userKey: undefined }),
+          cand("d@x.se"),
+          cand("e@x.se"),
+          cand("f@x.se"),
+          cand("A@x.se"),
+        ],
+        {
+          snoozes: new Map([["d@x.se", { campaignId: "vt26", upn: "d@x.se", count: 1, until: new Date("2026-01-14T07:00:00Z") }]]),
+          plannedToday: new Set(["e@x.se"]),
+          roundsTaken: new Set(["f@x.se|0.0"]),
+        },
+      ),
     );
     expect(plan.due.map((d) => [d.id, d.day])).toEqual([["vt26|a@x.se|0.0", "2026-01-13"]]);
     expect(plan).toMatchObject({ status: "ok", skippedEnrolled: 1, excluded: 1, notReachable: 1, snoozed: 1, alreadyReminded: 2 });
@@ -62,7 +95,11 @@ describe("planner", () => {
 
   it("moves to the next round every cadenceDays working days; a snooze makes a new round", () => {
     expect(planRound(input("2026-01-16T09:00:00Z", [cand("a@x.se")])).due[0]!.round).toBe("1.0"); // 3 working days (holiday skipped)
-    const snoozed = planRound(input("2026-01-16T09:00:00Z", [cand("a@x.se")], { snoozes: new Map([["a@x.se", { campaignId: "vt26", upn: "a@x.se", count: 2, until: new Date("2026-01-16T07:00:00Z") }]]) }));
+    const snoozed = planRound(
+      input("2026-01-16T09:00:00Z", [cand("a@x.se")], {
+        snoozes: new Map([["a@x.se", { campaignId: "vt26", upn: "a@x.se", count: 2, until: new Date("2026-01-16T07:00:00Z") }]]),
+      }),
+    );
     expect(snoozed.due[0]!.round).toBe("1.2");
   });
 
@@ -144,12 +181,19 @@ describe("rate limiter and slots not sent yet", () => {
 });
 
 describe("send errors", () => {
-  const err = (statusCode: number, retryAfter?: string) => Object.assign(new Error(`status ${statusCode}`), { statusCode, response: { headers: { get: (n: string) => (n === "retry-after" ? retryAfter : undefined) } } });
+  const err = (statusCode: number, retryAfter?: string) =>
+    Object.assign(new Error(`status ${statusCode}`), {
+      statusCode,
+      response: { headers: { get: (n: string) => (n === "retry-after" ? retryAfter : undefined) } },
+    });
   it("retries 412/429/502/503/504 and network errors, not the rest", () => {
     expect(classifySendError(err(429, "2"))).toMatchObject({ kind: "retryable", status: 429, retryAfterMs: 2_000 });
     for (const s of [412, 502, 503, 504]) expect(classifySendError(err(s)).kind).toBe("retryable");
     for (const s of [400, 401, 403, 404, 500]) expect(classifySendError(err(s)).kind).toBe("permanent");
-    expect(classifySendError(Object.assign(new Error("x"), { code: "ECONNRESET" }))).toMatchObject({ kind: "retryable", reason: "network: ECONNRESET" });
+    expect(classifySendError(Object.assign(new Error("x"), { code: "ECONNRESET" }))).toMatchObject({
+      kind: "retryable",
+      reason: "network: ECONNRESET",
+    });
   });
   it("reads Retry-After as seconds or a date", () => {
     expect(parseRetryAfter("1.5")).toBe(1_500);

@@ -20,7 +20,8 @@ describe("request bodies are parsed without prototype keys", () => {
   });
 
   it("keeps the values of JSON text as JSON.parse does", () => {
-    for (const text of ['{"a":[1,2,{"b":null}],"c":"\\u00e5"}', "[1,2]", '"x"', "null", "3"]) expect(parseRequestJson(text)).toEqual(JSON.parse(text));
+    for (const text of ['{"a":[1,2,{"b":null}],"c":"\\u00e5"}', "[1,2]", '"x"', "null", "3"])
+      expect(parseRequestJson(text)).toEqual(JSON.parse(text));
   });
 
   it("throws on text that is not JSON, like JSON.parse", () => {

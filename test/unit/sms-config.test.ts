@@ -12,12 +12,15 @@ const withoutHttpGateway = () => {
 
 describe("SMS settings", () => {
   it("accepts an alphanumeric sender name of at most 11 characters, or an E.164 number", () => {
-    for (const good of ["RegionJH", "Region1177", "ABCDEFGHIJK", "+46766861004"]) expect(names({ SMS_SENDER_NAME: good }), good).toEqual([]);
+    for (const good of ["RegionJH", "Region1177", "ABCDEFGHIJK", "+46766861004"])
+      expect(names({ SMS_SENDER_NAME: good }), good).toEqual([]);
   });
 
   it("refuses a sender name phones cannot show, saying what is allowed", () => {
     for (const bad of ["Region JH", "RegionJamtland", "123456", "Region-JH", "Åre"]) {
-      expect(configProblems({ SMS_SENDER_NAME: bad }), bad).toEqual([expect.stringMatching(/^SMS_SENDER_NAME: must be an alphanumeric sender name of at most 11 characters/)]);
+      expect(configProblems({ SMS_SENDER_NAME: bad }), bad).toEqual([
+        expect.stringMatching(/^SMS_SENDER_NAME: must be an alphanumeric sender name of at most 11 characters/),
+      ]);
     }
   });
 
@@ -34,7 +37,9 @@ describe("SMS settings", () => {
     expect(names({ ...http, SMS_GATEWAY_AUTH: "header" })).toEqual(["SMS_GATEWAY_AUTH_HEADER", "SMS_GATEWAY_TOKEN"]);
     expect(names({ ...http, SMS_GATEWAY_AUTH: "header", SMS_GATEWAY_AUTH_HEADER: "X-Api-Key", SMS_GATEWAY_TOKEN: "k" })).toEqual([]);
     expect(names({ SMS_PROVIDER: "http" })).toEqual(["SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN"]);
-    expect(names({ ...http, SMS_GATEWAY_TOKEN: "t", SMS_GATEWAY_BODY: "form", SMS_GATEWAY_TO_AS_LIST: "true" })).toEqual(["SMS_GATEWAY_TO_AS_LIST"]);
+    expect(names({ ...http, SMS_GATEWAY_TOKEN: "t", SMS_GATEWAY_BODY: "form", SMS_GATEWAY_TO_AS_LIST: "true" })).toEqual([
+      "SMS_GATEWAY_TO_AS_LIST",
+    ]);
   });
 
   it("reads the success statuses and refuses a list that is not statuses", () => {

@@ -16,7 +16,10 @@ describe("the Teams app package", () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it("packs manifest and icons with the bot's app id", async () => {
-    await run(tsx, ["scripts/pack-teams-app.ts"], { cwd: root, env: { ...process.env, MICROSOFT_APP_ID: APP_ID, APP_VERSION: "1.2.3", TEAMS_APP_OUT: join(out, "app.zip") } });
+    await run(tsx, ["scripts/pack-teams-app.ts"], {
+      cwd: root,
+      env: { ...process.env, MICROSOFT_APP_ID: APP_ID, APP_VERSION: "1.2.3", TEAMS_APP_OUT: join(out, "app.zip") },
+    });
     const files = unzipSync(readFileSync(join(out, "app.zip")));
     expect(Object.keys(files).sort()).toEqual(["color.png", "manifest.json", "outline.png"]);
     const manifest = JSON.parse(new TextDecoder().decode(files["manifest.json"]));
@@ -25,6 +28,8 @@ describe("the Teams app package", () => {
   });
 
   it("refuses to pack without a GUID app id", async () => {
-    await expect(run(tsx, ["scripts/pack-teams-app.ts"], { cwd: root, env: { ...process.env, MICROSOFT_APP_ID: "not-a-guid" } })).rejects.toMatchObject({ code: 2 });
+    await expect(
+      run(tsx, ["scripts/pack-teams-app.ts"], { cwd: root, env: { ...process.env, MICROSOFT_APP_ID: "not-a-guid" } }),
+    ).rejects.toMatchObject({ code: 2 });
   });
 });

@@ -1,6 +1,10 @@
 /** Helpdesk temporary access codes at the login: in-memory ports, a fake clock. */
 import { describe, expect, it } from "vitest";
-import { generateTemporaryCode, normaliseTemporaryCode, TEMPORARY_CODE_LENGTH } from "../../src/features/validation/temporary-access-code.js";
+import {
+  generateTemporaryCode,
+  normaliseTemporaryCode,
+  TEMPORARY_CODE_LENGTH,
+} from "../../src/features/validation/temporary-access-code.js";
 import { TemporaryAccessIssuer } from "../../src/features/validation/temporary-access-issuer.js";
 import { splitPasswordAndCode } from "../../src/radius/login-modes.js";
 import { validationHarness } from "./validation-harness.js";
@@ -8,7 +12,8 @@ import { validationHarness } from "./validation-harness.js";
 function setUp(policy: { hours?: number; reusable?: boolean } = {}) {
   const h = validationHarness();
   const issuer = new TemporaryAccessIssuer(h.temporaryAccess, h.secrets, { hours: policy.hours ?? 8, reusable: policy.reusable ?? false });
-  const issue = (login = "alexw", upn = "alexw@example.com") => issuer.issue({ loginName: login, upn }, "meganb@example.com", h.clock.now());
+  const issue = (login = "alexw", upn = "alexw@example.com") =>
+    issuer.issue({ loginName: login, upn }, "meganb@example.com", h.clock.now());
   return { ...h, issue };
 }
 
@@ -26,7 +31,8 @@ describe("temporary access codes", () => {
       expect(splitPasswordAndCode(`Passw0rd!${code}`)).toEqual({ password: "Passw0rd!", code });
       expect(splitPasswordAndCode(`Passw0rd!${code}123456`)).toEqual({ password: `Passw0rd!${code}`, code: "123456" });
     }
-    for (const bad of ["123456", "ABCDEFGHJ2", "ABCDEFGHJ", "ABCDEFGHJKM", "ABCDE0GHJK", 42, null, "A".repeat(40)]) expect(normaliseTemporaryCode(bad)).toBeNull();
+    for (const bad of ["123456", "ABCDEFGHJ2", "ABCDEFGHJ", "ABCDEFGHJKM", "ABCDE0GHJK", 42, null, "A".repeat(40)])
+      expect(normaliseTemporaryCode(bad)).toBeNull();
   });
 
   it("are accepted once in place of a TOTP code, then refused as used", async () => {

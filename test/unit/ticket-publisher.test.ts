@@ -64,8 +64,22 @@ function setup() {
   const wait = async (ms: number) => clock.advance(ms / 1000);
   const tickets = new MemoryTickets();
   const channel = new GatedChannel();
-  const publisher = new TicketPublisher(tickets, channel, new TicketViews(new DemoDirectory(), new MemoryStores(), new MemoryStores(), new MemoryTemporaryAccess(), clock), new ChannelPacer(clock, wait));
-  const ticket = (id: string, subject: string): Ticket => ({ id, subject, userKey: `key-${id}`, status: "open", questions: [], locale: "sv", createdAt: "2026-11-25T09:00:00.000Z", updatedAt: "2026-11-25T09:00:00.000Z" });
+  const publisher = new TicketPublisher(
+    tickets,
+    channel,
+    new TicketViews(new DemoDirectory(), new MemoryStores(), new MemoryStores(), new MemoryTemporaryAccess(), clock),
+    new ChannelPacer(clock, wait),
+  );
+  const ticket = (id: string, subject: string): Ticket => ({
+    id,
+    subject,
+    userKey: `key-${id}`,
+    status: "open",
+    questions: [],
+    locale: "sv",
+    createdAt: "2026-11-25T09:00:00.000Z",
+    updatedAt: "2026-11-25T09:00:00.000Z",
+  });
   /**
    * Adds a question the way an escalation does (compare-and-set save), then asks for the card
    * to follow; resolves once saved, with the publication still pending.
@@ -106,7 +120,14 @@ describe("TicketPublisher: one write at a time, the last state wins", () => {
     await Promise.all([publisher.publish("t-1"), publisher.publish("t-2")]);
     channel.close();
     const pending: Promise<boolean>[] = [];
-    for (const [id, text] of [["t-1", "a1"], ["t-2", "b1"], ["t-1", "a2"], ["t-2", "b2"], ["t-1", "a3"]] as const) pending.push((await ask(id, text)).published);
+    for (const [id, text] of [
+      ["t-1", "a1"],
+      ["t-2", "b1"],
+      ["t-1", "a2"],
+      ["t-2", "b2"],
+      ["t-1", "a3"],
+    ] as const)
+      pending.push((await ask(id, text)).published);
     await flush();
     channel.release();
     expect(await Promise.all(pending)).toEqual(Array(5).fill(true));

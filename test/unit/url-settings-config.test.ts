@@ -16,11 +16,20 @@ const urlSettings = ["SMS_GATEWAY_URL", "HELPDESK_SERVICE_URL", "CITRIX_URL", "G
 describe("URL settings", () => {
   it("production starts with https everywhere", () => {
     expect(configProblems(production)).toEqual([]);
-    expect(configProblems({ ...production, HELPDESK_SERVICE_URL: "https://smba.trafficmanager.net/emea/", CITRIX_URL: "https://citrix.regionjh.se" })).toEqual([]);
+    expect(
+      configProblems({
+        ...production,
+        HELPDESK_SERVICE_URL: "https://smba.trafficmanager.net/emea/",
+        CITRIX_URL: "https://citrix.regionjh.se",
+      }),
+    ).toEqual([]);
   });
 
   it.each(urlSettings)("refuses a plain http:// %s to another host, in production and in local mode", (name) => {
-    const env = { [name]: "http://gateway.example:8080/path?key=s3cr3t-in-query", ...(name === "SMS_GATEWAY_URL" ? { SMS_GATEWAY_TOKEN: "t" } : {}) };
+    const env = {
+      [name]: "http://gateway.example:8080/path?key=s3cr3t-in-query",
+      ...(name === "SMS_GATEWAY_URL" ? { SMS_GATEWAY_TOKEN: "t" } : {}),
+    };
     for (const base of [production, {}]) {
       const found = configProblems({ ...base, ...env });
       expect(found, JSON.stringify(found)).toEqual([expect.stringMatching(new RegExp(`^${name}: must be https://`))]);

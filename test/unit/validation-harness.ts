@@ -21,9 +21,19 @@ export function validationHarness(policy: Partial<ValidationPolicy> = {}) {
   const totp = new OtplibTotp();
   const secrets = new AesGcmSecretBox(randomBytes(32));
   const service = new ValidationService({
-    directory: new DemoDirectory(), tokens: stores, challenges, secrets, totp, rates: stores, audit: stores, clock,
-    policy: { ...defaultValidationPolicy, ...policy }, passwordChecks: defaultEnrollmentPolicy,
-    temporaryAccess, temporaryAccessPolicy: defaultTemporaryAccessPolicy, notices,
+    directory: new DemoDirectory(),
+    tokens: stores,
+    challenges,
+    secrets,
+    totp,
+    rates: stores,
+    audit: stores,
+    clock,
+    policy: { ...defaultValidationPolicy, ...policy },
+    passwordChecks: defaultEnrollmentPolicy,
+    temporaryAccess,
+    temporaryAccessPolicy: defaultTemporaryAccessPolicy,
+    notices,
   });
   const secrets_: Record<string, string> = {};
   function enroll(loginName: string, upn: string, id = `token-${loginName}`) {
@@ -31,7 +41,16 @@ export function validationHarness(policy: Partial<ValidationPolicy> = {}) {
     secrets_[loginName] = secret;
     const activatedStep = Math.floor(clock.now().getTime() / STEP_MS);
     for (const t of stores.tokens) if (t.loginName === loginName && t.status === "active") t.status = "replaced";
-    stores.tokens.push({ id, loginName, upn, deviceName: "Min mobil", secretSealed: secrets.seal(secret), activatedAt: clock.now(), lastTimeStep: activatedStep, status: "active" });
+    stores.tokens.push({
+      id,
+      loginName,
+      upn,
+      deviceName: "Min mobil",
+      secretSealed: secrets.seal(secret),
+      activatedAt: clock.now(),
+      lastTimeStep: activatedStep,
+      status: "active",
+    });
     return secret;
   }
   enroll("alexw", "alexw@example.com");

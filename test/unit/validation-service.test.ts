@@ -33,11 +33,21 @@ describe("validation: the code", () => {
   it("resolves the login name, DOMAIN\\login and the UPN, in any case", async () => {
     const h = validationHarness();
     h.enroll("isaiahl", "isaiah@example.com");
-    for (const [name, login] of [["ALEXW", "alexw"], ["REGION\\AlexW", "alexw"], ["Isaiah@Example.com", "isaiahl"], [" isaiahl ", "isaiahl"]] as const) {
+    for (const [name, login] of [
+      ["ALEXW", "alexw"],
+      ["REGION\\AlexW", "alexw"],
+      ["Isaiah@Example.com", "isaiahl"],
+      [" isaiahl ", "isaiahl"],
+    ] as const) {
       h.clock.advance(30);
       expect(await h.service.checkCode(h.attempt(name), h.code(login))).toEqual({ ok: true, reason: "ok" });
     }
-    expect(h.validations().map((e) => e.subject)).toEqual(["alexw@example.com", "alexw@example.com", "isaiah@example.com", "isaiah@example.com"]);
+    expect(h.validations().map((e) => e.subject)).toEqual([
+      "alexw@example.com",
+      "alexw@example.com",
+      "isaiah@example.com",
+      "isaiah@example.com",
+    ]);
   });
 
   it("refuses unknown users, disabled accounts, people with no token, and a revoked or replaced token", async () => {
@@ -130,7 +140,10 @@ describe("validation: password+otp and challenge modes", () => {
     // A wrong password, a wrong code and an unknown user answer alike (the audit keeps which).
     expect(await h.service.checkPasswordAndCode(h.attempt(), "wrong", h.code())).toEqual({ ok: false, reason: "wrongPasswordOrCode" });
     expect(h.validations().at(-1)?.detail?.reason).toBe("wrongPassword");
-    expect(await h.service.checkPasswordAndCode(h.attempt("nobody"), DEMO_PASSWORD, h.code())).toEqual({ ok: false, reason: "wrongPasswordOrCode" });
+    expect(await h.service.checkPasswordAndCode(h.attempt("nobody"), DEMO_PASSWORD, h.code())).toEqual({
+      ok: false,
+      reason: "wrongPasswordOrCode",
+    });
     expect(await h.stores.countSince("otpfail:token-alexw", new Date(0))).toBe(0);
     expect(await h.stores.countSince("pw:alexw@example.com", new Date(0))).toBe(1);
     expect(await h.service.checkPasswordAndCode(h.attempt(), DEMO_PASSWORD, h.code())).toEqual({ ok: true, reason: "ok" });
@@ -138,7 +151,10 @@ describe("validation: password+otp and challenge modes", () => {
 
   it("tells nothing about the account (disabled, no token) to someone without its password", async () => {
     const h = validationHarness();
-    expect(await h.service.checkPasswordAndCode(h.attempt("pattif"), "guess", "123456")).toEqual({ ok: false, reason: "wrongPasswordOrCode" });
+    expect(await h.service.checkPasswordAndCode(h.attempt("pattif"), "guess", "123456")).toEqual({
+      ok: false,
+      reason: "wrongPasswordOrCode",
+    });
     expect(await h.service.startChallenge(h.attempt("pattif"), "guess")).toEqual({ ok: false, reason: "wrongPassword" });
     expect(await h.service.startChallenge(h.attempt("adelev"), "guess")).toEqual({ ok: false, reason: "wrongPassword" });
     expect(await h.service.checkPasswordAndCode(h.attempt("adelev"), DEMO_PASSWORD, "123456")).toEqual({ ok: false, reason: "noToken" });
@@ -156,7 +172,9 @@ describe("validation: password+otp and challenge modes", () => {
 
     const second = await h.service.startChallenge(h.attempt(), DEMO_PASSWORD);
     if (!second.ok) throw new Error("no challenge");
-    expect((await h.service.answerChallenge({ ...h.attempt(), client: "other" }, second.state, h.code("alexw", 1))).reason).toBe("challengeExpired");
+    expect((await h.service.answerChallenge({ ...h.attempt(), client: "other" }, second.state, h.code("alexw", 1))).reason).toBe(
+      "challengeExpired",
+    );
 
     const third = await h.service.startChallenge(h.attempt(), DEMO_PASSWORD);
     if (!third.ok) throw new Error("no challenge");

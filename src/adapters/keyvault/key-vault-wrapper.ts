@@ -1,5 +1,11 @@
 import type { TokenCredential } from "@azure/identity";
-import { CryptographyClient, type CryptographyClientOptions, KeyClient, type KeyVaultKey, parseKeyVaultKeyIdentifier } from "@azure/keyvault-keys";
+import {
+  CryptographyClient,
+  type CryptographyClientOptions,
+  KeyClient,
+  type KeyVaultKey,
+  parseKeyVaultKeyIdentifier,
+} from "@azure/keyvault-keys";
 import type { KeyWrapper, WrappedKey } from "../../ports/key-wrapping.js";
 import { KeyUnavailableError } from "../../features/keys/key-errors.js";
 
@@ -58,7 +64,9 @@ export class KeyVaultKeyWrapper implements KeyWrapper {
 
   async unwrap(key: WrappedKey): Promise<Buffer> {
     if (!this.owns(key.kekId)) throw new KeyUnavailableError("The data key was wrapped by a key outside the configured Key Vault key.");
-    const result = await translate("unwrap a data key", () => this.client(key.kekId).unwrapKey(ALGORITHM, Buffer.from(key.wrapped, "base64url")));
+    const result = await translate("unwrap a data key", () =>
+      this.client(key.kekId).unwrapKey(ALGORITHM, Buffer.from(key.wrapped, "base64url")),
+    );
     return Buffer.from(result.result);
   }
 
@@ -66,7 +74,10 @@ export class KeyVaultKeyWrapper implements KeyWrapper {
     let client = this.clients.get(kekId);
     if (!client) {
       // A versioned id as a string: the operation goes to that version (wrap/unwrap stay in the vault).
-      client = new CryptographyClient(kekId === this.kekId ? this.current : kekId, this.credential, { retryOptions: { maxRetries: 2 }, ...this.options });
+      client = new CryptographyClient(kekId === this.kekId ? this.current : kekId, this.credential, {
+        retryOptions: { maxRetries: 2 },
+        ...this.options,
+      });
       this.clients.set(kekId, client);
     }
     return client;
@@ -80,7 +91,7 @@ async function translate<T>(what: string, run: () => Promise<T>): Promise<T> {
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     const code = (error as { code?: string }).code;
-    const why = status ? `HTTP ${status}${code ? ` ${code}` : ""}` : code ?? (error instanceof Error ? error.name : "unknown error");
+    const why = status ? `HTTP ${status}${code ? ` ${code}` : ""}` : (code ?? (error instanceof Error ? error.name : "unknown error"));
     throw new KeyUnavailableError(`Azure Key Vault: could not ${what} (${why}).`, { cause: error });
   }
 }

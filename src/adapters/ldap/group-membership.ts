@@ -91,9 +91,7 @@ export class GroupMembership {
         if (depth < this.maxDepth) next.push(dn);
       }
       if (next.length === 0) break;
-      const parents = await this.service.run("read group memberOf", (client) =>
-        Promise.all(next.map((dn) => readMemberOf(client, dn))),
-      );
+      const parents = await this.service.run("read group memberOf", (client) => Promise.all(next.map((dn) => readMemberOf(client, dn))));
       level = parents.flat();
     }
     return false;

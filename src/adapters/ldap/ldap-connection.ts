@@ -62,10 +62,7 @@ export async function closeQuietly(client: Client | undefined): Promise<void> {
  * A client connected (TLS established and, for StartTLS, upgraded) and bound as `bind`.
  * Throws the underlying error (the caller decides what it means).
  */
-export async function openClient(
-  settings: ConnectionSettings,
-  bind: { dn: string; password: string },
-): Promise<Client> {
+export async function openClient(settings: ConnectionSettings, bind: { dn: string; password: string }): Promise<Client> {
   const secureUrl = settings.plan.secure === "ldaps";
   const client = new Client({
     url: settings.url,

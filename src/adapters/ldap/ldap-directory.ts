@@ -11,12 +11,7 @@ import { accountProblem } from "./account-status.js";
 import { MATCHING_RULE_IN_CHAIN } from "./group-membership.js";
 import { GroupMembership } from "./group-membership.js";
 import { closeQuietly, openClient, type ConnectionSettings } from "./ldap-connection.js";
-import {
-  planTransport,
-  type LdapDirectoryDeps,
-  type LdapDirectoryOptions,
-  type LdapLogger,
-} from "./ldap-directory-options.js";
+import { planTransport, type LdapDirectoryDeps, type LdapDirectoryOptions, type LdapLogger } from "./ldap-directory-options.js";
 import { passwordCheckFromBindError, unavailable } from "./ldap-errors.js";
 import { first, normaliseDn, values } from "./ldap-entry.js";
 import { normaliseMobile } from "./mobile-number.js";
@@ -137,9 +132,17 @@ export class LdapDirectory implements Directory {
     if (this.options.nestedGroups !== "auto") return Promise.resolve(this.options.nestedGroups === "in-chain");
     this.adCheck ??= this.service
       .run("read rootDSE", (client) =>
-        client.search("", { scope: "base", filter: new PresenceFilter({ attribute: "objectClass" }), attributes: ["supportedCapabilities"] }),
+        client.search("", {
+          scope: "base",
+          filter: new PresenceFilter({ attribute: "objectClass" }),
+          attributes: ["supportedCapabilities"],
+        }),
       )
-      .then((r) => r.searchEntries.flatMap((e) => values(e, "supportedCapabilities")).some((c) => ["1.2.840.113556.1.4.800", "1.2.840.113556.1.4.1851"].includes(c)))
+      .then((r) =>
+        r.searchEntries
+          .flatMap((e) => values(e, "supportedCapabilities"))
+          .some((c) => ["1.2.840.113556.1.4.800", "1.2.840.113556.1.4.1851"].includes(c)),
+      )
       .catch((error: unknown) => {
         this.adCheck = undefined;
         throw error;
@@ -228,9 +231,20 @@ export class LdapDirectory implements Directory {
   private attributes(): string[] {
     const o = this.options;
     return [
-      o.loginAttribute, o.upnAttribute, o.mobileAttribute, o.departmentAttribute ?? "department",
-      "cn", "displayName", "givenName", "sn", "mail",
-      "userAccountControl", "accountExpires", "lockoutTime", "pwdLastSet", "memberOf",
+      o.loginAttribute,
+      o.upnAttribute,
+      o.mobileAttribute,
+      o.departmentAttribute ?? "department",
+      "cn",
+      "displayName",
+      "givenName",
+      "sn",
+      "mail",
+      "userAccountControl",
+      "accountExpires",
+      "lockoutTime",
+      "pwdLastSet",
+      "memberOf",
     ];
   }
 

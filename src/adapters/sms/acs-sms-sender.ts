@@ -78,7 +78,8 @@ export class AcsSmsSender implements SmsSender {
     if (failed.name === "AbortError" || failed.name === "TimeoutError") {
       return { ok: false, retryable: true, reason: `no answer within ${timeoutMs} ms` };
     }
-    if (failed.name === "RestError" && failed.statusCode !== undefined) return statusFailure(failed.statusCode, failed.response?.headers.get("retry-after"));
+    if (failed.name === "RestError" && failed.statusCode !== undefined)
+      return statusFailure(failed.statusCode, failed.response?.headers.get("retry-after"));
     if (failed.name === "RestError") return { ok: false, retryable: true, reason: "ACS could not be reached" };
     // E.g. the managed identity has no token: retrying will not help.
     return { ok: false, retryable: false, reason: `${failed.name ?? "error"} before sending` };

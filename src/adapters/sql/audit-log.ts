@@ -7,7 +7,6 @@ import { ReusedQuery } from "./reused-query.js";
 import { guard } from "./sql-errors.js";
 import { fromDbTime, fromJsonText, toDbTime, toJsonText } from "./sql-values.js";
 
-
 /**
  * Append-only audit trail. This class has no update or delete path by design; in
  * production also grant the application role only INSERT and SELECT on audit_events.
@@ -28,14 +27,29 @@ export class SqlAuditLog implements AuditLog {
       (q, v) =>
         q
           .insertInto("audit_events")
-          .values({ at: v.at, subject: v.subject, actor: v.actor, action: v.action, outcome: v.outcome, detail: v.detail, chain_id: v.chain_id, seq: v.seq, mac: v.mac })
+          .values({
+            at: v.at,
+            subject: v.subject,
+            actor: v.actor,
+            action: v.action,
+            outcome: v.outcome,
+            detail: v.detail,
+            chain_id: v.chain_id,
+            seq: v.seq,
+            mac: v.mac,
+          })
           // A retried insert of a row that did get stored changes nothing.
           .onConflict((c) => c.columns(["chain_id", "seq"]).doNothing()),
       ["at", "subject", "actor", "action", "outcome", "detail", "chain_id", "seq", "mac"],
     );
     const write = async (rows: AuditInsert[]): Promise<void> => {
       if (rows.length === 1) await this.insert.run(rows[0]!);
-      else await db.insertInto("audit_events").values(rows).onConflict((c) => c.columns(["chain_id", "seq"]).doNothing()).execute();
+      else
+        await db
+          .insertInto("audit_events")
+          .values(rows)
+          .onConflict((c) => c.columns(["chain_id", "seq"]).doNothing())
+          .execute();
     };
     this.batcher = new InsertBatcher(async (rows) => {
       try {
@@ -52,7 +66,14 @@ export class SqlAuditLog implements AuditLog {
 
   async append(event: AuditEvent): Promise<void> {
     const { subject, actor, action, outcome } = event;
-    const content = { at: toDbTime(event.at), subject, actor, action, outcome, detail: event.detail === undefined ? null : toJsonText(event.detail) };
+    const content = {
+      at: toDbTime(event.at),
+      subject,
+      actor,
+      action,
+      outcome,
+      detail: event.detail === undefined ? null : toJsonText(event.detail),
+    };
     // The chain's links are made in the order of the appends, which the batches keep.
     const link = this.chain?.next(content);
     const row = { ...content, chain_id: link?.chainId ?? null, seq: link?.seq ?? null, mac: link?.mac ?? null };
@@ -95,7 +116,12 @@ export class SqlAuditLog implements AuditLog {
 
 type AuditInsert = Omit<AuditEventsTable, "id">;
 
-export async function latestAuditEvent(db: Kysely<Schema>, subject: string, action: string, outcome?: AuditEvent["outcome"]): Promise<AuditEvent | null> {
+export async function latestAuditEvent(
+  db: Kysely<Schema>,
+  subject: string,
+  action: string,
+  outcome?: AuditEvent["outcome"],
+): Promise<AuditEvent | null> {
   return guard("audit latest", async () => {
     let query = db.selectFrom("audit_events").selectAll().where("subject", "=", subject).where("action", "=", action);
     if (outcome) query = query.where("outcome", "=", outcome);

@@ -22,7 +22,10 @@ export class SqlAuditTrail implements AuditTrailReader {
       const cursor: { chain: string; seq: number } | null = after;
       const rows = await guard("audit trail read", () => {
         let query = this.db.selectFrom("audit_events").selectAll().where("chain_id", "is not", null);
-        if (cursor) query = query.where((eb) => eb.or([eb("chain_id", ">", cursor.chain), eb.and([eb("chain_id", "=", cursor.chain), eb("seq", ">", cursor.seq)])]));
+        if (cursor)
+          query = query.where((eb) =>
+            eb.or([eb("chain_id", ">", cursor.chain), eb.and([eb("chain_id", "=", cursor.chain), eb("seq", ">", cursor.seq)])]),
+          );
         return query.orderBy("chain_id").orderBy("seq").limit(PAGE).execute();
       });
       for (const row of rows) yield toStoredRow(row);
@@ -35,8 +38,14 @@ export class SqlAuditTrail implements AuditTrailReader {
   /** Ids of rows without a chain, and the id of the first chained row (null: none yet). */
   async unchained(): Promise<{ ids: number[]; firstChainedId: number | null }> {
     return guard("audit trail unchained", async () => {
-      const ids = (await this.db.selectFrom("audit_events").select("id").where("chain_id", "is", null).orderBy("id").execute()).map((r) => Number(r.id));
-      const first = await this.db.selectFrom("audit_events").select((eb) => eb.fn.min("id").as("id")).where("chain_id", "is not", null).executeTakeFirst();
+      const ids = (await this.db.selectFrom("audit_events").select("id").where("chain_id", "is", null).orderBy("id").execute()).map((r) =>
+        Number(r.id),
+      );
+      const first = await this.db
+        .selectFrom("audit_events")
+        .select((eb) => eb.fn.min("id").as("id"))
+        .where("chain_id", "is not", null)
+        .executeTakeFirst();
       return { ids, firstChainedId: first?.id == null ? null : Number(first.id) };
     });
   }
@@ -44,7 +53,12 @@ export class SqlAuditTrail implements AuditTrailReader {
   async checkpoints(): Promise<Map<string, StoredCheckpoint>> {
     return guard("audit checkpoints", async () => {
       const rows = await this.db.selectFrom("audit_checkpoints").selectAll().execute();
-      return new Map(rows.map((r) => [r.chain_id, { chainId: r.chain_id, seq: Number(r.seq), mac: r.mac, prunedAt: r.pruned_at, signature: r.signature }]));
+      return new Map(
+        rows.map((r) => [
+          r.chain_id,
+          { chainId: r.chain_id, seq: Number(r.seq), mac: r.mac, prunedAt: r.pruned_at, signature: r.signature },
+        ]),
+      );
     });
   }
 
@@ -81,19 +95,42 @@ export class SqlAuditTrail implements AuditTrailReader {
         let deleted = 0;
         for (const { chain_id, seq } of cutoffs) {
           const chainId = chain_id!;
-          const last = await trx.selectFrom("audit_events").select("mac").where("chain_id", "=", chainId).where("seq", "=", Number(seq)).executeTakeFirstOrThrow();
+          const last = await trx
+            .selectFrom("audit_events")
+            .select("mac")
+            .where("chain_id", "=", chainId)
+            .where("seq", "=", Number(seq))
+            .executeTakeFirstOrThrow();
           const prunedAt = toDbTime(now);
-          const checkpoint = { chain_id: chainId, seq: Number(seq), mac: last.mac!, pruned_at: prunedAt, signature: checkpointSignature(key, chainId, Number(seq), last.mac!, prunedAt) };
+          const checkpoint = {
+            chain_id: chainId,
+            seq: Number(seq),
+            mac: last.mac!,
+            pruned_at: prunedAt,
+            signature: checkpointSignature(key, chainId, Number(seq), last.mac!, prunedAt),
+          };
           await trx
             .insertInto("audit_checkpoints")
             .values(checkpoint)
-            .onConflict((c) => c.column("chain_id").doUpdateSet({ seq: checkpoint.seq, mac: checkpoint.mac, pruned_at: prunedAt, signature: checkpoint.signature }))
+            .onConflict((c) =>
+              c
+                .column("chain_id")
+                .doUpdateSet({ seq: checkpoint.seq, mac: checkpoint.mac, pruned_at: prunedAt, signature: checkpoint.signature }),
+            )
             .execute();
-          const result = await trx.deleteFrom("audit_events").where("chain_id", "=", chainId).where("seq", "<=", Number(seq)).executeTakeFirst();
+          const result = await trx
+            .deleteFrom("audit_events")
+            .where("chain_id", "=", chainId)
+            .where("seq", "<=", Number(seq))
+            .executeTakeFirst();
           deleted += Number(result.numDeletedRows);
         }
         // Rows from before the chain existed carry nothing to check: they simply go.
-        const legacy = await trx.deleteFrom("audit_events").where("chain_id", "is", null).where("at", "<", toDbTime(before)).executeTakeFirst();
+        const legacy = await trx
+          .deleteFrom("audit_events")
+          .where("chain_id", "is", null)
+          .where("at", "<", toDbTime(before))
+          .executeTakeFirst();
         return deleted + Number(legacy.numDeletedRows);
       }),
     );
@@ -101,5 +138,16 @@ export class SqlAuditTrail implements AuditTrailReader {
 }
 
 function toStoredRow(row: Selectable<AuditEventsTable>): StoredAuditRow {
-  return { id: Number(row.id), chainId: row.chain_id!, seq: Number(row.seq), mac: row.mac!, at: row.at, subject: row.subject, actor: row.actor, action: row.action, outcome: row.outcome, detail: row.detail };
+  return {
+    id: Number(row.id),
+    chainId: row.chain_id!,
+    seq: Number(row.seq),
+    mac: row.mac!,
+    at: row.at,
+    subject: row.subject,
+    actor: row.actor,
+    action: row.action,
+    outcome: row.outcome,
+    detail: row.detail,
+  };
 }

@@ -26,11 +26,7 @@ export class SqlConversationRefStore implements ConversationRefStore {
 
   async get(userKey: string): Promise<StoredConversationRef | null> {
     return guard("conversation ref get", async () => {
-      const row = await this.db
-        .selectFrom("conversation_refs")
-        .selectAll()
-        .where("user_key", "=", userKey)
-        .executeTakeFirst();
+      const row = await this.db.selectFrom("conversation_refs").selectAll().where("user_key", "=", userKey).executeTakeFirst();
       return row ? toRef(row) : null;
     });
   }

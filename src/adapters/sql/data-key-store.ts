@@ -10,7 +10,14 @@ export class SqlDataKeyStore implements DataKeyStore {
 
   newest(purpose: DataKeyPurpose): Promise<DataKeyRecord | null> {
     return guard("data key newest", async () => {
-      const row = await this.db.selectFrom("data_keys").selectAll().where("purpose", "=", purpose).orderBy("created_at", "desc").orderBy("id", "desc").limit(1).executeTakeFirst();
+      const row = await this.db
+        .selectFrom("data_keys")
+        .selectAll()
+        .where("purpose", "=", purpose)
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(1)
+        .executeTakeFirst();
       return row ? toRecord(row) : null;
     });
   }
@@ -23,14 +30,22 @@ export class SqlDataKeyStore implements DataKeyStore {
   }
 
   list(): Promise<DataKeyRecord[]> {
-    return guard("data key list", async () => (await this.db.selectFrom("data_keys").selectAll().orderBy("created_at").orderBy("id").execute()).map(toRecord));
+    return guard("data key list", async () =>
+      (await this.db.selectFrom("data_keys").selectAll().orderBy("created_at").orderBy("id").execute()).map(toRecord),
+    );
   }
 
   insert(record: DataKeyRecord): Promise<boolean> {
     return guard("data key insert", async () => {
       const result = await this.db
         .insertInto("data_keys")
-        .values({ id: record.id, purpose: record.purpose, kek_id: record.kekId, wrapped: record.wrapped, created_at: toDbTime(record.createdAt) })
+        .values({
+          id: record.id,
+          purpose: record.purpose,
+          kek_id: record.kekId,
+          wrapped: record.wrapped,
+          created_at: toDbTime(record.createdAt),
+        })
         .onConflict((c) => c.column("id").doNothing())
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;

@@ -25,7 +25,12 @@ export interface OpenDatabaseOptions {
 
 export const SQLITE_FILE_NAME = "enrollment.sqlite";
 /** The database file and the ones SQLite keeps beside it (WAL, shared memory, rollback journal). */
-export const SQLITE_FILE_NAMES = [SQLITE_FILE_NAME, `${SQLITE_FILE_NAME}-wal`, `${SQLITE_FILE_NAME}-shm`, `${SQLITE_FILE_NAME}-journal`] as const;
+export const SQLITE_FILE_NAMES = [
+  SQLITE_FILE_NAME,
+  `${SQLITE_FILE_NAME}-wal`,
+  `${SQLITE_FILE_NAME}-shm`,
+  `${SQLITE_FILE_NAME}-journal`,
+] as const;
 
 export function isPostgresUrl(url: string | undefined): url is string {
   return url !== undefined && /^postgres(ql)?:\/\//i.test(url.trim());
@@ -36,11 +41,7 @@ export function isPostgresUrl(url: string | undefined): url is string {
  * undefined or empty) opens the embedded SQLite file `${dataDir}/enrollment.sqlite`.
  * Does not migrate: call migrateToLatest(database.db) after.
  */
-export async function openDatabase(
-  url: string | undefined,
-  dataDir: string,
-  options: OpenDatabaseOptions = {},
-): Promise<Database> {
+export async function openDatabase(url: string | undefined, dataDir: string, options: OpenDatabaseOptions = {}): Promise<Database> {
   if (isPostgresUrl(url)) return openPostgres(url.trim(), options.poolSize ?? 10);
   return openSqlite(dataDir, options.busyTimeoutMs ?? 5000);
 }

@@ -12,7 +12,15 @@ export class SqlEmployeeNoticeOutbox implements EmployeeNoticeOutbox {
     await guard("notice enqueue", async () => {
       await this.db
         .insertInto("employee_notices")
-        .values({ id: notice.id, upn: notice.upn.toLowerCase(), key: notice.key, params: toJsonText(notice.params), created_at: toDbTime(notice.createdAt), claimed_until: null, done_at: null })
+        .values({
+          id: notice.id,
+          upn: notice.upn.toLowerCase(),
+          key: notice.key,
+          params: toJsonText(notice.params),
+          created_at: toDbTime(notice.createdAt),
+          claimed_until: null,
+          done_at: null,
+        })
         .execute();
     });
   }
@@ -20,7 +28,8 @@ export class SqlEmployeeNoticeOutbox implements EmployeeNoticeOutbox {
   async claim(limit: number, now: Date, leaseMs: number): Promise<EmployeeNotice[]> {
     return guard("notice claim", async () => {
       const at = toDbTime(now);
-      const free = (q: ReturnType<typeof this.pending>) => q.where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", at)]));
+      const free = (q: ReturnType<typeof this.pending>) =>
+        q.where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", at)]));
       const candidates = await free(this.pending()).selectAll().orderBy("created_at").limit(limit).execute();
       const claimed: EmployeeNotice[] = [];
       for (const row of candidates) {
@@ -42,7 +51,11 @@ export class SqlEmployeeNoticeOutbox implements EmployeeNoticeOutbox {
 
   async done(id: string, at: Date): Promise<void> {
     await guard("notice done", async () => {
-      await this.db.updateTable("employee_notices").set({ done_at: toDbTime(at) }).where("id", "=", id).execute();
+      await this.db
+        .updateTable("employee_notices")
+        .set({ done_at: toDbTime(at) })
+        .where("id", "=", id)
+        .execute();
     });
   }
 

@@ -21,21 +21,12 @@ export class SqlEnrollmentStore implements EnrollmentStore {
 
   async load(userKey: string): Promise<Versioned<EnrollmentState> | null> {
     return guard("enrollment load", async () => {
-      const row = await this.db
-        .selectFrom("enrollments")
-        .select(["state", "version"])
-        .where("user_key", "=", userKey)
-        .executeTakeFirst();
+      const row = await this.db.selectFrom("enrollments").select(["state", "version"]).where("user_key", "=", userKey).executeTakeFirst();
       return row ? { value: fromJsonText<EnrollmentState>(row.state), version: row.version } : null;
     });
   }
 
-  async save(
-    userKey: string,
-    state: EnrollmentState,
-    expectedVersion: number | null,
-    activate?: NewToken,
-  ): Promise<number> {
+  async save(userKey: string, state: EnrollmentState, expectedVersion: number | null, activate?: NewToken): Promise<number> {
     return guard("enrollment save", async () => {
       if (!activate) return this.compareAndSet(this.db, userKey, state, expectedVersion);
       return this.db.transaction().execute(async (trx) => {
@@ -56,10 +47,7 @@ export class SqlEnrollmentStore implements EnrollmentStore {
     const stateText = toJsonText(state);
     if (expectedVersion === null) {
       // A row already there makes the primary key refuse: translated to ConcurrentUpdateError.
-      await db
-        .insertInto("enrollments")
-        .values({ user_key: userKey, state: stateText, version: 1, updated_at: updatedAt })
-        .execute();
+      await db.insertInto("enrollments").values({ user_key: userKey, state: stateText, version: 1, updated_at: updatedAt }).execute();
       return 1;
     }
     const next = expectedVersion + 1;

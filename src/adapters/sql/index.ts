@@ -8,7 +8,15 @@ import { SqlEnrollmentStore } from "./enrollment-store.js";
 import { SqlRateCounter } from "./rate-counter.js";
 import { SqlTokenStore } from "./token-store.js";
 
-export { type Database, type Engine, type OpenDatabaseOptions, openDatabase, isPostgresUrl, SQLITE_FILE_NAME, SQLITE_FILE_NAMES } from "./database.js";
+export {
+  type Database,
+  type Engine,
+  type OpenDatabaseOptions,
+  openDatabase,
+  isPostgresUrl,
+  SQLITE_FILE_NAME,
+  SQLITE_FILE_NAMES,
+} from "./database.js";
 export type { Schema } from "./schema.js";
 export { migrateToLatest, buildMigrations } from "./migrations.js";
 export { translateError } from "./sql-errors.js";

@@ -12,7 +12,12 @@ export class SqlLoginChallengeStore implements LoginChallengeStore {
     await guard("challenge create", async () => {
       await this.db
         .insertInto("radius_challenges")
-        .values({ state_hash: challenge.stateHash, login_name: challenge.loginName, client: challenge.client, expires_at: toDbTime(challenge.expiresAt) })
+        .values({
+          state_hash: challenge.stateHash,
+          login_name: challenge.loginName,
+          client: challenge.client,
+          expires_at: toDbTime(challenge.expiresAt),
+        })
         .execute();
     });
   }

@@ -14,12 +14,21 @@ const TOKEN_STATUSES = ["active", "replaced", "revoked"] as const;
 export function tokenMetrics(db: Kysely<Schema>): MetricsSource {
   return async () => {
     const rows = await guard("token metrics", () =>
-      db.selectFrom("tokens").select((eb) => ["status", eb.fn.countAll().as("n")]).groupBy("status").execute(),
+      db
+        .selectFrom("tokens")
+        .select((eb) => ["status", eb.fn.countAll().as("n")])
+        .groupBy("status")
+        .execute(),
     );
     const count = (status: string) => toCount(rows.find((r) => r.status === status)?.n as number | undefined);
     return [
       { name: "otp_tokens_active", help: "Enrolled authenticators (active tokens).", type: "gauge", samples: [{ value: count("active") }] },
-      { name: "otp_tokens", help: "Tokens by status.", type: "gauge", samples: TOKEN_STATUSES.map((status) => ({ labels: { status }, value: count(status) })) },
+      {
+        name: "otp_tokens",
+        help: "Tokens by status.",
+        type: "gauge",
+        samples: TOKEN_STATUSES.map((status) => ({ labels: { status }, value: count(status) })),
+      },
     ];
   };
 }
@@ -29,18 +38,35 @@ export function reminderMetrics(store: Pick<ReminderStore, "listCampaigns" | "su
   return async () => {
     const now = clock.now();
     const campaigns = await store.listCampaigns();
-    const rows = await Promise.all(campaigns.map(async (c) => ({ id: c.id, summary: await store.summary(c.id), report: await store.report(c, now) })));
-    const deliveries: MetricFamily = { name: "otp_reminder_deliveries", help: "Reminders per campaign and queue status.", type: "gauge", samples: [] };
+    const rows = await Promise.all(
+      campaigns.map(async (c) => ({ id: c.id, summary: await store.summary(c.id), report: await store.report(c, now) })),
+    );
+    const deliveries: MetricFamily = {
+      name: "otp_reminder_deliveries",
+      help: "Reminders per campaign and queue status.",
+      type: "gauge",
+      samples: [],
+    };
     const people: MetricFamily = {
       name: "otp_reminder_people",
       help: "People per campaign: enrolled and not reachable (last run), snoozed now, said they cannot.",
       type: "gauge",
       samples: [],
     };
-    const deadline: MetricFamily = { name: "otp_reminder_deadline_seconds", help: "Campaign deadline, Unix time.", type: "gauge", samples: [] };
+    const deadline: MetricFamily = {
+      name: "otp_reminder_deadline_seconds",
+      help: "Campaign deadline, Unix time.",
+      type: "gauge",
+      samples: [],
+    };
     for (const { id, summary, report } of rows) {
       for (const status of DELIVERY_STATUSES) deliveries.samples.push({ labels: { campaign: id, status }, value: summary[status] });
-      for (const [state, value] of [["enrolled", report.skippedEnrolled], ["not_reachable", report.notReachable], ["snoozed", report.snoozed], ["cannot", report.cannot]] as const) {
+      for (const [state, value] of [
+        ["enrolled", report.skippedEnrolled],
+        ["not_reachable", report.notReachable],
+        ["snoozed", report.snoozed],
+        ["cannot", report.cannot],
+      ] as const) {
         people.samples.push({ labels: { campaign: id, state }, value });
       }
       deadline.samples.push({ labels: { campaign: id }, value: Math.floor(report.deadline.getTime() / 1000) });

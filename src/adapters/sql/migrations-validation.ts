@@ -33,7 +33,10 @@ export function validationMigrations(engine: Engine): Record<string, Migration> 
      */
     "0007_validation_counters": {
       async up(db: Kysely<any>): Promise<void> {
-        await db.schema.alterTable("tokens").addColumn("failed_tries", "integer", (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema
+          .alterTable("tokens")
+          .addColumn("failed_tries", "integer", (c) => c.notNull().defaultTo(0))
+          .execute();
         await db.schema.alterTable("tokens").addColumn("locked_until", "text").execute();
         let windows = db.schema.createTable("rate_windows");
         if (engine === "postgres") windows = windows.modifyFront(sql`unlogged`);

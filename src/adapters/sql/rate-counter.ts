@@ -20,10 +20,23 @@ export class SqlRateCounter implements RateCounter {
     this.insert = new ReusedQuery(db, (q, v) => q.insertInto("rate_events").values({ key: v.key, at: v.at }), ["key", "at"]);
     this.count = new ReusedQuery(
       db,
-      (q, v) => q.selectFrom("rate_events").select((eb) => eb.fn.countAll<string | number>().as("n")).where("key", "=", v.key).where("at", ">=", v.since),
+      (q, v) =>
+        q
+          .selectFrom("rate_events")
+          .select((eb) => eb.fn.countAll<string | number>().as("n"))
+          .where("key", "=", v.key)
+          .where("at", ">=", v.since),
       ["key", "since"],
     );
-    this.newest = new ReusedQuery(db, (q, v) => q.selectFrom("rate_events").select((eb) => eb.fn.max("at").as("at")).where("key", "=", v.key), ["key"]);
+    this.newest = new ReusedQuery(
+      db,
+      (q, v) =>
+        q
+          .selectFrom("rate_events")
+          .select((eb) => eb.fn.max("at").as("at"))
+          .where("key", "=", v.key),
+      ["key"],
+    );
     // One upsert: atomic on both engines (a row lock on PostgreSQL, the write lock on SQLite).
     this.windowHit = new ReusedQuery(
       db,
@@ -35,7 +48,12 @@ export class SqlRateCounter implements RateCounter {
             oc.column("key").doUpdateSet((eb) => {
               const open = eb("rate_windows.window_start", ">", v.opensAfter);
               return {
-                hits: eb.case().when(open).then(eb("rate_windows.hits", "+", eb.lit(1))).else(eb.lit(1)).end(),
+                hits: eb
+                  .case()
+                  .when(open)
+                  .then(eb("rate_windows.hits", "+", eb.lit(1)))
+                  .else(eb.lit(1))
+                  .end(),
                 window_start: eb.case().when(open).then(eb.ref("rate_windows.window_start")).else(eb.ref("excluded.window_start")).end(),
               };
             }),

@@ -12,7 +12,9 @@ const EVERY_MS = 3_600_000;
  */
 export function scheduleRatePruning(rates: RateCounter, logger: Logger, now: () => Date = () => new Date()): void {
   const prune = () =>
-    rates.prune(new Date(now().getTime() - KEEP_MS)).catch((error: unknown) => logger.warn({ err: errorFields(error) }, "pruning rate events failed"));
+    rates
+      .prune(new Date(now().getTime() - KEEP_MS))
+      .catch((error: unknown) => logger.warn({ err: errorFields(error) }, "pruning rate events failed"));
   void prune();
   setInterval(() => void prune(), EVERY_MS).unref();
 }

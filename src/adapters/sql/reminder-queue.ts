@@ -33,7 +33,12 @@ export class SqlReminderQueue {
           updated_at: toDbTime(r.createdAt),
         }));
         // No conflict target: a duplicate id and a second reminder the same day are both skipped.
-        const result = await this.db.insertInto("reminder_deliveries").values(chunk).onConflict((oc) => oc.doNothing()).returning("id").execute();
+        const result = await this.db
+          .insertInto("reminder_deliveries")
+          .values(chunk)
+          .onConflict((oc) => oc.doNothing())
+          .returning("id")
+          .execute();
         inserted.push(...result.map((r) => r.id));
       }
       return inserted;
@@ -79,7 +84,13 @@ export class SqlReminderQueue {
   }
 
   async markSent(id: string, workerId: string, at: Date, activityId?: string): Promise<void> {
-    await this.finish("reminder sent", id, workerId, { status: "sent", sent_at: toDbTime(at), activity_id: activityId ?? null, last_error: null, updated_at: toDbTime(at) });
+    await this.finish("reminder sent", id, workerId, {
+      status: "sent",
+      sent_at: toDbTime(at),
+      activity_id: activityId ?? null,
+      last_error: null,
+      updated_at: toDbTime(at),
+    });
   }
 
   async release(id: string, workerId: string, notBefore: Date, reason: string): Promise<void> {
@@ -159,4 +170,3 @@ function toDelivery(row: Selectable<ReminderDeliveriesTable>): Delivery {
   if (row.last_error) d.lastError = row.last_error;
   return d;
 }
-

@@ -116,20 +116,35 @@ export class SqlReminderStore extends SqlReminderQueue implements ReminderStore 
           .selectFrom("reminder_deliveries")
           .select((eb) => ["status", "last_error", eb.fn.countAll().as("n")])
           .where("campaign_id", "=", id)
-          .where((eb) => eb.or([eb.and([eb("status", "=", "skipped"), eb("last_error", "=", SKIPPED_ENROLLED)]), eb.and([eb("status", "=", "failed"), eb("last_error", "=", NO_CONVERSATION)])]))
+          .where((eb) =>
+            eb.or([
+              eb.and([eb("status", "=", "skipped"), eb("last_error", "=", SKIPPED_ENROLLED)]),
+              eb.and([eb("status", "=", "failed"), eb("last_error", "=", NO_CONVERSATION)]),
+            ]),
+          )
           .groupBy(["status", "last_error"])
           .execute(),
         this.db
           .selectFrom("reminder_snoozes")
           .select((eb) => [
             eb.fn.sum<number>(eb.case().when("cannot_at", "is not", null).then(1).else(0).end()).as("cannot"),
-            eb.fn.sum<number>(eb.case().when(eb.and([eb("cannot_at", "is", null), eb("until", ">", toDbTime(now))])).then(1).else(0).end()).as("snoozed"),
+            eb.fn
+              .sum<number>(
+                eb
+                  .case()
+                  .when(eb.and([eb("cannot_at", "is", null), eb("until", ">", toDbTime(now))]))
+                  .then(1)
+                  .else(0)
+                  .end(),
+              )
+              .as("snoozed"),
           ])
           .where("campaign_id", "=", id)
           .executeTakeFirst(),
         this.runs().selectFrom("reminder_runs").select("record").where("campaign_id", "=", id).executeTakeFirst(),
       ]);
-      const reason = (status: string, error: string) => toCount(byReason.find((r) => r.status === status && r.last_error === error)?.n as number | undefined);
+      const reason = (status: string, error: string) =>
+        toCount(byReason.find((r) => r.status === status && r.last_error === error)?.n as number | undefined);
       const notReachableRows = reason("failed", NO_CONVERSATION);
       const lastRun = run ? parseRun(run.record) : undefined;
       const report: CampaignReport = {
@@ -192,7 +207,12 @@ export class SqlReminderStore extends SqlReminderQueue implements ReminderStore 
 
 function parseRun(text: string): RunRecord {
   const raw = JSON.parse(text) as Omit<RunRecord, "at"> & { at: string };
-  return { at: new Date(raw.at), audience: Number(raw.audience), skippedEnrolled: Number(raw.skippedEnrolled), notReachable: Number(raw.notReachable) };
+  return {
+    at: new Date(raw.at),
+    audience: Number(raw.audience),
+    skippedEnrolled: Number(raw.skippedEnrolled),
+    notReachable: Number(raw.notReachable),
+  };
 }
 
 function toSnooze(row: Selectable<ReminderSnoozesTable>): SnoozeRecord {

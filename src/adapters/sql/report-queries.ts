@@ -17,7 +17,8 @@ const STEP_EVENTS: [FunnelStep, string][] = [
 const LOGIN = "login.validate";
 
 /** `min(at)` of the step's successful events: when the person first got past it. */
-const firstAt = (action: string): RawBuilder<string | null> => sql<string | null>`min(case when action = ${action} and outcome = 'ok' then at end)`;
+const firstAt = (action: string): RawBuilder<string | null> =>
+  sql<string | null>`min(case when action = ${action} and outcome = 'ok' then at end)`;
 
 /**
  * The coverage report's reads, reduced in SQL: the audit trail (the big table: every step
@@ -72,7 +73,12 @@ export class SqlCoverageSource implements CoverageSource {
         ])
         .groupBy("login_name")
         .execute();
-      return rows.map((r) => ({ loginName: r.login_name.toLowerCase(), upn: r.upn, active: Number(r.active) === 1, firstActivatedAt: fromDbTime(r.first_activated_at) }));
+      return rows.map((r) => ({
+        loginName: r.login_name.toLowerCase(),
+        upn: r.upn,
+        active: Number(r.active) === 1,
+        firstActivatedAt: fromDbTime(r.first_activated_at),
+      }));
     });
   }
 
@@ -83,9 +89,15 @@ export class SqlCoverageSource implements CoverageSource {
       .select([
         "subject",
         ...STEP_EVENTS.map(([step, action]) => firstAt(action).as(step)),
-        sql<string | null>`max(case when action = ${LOGIN} and outcome <> 'ok' then at || ' ' || coalesce(detail, '') end)`.as("lastLoginRefusal"),
+        sql<string | null>`max(case when action = ${LOGIN} and outcome <> 'ok' then at || ' ' || coalesce(detail, '') end)`.as(
+          "lastLoginRefusal",
+        ),
       ])
-      .where("action", "in", STEP_EVENTS.map(([, action]) => action))
+      .where(
+        "action",
+        "in",
+        STEP_EVENTS.map(([, action]) => action),
+      )
       .groupBy("subject")
       .execute() as Promise<({ subject: string; lastLoginRefusal: string | null } & Record<FunnelStep, string | null>)[]>;
   }
@@ -93,7 +105,9 @@ export class SqlCoverageSource implements CoverageSource {
   /** The last refusal stored in each enrollment run (the JSON state's lastError). */
   private lastErrors(): Promise<{ upn: string | null; lastError: string | null }[]> {
     const field = (name: string) =>
-      engineOf(this.db) === "postgres" ? sql<string | null>`(state::json ->> ${name})` : sql<string | null>`json_extract(state, ${`$.${name}`})`;
+      engineOf(this.db) === "postgres"
+        ? sql<string | null>`(state::json ->> ${name})`
+        : sql<string | null>`json_extract(state, ${`$.${name}`})`;
     return this.db
       .selectFrom("enrollments")
       .select([sql<string | null>`lower(${field("callerUpn")})`.as("upn"), field("lastError").as("lastError")])

@@ -27,7 +27,9 @@ export class ReusedQuery<Values extends Record<string, unknown>, Row = unknown> 
   }
 
   private compile(): NonNullable<ReusedQuery<Values, Row>["compiled"]> {
-    const placeholders = Object.fromEntries(this.names.map((name) => [name, `\u0000${String(name)}`])) as { [K in keyof Values]: Values[K] };
+    const placeholders = Object.fromEntries(this.names.map((name) => [name, `\u0000${String(name)}`])) as {
+      [K in keyof Values]: Values[K];
+    };
     const query = this.build(this.db, placeholders).compile();
     const slots = query.parameters.map((parameter) => {
       const name = this.names.find((n) => placeholders[n] === parameter);

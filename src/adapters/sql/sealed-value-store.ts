@@ -30,7 +30,12 @@ export class SqlSealedValueStore implements SealedValueStore {
   replace(row: SealedRow, resealed: string): Promise<boolean> {
     return guard("sealed value replace", async () => {
       if (row.kind === "token") {
-        const result = await this.db.updateTable("tokens").set({ secret_sealed: resealed }).where("id", "=", row.ref).where("secret_sealed", "=", row.readAs).executeTakeFirst();
+        const result = await this.db
+          .updateTable("tokens")
+          .set({ secret_sealed: resealed })
+          .where("id", "=", row.ref)
+          .where("secret_sealed", "=", row.readAs)
+          .executeTakeFirst();
         return Number(result.numUpdatedRows) === 1;
       }
       const state = { ...fromJsonText<EnrollmentState>(row.readAs), pendingSecret: resealed };

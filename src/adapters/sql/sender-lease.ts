@@ -72,14 +72,23 @@ export class SqlSenderLease implements SenderLease {
 
   async release(holder: string): Promise<void> {
     await guard("reminder sender lease release", async () => {
-      await this.db.updateTable("reminder_sender_lease").set({ holder: null }).where("name", "=", LEASE).where("holder", "=", holder).execute();
+      await this.db
+        .updateTable("reminder_sender_lease")
+        .set({ holder: null })
+        .where("name", "=", LEASE)
+        .where("holder", "=", holder)
+        .execute();
     });
   }
 
   /** Who holds the lease and until when (null: never taken or released). For reports and tests. */
   async current(): Promise<{ holder: string; expiresAt: Date } | null> {
     return guard("reminder sender lease read", async () => {
-      const row = await this.db.selectFrom("reminder_sender_lease").select(["holder", "expires_at"]).where("name", "=", LEASE).executeTakeFirst();
+      const row = await this.db
+        .selectFrom("reminder_sender_lease")
+        .select(["holder", "expires_at"])
+        .where("name", "=", LEASE)
+        .executeTakeFirst();
       return row?.holder ? { holder: row.holder, expiresAt: fromDbTime(row.expires_at) } : null;
     });
   }

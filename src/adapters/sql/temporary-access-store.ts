@@ -14,13 +14,25 @@ export class SqlTemporaryAccessStore implements TemporaryAccessStore {
   async issue(grant: NewTemporaryAccess): Promise<void> {
     await guard("temporary access issue", () =>
       this.db.transaction().execute(async (trx) => {
-        await trx.updateTable("temporary_access").set({ ended_at: toDbTime(grant.issuedAt) }).where("login_name", "=", grant.loginName).where("ended_at", "is", null).execute();
+        await trx
+          .updateTable("temporary_access")
+          .set({ ended_at: toDbTime(grant.issuedAt) })
+          .where("login_name", "=", grant.loginName)
+          .where("ended_at", "is", null)
+          .execute();
         await trx
           .insertInto("temporary_access")
           .values({
-            id: grant.id, login_name: grant.loginName, upn: grant.upn, code_hash: grant.codeHash, issued_by: grant.issuedBy,
-            issued_at: toDbTime(grant.issuedAt), expires_at: toDbTime(grant.expiresAt), reusable: grant.reusable ? 1 : 0,
-            used_at: null, ended_at: null,
+            id: grant.id,
+            login_name: grant.loginName,
+            upn: grant.upn,
+            code_hash: grant.codeHash,
+            issued_by: grant.issuedBy,
+            issued_at: toDbTime(grant.issuedAt),
+            expires_at: toDbTime(grant.expiresAt),
+            reusable: grant.reusable ? 1 : 0,
+            used_at: null,
+            ended_at: null,
           })
           .execute();
       }),
@@ -29,7 +41,13 @@ export class SqlTemporaryAccessStore implements TemporaryAccessStore {
 
   async latest(loginName: string): Promise<TemporaryAccess | null> {
     return guard("temporary access latest", async () => {
-      const row = await this.db.selectFrom("temporary_access").selectAll().where("login_name", "=", loginName.toLowerCase()).orderBy("issued_at", "desc").limit(1).executeTakeFirst();
+      const row = await this.db
+        .selectFrom("temporary_access")
+        .selectAll()
+        .where("login_name", "=", loginName.toLowerCase())
+        .orderBy("issued_at", "desc")
+        .limit(1)
+        .executeTakeFirst();
       return row ? toGrant(row) : null;
     });
   }
@@ -77,8 +95,14 @@ export class SqlTemporaryAccessStore implements TemporaryAccessStore {
 
 function toGrant(row: Selectable<TemporaryAccessTable>): TemporaryAccess {
   const grant: TemporaryAccess = {
-    id: row.id, loginName: row.login_name, upn: row.upn, codeHash: row.code_hash, issuedBy: row.issued_by,
-    issuedAt: fromDbTime(row.issued_at), expiresAt: fromDbTime(row.expires_at), reusable: Number(row.reusable) === 1,
+    id: row.id,
+    loginName: row.login_name,
+    upn: row.upn,
+    codeHash: row.code_hash,
+    issuedBy: row.issued_by,
+    issuedAt: fromDbTime(row.issued_at),
+    expiresAt: fromDbTime(row.expires_at),
+    reusable: Number(row.reusable) === 1,
     failedTries: Number(row.failed_tries),
   };
   if (row.used_at) grant.usedAt = fromDbTime(row.used_at);

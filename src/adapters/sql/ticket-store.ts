@@ -30,7 +30,10 @@ export class SqlTicketStore implements TicketStore {
 
   async create(ticket: Ticket): Promise<number> {
     return guard("ticket create", async () => {
-      await this.db.insertInto("tickets").values({ ...toRow(ticket), id: ticket.id, version: 1 }).execute();
+      await this.db
+        .insertInto("tickets")
+        .values({ ...toRow(ticket), id: ticket.id, version: 1 })
+        .execute();
       return 1;
     });
   }
@@ -108,11 +111,7 @@ export class SqlArticleFeedback implements ArticleFeedbackStore {
     return guard("feedback counts", async () => {
       const rows = await this.db
         .selectFrom("article_feedback")
-        .select((eb) => [
-          "article_id",
-          eb.fn.sum<string | number>("helpful").as("helpful"),
-          eb.fn.countAll<string | number>().as("total"),
-        ])
+        .select((eb) => ["article_id", eb.fn.sum<string | number>("helpful").as("helpful"), eb.fn.countAll<string | number>().as("total")])
         .groupBy("article_id")
         .orderBy("article_id")
         .execute();

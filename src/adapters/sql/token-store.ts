@@ -14,12 +14,20 @@ export class SqlTokenStore implements TokenStore {
   private readonly tryCount: ReusedQuery<{ login: string; now: string }, Selectable<TokensTable>>;
 
   constructor(private readonly db: Kysely<Schema>) {
-    this.active = new ReusedQuery(db, (q, v) => q.selectFrom("tokens").selectAll().where("login_name", "=", v.login).where("status", "=", "active"), ["login"]);
+    this.active = new ReusedQuery(
+      db,
+      (q, v) => q.selectFrom("tokens").selectAll().where("login_name", "=", v.login).where("status", "=", "active"),
+      ["login"],
+    );
     const advancing = (q: Kysely<Schema>, id: string, step: number) =>
       q.updateTable("tokens").where("id", "=", id).where("status", "=", "active").where("last_time_step", "<", step);
     this.advance = new ReusedQuery(db, (q, v) => advancing(q, v.id, v.step).set({ last_time_step: v.step }), ["id", "step"]);
     // An accepted login: the step, the last use, and the count of tries starts afresh.
-    this.use = new ReusedQuery(db, (q, v) => advancing(q, v.id, v.step).set({ last_time_step: v.step, last_used_at: v.usedAt, failed_tries: 0 }), ["id", "step", "usedAt"]);
+    this.use = new ReusedQuery(
+      db,
+      (q, v) => advancing(q, v.id, v.step).set({ last_time_step: v.step, last_used_at: v.usedAt, failed_tries: 0 }),
+      ["id", "step", "usedAt"],
+    );
     // Not locked at `now`: one more try (the first of a new count when a lock has ended).
     this.tryCount = new ReusedQuery(
       db,
@@ -27,7 +35,12 @@ export class SqlTokenStore implements TokenStore {
         q
           .updateTable("tokens")
           .set((eb) => ({
-            failed_tries: eb.case().when("locked_until", "is", null).then(eb("failed_tries", "+", eb.lit(1))).else(eb.lit(1)).end(),
+            failed_tries: eb
+              .case()
+              .when("locked_until", "is", null)
+              .then(eb("failed_tries", "+", eb.lit(1)))
+              .else(eb.lit(1))
+              .end(),
             locked_until: null,
           }))
           .where("login_name", "=", v.login)
@@ -64,7 +77,9 @@ export class SqlTokenStore implements TokenStore {
    */
   async advanceTimeStep(tokenId: string, timeStep: number, usedAt?: Date): Promise<boolean> {
     return guard("token time step", async () => {
-      const result = usedAt ? await this.use.run({ id: tokenId, step: timeStep, usedAt: toDbTime(usedAt) }) : await this.advance.run({ id: tokenId, step: timeStep });
+      const result = usedAt
+        ? await this.use.run({ id: tokenId, step: timeStep, usedAt: toDbTime(usedAt) })
+        : await this.advance.run({ id: tokenId, step: timeStep });
       return Number(result.numAffectedRows) === 1;
     });
   }

@@ -12,7 +12,8 @@ export type TurnHandler = Pick<ActivityHandler, "run">;
 /** Checks a token before botbuilder does (production); null lets it go on. */
 export type TokenScreen = (authorization: string, channelId: string) => Promise<TokenRefusal | null>;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * CloudAdapter with authentication as a step of its own, so the HTTP edge decides what a
@@ -45,7 +46,11 @@ export class AuthenticatingAdapter extends CloudAdapter {
   }
 
   /** The bot's turn for an authenticated activity: the invoke response's status and body (200 and none otherwise). */
-  async runTurn(authenticated: AuthenticateRequestResult, activity: unknown, bot: TurnHandler): Promise<{ status: number; body?: unknown }> {
+  async runTurn(
+    authenticated: AuthenticateRequestResult,
+    activity: unknown,
+    bot: TurnHandler,
+  ): Promise<{ status: number; body?: unknown }> {
     const response = await this.processActivity(authenticated, withDates(activity as Activity), (context) => bot.run(context));
     return { status: response?.status ?? 200, body: response?.body };
   }
@@ -54,7 +59,11 @@ export class AuthenticatingAdapter extends CloudAdapter {
 /** What CloudAdapter.process does to an activity first (botbuilder's validateAndFixActivity): ISO times become Dates. */
 function withDates(activity: Activity): Activity {
   const raw = activity as Activity & Record<string, unknown>;
-  for (const [field, rawField] of [["timestamp", "rawTimestamp"], ["expiration", "rawExpiration"], ["localTimestamp", "rawLocalTimestamp"]] as const) {
+  for (const [field, rawField] of [
+    ["timestamp", "rawTimestamp"],
+    ["expiration", "rawExpiration"],
+    ["localTimestamp", "rawLocalTimestamp"],
+  ] as const) {
     const value = raw[field];
     if (typeof value === "string") {
       raw[rawField] = value;

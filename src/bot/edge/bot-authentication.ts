@@ -45,7 +45,11 @@ export function botAuthentication(config: Config): ConfigurationBotFrameworkAuth
  */
 export function botAdapter(config: Config): AuthenticatingAdapter {
   if (config.localMode || !config.MICROSOFT_APP_ID) return new AuthenticatingAdapter(botAuthentication(config), null);
-  const options = { appId: config.MICROSOFT_APP_ID, issuer: CHANNEL_TOKEN_ISSUER, keys: new OpenIdSigningKeys(config.BOT_OPENID_METADATA_URL) };
+  const options = {
+    appId: config.MICROSOFT_APP_ID,
+    issuer: CHANNEL_TOKEN_ISSUER,
+    keys: new OpenIdSigningKeys(config.BOT_OPENID_METADATA_URL),
+  };
   return new AuthenticatingAdapter(botAuthentication(config), (authorization, channelId) => screenToken(authorization, channelId, options));
 }
 

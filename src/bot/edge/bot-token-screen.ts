@@ -85,6 +85,11 @@ export async function screenToken(authorization: string, channelId: string, opti
   if (!key) return "unknown-key";
   // As botbuilder: an activity naming no channel makes no claim about who endorses the key.
   if (channelId !== "" && key.endorsements.length > 0 && !key.endorsements.includes(channelId)) return "endorsement";
-  const signed = verify(hash, Buffer.from(`${headerPart}.${payloadPart}`), { key: key.key, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(signaturePart, "base64url"));
+  const signed = verify(
+    hash,
+    Buffer.from(`${headerPart}.${payloadPart}`),
+    { key: key.key, padding: constants.RSA_PKCS1_PADDING },
+    Buffer.from(signaturePart, "base64url"),
+  );
   return signed ? null : "signature";
 }

@@ -37,7 +37,11 @@ export async function resolveCaller(context: TurnContext, logger: Logger): Promi
     return { kind: "unknown" };
   }
   const claimed: unknown = context.activity.from.aadObjectId;
-  if (claimed !== undefined && claimed !== null && (typeof claimed !== "string" || claimed.trim().toLowerCase() !== objectId.toLowerCase())) {
+  if (
+    claimed !== undefined &&
+    claimed !== null &&
+    (typeof claimed !== "string" || claimed.trim().toLowerCase() !== objectId.toLowerCase())
+  ) {
     const claimedObjectId = String(claimed).slice(0, 64);
     logger.warn({ user: objectId, claimedObjectId }, "activity from.aadObjectId differs from Teams member info: turn refused");
     return { kind: "mismatch", upn, claimedObjectId };

@@ -21,7 +21,9 @@ export class TeamsEmployeeChat implements EmployeeChat {
   async send(upn: string, notice: { key: MessageKey; params: Record<string, string | number>; helpdeskButton: boolean }): Promise<boolean> {
     const stored = await this.conversationRefs.findByUpn(upn.toLowerCase());
     if (!stored) return false;
-    const message = notice.helpdeskButton ? { cards: [renderNoticeCard(stored.locale, notice.key, notice.params)] } : { text: cardT(stored.locale, notice.key, notice.params) };
+    const message = notice.helpdeskButton
+      ? { cards: [renderNoticeCard(stored.locale, notice.key, notice.params)] }
+      : { text: cardT(stored.locale, notice.key, notice.params) };
     await this.connector.send(stored.reference as Partial<ConversationReference>, message, { pipelineRetries: true });
     return true;
   }

@@ -81,7 +81,10 @@ export class BotHelpdeskNotifier implements HelpdeskNotifier {
     if (!stored) return false;
     // Teams renders chat messages as Markdown too: the helper's name and the device name are made inert.
     const text = cardT(stored.locale, message.key, message.params);
-    const cards = message.kind === "invitation" ? [await renderStepCard({ step: "welcome", flowId: "", locale: stored.locale }, this.options.botSettings)] : undefined;
+    const cards =
+      message.kind === "invitation"
+        ? [await renderStepCard({ step: "welcome", flowId: "", locale: stored.locale }, this.options.botSettings)]
+        : undefined;
     await this.connector.send(stored.reference as Partial<ConversationReference>, { text, cards }, { pipelineRetries: true });
     return true;
   }
@@ -95,7 +98,8 @@ export class BotHelpdeskNotifier implements HelpdeskNotifier {
       const status = outcome.kind === "ok" ? undefined : outcome.status;
       const retryAfterMs = outcome.kind === "retryable" ? outcome.retryAfterMs : undefined;
       this.logger.warn({ ticketId, kind, status, retryAfterMs, retryable: outcome.kind === "retryable" }, "helpdesk channel write failed");
-      if (outcome.kind === "retryable") throw new ChannelBusyError(`helpdesk card ${kind}: ${status ?? "no answer"}`, { status, retryAfterMs, cause: error });
+      if (outcome.kind === "retryable")
+        throw new ChannelBusyError(`helpdesk card ${kind}: ${status ?? "no answer"}`, { status, retryAfterMs, cause: error });
       throw new ChannelDeliveryError(`helpdesk card ${kind}: ${status ?? "failed"}`, { cause: error });
     }
   }

@@ -45,7 +45,13 @@ export class BotReminderSender implements ProactiveSender {
     const key = `${message.round}|${message.locale}|${message.snoozesLeft}`;
     let card = cards.get(key);
     if (card === undefined) {
-      card = renderReminderCard({ mode: "reminder", locale: message.locale, campaign: message.campaign, round: message.round, snoozesLeft: message.snoozesLeft });
+      card = renderReminderCard({
+        mode: "reminder",
+        locale: message.locale,
+        campaign: message.campaign,
+        round: message.round,
+        snoozesLeft: message.snoozesLeft,
+      });
       if (cards.size >= CARD_CACHE_SIZE) cards.clear();
       cards.set(key, card);
     }

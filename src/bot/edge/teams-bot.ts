@@ -1,5 +1,13 @@
 import { errorFields } from "../../adapters/logger.js";
-import { ActivityHandler, CardFactory, UserState, type InvokeResponse, type StatePropertyAccessor, type Storage, type TurnContext } from "botbuilder";
+import {
+  ActivityHandler,
+  CardFactory,
+  UserState,
+  type InvokeResponse,
+  type StatePropertyAccessor,
+  type Storage,
+  type TurnContext,
+} from "botbuilder";
 import type { Logger } from "pino";
 import type { EnrollmentActions } from "../../features/enrollment/enrollment-route.js";
 import type { EnrollmentService } from "../../features/enrollment/enrollment-service.js";
@@ -20,7 +28,9 @@ import { classifyText, type TextCommand } from "./text-commands.js";
 const MAX_TEXT = 2000;
 
 /** The caller of a turn, or why the turn is refused (then nothing is stored or shown). */
-type CallerOrRefusal = { caller: Caller; refusal?: undefined } | { caller?: undefined; refusal: "error.identityUnknown" | "error.identityMismatch" };
+type CallerOrRefusal =
+  | { caller: Caller; refusal?: undefined }
+  | { caller?: undefined; refusal: "error.identityUnknown" | "error.identityMismatch" };
 
 export interface EnrollmentBotDeps {
   service: EnrollmentService;
@@ -186,7 +196,14 @@ export class EnrollmentBot extends ActivityHandler {
     if (resolved.kind === "mismatch") {
       // Audited as the roster's user: that is who posted it, whoever it claims to be.
       const detail = { claimedObjectId: resolved.claimedObjectId, activity: context.activity.type.slice(0, 32) };
-      await this.deps.audit.append({ at: new Date(), subject: resolved.upn, actor: resolved.upn, action: "teams.identityMismatch", outcome: "refused", detail });
+      await this.deps.audit.append({
+        at: new Date(),
+        subject: resolved.upn,
+        actor: resolved.upn,
+        action: "teams.identityMismatch",
+        outcome: "refused",
+        detail,
+      });
       return { refusal: "error.identityMismatch" };
     }
     return { caller: { ...resolved.identity, locale: knownLocale ?? (await this.locale(context)) } };

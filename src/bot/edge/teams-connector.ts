@@ -67,13 +67,22 @@ export class TeamsConnector {
   }
 
   /** Replaces an earlier message (a ticket card) in place. */
-  async update(reference: Partial<ConversationReference>, activityId: string, message: TeamsMessage, options: WriteOptions = {}): Promise<void> {
+  async update(
+    reference: Partial<ConversationReference>,
+    activityId: string,
+    message: TeamsMessage,
+    options: WriteOptions = {},
+  ): Promise<void> {
     await this.turn(reference, options, async (context) => {
       await context.updateActivity({ ...activityOf(message), id: activityId });
     });
   }
 
-  private async turn(reference: Partial<ConversationReference>, options: WriteOptions, write: (context: TurnContext) => Promise<void>): Promise<void> {
+  private async turn(
+    reference: Partial<ConversationReference>,
+    options: WriteOptions,
+    write: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
     await this.adapter.continueConversationAsync(this.appId, reference, async (context: TurnContext) => {
       if (!options.pipelineRetries) connectorOf(context)?.client?.pipeline?.removePolicy({ phase: "Retry" });
       await write(context);
@@ -94,7 +103,12 @@ function activityOf(message: TeamsMessage): Partial<Activity> {
 
 /** HTTP status errors from the Bot Connector → retryable (412/429/502/503/504, network) or permanent. */
 export function classifySendError(error: unknown): SendOutcome {
-  const e = error as { statusCode?: unknown; code?: unknown; message?: unknown; response?: { headers?: { get?(name: string): string | undefined } } } | null;
+  const e = error as {
+    statusCode?: unknown;
+    code?: unknown;
+    message?: unknown;
+    response?: { headers?: { get?(name: string): string | undefined } };
+  } | null;
   const status = typeof e?.statusCode === "number" ? e.statusCode : undefined;
   const reason = (typeof e?.message === "string" ? e.message : String(error)).slice(0, 300);
   if (status === undefined) {

@@ -4,7 +4,23 @@ import { languages, locales, type Locale } from "../../i18n/messages.js";
 export type TextCommand = "greet" | "language" | "cancel" | "help" | "reports" | "coverage" | "lostPhone" | "other";
 
 const commands: Record<Exclude<TextCommand, "other" | "language">, string[]> = {
-  greet: ["hej", "hejsan", "hallå", "hi", "hello", "hey", "enroll", "enrol", "registrera", "start", "starta", "börja", "kom igång", "otp", "aktivera"],
+  greet: [
+    "hej",
+    "hejsan",
+    "hallå",
+    "hi",
+    "hello",
+    "hey",
+    "enroll",
+    "enrol",
+    "registrera",
+    "start",
+    "starta",
+    "börja",
+    "kom igång",
+    "otp",
+    "aktivera",
+  ],
   cancel: ["avbryt", "cancel", "stop", "stopp"],
   help: ["hjälp", "hjalp", "help", "support", "?", "meny", "menu"],
   /** The reminder delivery report (helpdesk only; src/features/reminders/reminder-reports.ts). */
@@ -12,11 +28,24 @@ const commands: Record<Exclude<TextCommand, "other" | "language">, string[]> = {
   /** The coverage report (helpdesk only; src/features/report/). */
   coverage: ["statistik", "report", "rapport", "täckning", "coverage", "statistics", "stats"],
   /** Straight to blocking the lost phone's token (the article's button leads there too). */
-  lostPhone: ["jag har tappat min telefon", "jag har tappat min mobil", "tappat min telefon", "tappat telefonen", "i lost my phone", "i have lost my phone", "lost my phone", "lost phone"],
+  lostPhone: [
+    "jag har tappat min telefon",
+    "jag har tappat min mobil",
+    "tappat min telefon",
+    "tappat telefonen",
+    "i lost my phone",
+    "i have lost my phone",
+    "lost my phone",
+    "lost phone",
+  ],
 };
 
 export function classifyText(text: string): { command: TextCommand; locale?: Locale } {
-  const normalised = text.trim().toLowerCase().replace(/[!.?,]+$/u, "").replace(/\s+/g, " ");
+  const normalised = text
+    .trim()
+    .toLowerCase()
+    .replace(/[!.?,]+$/u, "")
+    .replace(/\s+/g, " ");
   const locale = locales.find((l) => languages[l].switchWords.includes(normalised));
   if (locale) return { command: "language", locale };
   for (const [command, words] of Object.entries(commands) as [Exclude<TextCommand, "other" | "language">, string[]][]) {

@@ -3,10 +3,22 @@ import { catalog, t, type Locale, type MessageKey } from "../../i18n/messages.js
 import type { AuditEvent, AuditLog } from "../../ports/stores.js";
 
 /** What an employee types to see their own account's activity (sv and en). */
-export const ACCOUNT_ACTIVITY_PHRASES = ["vad har hänt på mitt konto", "vad har hänt med mitt konto", "min kontoaktivitet", "kontohistorik", "my account activity", "account activity", "what happened to my account"];
+export const ACCOUNT_ACTIVITY_PHRASES = [
+  "vad har hänt på mitt konto",
+  "vad har hänt med mitt konto",
+  "min kontoaktivitet",
+  "kontohistorik",
+  "my account activity",
+  "account activity",
+  "what happened to my account",
+];
 
 export function asksForAccountActivity(text: string): boolean {
-  const normalised = text.trim().toLowerCase().replace(/[!.?,]+$/u, "").replace(/\s+/g, " ");
+  const normalised = text
+    .trim()
+    .toLowerCase()
+    .replace(/[!.?,]+$/u, "")
+    .replace(/\s+/g, " ");
   return ACCOUNT_ACTIVITY_PHRASES.includes(normalised);
 }
 
@@ -63,5 +75,7 @@ function keyExists(locale: Locale, key: string): key is MessageKey {
 }
 
 function localTime(at: Date, locale: Locale): string {
-  return DateTime.fromJSDate(at, { zone: ZONE }).setLocale(locale === "sv" ? "sv-SE" : "en-GB").toFormat("d LLL yyyy HH:mm");
+  return DateTime.fromJSDate(at, { zone: ZONE })
+    .setLocale(locale === "sv" ? "sv-SE" : "en-GB")
+    .toFormat("d LLL yyyy HH:mm");
 }

@@ -26,7 +26,9 @@ export function auditRowMac(key: Buffer, chainId: string, seq: number, previousM
 
 /** A retention checkpoint's signature: where a chain resumes after its start was pruned. */
 export function checkpointSignature(key: Buffer, chainId: string, seq: number, mac: string, prunedAt: string): string {
-  return createHmac("sha256", key).update(JSON.stringify(["checkpoint", chainId, seq, mac, prunedAt])).digest("base64url");
+  return createHmac("sha256", key)
+    .update(JSON.stringify(["checkpoint", chainId, seq, mac, prunedAt]))
+    .digest("base64url");
 }
 
 /**

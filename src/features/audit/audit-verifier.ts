@@ -37,7 +37,12 @@ export class AuditVerifier {
   ) {
     for (const cp of checkpoints.values()) {
       if (checkpointSignature(key, cp.chainId, cp.seq, cp.mac, cp.prunedAt) !== cp.signature) {
-        this.fail({ rowId: null, chainId: cp.chainId, seq: cp.seq, reason: "the retention checkpoint's signature does not match (edited)" });
+        this.fail({
+          rowId: null,
+          chainId: cp.chainId,
+          seq: cp.seq,
+          reason: "the retention checkpoint's signature does not match (edited)",
+        });
       }
     }
   }
@@ -48,7 +53,10 @@ export class AuditVerifier {
     const chain = this.chain!;
     if (chain.broken) return;
     if (row.seq !== chain.seq + 1) {
-      const reason = row.seq <= chain.seq ? "a row repeats a place in its chain (inserted)" : `rows ${chain.seq + 1}–${row.seq - 1} of the chain are missing (deleted)`;
+      const reason =
+        row.seq <= chain.seq
+          ? "a row repeats a place in its chain (inserted)"
+          : `rows ${chain.seq + 1}–${row.seq - 1} of the chain are missing (deleted)`;
       this.breakChain(chain, row, reason);
       return;
     }

@@ -2,7 +2,16 @@ import { z } from "zod";
 import type { ActionData } from "../shared/route.js";
 
 /** The public card contract (README): the verbs and the inputs each carries. */
-export const verbs = ["enroll.start", "enroll.identity", "enroll.sms", "enroll.resendSms", "enroll.device", "enroll.confirm", "enroll.cancel", "enroll.showQr"] as const;
+export const verbs = [
+  "enroll.start",
+  "enroll.identity",
+  "enroll.sms",
+  "enroll.resendSms",
+  "enroll.device",
+  "enroll.confirm",
+  "enroll.cancel",
+  "enroll.showQr",
+] as const;
 export type Verb = (typeof verbs)[number];
 
 const MAX_FIELD = 1024;
@@ -14,7 +23,11 @@ const dataSchema = z
   .catchall(z.unknown());
 
 export type CardAction =
-  | { kind: "known"; verb: Verb; data: { flowId?: string; username?: string; password?: string; smsCode?: string; deviceName?: string; totpCode?: string } }
+  | {
+      kind: "known";
+      verb: Verb;
+      data: { flowId?: string; username?: string; password?: string; smsCode?: string; deviceName?: string; totpCode?: string };
+    }
   | { kind: "unknownVerb" }
   | { kind: "malformed" };
 

@@ -94,7 +94,10 @@ export class EnrollmentService {
       return {
         state: next,
         notice: active ? { key: "info.reEnrollment", kind: "info" } : undefined,
-        audit: [...(state && !own ? [foreignFlowAudit(state)] : []), { action: "enroll.started", outcome: "ok", detail: { reEnrollment: next.reEnrollment } }],
+        audit: [
+          ...(state && !own ? [foreignFlowAudit(state)] : []),
+          { action: "enroll.started", outcome: "ok", detail: { reEnrollment: next.reEnrollment } },
+        ],
       };
     });
     return this.view(caller, result);
@@ -129,7 +132,11 @@ export class EnrollmentService {
       };
       const audit = [{ action: "enroll.identity", outcome: "ok" as const }];
       if (!user.mobile) {
-        return { state: { ...next, lastError: "error.noMobile" }, notice: refusal("error.noMobile"), audit: [...audit, { action: "enroll.sms", outcome: "refused", detail: { reason: "noMobile" } }] };
+        return {
+          state: { ...next, lastError: "error.noMobile" },
+          notice: refusal("error.noMobile"),
+          audit: [...audit, { action: "enroll.sms", outcome: "refused", detail: { reason: "noMobile" } }],
+        };
       }
       return this.sendCode({ ...next, step: "sms" }, now, audit);
     });
@@ -154,12 +161,21 @@ export class EnrollmentService {
       if (!verdict.ok) {
         const { notice } = verdict;
         const audit = [{ action: "enroll.sms.verify", outcome: "refused" as const, detail: { reason: verdict.reason } }];
-        if (!verdict.compared || !state.sms) return state.lastError === notice.key || notice.key === "error.smsExpired" ? { notice, audit } : { state: { ...state, lastError: notice.key }, notice, audit };
+        if (!verdict.compared || !state.sms)
+          return state.lastError === notice.key || notice.key === "error.smsExpired"
+            ? { notice, audit }
+            : { state: { ...state, lastError: notice.key }, notice, audit };
         const sms = { ...state.sms, attempts: verdict.tries ?? state.sms.attempts + 1 };
         return { state: { ...state, sms, lastError: notice.key }, notice, audit };
       }
       return {
-        state: { ...state, step: "device", sms: undefined, verifiedSmsCodeHash: this.challenges.hash(state.flowId, code), lastError: undefined },
+        state: {
+          ...state,
+          step: "device",
+          sms: undefined,
+          verifiedSmsCodeHash: this.challenges.hash(state.flowId, code),
+          lastError: undefined,
+        },
         audit: [{ action: "enroll.sms.verify", outcome: "ok" }],
       };
     });
@@ -171,7 +187,14 @@ export class EnrollmentService {
       if (!DEVICE_NAME.test(deviceName)) return { notice: refusal("error.deviceNameInvalid") };
       const secret = this.deps.totp.generateSecret();
       return {
-        state: { ...state, step: "qr", deviceName, pendingSecret: this.deps.secrets.seal(secret), qrShownAt: now.toISOString(), confirmFailures: 0 },
+        state: {
+          ...state,
+          step: "qr",
+          deviceName,
+          pendingSecret: this.deps.secrets.seal(secret),
+          qrShownAt: now.toISOString(),
+          confirmFailures: 0,
+        },
         audit: [{ action: "enroll.qr.shown", outcome: "ok", detail: { deviceName } }],
       };
     });
@@ -215,14 +238,23 @@ export class EnrollmentService {
   }
 
   /** Guards every card action: the caller's own flow, right flow, right step, not idle too long. */
-  private async step(caller: Caller, flowId: unknown, expected: EnrollmentStep | EnrollmentStep[], handler: (state: EnrollmentState, now: Date) => Promise<Transition>): Promise<StepView> {
+  private async step(
+    caller: Caller,
+    flowId: unknown,
+    expected: EnrollmentStep | EnrollmentStep[],
+    handler: (state: EnrollmentState, now: Date) => Promise<Transition>,
+  ): Promise<StepView> {
     const steps = Array.isArray(expected) ? expected : [expected];
     const result = await this.engine.run(caller, async ({ state }: Loaded, now) => {
       // Before the flow id: another UPN's flow is refused and audited whatever card was pressed.
       if (state && !ownedBy(caller, state)) return { notice: notYourEnrollment, audit: [foreignFlowAudit(state)] };
       if (!state || typeof flowId !== "string" || flowId !== state.flowId) return { notice: refusal("error.staleCard") };
       if (idleTooLong(this.deps.policy, state, now)) {
-        return { state: this.freshFlow(caller, state, "welcome", now), notice: refusal("error.sessionExpired"), audit: [{ action: "enroll.expired", outcome: "refused", detail: { atStep: state.step } }] };
+        return {
+          state: this.freshFlow(caller, state, "welcome", now),
+          notice: refusal("error.sessionExpired"),
+          audit: [{ action: "enroll.expired", outcome: "refused", detail: { atStep: state.step } }],
+        };
       }
       if (!steps.includes(state.step)) return { notice: { key: "info.alreadyHandled", kind: "info" } };
       return handler({ ...state, locale: caller.locale }, now);
@@ -232,7 +264,12 @@ export class EnrollmentService {
 
   private async sendCode(state: EnrollmentState, now: Date, audit: NonNullable<Transition["audit"]>): Promise<Transition> {
     const refused = await this.challenges.quotaRefusal(state, now);
-    if (refused) return { state: { ...state, lastError: refused.key }, notice: refused, audit: [...audit, { action: "enroll.sms.send", outcome: "refused", detail: { reason: refused.key } }] };
+    if (refused)
+      return {
+        state: { ...state, lastError: refused.key },
+        notice: refused,
+        audit: [...audit, { action: "enroll.sms.send", outcome: "refused", detail: { reason: refused.key } }],
+      };
     const { code, challenge } = this.challenges.issue(state.flowId, now);
     const mobile = state.account?.mobile ?? "";
     return {
@@ -246,9 +283,16 @@ export class EnrollmentService {
           await this.engine.append(state.callerUpn, now, [{ action: "enroll.sms.sent", outcome: "ok" }]);
         } catch (error) {
           if (!(error instanceof SmsDeliveryError)) throw error;
-          const detail = { reason: error.message, ...(error.status && { status: error.status }), ...(error.attempts && { attempts: error.attempts }) };
+          const detail = {
+            reason: error.message,
+            ...(error.status && { status: error.status }),
+            ...(error.attempts && { attempts: error.attempts }),
+          };
           await this.engine.append(state.callerUpn, now, [{ action: "enroll.sms.sent", outcome: "error", detail }]);
-          return { state: { ...saved, sms: undefined, lastSmsSentAt: undefined, lastError: "error.smsSendFailed" }, notice: refusal("error.smsSendFailed") };
+          return {
+            state: { ...saved, sms: undefined, lastSmsSentAt: undefined, lastError: "error.smsSendFailed" },
+            notice: refusal("error.smsSendFailed"),
+          };
         }
       },
     };
@@ -264,7 +308,13 @@ export class EnrollmentService {
       await this.engine.append(caller.upn, now, [{ action: "temporaryAccess.ended", outcome: "ok", detail: { reason: "enrolled" } }]);
     }
     const params = { device: state.deviceName ?? "", time: localDateTime(now) };
-    await this.deps.notices.enqueue({ id: randomUUID(), upn: caller.upn.toLowerCase(), key: "notice.newAuthenticator", params, createdAt: now });
+    await this.deps.notices.enqueue({
+      id: randomUUID(),
+      upn: caller.upn.toLowerCase(),
+      key: "notice.newAuthenticator",
+      params,
+      createdAt: now,
+    });
     if (state.reEnrollment) await this.noticeNewAuthenticator(caller, state, now);
   }
 
@@ -274,7 +324,8 @@ export class EnrollmentService {
    * already active: a notice that cannot go out is audited, not an error for the user.
    */
   private async noticeNewAuthenticator(caller: Caller, state: EnrollmentState, now: Date): Promise<void> {
-    const failed = (kind: string) => this.engine.append(caller.upn, now, [{ action: "sms.notice.failed", outcome: "error", detail: { kind } }]);
+    const failed = (kind: string) =>
+      this.engine.append(caller.upn, now, [{ action: "sms.notice.failed", outcome: "error", detail: { kind } }]);
     let to: string | undefined;
     try {
       to = state.account ? (await this.deps.directory.findByLoginName(state.account.loginName))?.mobile : undefined;
@@ -290,7 +341,10 @@ export class EnrollmentService {
     const failures = state.passwordFailures + 1;
     if (failures >= this.deps.policy.passwordMaxFailures) {
       const until = new Date(now.getTime() + this.deps.policy.passwordBlockMinutes * 60_000);
-      return { state: { ...state, passwordFailures: 0, passwordBlockedUntil: until.toISOString(), lastError: "error.passwordBlocked" }, notice: refusal("error.passwordBlocked", { minutes: this.deps.policy.passwordBlockMinutes }) };
+      return {
+        state: { ...state, passwordFailures: 0, passwordBlockedUntil: until.toISOString(), lastError: "error.passwordBlocked" },
+        notice: refusal("error.passwordBlocked", { minutes: this.deps.policy.passwordBlockMinutes }),
+      };
     }
     const remaining = this.deps.policy.passwordMaxFailures - failures;
     return { state: { ...state, passwordFailures: failures, lastError: key }, notice: refusal(key, { remaining }) };

@@ -109,7 +109,9 @@ export class SmsChallenges {
     if (!atCode.admitted) return refused("error.smsTooManyAttempts");
     if (sameDigest(this.hash(state.flowId, code), challenge.codeHash)) return { ok: true };
     const codeNotice: Notice =
-      atCode.remaining > 0 ? { key: "error.smsWrong", params: { remaining: atCode.remaining }, kind: "refusal" } : { key: "error.smsTooManyAttempts", kind: "refusal" };
+      atCode.remaining > 0
+        ? { key: "error.smsWrong", params: { remaining: atCode.remaining }, kind: "refusal" }
+        : { key: "error.smsTooManyAttempts", kind: "refusal" };
     const notice: Notice = today.remaining === 0 ? { key: "error.smsTooManyToday", kind: "refusal" } : codeNotice;
     return { ok: false, notice, compared: true, tries: atCode.count, reason: codeNotice.key };
   }

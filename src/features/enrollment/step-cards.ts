@@ -31,7 +31,13 @@ export async function renderStepCard(view: StepView, settings: StepCardSettings,
   };
   const data: Record<string, unknown> = {
     // The Citrix address (configuration) and the login steps (catalog text with it) stay as they are; the masked number is the bot's own format of a normalised number.
-    s: strings(view.locale, params, { citrixUrl: "trusted", loginSteps: "trusted", mobile: "trusted", label: "identifier", issuer: "identifier" }),
+    s: strings(view.locale, params, {
+      citrixUrl: "trusted",
+      loginSteps: "trusted",
+      mobile: "trusted",
+      label: "identifier",
+      issuer: "identifier",
+    }),
     flowId: view.flowId,
     notice: noticeData(view.locale, view.notice),
     username: view.username ?? "",

@@ -35,7 +35,13 @@ export function buildStepView(deps: ViewDeps, caller: Caller, state: EnrollmentS
   if (idleTooLong(deps.policy, state, now)) {
     return { step: "welcome", flowId: state.flowId, locale: caller.locale, notice: { key: "error.sessionExpired", kind: "refusal" } };
   }
-  const view: StepView = { step: state.step, flowId: state.flowId, locale: caller.locale, notice, helpArticleId: contextualHelp(state, notice, now) };
+  const view: StepView = {
+    step: state.step,
+    flowId: state.flowId,
+    locale: caller.locale,
+    notice,
+    helpArticleId: contextualHelp(state, notice, now),
+  };
   switch (state.step) {
     case "sms":
       if (state.account?.mobile) view.maskedMobile = maskPhone(state.account.mobile);

@@ -47,7 +47,10 @@ export const inProgressSteps: readonly EnrollmentStep[] = stepNames.filter((step
 
 /** The steps a knowledge article can belong to. */
 export type KnowledgeStep = { [S in keyof Steps]: Steps[S]["hasArticles"] extends true ? S : never }[keyof Steps];
-export const knowledgeSteps = stepNames.filter((step): step is KnowledgeStep => enrollmentSteps[step].hasArticles) as [KnowledgeStep, ...KnowledgeStep[]];
+export const knowledgeSteps = stepNames.filter((step): step is KnowledgeStep => enrollmentSteps[step].hasArticles) as [
+  KnowledgeStep,
+  ...KnowledgeStep[],
+];
 
 /** The entry of a step as stored (a ticket's copy may predate a rename): undefined for a name no step has. */
 export function stepEntry(step: string | undefined): StepEntry | undefined {

@@ -30,14 +30,26 @@ interface ConfirmDeps {
 export function confirmFirstCode(deps: ConfirmDeps, state: EnrollmentState, code: string, now: Date, attempt: AttemptVerdict): Transition {
   if (!state.pendingSecret || !state.account || !state.deviceName) return { notice: { key: "error.staleCard", kind: "refusal" } };
   if (!attempt.admitted) {
-    return { state: { ...state, step: "identity" }, notice: { key: "error.totpTooMany", kind: "refusal" }, audit: [{ action: "enroll.confirm", outcome: "refused", detail: { reason: "tooMany" } }] };
+    return {
+      state: { ...state, step: "identity" },
+      notice: { key: "error.totpTooMany", kind: "refusal" },
+      audit: [{ action: "enroll.confirm", outcome: "refused", detail: { reason: "tooMany" } }],
+    };
   }
   const usedSms = state.verifiedSmsCodeHash && sameDigest(smsCodeHash(deps.secrets, state.flowId, code), state.verifiedSmsCodeHash);
   const match = usedSms ? null : deps.totp.match(deps.secrets.open(state.pendingSecret), code, now, deps.policy.clockDriftMaxSteps);
 
   if (match && Math.abs(match.delta) <= ACCEPTED_STEPS) {
     return {
-      state: { ...state, step: "done", pendingSecret: undefined, verifiedSmsCodeHash: undefined, sms: undefined, confirmFailures: 0, lastError: undefined },
+      state: {
+        ...state,
+        step: "done",
+        pendingSecret: undefined,
+        verifiedSmsCodeHash: undefined,
+        sms: undefined,
+        confirmFailures: 0,
+        lastError: undefined,
+      },
       activate: {
         id: randomUUID(),
         loginName: state.account.loginName.toLowerCase(),
@@ -47,7 +59,13 @@ export function confirmFirstCode(deps: ConfirmDeps, state: EnrollmentState, code
         activatedAt: now,
         lastTimeStep: match.timeStep,
       },
-      audit: [{ action: "enroll.token.activated", outcome: "ok", detail: { deviceName: state.deviceName, replacedOld: state.reEnrollment === true } }],
+      audit: [
+        {
+          action: "enroll.token.activated",
+          outcome: "ok",
+          detail: { deviceName: state.deviceName, replacedOld: state.reEnrollment === true },
+        },
+      ],
     };
   }
 

@@ -5,10 +5,23 @@ import { expandCard, noticeData, strings, type CardJson } from "../shared/card-r
 import { cardT } from "../shared/card-text.js";
 
 /** Topics the "help" command lists, most asked first. */
-export const commonTopics = ["install-app", "no-sms", "qr-scan", "code-rejected", "new-phone", "lost-phone", "citrix-login", "no-smartphone"];
+export const commonTopics = [
+  "install-app",
+  "no-sms",
+  "qr-scan",
+  "code-rejected",
+  "new-phone",
+  "lost-phone",
+  "citrix-login",
+  "no-smartphone",
+];
 
 /** An article as the answer to a question, with "Did this help?" until answered. */
-export function renderAnswerCard(article: KnowledgeArticle, question: string, options: { askFeedback: boolean; notice?: Notice; diagnosis?: string | null }): CardJson {
+export function renderAnswerCard(
+  article: KnowledgeArticle,
+  question: string,
+  options: { askFeedback: boolean; notice?: Notice; diagnosis?: string | null },
+): CardJson {
   const locale = article.locale;
   return expandCard("help-answer", {
     s: strings(locale, {}),

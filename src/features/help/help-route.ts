@@ -76,11 +76,13 @@ export class HelpActions implements Route {
     const { articleId, helpful, question } = parsed.data;
     const article = this.knowledge.get(caller.locale, articleId);
     if (!article) return renderNoAnswerCard(caller.locale, question, { key: "help.articleMissing", kind: "refusal" });
-    if (verb === "help.show") return renderAnswerCard(article, question, { askFeedback: true, diagnosis: await this.diagnosisFor(caller, article.id) });
+    if (verb === "help.show")
+      return renderAnswerCard(article, question, { askFeedback: true, diagnosis: await this.diagnosisFor(caller, article.id) });
     if (helpful === undefined) return null;
     // Counted before storing (insert, then count): of any burst, one answer per article and user a day is kept.
     const admitted = await this.feedbackAnswers.throttle(feedbackRateKey(caller.upn.toLowerCase(), articleId), this.clock.now());
-    if (!admitted.ok) return renderAnswerCard(article, question, { askFeedback: false, notice: { key: "help.feedbackAlreadyGiven", kind: "info" } });
+    if (!admitted.ok)
+      return renderAnswerCard(article, question, { askFeedback: false, notice: { key: "help.feedbackAlreadyGiven", kind: "info" } });
     await this.feedback.record({ articleId, locale: caller.locale, helpful, subject: caller.upn, at: this.clock.now() });
     return renderAnswerCard(article, question, {
       askFeedback: false,

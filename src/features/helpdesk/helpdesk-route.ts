@@ -16,7 +16,11 @@ export const ESCALATE_VERB = "help.escalate";
 const MAX_QUESTION_INPUT = 4000;
 
 const dataSchema = z
-  .object({ ticketId: z.string().max(64).optional(), question: z.string().max(MAX_QUESTION_INPUT).optional(), confirm: z.boolean().optional() })
+  .object({
+    ticketId: z.string().max(64).optional(),
+    question: z.string().max(MAX_QUESTION_INPUT).optional(),
+    confirm: z.boolean().optional(),
+  })
   .catchall(z.unknown());
 
 export interface HelpdeskActionsDeps {
@@ -61,7 +65,16 @@ export class HelpdeskActions implements Route {
         verb === "helpdesk.temporaryAccess"
           ? await this.deps.service.temporaryAccess(actor, data.ticketId, data.confirm === true)
           : await this.deps.service[verbToAction[verb as keyof typeof verbToAction]](actor, data.ticketId);
-      this.deps.logger.info({ verb, ticketId: data.ticketId, actor: caller.userKey, changed: result.changed, notice: result.refusal?.key ?? result.view?.notice?.key }, "helpdesk action");
+      this.deps.logger.info(
+        {
+          verb,
+          ticketId: data.ticketId,
+          actor: caller.userKey,
+          changed: result.changed,
+          notice: result.refusal?.key ?? result.view?.notice?.key,
+        },
+        "helpdesk action",
+      );
       // Refused (not a helpdesk member, or the directory cannot tell): the reason, nothing about the ticket.
       if (result.refusal) return { notice: { ...result.refusal, kind: "refusal" }, locale };
       if (!result.view) return notice(locale, "helpdesk.notice.notFound");
@@ -77,7 +90,10 @@ export class HelpdeskActions implements Route {
     // The employee's chat, so the helpdesk's answers can reach them even if they never typed.
     await chat.rememberConversation();
     const result = await this.deps.service.escalate(caller, question);
-    this.deps.logger.info({ verb: ESCALATE_VERB, ticketId: result.ticketId, outcome: result.outcome, user: caller.userKey }, "helpdesk escalation");
+    this.deps.logger.info(
+      { verb: ESCALATE_VERB, ticketId: result.ticketId, outcome: result.outcome, user: caller.userKey },
+      "helpdesk escalation",
+    );
     // From a step card: that step's card with the answer on top; otherwise the answer alone.
     const stepCard = fromStepCard && this.deps.enrollment ? await this.deps.enrollment.presentCurrent(caller, result.notice) : null;
     return stepCard ? { card: stepCard } : { notice: result.notice };

@@ -48,7 +48,12 @@ export class HelpdeskService {
     this.newId = deps.newId ?? randomUUID;
     this.views = new TicketViews(deps.directory, deps.tokens, deps.audit, deps.temporaryAccess.store, deps.clock);
     this.escalations = new AttemptLimit(deps.rates, deps.escalationLimit ?? ESCALATION_LIMIT);
-    this.publisher = new TicketPublisher(deps.tickets, deps.notifier, this.views, new ChannelPacer(deps.clock, deps.wait, deps.channelPacing));
+    this.publisher = new TicketPublisher(
+      deps.tickets,
+      deps.notifier,
+      this.views,
+      new ChannelPacer(deps.clock, deps.wait, deps.channelPacing),
+    );
   }
 
   /**
@@ -78,7 +83,13 @@ export class HelpdeskService {
       try {
         if (open) {
           const questions = text ? [...open.value.questions, { text, at }].slice(-MAX_QUESTIONS_PER_TICKET) : open.value.questions;
-          const next: Ticket = { ...open.value, ...snapshot, questions, loginName: loginName ?? open.value.loginName, userKey: caller.userKey };
+          const next: Ticket = {
+            ...open.value,
+            ...snapshot,
+            questions,
+            loginName: loginName ?? open.value.loginName,
+            userKey: caller.userKey,
+          };
           await this.deps.tickets.save(next, open.version);
           ticket = next;
         } else {
@@ -119,8 +130,10 @@ export class HelpdeskService {
 
   take(actor: Actor, ticketId: unknown): Promise<HelpdeskActionResult> {
     return this.act(actor, ticketId, "take", async (ticket, helper, now): Promise<Decision> => {
-      if (ticket.status === "resolved") return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
-      if (ticket.status === "taken" && ticket.takenBy === helper.upn) return { notice: info("helpdesk.notice.alreadyYours"), outcome: "ok", detail: { changed: false } };
+      if (ticket.status === "resolved")
+        return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
+      if (ticket.status === "taken" && ticket.takenBy === helper.upn)
+        return { notice: info("helpdesk.notice.alreadyYours"), outcome: "ok", detail: { changed: false } };
       const detail: Record<string, string> = {};
       if (ticket.takenBy) detail.previousTaker = ticket.takenBy;
       return {
@@ -135,9 +148,17 @@ export class HelpdeskService {
 
   resolve(actor: Actor, ticketId: unknown): Promise<HelpdeskActionResult> {
     return this.act(actor, ticketId, "resolve", async (ticket, helper, now): Promise<Decision> => {
-      if (ticket.status === "resolved") return { notice: info("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
+      if (ticket.status === "resolved")
+        return { notice: info("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
       return {
-        ticket: { ...ticket, status: "resolved", takenBy: ticket.takenBy ?? helper.upn, resolvedBy: helper.upn, resolvedAt: now.toISOString(), updatedAt: now.toISOString() },
+        ticket: {
+          ...ticket,
+          status: "resolved",
+          takenBy: ticket.takenBy ?? helper.upn,
+          resolvedBy: helper.upn,
+          resolvedAt: now.toISOString(),
+          updatedAt: now.toISOString(),
+        },
         notice: info("helpdesk.notice.resolved"),
         outcome: "ok",
         tell: { kind: "text", key: "helpdesk.employee.resolved" },
@@ -155,7 +176,8 @@ export class HelpdeskService {
    */
   clearLimits(actor: Actor, ticketId: unknown): Promise<HelpdeskActionResult> {
     return this.act(actor, ticketId, "clearLimits", async (ticket, _helper, now): Promise<Decision> => {
-      if (ticket.status === "resolved") return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
+      if (ticket.status === "resolved")
+        return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
       const hadState = await clearEnrollmentLimits(this.deps.enrollments, this.deps.rates, ticket.userKey);
       for (const key of [smsUserRateKey, smsFailureRateKey, passwordCheckRateKey]) await this.deps.rates.clear(key(ticket.subject));
       const loginName = await ticketLoginName(this.deps.directory, ticket);
@@ -163,7 +185,8 @@ export class HelpdeskService {
       // The Citrix login's limits too: the token's lock after wrong codes and the request throttle.
       const token = loginName ? await this.deps.tokens.findActive(loginName) : null;
       if (token) await this.deps.tokens.clearLock(token.id);
-      for (const name of loginName ? [loginName, ticket.subject] : [ticket.subject]) await this.deps.rates.clear(validationUserRateKey(name));
+      for (const name of loginName ? [loginName, ticket.subject] : [ticket.subject])
+        await this.deps.rates.clear(validationUserRateKey(name));
       return {
         ticket: { ...ticket, updatedAt: now.toISOString() },
         notice: info("helpdesk.notice.limitsCleared"),
@@ -178,11 +201,13 @@ export class HelpdeskService {
   /** Lost phone: the employee's active token is revoked; its codes stop working at once. */
   revokeToken(actor: Actor, ticketId: unknown): Promise<HelpdeskActionResult> {
     return this.act(actor, ticketId, "revokeToken", async (ticket, _helper, now): Promise<Decision> => {
-      if (ticket.status === "resolved") return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
+      if (ticket.status === "resolved")
+        return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
       const loginName = await ticketLoginName(this.deps.directory, ticket);
       const active = loginName ? await this.deps.tokens.findActive(loginName) : null;
       const revoked = loginName && active ? await this.deps.tokens.revoke(loginName, now) : false;
-      if (!revoked || !active) return { notice: refusal("helpdesk.notice.noToken"), outcome: "refused", detail: { reason: "noActiveToken" } };
+      if (!revoked || !active)
+        return { notice: refusal("helpdesk.notice.noToken"), outcome: "refused", detail: { reason: "noActiveToken" } };
       return {
         ticket: { ...ticket, loginName, updatedAt: now.toISOString() },
         notice: info("helpdesk.notice.tokenRevoked", { device: active.deviceName }),
@@ -206,13 +231,16 @@ export class HelpdeskService {
       }),
     );
     if (issued && result.changed) return { ...result, temporaryCode: { code: issued.code, reusable: issued.reusable } };
-    return !confirmed && result.view?.notice?.key === "helpdesk.notice.temporaryAccessConfirm" ? { ...result, confirmTemporaryAccess: true } : result;
+    return !confirmed && result.view?.notice?.key === "helpdesk.notice.temporaryAccessConfirm"
+      ? { ...result, confirmTemporaryAccess: true }
+      : result;
   }
 
   /** Sends the employee a fresh welcome card in their chat. */
   invite(actor: Actor, ticketId: unknown): Promise<HelpdeskActionResult> {
     return this.act(actor, ticketId, "invite", async (ticket, _helper, now): Promise<Decision> => {
-      if (ticket.status === "resolved") return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
+      if (ticket.status === "resolved")
+        return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
       const delivered = await this.tell(ticket.userKey, { kind: "invitation", key: "helpdesk.employee.invitation" });
       return {
         ticket: { ...ticket, updatedAt: now.toISOString() },
@@ -230,7 +258,12 @@ export class HelpdeskService {
    * Someone not known to be a helpdesk member gets the refusal alone: not the ticket card
    * (the employee's name, questions and account facts), not even whether the ticket exists.
    */
-  private async act(actor: Actor, ticketId: unknown, action: HelpdeskAction, decide: (ticket: Ticket, helper: DirectoryUser, now: Date) => Promise<Decision>): Promise<HelpdeskActionResult> {
+  private async act(
+    actor: Actor,
+    ticketId: unknown,
+    action: HelpdeskAction,
+    decide: (ticket: Ticket, helper: DirectoryUser, now: Date) => Promise<Decision>,
+  ): Promise<HelpdeskActionResult> {
     const now = this.deps.clock.now();
     const actorUpn = actor.upn.trim().toLowerCase();
     if (!validTicketId(ticketId)) return { view: null, changed: false };
@@ -265,10 +298,18 @@ export class HelpdeskService {
         }
       } else if (decision.ticket) {
         // The side effect already happened: only carry its ticket fields onto the fresh ticket.
-        decision = { ...decision, ticket: { ...current.value, updatedAt: decision.ticket.updatedAt, loginName: decision.ticket.loginName ?? current.value.loginName } };
+        decision = {
+          ...decision,
+          ticket: {
+            ...current.value,
+            updatedAt: decision.ticket.updatedAt,
+            loginName: decision.ticket.loginName ?? current.value.loginName,
+          },
+        };
       }
       if (!decision.ticket) {
-        if (!decision.unaudited) await this.append(actorUpn, subject, `helpdesk.${action}`, decision.outcome, now, { ticketId, ...decision.detail });
+        if (!decision.unaudited)
+          await this.append(actorUpn, subject, `helpdesk.${action}`, decision.outcome, now, { ticketId, ...decision.detail });
         return { view: await this.views.build(current.value, decision.notice), changed: false };
       }
       try {
@@ -310,7 +351,14 @@ export class HelpdeskService {
     }
   }
 
-  private async append(actor: string, subject: string, action: string, outcome: AuditOutcome, at: Date, detail?: Record<string, string | number | boolean>): Promise<void> {
+  private async append(
+    actor: string,
+    subject: string,
+    action: string,
+    outcome: AuditOutcome,
+    at: Date,
+    detail?: Record<string, string | number | boolean>,
+  ): Promise<void> {
     await this.deps.audit.append({ at, actor, subject, action, outcome, ...(detail ? { detail } : {}) });
   }
 }

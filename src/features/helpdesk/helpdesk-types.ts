@@ -92,4 +92,3 @@ export interface Decision {
   /** Only a question back to the member (a confirmation): nothing happened, nothing to audit. */
   unaudited?: boolean;
 }
-

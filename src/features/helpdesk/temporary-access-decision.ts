@@ -25,12 +25,18 @@ export async function decideTemporaryAccess(
   reveal: (issued: IssuedTemporaryAccess) => void,
 ): Promise<Decision> {
   const refusal = (key: Notice["key"]): Notice => ({ key, kind: "refusal" });
-  if (ticket.status === "resolved") return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
+  if (ticket.status === "resolved")
+    return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
   if (!confirmed) {
-    return { notice: { key: "helpdesk.notice.temporaryAccessConfirm", params: { hours: deps.temporaryAccess.hours }, kind: "info" }, outcome: "ok", unaudited: true };
+    return {
+      notice: { key: "helpdesk.notice.temporaryAccessConfirm", params: { hours: deps.temporaryAccess.hours }, kind: "info" },
+      outcome: "ok",
+      unaudited: true,
+    };
   }
   const loginName = await ticketLoginName(deps.directory, ticket);
-  if (!loginName) return { notice: refusal("helpdesk.notice.temporaryAccessNoAccount"), outcome: "refused", detail: { reason: "noDirectoryAccount" } };
+  if (!loginName)
+    return { notice: refusal("helpdesk.notice.temporaryAccessNoAccount"), outcome: "refused", detail: { reason: "noDirectoryAccount" } };
   const issued = await deps.temporaryAccess.issuer.issue({ loginName, upn: ticket.subject }, helper.upn, now);
   reveal(issued);
   const time = localDateTime(issued.expiresAt);

@@ -8,9 +8,15 @@ import { groupTemporaryCode } from "../validation/temporary-access-code.js";
 import { localDateTime } from "../../i18n/plural.js";
 
 /** The helpdesk card's button verbs (data: { ticketId }). */
-export const helpdeskVerbs = ["helpdesk.take", "helpdesk.resolve", "helpdesk.clearLimits", "helpdesk.revokeToken", "helpdesk.invite", "helpdesk.temporaryAccess"] as const;
+export const helpdeskVerbs = [
+  "helpdesk.take",
+  "helpdesk.resolve",
+  "helpdesk.clearLimits",
+  "helpdesk.revokeToken",
+  "helpdesk.invite",
+  "helpdesk.temporaryAccess",
+] as const;
 export type HelpdeskVerb = (typeof helpdeskVerbs)[number];
-
 
 const accountKeys: Record<string, MessageKey> = {
   enabled: "helpdesk.card.accountEnabled",
@@ -56,17 +62,33 @@ export function ticketFacts(view: TicketView, locale: Locale): { title: string; 
   const none = t(locale, "helpdesk.card.none");
   const dir = view.directory;
   const account =
-    dir.found === "yes" ? t(locale, accountKeys[dir.account] ?? "helpdesk.card.none") : t(locale, dir.found === "no" ? "helpdesk.card.accountNotFound" : "helpdesk.card.directoryUnavailable");
+    dir.found === "yes"
+      ? t(locale, accountKeys[dir.account] ?? "helpdesk.card.none")
+      : t(locale, dir.found === "no" ? "helpdesk.card.accountNotFound" : "helpdesk.card.directoryUnavailable");
   const mobile = dir.found === "yes" ? t(locale, dir.hasMobile ? "helpdesk.card.mobileYes" : "helpdesk.card.mobileNo") : none;
   const token =
     view.token.status === "active"
-      ? cardT(locale, "helpdesk.card.tokenActive", { device: view.token.deviceName, date: day(view.token.activatedAt) }, { date: "trusted" })
+      ? cardT(
+          locale,
+          "helpdesk.card.tokenActive",
+          { device: view.token.deviceName, date: day(view.token.activatedAt) },
+          { date: "trusted" },
+        )
       : view.token.status === "none"
         ? t(locale, "helpdesk.card.tokenNone")
         : none;
-  const lastError = view.lastError ? (isMessageKey(locale, view.lastError) ? textWithoutParams(locale, view.lastError) : cardText(view.lastError)) : none;
+  const lastError = view.lastError
+    ? isMessageKey(locale, view.lastError)
+      ? textWithoutParams(locale, view.lastError)
+      : cardText(view.lastError)
+    : none;
   const temporaryAccess = view.temporaryAccess
-    ? [{ title: t(locale, "helpdesk.card.temporaryCode", { use: useText(locale, view.temporaryAccess.reusable) }), value: t(locale, "helpdesk.card.temporaryAccessActive", { time: localDateTime(new Date(view.temporaryAccess.expiresAt)) }) }]
+    ? [
+        {
+          title: t(locale, "helpdesk.card.temporaryCode", { use: useText(locale, view.temporaryAccess.reusable) }),
+          value: t(locale, "helpdesk.card.temporaryAccessActive", { time: localDateTime(new Date(view.temporaryAccess.expiresAt)) }),
+        },
+      ]
     : [];
   return [
     { title: t(locale, "helpdesk.card.upn"), value: cardIdentifier(view.upn) },
@@ -77,10 +99,18 @@ export function ticketFacts(view: TicketView, locale: Locale): { title: string; 
     { title: t(locale, "helpdesk.card.account"), value: account },
     { title: t(locale, "helpdesk.card.mobile"), value: mobile },
     { title: t(locale, "helpdesk.card.token"), value: token },
-    { title: t(locale, "helpdesk.card.lastLogin"), value: view.logins.lastAccepted ? localTime(view.logins.lastAccepted) : t(locale, "helpdesk.card.noLogin") },
+    {
+      title: t(locale, "helpdesk.card.lastLogin"),
+      value: view.logins.lastAccepted ? localTime(view.logins.lastAccepted) : t(locale, "helpdesk.card.noLogin"),
+    },
     {
       title: t(locale, "helpdesk.card.lastRefused"),
-      value: view.logins.lastRefused ? t(locale, "helpdesk.card.refusedAt", { time: localTime(view.logins.lastRefused.at), reason: loginReason(locale, view.logins.lastRefused.reason) }) : none,
+      value: view.logins.lastRefused
+        ? t(locale, "helpdesk.card.refusedAt", {
+            time: localTime(view.logins.lastRefused.at),
+            reason: loginReason(locale, view.logins.lastRefused.reason),
+          })
+        : none,
     },
     ...temporaryAccess,
   ];
@@ -97,12 +127,22 @@ export interface TicketCardExtras {
 }
 
 /** The ticket card for the helpdesk channel (cards/helpdesk-ticket.json), in the helpdesk's language. */
-export function renderTicketCard(view: TicketView, locale: Locale, notice: Notice | undefined = view.notice, extras: TicketCardExtras = {}): CardJson {
+export function renderTicketCard(
+  view: TicketView,
+  locale: Locale,
+  notice: Notice | undefined = view.notice,
+  extras: TicketCardExtras = {},
+): CardJson {
   const open = view.status !== "resolved";
   const statusText =
     view.status === "open"
       ? t(locale, "helpdesk.card.statusOpen")
-      : cardT(locale, view.status === "taken" ? "helpdesk.card.statusTaken" : "helpdesk.card.statusResolved", { by: (view.status === "taken" ? view.takenBy : view.resolvedBy) ?? "" }, { by: "identifier" });
+      : cardT(
+          locale,
+          view.status === "taken" ? "helpdesk.card.statusTaken" : "helpdesk.card.statusResolved",
+          { by: (view.status === "taken" ? view.takenBy : view.resolvedBy) ?? "" },
+          { by: "identifier" },
+        );
   const data = {
     ticketId: view.ticketId,
     // The UPN stands in for the name when the directory does not answer: then it is an identifier.
@@ -121,7 +161,10 @@ export function renderTicketCard(view: TicketView, locale: Locale, notice: Notic
     canRevoke: open && view.token.status === "active",
     confirmTemporaryAccess: open && extras.confirmTemporaryAccess === true,
     temporaryCode: extras.temporaryCode
-      ? { label: t(locale, "helpdesk.card.temporaryCode", { use: useText(locale, extras.temporaryCode.reusable) }), grouped: groupTemporaryCode(extras.temporaryCode.code) }
+      ? {
+          label: t(locale, "helpdesk.card.temporaryCode", { use: useText(locale, extras.temporaryCode.reusable) }),
+          grouped: groupTemporaryCode(extras.temporaryCode.code),
+        }
       : null,
     labels: {
       take: t(locale, "helpdesk.card.take"),

@@ -57,7 +57,8 @@ export class TicketViews {
     if (loginName) {
       view.loginName = loginName;
       const grant = await this.grants.latest(loginName);
-      if (grant && !grant.endedAt && grant.expiresAt > this.clock.now()) view.temporaryAccess = { expiresAt: grant.expiresAt.toISOString(), reusable: grant.reusable };
+      if (grant && !grant.endedAt && grant.expiresAt > this.clock.now())
+        view.temporaryAccess = { expiresAt: grant.expiresAt.toISOString(), reusable: grant.reusable };
     }
     if (user?.department) view.department = user.department;
     if (ticket.step) view.step = ticket.step;
@@ -68,7 +69,10 @@ export class TicketViews {
 
   /** The last accepted and the last refused login, with its reason (never a code). */
   private async logins(upn: string): Promise<LoginFacts> {
-    const [accepted, refused] = await Promise.all([this.audit.latestOf(upn, LOGIN_ACTION, "ok"), this.audit.latestOf(upn, LOGIN_ACTION, "refused")]);
+    const [accepted, refused] = await Promise.all([
+      this.audit.latestOf(upn, LOGIN_ACTION, "ok"),
+      this.audit.latestOf(upn, LOGIN_ACTION, "refused"),
+    ]);
     const facts: LoginFacts = {};
     if (accepted) facts.lastAccepted = accepted.at.toISOString();
     if (refused) facts.lastRefused = { at: refused.at.toISOString(), reason: String(refused.detail?.reason ?? "unknown") };

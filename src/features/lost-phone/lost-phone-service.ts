@@ -43,7 +43,14 @@ export class LostPhoneService {
   async block(caller: Caller, password: unknown): Promise<LostPhoneResult> {
     const now = this.deps.clock.now();
     const audit = (outcome: "ok" | "refused", detail: Record<string, string | number | boolean>) =>
-      this.deps.audit.append({ at: now, subject: caller.upn.toLowerCase(), actor: caller.upn.toLowerCase(), action: "lostPhone.block", outcome, detail });
+      this.deps.audit.append({
+        at: now,
+        subject: caller.upn.toLowerCase(),
+        actor: caller.upn.toLowerCase(),
+        action: "lostPhone.block",
+        outcome,
+        detail,
+      });
     const gate = async () => {
       const verdict = await this.throttle.admit(caller.upn, now);
       return verdict.ok ? null : { minutes: verdict.minutes };
@@ -52,9 +59,13 @@ export class LostPhoneService {
     const identity = await checkIdentity(this.deps.directory, caller.upn, caller.upn, password, gate);
     if (!identity.ok) {
       if (identity.kind !== "badInput") await audit("refused", { reason: identity.reason });
-      if (identity.kind === "throttled") return { blocked: false, notice: { key: identity.key, params: { minutes: identity.minutes }, kind: "refusal" } };
+      if (identity.kind === "throttled")
+        return { blocked: false, notice: { key: identity.key, params: { minutes: identity.minutes }, kind: "refusal" } };
       // The enrollment's text counts attempts left in its own flow: here the plain refusal.
-      return { blocked: false, notice: { key: identity.key === "error.wrongPassword" ? "lostPhone.wrongPassword" : identity.key, kind: "refusal" } };
+      return {
+        blocked: false,
+        notice: { key: identity.key === "error.wrongPassword" ? "lostPhone.wrongPassword" : identity.key, kind: "refusal" },
+      };
     }
     const loginName = identity.user.loginName.toLowerCase();
     const active = await this.deps.tokens.findActive(loginName);
@@ -64,7 +75,11 @@ export class LostPhoneService {
     }
     await audit("ok", { tokenId: active.id, deviceName: active.deviceName });
     await this.deps.notices.enqueue({
-      id: randomUUID(), upn: caller.upn.toLowerCase(), key: "notice.tokenRevoked", params: { device: active.deviceName, time: localDateTime(now) }, createdAt: now,
+      id: randomUUID(),
+      upn: caller.upn.toLowerCase(),
+      key: "notice.tokenRevoked",
+      params: { device: active.deviceName, time: localDateTime(now) },
+      createdAt: now,
     });
     await this.deps.helpdesk.escalate(caller, t(caller.locale, "lostPhone.ticketReason"));
     return { blocked: true, device: active.deviceName };

@@ -54,7 +54,11 @@ export class NoticeDelivery {
 }
 
 /** Looks for due notices every `intervalMs` until stopped (one round at a time). */
-export function scheduleNoticeDelivery(delivery: NoticeDelivery, intervalMs: number, report: (round: DeliveryRound | Error) => void): () => void {
+export function scheduleNoticeDelivery(
+  delivery: NoticeDelivery,
+  intervalMs: number,
+  report: (round: DeliveryRound | Error) => void,
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const round = async () => {

@@ -88,7 +88,10 @@ async function installFor(people: { upn: string }[], deps: CampaignRunnerDeps): 
   });
   if (already.length > 0) {
     // Installed, but the bot never stored the chat (it missed the conversationUpdate, e.g. it was down).
-    deps.logger?.warn({ count: already.length, upns: already.slice(0, 20) }, "app already installed but no conversation stored: not reachable until the person writes to the bot");
+    deps.logger?.warn(
+      { count: already.length, upns: already.slice(0, 20) },
+      "app already installed but no conversation stored: not reachable until the person writes to the bot",
+    );
   }
   deps.logger?.info({ ...counts }, "app installs requested");
   return counts;
@@ -125,7 +128,10 @@ export async function runCampaign(
     return candidate;
   });
   const now = deps.clock.now();
-  const [snoozes, history] = await Promise.all([deps.store.snoozes(campaign.id), deps.store.history(campaign.id, localDay(now, campaign.window))]);
+  const [snoozes, history] = await Promise.all([
+    deps.store.snoozes(campaign.id),
+    deps.store.history(campaign.id, localDay(now, campaign.window)),
+  ]);
   const plan = planRound({
     campaign,
     now,

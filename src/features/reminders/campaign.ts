@@ -13,7 +13,13 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h)
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 /** A date (YYYY-MM-DD, local to the window's time zone) or a full ISO-8601 instant with offset. */
 const dateOrInstant = z.string().min(10).max(40);
-const upn = z.string().trim().toLowerCase().min(3).max(256).regex(/^[^\s@]+@[^\s@]+$/, "must be a UPN (name@domain)");
+const upn = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(3)
+  .max(256)
+  .regex(/^[^\s@]+@[^\s@]+$/, "must be a UPN (name@domain)");
 
 const messageOverrides = z
   .object({

@@ -22,11 +22,17 @@ import type { Campaign } from "../../ports/reminders.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { NO_CONVERSATION, SKIPPED_ENROLLED, type Delivery, type SendOutcome } from "../../ports/reminders.js";
 
-export { defaultDeliveryOptions, isRetryableStatus, type DeliveryCounts, type DeliveryDeps, type DeliveryLogger, type DeliveryOptions } from "./delivery-types.js";
+export {
+  defaultDeliveryOptions,
+  isRetryableStatus,
+  type DeliveryCounts,
+  type DeliveryDeps,
+  type DeliveryLogger,
+  type DeliveryOptions,
+} from "./delivery-types.js";
 
 /** How long before a slot the runner stops sleeping and yields until the clock reaches it (waitUntil). */
 const SPIN_MS = 2;
-
 
 export class DeliveryRunner {
   private readonly options: DeliveryOptions;
@@ -83,7 +89,9 @@ export class DeliveryRunner {
   }
 
   private async runWorkers(campaign: Campaign): Promise<void> {
-    const workers = Array.from({ length: Math.max(1, this.options.workers) }, (_, i) => this.worker(campaign, `${this.options.workerPrefix}#${i}`));
+    const workers = Array.from({ length: Math.max(1, this.options.workers) }, (_, i) =>
+      this.worker(campaign, `${this.options.workerPrefix}#${i}`),
+    );
     await Promise.all(workers);
   }
 
@@ -186,7 +194,11 @@ export class DeliveryRunner {
     const conversationKey = conversationIdOf(ref.reference) ?? row.userKey;
 
     // Wait for the conversation, then for a global slot; send at the slot's time.
-    for (let ready = limiter.keyReadyAt(conversationKey, this.now()); ready > this.now(); ready = limiter.keyReadyAt(conversationKey, this.now())) {
+    for (
+      let ready = limiter.keyReadyAt(conversationKey, this.now());
+      ready > this.now();
+      ready = limiter.keyReadyAt(conversationKey, this.now())
+    ) {
       await wait(ready - this.now());
     }
     // A request planned a second ago that has not left yet (its worker is late) would leave later than planned: wait for it.

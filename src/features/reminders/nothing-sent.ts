@@ -27,7 +27,10 @@ export function whyNothingSent(campaign: Campaign, result: RunResult, now: Date)
     case "beforeStart":
       return { reason: status, explanation: `The campaign starts ${local(campaign.start, campaign)} (${zone}); nothing is sent before.` };
     case "afterDeadline":
-      return { reason: status, explanation: `The deadline ${campaign.deadlineDay} has passed; nothing is sent after it. Set a later deadline to remind again.` };
+      return {
+        reason: status,
+        explanation: `The deadline ${campaign.deadlineDay} has passed; nothing is sent after it. Set a later deadline to remind again.`,
+      };
     case "outsideWindow":
       return {
         reason: status,
@@ -47,7 +50,10 @@ export function whyNothingSent(campaign: Campaign, result: RunResult, now: Date)
     ];
     return { reason: "nobodyDue", explanation: `Nobody is due a reminder now: ${counts.join(", ")}.` };
   }
-  return { reason: "notDelivered", explanation: `${report.planned} reminders were due but none was delivered: ${report.failed} failed, the rest were skipped at sending.` };
+  return {
+    reason: "notDelivered",
+    explanation: `${report.planned} reminders were due but none was delivered: ${report.failed} failed, the rest were skipped at sending.`,
+  };
 }
 
 /** The window's next opening after `now`: today's, if it is still ahead, else the next working day's. */

@@ -66,7 +66,18 @@ export function planRound(input: PlanInput): Plan {
   const { campaign, now } = input;
   const day = localDay(now, campaign.window);
   const period = currentPeriod(campaign, now);
-  const plan: Plan = { status: "ok", period, day, due: [], skippedEnrolled: 0, notReachable: 0, unreachable: [], snoozed: 0, excluded: 0, alreadyReminded: 0 };
+  const plan: Plan = {
+    status: "ok",
+    period,
+    day,
+    due: [],
+    skippedEnrolled: 0,
+    notReachable: 0,
+    unreachable: [],
+    snoozed: 0,
+    excluded: 0,
+    alreadyReminded: 0,
+  };
   if (now < campaign.start) return { ...plan, status: "beforeStart" };
   if (now > campaign.deadline) return { ...plan, status: "afterDeadline" };
   if (!input.ignoreWindow && !isInWindow(now, campaign.window)) return { ...plan, status: "outsideWindow" };

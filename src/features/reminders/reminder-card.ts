@@ -10,7 +10,9 @@ export type { CardJson, Locale };
 
 /** "15 december 2026" / "15 December 2026", in the campaign's zone. */
 export function formatDay(at: Date, locale: Locale, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).setLocale(languages[locale].tag).toLocaleString({ day: "numeric", month: "long", year: "numeric" });
+  return DateTime.fromJSDate(at, { zone })
+    .setLocale(languages[locale].tag)
+    .toLocaleString({ day: "numeric", month: "long", year: "numeric" });
 }
 
 /** "tisdag 16 december kl. 08:00" / "Tuesday 16 December at 08:00". */

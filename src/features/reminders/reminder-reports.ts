@@ -48,9 +48,19 @@ export function renderReportCard(report: CampaignReport, locale: Locale): CardJs
     ...FACTS.map(([field, key]) => ({ label: t(locale, key), value: String(report[field]) })),
   ];
   const footer = report.lastRun
-    ? cardT(locale, "reminder.report.lastRun", { when: formatWhen(report.lastRun.at, locale, report.timeZone), audience: report.lastRun.audience }, { when: "trusted" })
+    ? cardT(
+        locale,
+        "reminder.report.lastRun",
+        { when: formatWhen(report.lastRun.at, locale, report.timeZone), audience: report.lastRun.audience },
+        { when: "trusted" },
+      )
     : t(locale, "reminder.report.neverRun");
-  return expandCard("reminder-report", { title: cardT(locale, "reminder.report.title", { campaign: report.campaignId }, { campaign: "identifier" }), message: null, facts, footer });
+  return expandCard("reminder-report", {
+    title: cardT(locale, "reminder.report.title", { campaign: report.campaignId }, { campaign: "identifier" }),
+    message: null,
+    facts,
+    footer,
+  });
 }
 
 /** A card with one message (refusal, nothing to report). */

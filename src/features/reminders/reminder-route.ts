@@ -33,7 +33,8 @@ export interface ReminderActionDeps {
 export async function handleReminderAction(verb: string, rawData: ActionData, caller: Caller, deps: ReminderActionDeps): Promise<CardJson> {
   const { locale } = caller;
   const parsed = dataSchema.safeParse(rawData);
-  if (!parsed.success || !(REMINDER_VERBS as readonly string[]).includes(verb)) return renderReminderCard({ mode: "notice", locale, notice: "reminder.unknownCampaign" });
+  if (!parsed.success || !(REMINDER_VERBS as readonly string[]).includes(verb))
+    return renderReminderCard({ mode: "notice", locale, notice: "reminder.unknownCampaign" });
   const data = parsed.data;
   const campaign = await deps.store.getCampaign(data.campaignId);
   if (!campaign) return renderReminderCard({ mode: "notice", locale, notice: "reminder.unknownCampaign" });
@@ -52,14 +53,22 @@ export async function handleReminderAction(verb: string, rawData: ActionData, ca
       detail: { campaign: campaign.id, count: result.record?.count ?? 0, ...(result.ok ? {} : { reason: result.reason }) },
     });
     if (result.ok) return renderReminderCard({ mode: "snoozed", locale, campaign, until });
-    if (result.reason === "alreadySnoozed" && result.record?.until) return renderReminderCard({ mode: "snoozed", locale, campaign, until: result.record.until });
+    if (result.reason === "alreadySnoozed" && result.record?.until)
+      return renderReminderCard({ mode: "snoozed", locale, campaign, until: result.record.until });
     return renderReminderCard({ mode: "reminder", locale, campaign, round: data.round, snoozesLeft: 0, notice: "reminder.snoozeLimit" });
   }
 
   const reason = (data.reason ?? "").trim() || "(no reason given)";
   await deps.store.recordCannot(campaign.id, upn, reason, now);
   await deps.escalation.escalate(caller, `reminder campaign ${campaign.id}: ${reason}`);
-  await deps.audit?.append({ at: now, subject: upn, actor: upn, action: "reminder.cannot", outcome: "ok", detail: { campaign: campaign.id } });
+  await deps.audit?.append({
+    at: now,
+    subject: upn,
+    actor: upn,
+    action: "reminder.cannot",
+    outcome: "ok",
+    detail: { campaign: campaign.id },
+  });
   return renderReminderCard({ mode: "cannot", locale });
 }
 

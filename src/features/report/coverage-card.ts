@@ -50,7 +50,10 @@ export function renderCoverageCard(report: CoverageReport, locale: Locale, timeZ
       facts: report.funnel.map((row) => {
         const reasons = row.reasons.slice(0, CARD_REASONS).map((r) => `${reason(r.reason)} ${r.count}`);
         const value = t(locale, "report.funnelValue", { reached: row.reached, dropped: row.dropped });
-        return { label: t(locale, `report.step.${row.step}` as MessageKey), value: reasons.length > 0 ? `${value} (${reasons.join(", ")})` : value };
+        return {
+          label: t(locale, `report.step.${row.step}` as MessageKey),
+          value: reasons.length > 0 ? `${value} (${reasons.join(", ")})` : value,
+        };
       }),
       note: null,
     },
@@ -62,14 +65,20 @@ export function renderCoverageCard(report: CoverageReport, locale: Locale, timeZ
       heading: t(locale, "report.departments"),
       facts: departments.map((d) => ({
         label: d.department ? cardText(d.department) : t(locale, "report.noDepartment"),
-        value: t(locale, "report.departmentValue", { enrolled: d.enrolled, eligible: d.eligible, percent: percent(locale, d.enrolled, d.eligible) }),
+        value: t(locale, "report.departmentValue", {
+          enrolled: d.enrolled,
+          eligible: d.eligible,
+          percent: percent(locale, d.enrolled, d.eligible),
+        }),
       })),
       note: more > 0 ? plural(locale, "report.moreDepartments", more) : null,
     });
   }
   sections.push({
     heading: t(locale, "report.weeks"),
-    facts: report.weeks.slice(-CARD_WEEKS).map((w) => ({ label: t(locale, "report.week", { week: w.week }), value: t(locale, "report.weekValue", { ...w }) })),
+    facts: report.weeks
+      .slice(-CARD_WEEKS)
+      .map((w) => ({ label: t(locale, "report.week", { week: w.week }), value: t(locale, "report.weekValue", { ...w }) })),
     note: null,
   });
   return expandCard("coverage-report", {

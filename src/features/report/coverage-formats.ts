@@ -21,7 +21,8 @@ export function coverageCsv(report: CoverageReport): string {
     for (const r of row.reasons) rows.push(["dropped_by_reason", row.step, r.reason, r.count]);
   }
   for (const d of report.departments) for (const [key] of TOTALS) rows.push(["department", d.department, key, d[key]]);
-  for (const w of report.weeks) for (const key of ["started", "activated", "firstLogin", "activatedTotal"] as const) rows.push(["week", w.week, key, w[key]]);
+  for (const w of report.weeks)
+    for (const key of ["started", "activated", "firstLogin", "activatedTotal"] as const) rows.push(["week", w.week, key, w[key]]);
   return `${rows.map((row) => row.map(csvField).join(",")).join("\r\n")}\r\n`;
 }
 
@@ -38,7 +39,8 @@ function csvField(value: string | number): string {
 /** otp_coverage_* gauges from the (cached) report. */
 export function coverageMetrics(report: () => Promise<CoverageReport>): MetricsSource {
   const gauge = (name: string, help: string, samples: MetricFamily["samples"]): MetricFamily => ({ name, help, type: "gauge", samples });
-  const up = (value: number) => gauge("otp_coverage_up", "1 when the coverage report could be computed (directory and database answered).", [{ value }]);
+  const up = (value: number) =>
+    gauge("otp_coverage_up", "1 when the coverage report could be computed (directory and database answered).", [{ value }]);
   return async () => {
     let r: CoverageReport;
     try {
@@ -49,12 +51,22 @@ export function coverageMetrics(report: () => Promise<CoverageReport>): MetricsS
     }
     return [
       up(1),
-      gauge("otp_coverage_people", "People in the eligible group: eligible, enrolled (active token), logged in at least once, not enrolled.", TOTALS.map(([key, state]) => ({ labels: { state }, value: r.totals[key] }))),
-      gauge("otp_coverage_funnel_reached", "Eligible people who reached each enrollment step.", r.funnel.map((row) => ({ labels: { step: row.step }, value: row.reached }))),
+      gauge(
+        "otp_coverage_people",
+        "People in the eligible group: eligible, enrolled (active token), logged in at least once, not enrolled.",
+        TOTALS.map(([key, state]) => ({ labels: { state }, value: r.totals[key] })),
+      ),
+      gauge(
+        "otp_coverage_funnel_reached",
+        "Eligible people who reached each enrollment step.",
+        r.funnel.map((row) => ({ labels: { step: row.step }, value: row.reached })),
+      ),
       gauge(
         "otp_coverage_funnel_dropped",
         "Eligible people who reached the step before but not this one, by their last error.",
-        r.funnel.flatMap((row) => row.reasons.map((reason) => ({ labels: { step: row.step, reason: reason.reason }, value: reason.count }))),
+        r.funnel.flatMap((row) =>
+          row.reasons.map((reason) => ({ labels: { step: row.step, reason: reason.reason }, value: reason.count })),
+        ),
       ),
       gauge(
         "otp_coverage_department_people",

@@ -53,7 +53,14 @@ export class CoverageReports {
   async cardsFor(caller: Caller): Promise<CardJson[]> {
     const { locale } = caller;
     const audit = (outcome: "ok" | "refused" | "error", detail: Record<string, string | number>) =>
-      this.deps.audit?.append({ at: this.deps.clock.now(), subject: caller.upn, actor: caller.upn, action: "coverage.report", outcome, detail });
+      this.deps.audit?.append({
+        at: this.deps.clock.now(),
+        subject: caller.upn,
+        actor: caller.upn,
+        action: "coverage.report",
+        outcome,
+        detail,
+      });
     try {
       if (!(await findHelpdeskMember(this.deps.directory, this.deps.helpdeskGroupId, caller.upn))) {
         await audit("refused", { reason: "notHelpdesk" });

@@ -112,9 +112,13 @@ export function computeCoverage(input: CoverageInput): CoverageReport {
       step,
       reached: reached[i]!,
       dropped: (i === 0 ? people.length : reached[i - 1]!) - reached[i]!,
-      reasons: [...reasons[i]!].map(([reason, n]) => ({ reason, count: n })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+      reasons: [...reasons[i]!]
+        .map(([reason, n]) => ({ reason, count: n }))
+        .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     })),
-    departments: [...departments.values()].sort((a, b) => b.notEnrolled - a.notEnrolled || swedishOrder.compare(a.department, b.department)),
+    departments: [...departments.values()].sort(
+      (a, b) => b.notEnrolled - a.notEnrolled || swedishOrder.compare(a.department, b.department),
+    ),
     weeks: weekly(firstDates, input),
   };
 }
@@ -144,7 +148,13 @@ function population(input: CoverageInput): Person[] {
     const upn = member.upn.toLowerCase();
     if (seen.has(upn)) continue;
     seen.add(upn);
-    people.push({ upn, loginName: member.loginName, department: member.department, token: byLogin.get(member.loginName.toLowerCase()) ?? byUpn.get(upn), progress: progress.get(upn) });
+    people.push({
+      upn,
+      loginName: member.loginName,
+      department: member.department,
+      token: byLogin.get(member.loginName.toLowerCase()) ?? byUpn.get(upn),
+      progress: progress.get(upn),
+    });
   }
   return people;
 }

@@ -11,7 +11,7 @@ export interface AttemptWindow {
 export type ThrottleVerdict = { ok: true } | { ok: false; minutes: number };
 
 export type AttemptVerdict =
-  | { admitted: true; /** This attempt's number in the window (1 = the first). */ count: number; remaining: number }
+  | { admitted: true /** This attempt's number in the window (1 = the first). */; count: number; remaining: number }
   | { admitted: false; count: number };
 
 /**

@@ -36,8 +36,10 @@ export function escapeMarkdown(text: string): string {
     .map((line) =>
       line
         .replace(INLINE_SPECIAL, "\\$&")
-        .replace(LINE_START_SPECIAL, (_match, numberedIndent: string | undefined, number: string | undefined, underlineIndent: string | undefined) =>
-          number !== undefined ? `${numberedIndent ?? ""}${number}\\.` : `${underlineIndent ?? ""}\\=`,
+        .replace(
+          LINE_START_SPECIAL,
+          (_match, numberedIndent: string | undefined, number: string | undefined, underlineIndent: string | undefined) =>
+            number !== undefined ? `${numberedIndent ?? ""}${number}\\.` : `${underlineIndent ?? ""}\\=`,
         ),
     )
     .join("\n");

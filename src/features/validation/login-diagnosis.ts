@@ -12,7 +12,12 @@ export type LoginDiagnosis =
   | { kind: "noToken" }
   | { kind: "noAttempt" }
   | { kind: "accepted"; at: Date }
-  | { kind: "refused"; reason: Exclude<ValidationReason, "ok">; at: Date; /** Phone clock off by this many 30 s steps. */ driftSteps?: number };
+  | {
+      kind: "refused";
+      reason: Exclude<ValidationReason, "ok">;
+      at: Date /** Phone clock off by this many 30 s steps. */;
+      driftSteps?: number;
+    };
 
 export interface LoginDiagnosisDeps {
   audit: Pick<AuditLog, "listForSubject">;
@@ -41,5 +46,10 @@ export async function diagnoseLogin(deps: LoginDiagnosisDeps, who: { upn: string
   if (last.outcome === "ok" && last.action === "login.validate") return { kind: "accepted", at: last.at };
   if (last.outcome === "ok") return { kind: "noAttempt" };
   const drift = Number(last.detail?.driftSteps);
-  return { kind: "refused", reason: reason === "ok" || !reason ? "wrongCode" : reason, at: last.at, ...(Number.isFinite(drift) && drift !== 0 ? { driftSteps: drift } : {}) };
+  return {
+    kind: "refused",
+    reason: reason === "ok" || !reason ? "wrongCode" : reason,
+    at: last.at,
+    ...(Number.isFinite(drift) && drift !== 0 ? { driftSteps: drift } : {}),
+  };
 }

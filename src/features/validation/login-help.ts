@@ -11,7 +11,13 @@ import { loginDiagnosisText } from "./login-diagnosis-text.js";
  * Only the caller's own account (their UPN from Teams, their directory login name) is read.
  */
 export class LoginHelp {
-  constructor(private readonly deps: LoginDiagnosisDeps & { directory: Pick<Directory, "findByUpn">; clock: Clock; audit: Pick<AuditLog, "listForSubject" | "latestOf"> }) {}
+  constructor(
+    private readonly deps: LoginDiagnosisDeps & {
+      directory: Pick<Directory, "findByUpn">;
+      clock: Clock;
+      audit: Pick<AuditLog, "listForSubject" | "latestOf">;
+    },
+  ) {}
 
   /** Null when there is nothing to say: no directory account, or never a login with codes and no token (not enrolled yet). */
   async textFor(caller: Caller): Promise<string | null> {

@@ -4,7 +4,7 @@ import type { ValidationPolicy } from "./validation-policy.js";
 const MINUTE_MS = 60_000;
 
 export type LockVerdict =
-  | { admitted: true; token: TokenRecord; /** Tries left after this one before the token locks. */ remaining: number }
+  | { admitted: true; token: TokenRecord /** Tries left after this one before the token locks. */; remaining: number }
   | { admitted: false; token: TokenRecord; lockedUntil: Date };
 
 /**

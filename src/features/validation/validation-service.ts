@@ -52,7 +52,12 @@ interface Decision extends ValidationOutcome {
 /** What password+otp answers as "wrong password or code", so a guessed password is not confirmed. */
 const HIDDEN_IN_PASSWORD_AND_CODE = new Set<ValidationReason>(["wrongPassword", "wrongCode", "unknownUser"]);
 
-const refuse = (subject: string, reason: ValidationReason, detail?: Decision["detail"]): Decision => ({ ok: false, reason, subject, detail });
+const refuse = (subject: string, reason: ValidationReason, detail?: Decision["detail"]): Decision => ({
+  ok: false,
+  reason,
+  subject,
+  detail,
+});
 
 /**
  * The second factor at the Citrix login: is this the user's active token's code now? One
@@ -91,15 +96,24 @@ export class ValidationService implements Validator {
 
   async startChallenge(attempt: LoginAttempt, password: string): Promise<ChallengeStart> {
     let state = "";
-    const outcome = await this.answer(attempt, async (parsed, now) => {
-      const user = await this.passwordChecked(parsed, password, now);
-      if ("reason" in user) return user;
-      if (!(await this.deps.tokens.findActive(user.loginName))) return refuse(user.upn, "noToken", { round: "password" });
-      state = randomBytes(18).toString("base64url");
-      const expiresAt = new Date(now.getTime() + this.deps.policy.challengeSeconds * 1000);
-      await this.deps.challenges.create({ stateHash: stateHash(state), loginName: user.loginName.toLowerCase(), client: attempt.client, expiresAt });
-      return { ok: true, reason: "ok", subject: user.upn, detail: { round: "password" } };
-    }, "login.password");
+    const outcome = await this.answer(
+      attempt,
+      async (parsed, now) => {
+        const user = await this.passwordChecked(parsed, password, now);
+        if ("reason" in user) return user;
+        if (!(await this.deps.tokens.findActive(user.loginName))) return refuse(user.upn, "noToken", { round: "password" });
+        state = randomBytes(18).toString("base64url");
+        const expiresAt = new Date(now.getTime() + this.deps.policy.challengeSeconds * 1000);
+        await this.deps.challenges.create({
+          stateHash: stateHash(state),
+          loginName: user.loginName.toLowerCase(),
+          client: attempt.client,
+          expiresAt,
+        });
+        return { ok: true, reason: "ok", subject: user.upn, detail: { round: "password" } };
+      },
+      "login.password",
+    );
     return outcome.ok ? { ok: true, state } : { ok: false, reason: outcome.reason };
   }
 
@@ -117,7 +131,11 @@ export class ValidationService implements Validator {
   }
 
   /** The throttle, the parse and the audit around every question. */
-  private async answer(attempt: LoginAttempt, decide: (parsed: ParsedUserName, now: Date) => Promise<Decision>, action = AUDIT_ACTION): Promise<ValidationOutcome> {
+  private async answer(
+    attempt: LoginAttempt,
+    decide: (parsed: ParsedUserName, now: Date) => Promise<Decision>,
+    action = AUDIT_ACTION,
+  ): Promise<ValidationOutcome> {
     const now = this.deps.clock.now();
     const parsed = parseUserName(attempt.userName);
     let decision: Decision;
@@ -182,11 +200,16 @@ export class ValidationService implements Validator {
     const temporaryCode = normaliseTemporaryCode(input);
     if (temporaryCode) {
       const verdict = await this.temporary.check(user.loginName, temporaryCode, now);
-      return verdict.reason === "ok" ? { ok: true, reason: "ok", subject: user.upn, detail: verdict.detail } : refuse(user.upn, verdict.reason, verdict.detail);
+      return verdict.reason === "ok"
+        ? { ok: true, reason: "ok", subject: user.upn, detail: verdict.detail }
+        : refuse(user.upn, verdict.reason, verdict.detail);
     }
     const code = normaliseCode(input);
     // Not six digits: nothing to compare, so nothing is counted against the token.
-    if (!code) return (await this.deps.tokens.findActive(user.loginName)) ? refuse(user.upn, "wrongCode", { format: false }) : refuse(user.upn, "noToken");
+    if (!code)
+      return (await this.deps.tokens.findActive(user.loginName))
+        ? refuse(user.upn, "wrongCode", { format: false })
+        : refuse(user.upn, "noToken");
     const tries = await this.lockout.admit(user.loginName, now);
     if (!tries) return refuse(user.upn, "noToken");
     if (!tries.admitted) return refuse(user.upn, "locked", { lockedUntil: tries.lockedUntil.toISOString() });
@@ -205,7 +228,13 @@ export class ValidationService implements Validator {
     if (tries.remaining === 0) {
       const until = await this.lockout.lock(token.id, now);
       refused.detail = { ...refused.detail, lockedUntil: until.toISOString() };
-      await this.deps.notices.enqueue({ id: randomUUID(), upn: user.upn, key: "notice.tokenLocked", params: { time: localTime(until) }, createdAt: now });
+      await this.deps.notices.enqueue({
+        id: randomUUID(),
+        upn: user.upn,
+        key: "notice.tokenLocked",
+        params: { time: localTime(until) },
+        createdAt: now,
+      });
     }
     return refused;
   }

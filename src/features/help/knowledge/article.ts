@@ -50,7 +50,12 @@ const frontMatterSchema = z.strictObject({
  * Parses one article file. `fileName` is `<id>.md`; `source` names the file in errors.
  * Throws KnowledgeBaseError listing every problem found.
  */
-export function parseArticle(locale: KnowledgeLocale, fileName: string, content: string, source = `${locale}/${fileName}`): KnowledgeArticle {
+export function parseArticle(
+  locale: KnowledgeLocale,
+  fileName: string,
+  content: string,
+  source = `${locale}/${fileName}`,
+): KnowledgeArticle {
   let parsed: matter.GrayMatterFile<string>;
   try {
     // Passing options bypasses gray-matter's content cache, whose entries are shared objects.

@@ -39,7 +39,11 @@ export interface KnowledgeEvaluation {
 const share = (count: number, of: number): number => (of === 0 ? 1 : count / of);
 
 /** Runs the evaluation set through the knowledge base at a threshold (default: the base's own). */
-export function evaluateKnowledge(kb: KnowledgeBase, questions: readonly LabelledQuestion[], threshold = kb.threshold): KnowledgeEvaluation {
+export function evaluateKnowledge(
+  kb: KnowledgeBase,
+  questions: readonly LabelledQuestion[],
+  threshold = kb.threshold,
+): KnowledgeEvaluation {
   const results = questions.map((question): EvaluatedQuestion => {
     const [best] = kb.search(question.locale, question.question, 1);
     const confidence = best?.confidence ?? 0;
@@ -58,7 +62,9 @@ export function evaluateKnowledge(kb: KnowledgeBase, questions: readonly Labelle
     inScopeDeferred: share(inScope.filter((result) => result.answered === null).length, inScope.length),
     outOfScopeRejected: share(outOfScope.filter((result) => result.answered === null).length, outOfScope.length),
     falseAnswers: share(wrongAnswers.length, results.length),
-    confusions: results.filter((result) => (result.expected !== null && result.top !== result.expected) || result.answered !== result.expected),
+    confusions: results.filter(
+      (result) => (result.expected !== null && result.top !== result.expected) || result.answered !== result.expected,
+    ),
     results,
   };
 }

@@ -108,7 +108,9 @@ export class KnowledgeBase {
    * else gets a low confidence even when one of its words occurs in an article.
    */
   search(locale: KnowledgeLocale, query: string, limit = 3): KnowledgeHit[] {
-    return this.scored(locale, query).slice(0, Math.max(0, limit)).map(({ article, score, confidence }) => ({ article, score, confidence }));
+    return this.scored(locale, query)
+      .slice(0, Math.max(0, limit))
+      .map(({ article, score, confidence }) => ({ article, score, confidence }));
   }
 
   /** The best hit when it is confident enough, otherwise null (offer the helpdesk instead). */

@@ -15,7 +15,9 @@ export function loadKnowledgeArticles(dir: string): KnowledgeArticle[] {
     let names: string[];
     try {
       if (!statSync(folder).isDirectory()) throw new Error("not a directory");
-      names = readdirSync(folder).filter((name) => name.endsWith(".md")).sort();
+      names = readdirSync(folder)
+        .filter((name) => name.endsWith(".md"))
+        .sort();
     } catch {
       throw new KnowledgeBaseError(folder, [`the folder for language "${locale}" is missing`]);
     }
