@@ -12,7 +12,7 @@
  *   --users    a JSON array of { upn, loginName } that resolves the audience instead of the
  *              directory (pilots without directory access, tests).
  * Tuning: REMINDER_WORKERS (8), REMINDER_RATE_PER_SECOND (50), REMINDER_LEASE_SECONDS (120),
- * REMINDER_MAX_ATTEMPTS (6), REMINDER_MARGIN_MS (15), REMINDER_SENDER_LEASE_SECONDS (30).
+ * REMINDER_MAX_ATTEMPTS (6), REMINDER_MARGIN_MS (3), REMINDER_SENDER_LEASE_SECONDS (30).
  * Only one instance sends at a time (sender lease, shared through the database): a run that
  * finds another sending waits for it, then sends what is left; with --now it never gives up.
  * GRAPH_INSTALL_ENABLED=true: people due without a stored conversation get the bot installed

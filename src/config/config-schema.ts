@@ -174,7 +174,7 @@ export const envSchema = z.object({
   REMINDER_RATE_PER_SECOND: int(1, 50).default(50),
   REMINDER_LEASE_SECONDS: int(1, 86_400).default(120),
   REMINDER_MAX_ATTEMPTS: int(1, 20).default(6),
-  REMINDER_MARGIN_MS: int(0, 500).default(15),
+  REMINDER_MARGIN_MS: int(0, 500).default(3),
   REMINDER_WATCH_MINUTES: int(1, 1440).default(15),
   /** One instance sends at a time (the 50/s is shared): its lease, renewed every third; a crashed sender's runs out after it. */
   REMINDER_SENDER_LEASE_SECONDS: int(2, 600).default(30),

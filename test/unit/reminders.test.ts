@@ -134,48 +134,33 @@ describe("rate limiter", () => {
     expect(slots[59]! - slots[0]!).toBeGreaterThan(2_000);
   });
 
-  it("counts each request from when it really left plus the margin, and honours holds", () => {
-    const limiter = new RateLimiter({ global: [{ limit: 2, ms: 1_000 }], marginMs: 15 });
+  it("counts each request from its own answer time once settled, and honours holds", () => {
+    const limiter = new RateLimiter({ global: [{ limit: 2, ms: 1_000 }], marginMs: 0 });
     const a = limiter.reserve("a", 0);
     const b = limiter.reserve("b", 0);
-    expect([a.at, b.at]).toEqual([0, 0]); // the margin does not space out slots
-    limiter.sent("a", a, 300); // a's worker woke up late: a counts from 315…
-    limiter.sent("b", b, 10); // …b from 25
-    expect(limiter.reserve("c", 0).at).toBe(1_025); // one more fits once b may have been counted a second ago
-    expect(limiter.reserve("d", 0).at).toBe(1_315); // and the next once a may have been
+    limiter.settle("a", a, 300); // a slow answer delays only a's own entry…
+    limiter.settle("b", b, 10);
+    expect(limiter.reserve("c", 0).at).toBe(1_010); // …so one more fits once b (10) is a second old
+    expect(limiter.reserve("d", 0).at).toBe(1_300); // and the next once a (300) is
     const e = limiter.reserve("e", 0);
-    expect(e.at).toBe(2_040);
-    limiter.sent("e", e, 2_500);
-    limiter.sent("e", e, 2_100); // an entry never moves earlier or out of order
-    expect(limiter.reserve("f", 0).at).toBe(2_500); // not before e left (sorted log); the limit alone needs d (1_330) + 1 s
+    expect(e.at).toBe(2_010);
+    limiter.settle("e", e, 2_500); // settling never moves an entry earlier or out of order
+    limiter.settle("e", e, 2_100);
+    expect(limiter.reserve("f", 0).at).toBe(2_500); // d (1300) and e (2500, not 2100) are the last two
     limiter.holdKey("d", 5_000);
     expect(limiter.keyReadyAt("d", 2_000)).toBe(5_000);
   });
 });
 
-describe("rate limiter and slow answers", () => {
-  it("counts a request answered slower than slowAnswerMs from its answer (it may have arrived that late)", () => {
-    const limiter = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }], marginMs: 10, slowAnswerMs: 60 });
-    const a = limiter.reserve("a", 0);
-    limiter.sent("a", a, 0);
-    limiter.answered("a", a, 0, 50); // fast: still counted from 0 + 10
-    const b = limiter.reserve("b", 0);
-    expect(b.at).toBe(1_010);
-    limiter.sent("b", b, 1_010);
-    limiter.answered("b", b, 1_010, 1_260); // stalled: counted from its answer
-    expect(limiter.reserve("c", 0).at).toBe(2_260);
-  });
-});
-
-describe("rate limiter and slots not sent yet", () => {
-  it("waits for a late worker at the window's edge rather than trust its plan", () => {
+describe("rate limiter and requests in flight", () => {
+  it("does not count a request out of the window before its answer", () => {
     const limiter = new RateLimiter({ global: [{ limit: 2, ms: 1_000 }], marginMs: 0 });
     const a = limiter.reserve("a", 0);
     const b = limiter.reserve("b", 0);
-    limiter.sent("b", b, 5);
-    expect(limiter.waitsOnUnsent("c", 0)).toBe(true); // a may still leave at any time
-    limiter.sent("a", a, 300);
-    expect(limiter.waitsOnUnsent("c", 0)).toBe(false);
+    limiter.settle("b", b, 5);
+    expect(limiter.waitsOnInFlight("c", 0)).toBe(true); // a may still reach the server at any time
+    limiter.settle("a", a, 300);
+    expect(limiter.waitsOnInFlight("c", 0)).toBe(false);
     expect(limiter.reserve("c", 0).at).toBe(1_005);
   });
 });

@@ -24,9 +24,8 @@ const CHANNEL_KEY = "helpdesk-channel";
 /**
  * Paces the helpdesk channel's card posts and updates with the reminder sender's sliding-
  * window limiter (Teams per conversation: 7/1 s, 8/2 s, 60/30 s, 1800/3600 s), one request at
- * a time, in the order asked. Each request counts from its answer (reported to the limiter as
- * its send time: an upper bound of when Teams counted it, strictly safe at this low rate),
- * refused ones too. ChannelBusyError (429, 5xx) is retried, never before
+ * a time, in the order asked. Each request counts from its answer (an upper bound of when
+ * Teams counted it), refused ones too. ChannelBusyError (429, 5xx) is retried, never before
  * its Retry-After, at most `maxAttempts` times; any other failure is not retried.
  *
  * The limiter is this process's: instances behind a load balancer each pace their own writes,
@@ -64,10 +63,10 @@ export class ChannelPacer {
       await this.waitFor(slot.at, lastError); // the limiter's global window (one per process)
       try {
         const result = await request();
-        this.limiter.sent(CHANNEL_KEY, slot, this.now());
+        this.limiter.settle(CHANNEL_KEY, slot, this.now());
         return result;
       } catch (error) {
-        this.limiter.sent(CHANNEL_KEY, slot, this.now());
+        this.limiter.settle(CHANNEL_KEY, slot, this.now());
         if (!(error instanceof ChannelBusyError) || attempt >= this.options.maxAttempts) throw error;
         lastError = error;
         const backoff = this.options.baseBackoffMs * 2 ** (attempt - 1);

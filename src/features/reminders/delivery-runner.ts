@@ -201,19 +201,16 @@ export class DeliveryRunner {
     ) {
       await wait(ready - this.now());
     }
-    // A request planned a second ago that has not left yet (its worker is late) would leave later than planned: wait for it.
-    while (limiter.waitsOnUnsent(conversationKey, this.now())) await wait(2);
+    // A request planned a second ago and still unanswered may have reached Teams late: wait for its answer.
+    while (limiter.waitsOnInFlight(conversationKey, this.now())) await wait(2);
     const slot = limiter.reserve(conversationKey, this.now());
     await this.waitUntil(slot.at);
     if (this.keeper && !this.keeper.holds()) {
       // Lost the sender lease while waiting for the slot: not sent, back to the queue at once.
-      limiter.sent(conversationKey, slot, this.now());
+      limiter.settle(conversationKey, slot, this.now());
       return store.release(row.id, workerId, at(), "sender lease lost before sending");
     }
 
-    // Teams counts it when it arrives, after this: from now on it counts (see RateLimiter).
-    const sentAt = this.now();
-    limiter.sent(conversationKey, slot, sentAt);
     const outcome: SendOutcome = await this.deps.sender.send({
       reference: ref.reference,
       locale: ref.locale,
@@ -221,7 +218,9 @@ export class DeliveryRunner {
       round: row.round,
       snoozesLeft: Math.max(0, campaign.maxSnoozes - (snooze?.count ?? 0)),
     });
-    limiter.answered(conversationKey, slot, sentAt, this.now());
+    // The server saw the request no later than its answer: count it from there (each request
+    // from its own answer), so requests that left late cannot squeeze the server's window.
+    limiter.settle(conversationKey, slot, this.now());
 
     if (outcome.kind === "ok") {
       this.counts.sent++;
@@ -248,8 +247,8 @@ export class DeliveryRunner {
 
   /**
    * Sleeps until the clock reads `at` (a slot). A timer fires up to a millisecond or two late,
-   * and that lateness is counted into every 1 s window (the request counts from when it
-   * really left): sleep until SPIN_MS before, then yield (setImmediate, so I/O keeps running) until
+   * and that lateness is counted into every 1 s window (the request then counts from its
+   * answer): sleep until SPIN_MS before, then yield (setImmediate, so I/O keeps running) until
    * the clock reaches it. The spin is bounded by real time, so a clock that does not move
    * (tests) behaves as a plain wait.
    */
