@@ -28,6 +28,7 @@ import { EnrollmentService } from "./features/enrollment/enrollment-service.js";
 import { HelpdeskService } from "./features/helpdesk/helpdesk-service.js";
 import { realWait } from "./adapters/real-time.js";
 import { coverageMetrics } from "./features/report/coverage-formats.js";
+import { AccountActivity } from "./features/audit/account-activity.js";
 import { CoverageReports } from "./features/report/coverage-reports.js";
 import { collectMetrics } from "./http/metrics.js";
 import { gracefulClose } from "./http/graceful-close.js";
@@ -187,6 +188,7 @@ async function main(): Promise<void> {
     lostPhone,
     reports,
     coverage,
+    activity: new AccountActivity(stores.audit),
     storage: new SqlBotStorage(database.db),
     conversationRefs: stores.conversationRefs,
     audit: stores.audit,

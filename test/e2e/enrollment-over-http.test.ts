@@ -127,6 +127,14 @@ describe("enrollment over HTTP", () => {
     expect(cardTitle(again)).toBe("Klart! Engångslösenordet är aktiverat");
     expect(outbox.take()).toEqual([]); // no "new authenticator" SMS on a first enrollment
     expect(tokensOf("alexw")).toEqual([{ status: "active", device_name: "Alex iPhone" }]);
+
+    // "Vad har hänt på mitt konto?": alex's own events, newest first, in plain words.
+    const activity = await alex.say("Vad har hänt på mitt konto?");
+    expect(activity.texts).toHaveLength(1);
+    const [title, newest] = activity.texts[0]!.split("\n\n");
+    expect(title).toBe("Det senaste som hänt på ditt konto:");
+    expect(newest).toMatch(/^\d{1,2} \S+ \d{4} \d{2}:\d{2}: Microsoft Authenticator registrerades \(Alex iPhone\)$/);
+    expect(activity.texts[0]).not.toContain(done.code);
   });
 
   it("tells adelev, who has no mobile number, to contact the helpdesk, and sends nothing", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AccountActivity, asksForAccountActivity } from "../../src/features/audit/account-activity.js";
+import { classifyText } from "../../src/bot/edge/text-commands.js";
+import { AccountActivity } from "../../src/features/audit/account-activity.js";
 import type { AuditEvent } from "../../src/ports/stores.js";
 
 function auditOf(events: AuditEvent[]) {
@@ -82,8 +83,8 @@ describe("account activity (vad har hänt på mitt konto?)", () => {
   });
 
   it("recognises the question in both languages", () => {
-    expect(asksForAccountActivity("Vad har hänt på mitt konto?")).toBe(true);
-    expect(asksForAccountActivity("my account activity")).toBe(true);
-    expect(asksForAccountActivity("hjälp")).toBe(false);
+    expect(classifyText("Vad har hänt på mitt konto?").command).toBe("activity");
+    expect(classifyText("my account activity").command).toBe("activity");
+    expect(classifyText("hjälp").command).toBe("help");
   });
 });

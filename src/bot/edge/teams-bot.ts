@@ -14,6 +14,7 @@ import type { EnrollmentService } from "../../features/enrollment/enrollment-ser
 import type { StepView } from "../../features/enrollment/step-view.js";
 import type { HelpActions } from "../../features/help/help-route.js";
 import type { LostPhoneActions } from "../../features/lost-phone/lost-phone-route.js";
+import type { AccountActivity } from "../../features/audit/account-activity.js";
 import type { ReminderReports } from "../../features/reminders/reminder-reports.js";
 import { ADAPTIVE_CARD, noticeCard, type CardJson } from "../../features/shared/card-renderer.js";
 import type { Reply, Route } from "../../features/shared/route.js";
@@ -50,6 +51,8 @@ export interface EnrollmentBotDeps {
   lostPhone?: Pick<LostPhoneActions, "card">;
   /** Told the serviceUrl of every helpdesk invoke (BotHelpdeskNotifier.noteServiceUrl). */
   noteServiceUrl?: (serviceUrl: unknown) => void;
+  /** "Vad har hänt på mitt konto?": the caller's own last events; without it the words are a question. */
+  activity?: Pick<AccountActivity, "answer">;
   /** The coverage report command (src/features/report/), answered the same way. */
   coverage?: ReminderReports;
 }
@@ -145,6 +148,10 @@ export class EnrollmentBot extends ActivityHandler {
       await context.sendActivity(t(locale, "info.hint"));
       return;
     }
+    if (command === "activity" && this.deps.activity) {
+      await context.sendActivity(await this.deps.activity.answer(caller.upn, caller.locale));
+      return;
+    }
     const cardCommand = command === "reports" ? this.deps.reports : command === "coverage" ? this.deps.coverage : undefined;
     if (cardCommand) {
       const cards = await cardCommand.cardsFor(caller);
@@ -163,6 +170,7 @@ export class EnrollmentBot extends ActivityHandler {
       case "other":
       case "reports":
       case "coverage":
+      case "activity":
         return this.deps.help.answer(caller, text);
       case "cancel":
         return this.deps.enrollment.presentInMessage(caller, await this.cancelCurrent(caller));

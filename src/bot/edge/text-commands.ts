@@ -1,7 +1,8 @@
+import { ACCOUNT_ACTIVITY_PHRASES } from "../../features/audit/account-activity.js";
 import { languages, locales, type Locale } from "../../i18n/messages.js";
 
 /** What a typed message asks for. Free-text questions are "other"; "language" switches to `locale`. */
-export type TextCommand = "greet" | "language" | "cancel" | "help" | "reports" | "coverage" | "lostPhone" | "other";
+export type TextCommand = "greet" | "language" | "cancel" | "help" | "reports" | "coverage" | "lostPhone" | "activity" | "other";
 
 const commands: Record<Exclude<TextCommand, "other" | "language">, string[]> = {
   greet: [
@@ -27,6 +28,8 @@ const commands: Record<Exclude<TextCommand, "other" | "language">, string[]> = {
   reports: ["påminnelser", "paminnelser", "reminders", "påminnelserapport", "reminder report"],
   /** The coverage report (helpdesk only; src/features/report/). */
   coverage: ["statistik", "report", "rapport", "täckning", "coverage", "statistics", "stats"],
+  /** The caller's own last account events (src/features/audit/account-activity.ts). */
+  activity: ACCOUNT_ACTIVITY_PHRASES,
   /** Straight to blocking the lost phone's token (the article's button leads there too). */
   lostPhone: [
     "jag har tappat min telefon",

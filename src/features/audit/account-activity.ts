@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { catalog, t, type Locale, type MessageKey } from "../../i18n/messages.js";
 import type { AuditEvent, AuditLog } from "../../ports/stores.js";
+import { cardText } from "../shared/card-text.js";
 
 /** What an employee types to see their own account's activity (sv and en). */
 export const ACCOUNT_ACTIVITY_PHRASES = [
@@ -12,15 +13,6 @@ export const ACCOUNT_ACTIVITY_PHRASES = [
   "account activity",
   "what happened to my account",
 ];
-
-export function asksForAccountActivity(text: string): boolean {
-  const normalised = text
-    .trim()
-    .toLowerCase()
-    .replace(/[!.?,]+$/u, "")
-    .replace(/\s+/g, " ");
-  return ACCOUNT_ACTIVITY_PHRASES.includes(normalised);
-}
 
 const SHOWN = 10;
 /** Read further back than shown: the steps in between (SMS sent, QR shown) are not shown. */
@@ -34,6 +26,12 @@ const ZONE = "Europe/Stockholm";
  */
 export class AccountActivity {
   constructor(private readonly audit: Pick<AuditLog, "listForSubject">) {}
+
+  /** The whole answer: a title and the lines, or "nothing has happened yet". */
+  async answer(subjectUpn: string, locale: Locale): Promise<string> {
+    const lines = await this.describe(subjectUpn, locale);
+    return lines.length > 0 ? [t(locale, "activity.title"), ...lines].join("\n\n") : t(locale, "activity.none");
+  }
 
   async describe(subjectUpn: string, locale: Locale): Promise<string[]> {
     const events = await this.audit.listForSubject(subjectUpn.toLowerCase(), READ);
@@ -49,7 +47,8 @@ function describeEvent(event: AuditEvent, locale: Locale): string | null {
   const detail = event.detail ?? {};
   switch (event.action) {
     case "enroll.token.activated":
-      return t(locale, "activity.enrolled", { device: String(detail.deviceName ?? "") });
+      // The device name is the employee's own text: no Markdown or links from it in the chat.
+      return t(locale, "activity.enrolled", { device: cardText(String(detail.deviceName ?? "")) });
     case "enroll.started":
       return t(locale, "activity.enrollStarted");
     case "enroll.cancelled":
