@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
-import { catalog, t, type Locale, type MessageKey } from "../../i18n/messages.js";
+import { catalog, languages, type Locale, type MessageKey, t } from "../../i18n/messages.js";
+import { TIME_ZONE } from "../../i18n/local-time.js";
 import type { AuditEvent, AuditLog } from "../../ports/stores.js";
 import { cardText } from "../shared/card-text.js";
 
@@ -17,7 +18,6 @@ export const ACCOUNT_ACTIVITY_PHRASES = [
 const SHOWN = 10;
 /** Read further back than shown: the steps in between (SMS sent, QR shown) are not shown. */
 const READ = 100;
-const ZONE = "Europe/Stockholm";
 
 /**
  * "Vad har hänt på mitt konto?": the caller's own last 10 events (enrolled, logins accepted
@@ -74,7 +74,5 @@ function keyExists(locale: Locale, key: string): key is MessageKey {
 }
 
 function localTime(at: Date, locale: Locale): string {
-  return DateTime.fromJSDate(at, { zone: ZONE })
-    .setLocale(locale === "sv" ? "sv-SE" : "en-GB")
-    .toFormat("d LLL yyyy HH:mm");
+  return DateTime.fromJSDate(at, { zone: TIME_ZONE }).setLocale(languages[locale].tag).toFormat("d LLL yyyy HH:mm");
 }

@@ -26,7 +26,7 @@ import { buildStepView, idleTooLong } from "./step-views.js";
 import { SmsDeliveryError } from "../shared/errors.js";
 import type { EmployeeNoticeOutbox } from "../../ports/employee-notices.js";
 import type { TemporaryAccessStore } from "../../ports/temporary-access.js";
-import { localDateTime } from "../../i18n/plural.js";
+import { localDateTime } from "../../i18n/local-time.js";
 
 export interface EnrollmentDeps {
   directory: Directory;

@@ -1,7 +1,7 @@
 import type { Directory, DirectoryUser } from "../../ports/directory.js";
 import type { Notice } from "../../ports/notice.js";
 import type { Ticket } from "../../ports/tickets.js";
-import { localDateTime } from "../../i18n/plural.js";
+import { localDateTime } from "../../i18n/local-time.js";
 import type { IssuedTemporaryAccess } from "../validation/temporary-access-issuer.js";
 import type { Decision, HelpdeskTemporaryAccess } from "./helpdesk-types.js";
 

@@ -5,7 +5,7 @@ import { expandCard, noticeData, type CardJson } from "../shared/card-renderer.j
 import { cardIdentifier, cardT, cardText } from "../shared/card-text.js";
 import { stepEntry } from "../enrollment/steps.js";
 import { groupTemporaryCode } from "../validation/temporary-access-code.js";
-import { localDateTime } from "../../i18n/plural.js";
+import { localDateTime, TIME_ZONE } from "../../i18n/local-time.js";
 
 /** The helpdesk card's button verbs (data: { ticketId }). */
 export const helpdeskVerbs = [
@@ -39,11 +39,6 @@ function cardTime(iso: string): string {
   return `{{DATE(${rfc3339}, SHORT)}} {{TIME(${rfc3339})}}`;
 }
 
-/** Swedish local time, as everywhere in the region (not UTC). */
-function localTime(iso: string): string {
-  return new Date(iso).toLocaleString("sv-SE", { timeZone: "Europe/Stockholm", dateStyle: "short", timeStyle: "short" });
-}
-
 /** The validation service's reason in the helpdesk's words (an unknown one is shown as it is, inert). */
 function loginReason(locale: Locale, reason: string): string {
   const key = `helpdesk.login.${reason}`;
@@ -51,7 +46,7 @@ function loginReason(locale: Locale, reason: string): string {
 }
 
 function day(iso: string): string {
-  return new Date(iso).toLocaleDateString("sv-SE", { timeZone: "Europe/Stockholm" });
+  return new Date(iso).toLocaleDateString("sv-SE", { timeZone: TIME_ZONE });
 }
 
 /**
@@ -101,13 +96,13 @@ export function ticketFacts(view: TicketView, locale: Locale): { title: string; 
     { title: t(locale, "helpdesk.card.token"), value: token },
     {
       title: t(locale, "helpdesk.card.lastLogin"),
-      value: view.logins.lastAccepted ? localTime(view.logins.lastAccepted) : t(locale, "helpdesk.card.noLogin"),
+      value: view.logins.lastAccepted ? localDateTime(new Date(view.logins.lastAccepted)) : t(locale, "helpdesk.card.noLogin"),
     },
     {
       title: t(locale, "helpdesk.card.lastRefused"),
       value: view.logins.lastRefused
         ? t(locale, "helpdesk.card.refusedAt", {
-            time: localTime(view.logins.lastRefused.at),
+            time: localDateTime(new Date(view.logins.lastRefused.at)),
             reason: loginReason(locale, view.logins.lastRefused.reason),
           })
         : none,

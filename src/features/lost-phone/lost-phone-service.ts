@@ -5,7 +5,7 @@ import type { Directory } from "../../ports/directory.js";
 import type { EmployeeNoticeOutbox } from "../../ports/employee-notices.js";
 import type { Notice } from "../../ports/notice.js";
 import type { AuditLog, RateCounter, TokenStore } from "../../ports/stores.js";
-import { localDateTime } from "../../i18n/plural.js";
+import { localDateTime } from "../../i18n/local-time.js";
 import { t } from "../../i18n/messages.js";
 import type { EnrollmentPolicy } from "../enrollment/enrollment-policy.js";
 import { checkIdentity } from "../enrollment/identity-check.js";

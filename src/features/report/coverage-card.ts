@@ -2,7 +2,8 @@
 import { expandCard, type CardJson } from "../shared/card-renderer.js";
 import { cardIdentifier, cardT, cardText } from "../shared/card-text.js";
 import { formatWhen } from "../reminders/reminder-card.js";
-import { t, type Locale, type MessageKey } from "../../i18n/messages.js";
+import { languages, t, type Locale, type MessageKey } from "../../i18n/messages.js";
+import { countOf } from "../../i18n/plural.js";
 import type { ReportMessageKey } from "../../i18n/report-sv.js";
 import { NO_ERROR, type CoverageReport } from "./coverage.js";
 
@@ -18,16 +19,10 @@ interface Section {
   note: string | null;
 }
 
-const numberLocale = (locale: Locale) => (locale === "sv" ? "sv-SE" : "en-GB");
-
 function percent(locale: Locale, part: number, whole: number): string {
-  return new Intl.NumberFormat(numberLocale(locale), { style: "percent", maximumFractionDigits: 0 }).format(whole === 0 ? 0 : part / whole);
-}
-
-/** "1 avdelning" / "3 avdelningar": the catalog has a `.one` and an `.other` form. */
-function plural(locale: Locale, stem: "report.moreDepartments", count: number): string {
-  const form = new Intl.PluralRules(numberLocale(locale)).select(count) === "one" ? "one" : "other";
-  return t(locale, `${stem}.${form}` as ReportMessageKey, { count });
+  return new Intl.NumberFormat(languages[locale].tag, { style: "percent", maximumFractionDigits: 0 }).format(
+    whole === 0 ? 0 : part / whole,
+  );
 }
 
 export function renderCoverageCard(report: CoverageReport, locale: Locale, timeZone: string): CardJson {
@@ -71,7 +66,7 @@ export function renderCoverageCard(report: CoverageReport, locale: Locale, timeZ
           percent: percent(locale, d.enrolled, d.eligible),
         }),
       })),
-      note: more > 0 ? plural(locale, "report.moreDepartments", more) : null,
+      note: more > 0 ? countOf(locale, "report.moreDepartments", more) : null,
     });
   }
   sections.push({

@@ -7,6 +7,7 @@
 import type { CardJson } from "../shared/card-renderer.js";
 import { DirectoryUnavailableError } from "../shared/errors.js";
 import { findHelpdeskMember } from "../helpdesk/helpdesk-membership.js";
+import { TIME_ZONE } from "../../i18n/local-time.js";
 import type { Caller } from "../../ports/caller.js";
 import type { Clock } from "../../ports/clock.js";
 import type { CoverageSource } from "../../ports/coverage.js";
@@ -15,7 +16,6 @@ import type { AuditLog } from "../../ports/stores.js";
 import { renderCoverageCard, renderCoverageMessage } from "./coverage-card.js";
 import { computeCoverage, type CoveragePerson, type CoverageReport } from "./coverage.js";
 
-export const REPORT_TIME_ZONE = "Europe/Stockholm";
 export const REPORT_WEEKS = 12;
 
 export interface CoverageReportDeps {
@@ -68,7 +68,7 @@ export class CoverageReports {
       }
       const report = await this.report();
       await audit("ok", { eligible: report.totals.eligible });
-      return [renderCoverageCard(report, locale, REPORT_TIME_ZONE)];
+      return [renderCoverageCard(report, locale, TIME_ZONE)];
     } catch (error) {
       if (!(error instanceof DirectoryUnavailableError)) throw error;
       await audit("error", { reason: "directoryUnavailable" });
@@ -83,7 +83,7 @@ export class CoverageReports {
       source.progress(),
       source.tokenHolders(),
     ]);
-    return computeCoverage({ members, progress, tokens, now: this.deps.clock.now(), timeZone: REPORT_TIME_ZONE, weeks: REPORT_WEEKS });
+    return computeCoverage({ members, progress, tokens, now: this.deps.clock.now(), timeZone: TIME_ZONE, weeks: REPORT_WEEKS });
   }
 }
 

@@ -1,5 +1,6 @@
 import { t, type Locale, type MessageKey } from "../../i18n/messages.js";
-import { countOf, localTime } from "../../i18n/plural.js";
+import { localTime } from "../../i18n/local-time.js";
+import { countOf } from "../../i18n/plural.js";
 import type { LoginDiagnosis } from "./login-diagnosis.js";
 
 const STEP_SECONDS = 30;

@@ -38,10 +38,4 @@ export class TokenLockout {
     await this.tokens.lock(tokenId, until);
     return until;
   }
-
-  /** When the login's token's lock ends, or null when it is not locked (for the bot's answers). */
-  async lockedUntil(loginName: string, now: Date): Promise<Date | null> {
-    const until = (await this.tokens.findActive(loginName))?.lockedUntil;
-    return until && until > now ? until : null;
-  }
 }

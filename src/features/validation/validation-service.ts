@@ -7,7 +7,7 @@ import type { AuditLog, RateCounter, TokenStore } from "../../ports/stores.js";
 import type { Totp } from "../../ports/totp.js";
 import type { EmployeeNoticeOutbox } from "../../ports/employee-notices.js";
 import type { TemporaryAccessStore } from "../../ports/temporary-access.js";
-import { localTime } from "../../i18n/plural.js";
+import { localTime } from "../../i18n/local-time.js";
 import { normaliseTemporaryCode } from "./temporary-access-code.js";
 import type { TemporaryAccessPolicy } from "./temporary-access-policy.js";
 import { TemporaryAccessCheck } from "./temporary-access-check.js";
