@@ -45,8 +45,8 @@ export class OtplibTotp implements Totp {
   }
 }
 
-/** RFC 4226: HMAC-SHA-1 of the counter, dynamically truncated to six digits. */
-function hotp(key: Uint8Array, counter: number): string {
+/** RFC 4226: HMAC-SHA-1 of the counter, dynamically truncated to six digits (exported for the load generator of bench:radius). */
+export function hotp(key: Uint8Array, counter: number): string {
   const message = Buffer.alloc(8);
   message.writeBigUInt64BE(BigInt(counter));
   const digest = createHmac("sha1", key).update(message).digest();

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect } from "kysely";
+import { GroupCommitSqliteDialect } from "./sqlite-group-commit.js";
 import pg from "pg";
 import type { Schema } from "./schema.js";
 import { ensurePrivateDir, ensurePrivateFile } from "../private-files.js";
@@ -80,20 +81,19 @@ function openSqlite(dataDir: string, busyTimeoutMs: number): Database {
   ensurePrivateDir(dataDir);
   const file = join(dataDir, SQLITE_FILE_NAME);
   ensurePrivateFile(file);
+  const timeoutMs = Math.max(0, Math.floor(busyTimeoutMs));
   const db = new Kysely<Schema>({
-    dialect: new SqliteDialect({
-      database: async () => {
-        const conn = new BetterSqlite3(file);
-        conn.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-        conn.pragma("journal_mode = WAL");
-        conn.pragma("synchronous = NORMAL");
-        conn.pragma("foreign_keys = ON");
-        // Freed space is zeroed: an updated row's old version (a phone number the flow no
-        // longer keeps, a sealed secret) does not linger in the file's free pages.
-        conn.pragma("secure_delete = ON");
-        return withStatementCache(conn);
-      },
-    }),
+    dialect: new GroupCommitSqliteDialect(() => {
+      const conn = new BetterSqlite3(file);
+      conn.pragma(`busy_timeout = ${timeoutMs}`);
+      conn.pragma("journal_mode = WAL");
+      conn.pragma("synchronous = NORMAL");
+      conn.pragma("foreign_keys = ON");
+      // Freed space is zeroed: an updated row's old version (a phone number the flow no
+      // longer keeps, a sealed secret) does not linger in the file's free pages.
+      conn.pragma("secure_delete = ON");
+      return withStatementCache(conn);
+    }, timeoutMs),
   });
   return { db, engine: "sqlite", close: () => db.destroy() };
 }
