@@ -1,4 +1,4 @@
-import type { KnowledgeLocale } from "./article.js";
+import type { Locale as KnowledgeLocale } from "../../../i18n/messages.js";
 
 /**
  * What an article may say in braces, filled in from the configuration at start-up (knowledge/README.md):
