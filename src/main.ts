@@ -20,9 +20,9 @@ import { HelpdeskReminderReports } from "./features/reminders/reminder-reports.j
 import { BotHelpdeskNotifier, DEFAULT_HELPDESK_SERVICE_URL, PLAYGROUND_CHANNEL_ID } from "./bot/edge/helpdesk-notifier.js";
 import { SqlBotStorage } from "./bot/edge/sql-bot-storage.js";
 import { findAssetDir } from "./config/asset-dir.js";
-import { withLoginSteps } from "./i18n/login-steps.js";
+import { loginSteps } from "./i18n/login-steps.js";
 import { loadConfigOrExit, type Config } from "./config/load-config.js";
-import { KnowledgeBase, loadKnowledgeArticles } from "./features/help/knowledge/index.js";
+import { KnowledgeBase, loadKnowledgeArticles, withSettings } from "./features/help/knowledge/index.js";
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./features/enrollment/enrollment-policy.js";
 import { EnrollmentService } from "./features/enrollment/enrollment-service.js";
 import { HelpdeskService } from "./features/helpdesk/helpdesk-service.js";
@@ -94,9 +94,12 @@ async function main(): Promise<void> {
     notices,
   });
   const helpdeskStores = createHelpdeskStores(database);
-  // The Citrix article says how the login goes in the configured mode, as the done card does.
+  // The Citrix article says how the login goes in the configured mode, as the done card does; the SMS articles name the sender.
   const knowledge = new KnowledgeBase(
-    withLoginSteps(loadKnowledgeArticles(findAssetDir("knowledge", "sv")), config.RADIUS_MODE, config.CITRIX_URL),
+    withSettings(loadKnowledgeArticles(findAssetDir("knowledge", "sv")), {
+      loginSteps: (locale) => loginSteps(locale, config.RADIUS_MODE, config.CITRIX_URL),
+      smsSender: () => config.SMS_SENDER_NAME,
+    }),
   );
   const loginHelp = new LoginHelp({
     directory,

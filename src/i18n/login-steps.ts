@@ -9,14 +9,3 @@ const keys: Record<LoginMode, MessageKey> = { otp: "login.otp", "password+otp": 
 export function loginSteps(locale: Locale, mode: LoginMode, citrixUrl: string): string {
   return t(locale, keys[mode], { citrixUrl });
 }
-
-/** Articles may say `{loginSteps}` where the configured mode's steps belong (knowledge/README.md). */
-const PLACEHOLDER = "{loginSteps}";
-
-/** The articles with `{loginSteps}` filled in for the configured mode. */
-export function withLoginSteps<A extends { locale: Locale; body: string }>(articles: A[], mode: LoginMode, citrixUrl: string): A[] {
-  return articles.map((article) => ({
-    ...article,
-    body: article.body.replaceAll(PLACEHOLDER, loginSteps(article.locale, mode, citrixUrl)),
-  }));
-}

@@ -113,7 +113,7 @@ describe("answers in the chat over HTTP (the bot process)", () => {
 
     const result = await lynne.press("help.show", { articleId: "lost-phone" });
     expectCardResponse(result);
-    expect(cardTitle(result.card)).toBe("Jag har tappat bort telefonen eller den är stulen");
+    expect(cardTitle(result.card)).toBe("Jag har tappat bort telefonen, den är stulen eller trasig");
     expect(feedbackButtons(result.card).map((d) => d.articleId)).toEqual(["lost-phone", "lost-phone"]);
 
     const english = await ask(userOf(people.isaiahl, "en-US"), "help");

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { withLoginSteps } from "../../src/i18n/login-steps.js";
+import { loginSteps, type LoginMode } from "../../src/i18n/login-steps.js";
 import {
   evaluateKnowledge,
   KnowledgeBase,
@@ -11,13 +11,24 @@ import {
   knowledgeLocales,
   loadKnowledgeArticles,
   parseArticle,
+  withSettings,
+  type KnowledgeArticle,
+  type KnowledgeLocale,
   type LabelledQuestion,
 } from "../../src/features/help/knowledge/index.js";
+import { queryTerms } from "../../src/features/help/knowledge/text.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const knowledgeDir = join(root, "knowledge");
-const questions = JSON.parse(readFileSync(join(root, "test/fixtures/knowledge/questions.json"), "utf8")) as LabelledQuestion[];
+const evaluationSet = (file: string) => JSON.parse(readFileSync(join(root, "test/fixtures/knowledge", file), "utf8")) as LabelledQuestion[];
+/** The part the articles and the search were tuned on, and the part written before tuning and never tuned on. */
+const questions = evaluationSet("questions.json");
+const heldOut = evaluationSet("held-out.json");
 const kb = KnowledgeBase.load(knowledgeDir);
+
+/** The articles as the bot serves them: placeholders filled from the configuration. */
+const configured = (articles: KnowledgeArticle[], mode: LoginMode = "otp", citrixUrl = "https://citrix.regionjh.se", sender = "RegionJH") =>
+  withSettings(articles, { loginSteps: (locale) => loginSteps(locale, mode, citrixUrl), smsSender: () => sender });
 
 /** The ids issue 5 asks for. */
 const requiredIds = [
@@ -39,6 +50,9 @@ const requiredIds = [
   "siths",
   "privacy",
   "abroad",
+  // Issue 13: codes refused at the Citrix login, and "can I use my private phone?".
+  "login-code-refused",
+  "private-phone",
 ];
 
 const article = (id: string, extra = "") =>
@@ -63,13 +77,12 @@ describe("knowledge articles on disk", () => {
     }
     // The Citrix article says how the login goes in the configured mode, as the done card does.
     for (const mode of ["otp", "password+otp", "challenge"] as const) {
-      const filled = withLoginSteps(
+      const filled = configured(
         kb
           .list("sv")
           .concat(kb.list("en"))
           .filter((a) => a.id === "citrix-login"),
         mode,
-        "https://citrix.regionjh.se",
       );
       expect(filled.map((a) => a.body)).toEqual([
         expect.stringContaining("https://citrix.regionjh.se"),
@@ -78,15 +91,27 @@ describe("knowledge articles on disk", () => {
       expect(filled.map((a) => a.body).join()).not.toContain("{loginSteps}");
     }
     expect(
-      withLoginSteps(
+      configured(
         kb.list("sv").filter((a) => a.id === "citrix-login"),
         "password+otp",
         "x",
       )[0]?.body,
     ).toContain("utan mellanslag");
-    expect(kb.get("sv", "no-sms")?.body).toContain("PHX");
-    expect(kb.get("sv", "new-phone")?.body).toMatch(/skriv hej till boten/i);
-    expect(kb.get("en", "new-phone")?.body).toMatch(/type hi to the bot/i);
+    expect(kb.get("sv", "new-phone")?.body).toMatch(/skriv \*\*”hej”\*\* till boten/i);
+    expect(kb.get("en", "new-phone")?.body).toMatch(/type \*\*“hi”\*\* to the bot/i);
+  });
+
+  it("names the configured SMS sender (SMS_SENDER_NAME), never the old PhenixID sender", () => {
+    const all = [...kb.list("sv"), ...kb.list("en")];
+    const filled = configured(all, "otp", "x", "Region9");
+    for (const locale of knowledgeLocales) {
+      expect(filled.find((a) => a.locale === locale && a.id === "no-sms")?.body).toContain("**Region9**");
+    }
+    for (const item of filled) {
+      expect(item.body, item.source).not.toMatch(/\{\w+\}|PHX/);
+      expect([item.title, ...item.keywords, ...item.questions].join(" "), item.source).not.toContain("PHX");
+    }
+    for (const q of [...questions, ...heldOut]) expect(q.question).not.toContain("PHX");
   });
 
   it("gives the same step to an article in both languages, and has articles for the failing steps", () => {
@@ -141,6 +166,9 @@ describe("loader validation", () => {
     expect(failure(() => parseArticle("sv", "no-sms.md", article("sms-expired"))).message).toMatch(/does not match the file name/);
     expect(failure(() => parseArticle("sv", "no-sms.md", article("no-sms").replace("Text.", " "))).message).toMatch(/body/);
     expect(failure(() => parseArticle("sv", "no-sms.md", "Just text, no front matter.")).message).toMatch(/no front matter/);
+    expect(failure(() => parseArticle("sv", "no-sms.md", article("no-sms").replace("Text.", "Från {smsSendr}."))).message).toMatch(
+      /body: \{smsSendr\} is not a placeholder \(known: \{loginSteps\}, \{smsSender\}\)/,
+    );
   });
 
   it("names the missing translation when the languages differ", () => {
@@ -169,6 +197,27 @@ describe("search", () => {
     expect(kb.answer("en", "lost my phone")?.article.id).toBe("lost-phone");
   });
 
+  it("answers what issue 13 found missing, with the login-problem article for codes refused at the login", () => {
+    const expected: [KnowledgeLocale, string, string][] = [
+      ["en", "my codes don't work", "login-code-refused"],
+      ["sv", "mina koder fungerar inte", "login-code-refused"],
+      ["sv", "koderna funkar inte i Citrix", "login-code-refused"],
+      ["sv", "kan jag använda privat mobil?", "private-phone"],
+      ["sv", "jag har bytt telefon", "new-phone"],
+      ["sv", "appen visar ingen kod", "no-code-shown"],
+      ["sv", "kan jag ha två telefoner", "multiple-devices"],
+      ["sv", "mobilen e trasig", "lost-phone"],
+    ];
+    expect(expected.map(([locale, query]) => kb.answer(locale, query)?.article.id)).toEqual(expected.map(([, , id]) => id));
+  });
+
+  it("treats a Swedish plural definite form as the word itself, and a longer cut as weak evidence", () => {
+    expect(queryTerms("sv", "koderna skrivaren")).toEqual([
+      { term: "kod", weak: false },
+      { term: "skriv", weak: true },
+    ]);
+  });
+
   it("orders hits best first, respects the limit, and keeps confidence in [0, 1]", () => {
     const hits = kb.search("sv", "qr koden går inte att skanna", 5);
     expect(hits.length).toBeLessThanOrEqual(5);
@@ -188,32 +237,48 @@ describe("search", () => {
   });
 });
 
-describe("evaluation set (test/fixtures/knowledge/questions.json)", () => {
+describe("evaluation set (test/fixtures/knowledge/: questions.json for tuning, held-out.json never tuned on)", () => {
   const report = evaluateKnowledge(kb, questions);
+  const heldOutReport = evaluateKnowledge(kb, heldOut);
 
-  it("is large and varied enough to mean something", () => {
-    expect(questions.length).toBeGreaterThanOrEqual(80);
+  it("is large and varied enough to mean something, and the held-out part shares no question with the tuning part", () => {
+    expect(questions.length).toBeGreaterThanOrEqual(150);
+    expect(heldOut.length).toBeGreaterThanOrEqual(60);
     expect(report.outOfScope).toBeGreaterThanOrEqual(12);
-    expect(new Set(questions.map((q) => q.locale))).toEqual(new Set(["sv", "en"]));
-    for (const q of questions) if (q.expected !== null) expect(kb.ids(), q.question).toContain(q.expected);
+    expect(heldOutReport.outOfScope).toBeGreaterThanOrEqual(12);
+    for (const part of [questions, heldOut]) {
+      expect(new Set(part.map((q) => q.locale))).toEqual(new Set(["sv", "en"]));
+      for (const q of part) if (q.expected !== null) expect(kb.ids(), q.question).toContain(q.expected);
+    }
     for (const id of requiredIds)
       expect(
         questions.some((q) => q.expected === id),
         id,
       ).toBe(true);
+    for (const id of ["login-code-refused", "private-phone"])
+      expect(heldOut.filter((q) => q.expected === id).length, id).toBeGreaterThanOrEqual(5);
+    const tuning = new Set(questions.map((q) => q.question.toLowerCase()));
+    expect(heldOut.filter((q) => tuning.has(q.question.toLowerCase()))).toEqual([]);
   });
 
-  // Floors a little below the measured values (see scripts/benchmark-knowledge.ts), so that
-  // editing an article does not break the build, while a real regression does.
-  it("ranks the expected article first for most in-scope questions", () => {
-    expect(report.top1Accuracy).toBeGreaterThanOrEqual(0.9);
-    expect(report.answeredCorrectly).toBeGreaterThanOrEqual(0.85);
+  // Floors a little below the measured values (npm run bench:knowledge), so that editing an
+  // article does not break the build, while a real regression does. Tuning part: 96.1 % top-1,
+  // 91.0 % answered correctly, 28 of 29 out-of-scope rejected (96.6 %), 2.7 % false answers.
+  it("ranks the expected article first for most in-scope questions of the tuning part", () => {
+    expect(report.top1Accuracy).toBeGreaterThanOrEqual(0.93);
+    expect(report.answeredCorrectly).toBeGreaterThanOrEqual(0.88);
   });
 
-  // Measured 20 of 22 rejected (90.9%); with 22 questions one more miss is 4.5 points, so the
-  // floor allows one regression rather than none.
+  // One more miss among 29 out-of-scope questions is 3.4 points: the floor allows one, not two.
   it("says it has no good answer for out-of-scope questions, and rarely answers wrongly", () => {
-    expect(report.outOfScopeRejected).toBeGreaterThanOrEqual(0.85);
-    expect(report.falseAnswers).toBeLessThanOrEqual(0.07);
+    expect(report.outOfScopeRejected).toBeGreaterThanOrEqual(0.93);
+    expect(report.falseAnswers).toBeLessThanOrEqual(0.05);
+  });
+
+  // Held-out part: 83.9 % top-1 (47 of 56; the target is 95 %), 12 of 12 out-of-scope rejected.
+  // A floor, not the target: the held-out part must never be tuned on to raise it.
+  it("keeps its accuracy on the held-out part", () => {
+    expect(heldOutReport.top1Accuracy).toBeGreaterThanOrEqual(0.82);
+    expect(heldOutReport.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
   });
 });

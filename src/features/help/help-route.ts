@@ -13,7 +13,7 @@ import { commonTopics, renderAnswerCard, renderNoAnswerCard, renderTopicsCard } 
 
 export const HELP_VERBS = ["help.show", "help.feedback"] as const;
 /** The articles about codes refused at the Citrix login: their answer starts with the caller's own login facts. */
-const LOGIN_PROBLEM_ARTICLES = new Set(["code-rejected", "account-locked"]);
+const LOGIN_PROBLEM_ARTICLES = new Set(["login-code-refused", "code-rejected", "account-locked"]);
 const MAX_QUESTION = 1000;
 
 const dataSchema = z.object({

@@ -7,6 +7,7 @@ export const knowledgeLocales = locales;
 export type KnowledgeLocale = Locale;
 
 import { knowledgeSteps, type KnowledgeStep } from "../../enrollment/steps.js";
+import { articlePlaceholders, unknownPlaceholders } from "./placeholders.js";
 
 /** One help article in one language, as written by the helpdesk in `knowledge/<locale>/<id>.md`. */
 export interface KnowledgeArticle {
@@ -77,6 +78,9 @@ export function parseArticle(
   }
   const body = parsed.content.trim();
   if (body === "") problems.push("body: the article text after the front matter is empty");
+  for (const unknown of unknownPlaceholders(body)) {
+    problems.push(`body: ${unknown} is not a placeholder (known: ${articlePlaceholders.map((name) => `{${name}}`).join(", ")})`);
+  }
   if (!result.success || problems.length > 0) throw new KnowledgeBaseError(source, problems);
   const data = result.data;
   return {

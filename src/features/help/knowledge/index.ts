@@ -6,3 +6,4 @@ export { KnowledgeBase, DEFAULT_CONFIDENCE_THRESHOLD } from "./knowledge-base.js
 export type { KnowledgeHit, KnowledgeBaseOptions } from "./knowledge-base.js";
 export { evaluateKnowledge } from "./evaluate.js";
 export type { LabelledQuestion, EvaluatedQuestion, KnowledgeEvaluation } from "./evaluate.js";
+export { withSettings } from "./placeholders.js";

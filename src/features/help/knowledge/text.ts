@@ -89,6 +89,9 @@ export interface QueryTerm {
   readonly weak: boolean;
 }
 
+/** Swedish plural definite endings ("koderna" → "kod", "telefonerna"): the same word inflected, not a weak match. */
+const PLURAL_DEFINITE = new Set(["arna", "erna", "orna"]);
+
 /** The distinct processed terms of a query, in order. */
 export function queryTerms(locale: KnowledgeLocale, query: string): QueryTerm[] {
   const seen = new Map<string, QueryTerm>();
@@ -96,7 +99,8 @@ export function queryTerms(locale: KnowledgeLocale, query: string): QueryTerm[] 
     const word = normalise(locale, token);
     if (word === null) continue;
     const term = stem(locale, word);
-    const weak = word.length - term.length >= 4;
+    const cut = word.slice(term.length);
+    const weak = cut.length >= 4 && !(locale === "sv" && PLURAL_DEFINITE.has(cut));
     const previous = seen.get(term);
     if (!previous || (previous.weak && !weak)) seen.set(term, { term, weak });
   }
