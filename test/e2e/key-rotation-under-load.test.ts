@@ -11,13 +11,10 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { generateSecret, generateSync } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keysFromConfig, type Keys } from "../../src/adapters/keys-from-config.js";
+import { keyRotationOf, keysFromConfig, type Keys } from "../../src/adapters/keys-from-config.js";
 import { systemClock } from "../../src/adapters/real-time.js";
-import { SqlDataKeyStore } from "../../src/adapters/sql/data-key-store.js";
 import { type Database, openDatabase } from "../../src/adapters/sql/index.js";
-import { SqlSealedValueStore } from "../../src/adapters/sql/sealed-value-store.js";
 import { loadConfig } from "../../src/config/load-config.js";
-import { KeyRotation } from "../../src/features/keys/key-rotation.js";
 import { buildBot, makeDataDir, removeDataDir, startBot, type BotProcess } from "../support/bot-process.js";
 import { OutboxWatch } from "../support/cards.js";
 import { ConnectorStandIn } from "../support/connector-stand-in.js";
@@ -231,14 +228,7 @@ async function keyStatus(): Promise<{ current: string; tokens: Map<string, numbe
 
 /** The same from this process (quicker than starting the command; the final checks use the command). */
 async function keyStatusHere(): Promise<{ current: string; tokens: Map<string, number> }> {
-  const rotation = new KeyRotation({
-    ring: keys.ring,
-    box: keys.box,
-    keys: new SqlDataKeyStore(database.db),
-    sealed: new SqlSealedValueStore(database.db),
-    clock: systemClock,
-  });
-  const usage = await rotation.status();
+  const usage = await keyRotationOf(database, keys, systemClock).status();
   return { current: keys.ring.currentKeyId, tokens: new Map(usage.map((key) => [key.id, key.tokens])) };
 }
 
