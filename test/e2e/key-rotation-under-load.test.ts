@@ -150,8 +150,15 @@ afterAll(async () => {
 /** The next newcomer enrolls over HTTP (scan the QR, type the first code). */
 async function enrollNext(): Promise<void> {
   const person = newcomer(enrolled++);
-  const run = await enroll(new TeamsUser(person, connector, bot.url), new OutboxWatch([dataDir]), { password: PASSWORD });
-  secrets.set(person.login, run.secret);
+  try {
+    const run = await enroll(new TeamsUser(person, connector, bot.url), new OutboxWatch([dataDir]), { password: PASSWORD });
+    secrets.set(person.login, run.secret);
+  } catch (error) {
+    // Say what the bot said (a crash, a refusal) rather than only "fetch failed".
+    throw new Error(`enrolling ${person.login} failed: ${(error as Error).message}\nbot stderr: ${bot.stderr().slice(-2000)}`, {
+      cause: error,
+    });
+  }
 }
 
 /** One login over RADIUS with the code of `step`; the answer's code ("Access-Accept", …). */
@@ -260,8 +267,7 @@ describe.skipIf(!available)("key rotation with the bot and the validation servic
         }
       }),
     );
-    const code = await rotation.exited;
-    await Promise.all([enrolling, loggingIn]);
+    const [code] = await Promise.all([rotation.exited, enrolling, loggingIn]);
     expect(code, rotation.output()).toBe(0);
     expect(rotation.output()).toMatch(/new data key/);
     expect(rotation.output()).not.toContain(ENCRYPTION_KEY);

@@ -153,5 +153,5 @@ describe("reminder CLI crash safety", () => {
     const verify = await runRepoCli("src/cli/audit.ts", ["verify"], { DATA_DIR: dir });
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
     expect(verify.stdout).toContain("audit trail verified");
-  }, 60_000);
+  }, 120_000);
 });
