@@ -14,6 +14,8 @@ import type { Database } from "./sql/database.js";
 import { createSqlStores, type SqlStores } from "./sql/index.js";
 import { AUDIT_MAC_LABEL, AuditChainWriter } from "../features/audit/audit-chain.js";
 import { KeyLoadingEnrollmentStore, KeyLoadingTokenStore } from "../features/keys/key-loading-stores.js";
+import { KeyRotation } from "../features/keys/key-rotation.js";
+import { SqlSealedValueStore } from "./sql/sealed-value-store.js";
 
 export interface Keys {
   ring: KeyRing;
@@ -60,4 +62,15 @@ export function createKeyedSqlStores(database: Database, keys: Keys, clock?: Clo
     enrollments: new KeyLoadingEnrollmentStore(stores.enrollments, keys.ring),
     tokens: new KeyLoadingTokenStore(stores.tokens, keys.ring),
   };
+}
+
+/** `keys rotate|reseal|status|prune` over this database with these keys. */
+export function keyRotationOf(database: Database, keys: Keys, clock: Clock): KeyRotation {
+  return new KeyRotation({
+    ring: keys.ring,
+    box: keys.box,
+    keys: new SqlDataKeyStore(database.db),
+    sealed: new SqlSealedValueStore(database.db),
+    clock,
+  });
 }

@@ -29,7 +29,8 @@ import { GraphAppInstaller } from "../adapters/graph-app-installer.js";
 import { createLogger, errorFields, type Logger } from "../adapters/logger.js";
 import { SqlReminderStore } from "../adapters/sql/reminder-store.js";
 import { SqlSenderLease } from "../adapters/sql/sender-lease.js";
-import { createSqlStores, migrateToLatest, openDatabase } from "../adapters/sql/index.js";
+import { migrateToLatest, openDatabase } from "../adapters/sql/index.js";
+import { createKeyedSqlStores, keysFromConfig } from "../adapters/keys-from-config.js";
 import { proactiveAdapter } from "../bot/edge/bot-authentication.js";
 import { BotReminderSender } from "../bot/edge/reminder-sender.js";
 import { loadConfig, type Config } from "../config/load-config.js";
@@ -125,7 +126,8 @@ async function main(): Promise<number> {
   const directory = directoryFromConfig(config, logger);
   try {
     await migrateToLatest(database.db);
-    const stores = createSqlStores(database);
+    // The bot's keys: the campaign's audit rows form its own keyed chain, as every writer's do.
+    const stores = createKeyedSqlStores(database, await keysFromConfig(config, database, systemClock), systemClock);
     const adapter = proactiveAdapter(config);
     const limiter = new RateLimiter({
       global: [{ limit: config.REMINDER_RATE_PER_SECOND, ms: 1_000 }],
@@ -141,6 +143,7 @@ async function main(): Promise<number> {
       limiter,
       lease: new SqlSenderLease(database.db),
       logger,
+      audit: stores.audit,
       audience: audienceResolver(directory, args.users),
       installer: appInstaller(config, logger),
     };

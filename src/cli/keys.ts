@@ -5,9 +5,7 @@
  * npm run keys -- prune [--retire-after-minutes 10]                    delete superseded data keys nothing uses
  * Safe while the bot and the validation service run, and from several machines at once.
  */
-import { SqlDataKeyStore } from "../adapters/sql/data-key-store.js";
-import { SqlSealedValueStore } from "../adapters/sql/sealed-value-store.js";
-import { KeyRotation } from "../features/keys/key-rotation.js";
+import { keyRotationOf } from "../adapters/keys-from-config.js";
 import { systemClock } from "../adapters/real-time.js";
 import { option, runWithKeys } from "./open-with-keys.js";
 
@@ -27,13 +25,7 @@ if (!["rotate", "reseal", "status", "prune"].includes(command ?? "")) {
 }
 
 await runWithKeys("keys", async ({ database, keys }) => {
-  const rotation = new KeyRotation({
-    ring: keys.ring,
-    box: keys.box,
-    keys: new SqlDataKeyStore(database.db),
-    sealed: new SqlSealedValueStore(database.db),
-    clock: systemClock,
-  });
+  const rotation = keyRotationOf(database, keys, systemClock);
   const options = {
     batchSize: Math.max(1, positive(option(args, "batch"), 50, "batch")),
     retireAfterMs: positive(option(args, "retire-after-minutes"), 10, "retire-after-minutes") * 60_000,

@@ -8,6 +8,7 @@ export const activityEn: Record<ActivityMessageKey, string> = {
   "activity.enrolled": "Microsoft Authenticator was registered ({device})",
   "activity.enrollStarted": "You started registering Microsoft Authenticator",
   "activity.enrollCancelled": "The registration was cancelled",
+  "activity.reminded": "You got a reminder in Teams to register Microsoft Authenticator",
   "activity.loginAccepted": "Login accepted",
   "activity.loginRefused": "Login refused: {reason}",
   "activity.helpdesk": "IT support ({actor}): {what}",

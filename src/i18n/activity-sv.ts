@@ -6,6 +6,7 @@ export const activitySv = {
   "activity.enrolled": "Microsoft Authenticator registrerades ({device})",
   "activity.enrollStarted": "Du började registrera Microsoft Authenticator",
   "activity.enrollCancelled": "Registreringen avbröts",
+  "activity.reminded": "Du fick en påminnelse i Teams om att registrera Microsoft Authenticator",
   "activity.loginAccepted": "Inloggning godkänd",
   "activity.loginRefused": "Inloggning nekad: {reason}",
   "activity.helpdesk": "IT-supporten ({actor}): {what}",

@@ -11,13 +11,17 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AesGcmSecretBox } from "../../src/adapters/aes-gcm-secret-box.js";
-import { createKeyedSqlStores, keysFromConfig, type Keys, type KeyVaultOverrides } from "../../src/adapters/keys-from-config.js";
+import {
+  createKeyedSqlStores,
+  keyRotationOf,
+  keysFromConfig,
+  type Keys,
+  type KeyVaultOverrides,
+} from "../../src/adapters/keys-from-config.js";
 import { SqlDataKeyStore } from "../../src/adapters/sql/data-key-store.js";
 import { type Database, migrateToLatest, openDatabase } from "../../src/adapters/sql/index.js";
-import { SqlSealedValueStore } from "../../src/adapters/sql/sealed-value-store.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { KeyUnavailableError } from "../../src/features/keys/key-errors.js";
-import { KeyRotation } from "../../src/features/keys/key-rotation.js";
 import { systemClock } from "../../src/adapters/real-time.js";
 import { startKeyVaultStandIn, type KeyVaultStandIn } from "../support/key-vault-stand-in.js";
 
@@ -92,15 +96,7 @@ async function insertToken(database: Database, sealed: string): Promise<string> 
   return id;
 }
 
-function rotationOf(database: Database, keys: Keys): KeyRotation {
-  return new KeyRotation({
-    ring: keys.ring,
-    box: keys.box,
-    keys: new SqlDataKeyStore(database.db),
-    sealed: new SqlSealedValueStore(database.db),
-    clock: systemClock,
-  });
-}
+const rotationOf = (database: Database, keys: Keys) => keyRotationOf(database, keys, systemClock);
 
 describe.each(sources)("envelope encryption with $name", (source) => {
   it("seals with a named data key; a database dump alone opens nothing", async () => {

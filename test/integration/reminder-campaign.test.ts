@@ -65,6 +65,7 @@ function deps(sender = new BotReminderSender(new CloudAdapter(new ConfigurationB
     clock,
     wait: realWait,
     limiter: new RateLimiter(),
+    audit: stores.audit,
     audience: async (c) => {
       const upns = "upns" in c.audience ? new Set(c.audience.upns) : undefined;
       return { members: upns ? members.filter((m) => upns.has(m.upn)) : members, unknown: [] };
@@ -202,6 +203,15 @@ describe("reminder campaign against the rate-limited connector", () => {
     ]);
     expect(rows[1]!.last_error).toMatch(/gave up after 4 tries; last 504/);
     expect(rows[2]!.last_error).toMatch(/^403/);
+    // The audit trail shows each person's outcome (no error text: that is the queue's business).
+    const audited = await Promise.all(picked.map((p) => stores.audit.listForSubject(p.upn)));
+    expect(
+      audited.map((events) => events.filter((e) => e.detail?.campaign === "retry").map((e) => [e.action, e.outcome, e.detail])),
+    ).toEqual([
+      [["reminder.sent", "ok", { campaign: "retry", round: expect.any(String), attempts: 4 }]],
+      [["reminder.failed", "error", { campaign: "retry", round: expect.any(String), attempts: 4, status: 504 }]],
+      [["reminder.failed", "error", { campaign: "retry", round: expect.any(String), attempts: 1, status: 403 }]],
+    ]);
   });
 
   it("snooze: up to the limit, then the button is gone; snoozed users wait; 'I can't' escalates and stops reminders", async () => {

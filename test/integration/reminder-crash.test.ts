@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqlStores, migrateToLatest, openDatabase } from "../../src/adapters/sql/index.js";
+import { runCli as runRepoCli } from "../support/cli-process.js";
 import { RateLimitedConnector } from "../support/rate-limited-connector.js";
 
 const repo = resolve(import.meta.dirname, "../..");
@@ -130,5 +131,27 @@ describe("reminder CLI crash safety", () => {
     // A third run finds nothing to do.
     const third = await runCli(args).done;
     expect(JSON.parse(third.stdout.trim().split("\n").at(-1)!)).toMatchObject({ planned: 0, sent: 0 });
-  }, 60_000);
+
+    // Each run wrote its audit rows in its own keyed chain: one "reminder.sent" per person it
+    // reminded (the killed run's last few may be lost with it), and the trail verifies.
+    const audit = await openDatabase(undefined, dir);
+    const rows = await audit.db
+      .selectFrom("audit_events")
+      .select(["chain_id", "subject", "action", "actor"])
+      .where("action", "like", "reminder.%")
+      .execute();
+    await audit.close();
+    expect(rows.every((r) => r.action === "reminder.sent" && r.actor === "system" && r.chain_id !== null)).toBe(true);
+    const perChain = new Map<string | null, number>();
+    for (const row of rows) perChain.set(row.chain_id, (perChain.get(row.chain_id) ?? 0) + 1);
+    const sizes = [...perChain.values()];
+    expect(sizes).toHaveLength(2); // the killed run's chain and the rerun's (the third sent nothing)
+    expect(sizes).toContain(report.sent);
+    expect(rows.length - report.sent!).toBeLessThanOrEqual(acceptedAtKill);
+    // A row marked sent whose audit write had not happened at the kill is the only gap.
+    expect(new Set(rows.map((r) => r.subject)).size).toBeGreaterThanOrEqual(USERS - WORKERS);
+    const verify = await runRepoCli("src/cli/audit.ts", ["verify"], { DATA_DIR: dir });
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    expect(verify.stdout).toContain("audit trail verified");
+  }, 120_000);
 });

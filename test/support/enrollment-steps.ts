@@ -131,7 +131,7 @@ export interface Enrollment {
 export async function enroll(
   user: TeamsUser,
   outbox: OutboxWatch,
-  options: { botUrls?: string[]; deviceName?: string } = {},
+  options: { botUrls?: string[]; deviceName?: string; password?: string } = {},
 ): Promise<Enrollment> {
   const urls = options.botUrls ?? [user.botUrl];
   let turn = 0;
@@ -139,7 +139,7 @@ export async function enroll(
   const welcome = await greet(user, "hej", next());
   const identity = await startFlow(user, welcome, next());
   const flowId = flowIdOf(identity);
-  const sms = await passIdentity(user, identity, outbox, DEMO_PASSWORD, next());
+  const sms = await passIdentity(user, identity, outbox, options.password ?? DEMO_PASSWORD, next());
   const device = await passSms(user, sms.card, sms.code, next());
   const qr = await passDevice(user, device, options.deviceName, next());
   const done = await confirmCode(user, qr.card, qr.secret, next());

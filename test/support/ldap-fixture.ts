@@ -46,15 +46,18 @@ export function anna(): DirectoryUser {
   return { id: dn("Anna Andersson"), loginName: "annaa", upn: "anna.andersson@region.se", displayName: "Anna Andersson" };
 }
 
-/** A throwaway slapd with the AD-lite schema and the fixture's entries; `tls` adds ldaps:// and StartTLS. */
-export function startFixtureSlapd(slapdPath: string, options: { tls?: boolean } = {}): Promise<Slapd> {
+/**
+ * A throwaway slapd with the AD-lite schema and the fixture's entries; `tls` adds ldaps:// and
+ * StartTLS; `extraLdif` loads more entries after them (e.g. generated people).
+ */
+export function startFixtureSlapd(slapdPath: string, options: { tls?: boolean; extraLdif?: string[] } = {}): Promise<Slapd> {
   return startSlapd({
     slapdPath,
     suffix: BASE,
     rootDn: `cn=admin,${BASE}`,
     rootPassword: "Admin-Secret",
     schemaFiles: [fixture("ad-lite.schema")],
-    ldifFiles: [fixture("base.ldif"), fixture("users.ldif")],
+    ldifFiles: [fixture("base.ldif"), fixture("users.ldif"), ...(options.extraLdif ?? [])],
     ...(options.tls ? { tls: true } : {}),
   });
 }

@@ -19,6 +19,14 @@ const me = "alexw@example.com";
 
 describe("account activity (vad har hänt på mitt konto?)", () => {
   const events: AuditEvent[] = [
+    {
+      at: at("2025-03-29T08:00:00Z"),
+      subject: me,
+      actor: "system",
+      action: "reminder.sent",
+      outcome: "ok",
+      detail: { campaign: "vpn-2025", round: "0.0", attempts: 1 },
+    },
     { at: at("2025-03-30T00:30:00Z"), subject: me, actor: me, action: "enroll.started", outcome: "ok" },
     { at: at("2025-03-30T00:40:00Z"), subject: me, actor: me, action: "enroll.sms.sent", outcome: "ok" },
     {
@@ -61,6 +69,7 @@ describe("account activity (vad har hänt på mitt konto?)", () => {
       "30 mars 2025 09:00: Inloggning nekad: koden var redan använd",
       "30 mars 2025 01:45: Microsoft Authenticator registrerades (Alex iPhone)",
       "30 mars 2025 01:30: Du började registrera Microsoft Authenticator",
+      "29 mars 2025 09:00: Du fick en påminnelse i Teams om att registrera Microsoft Authenticator",
     ]);
   });
 

@@ -53,6 +53,8 @@ function describeEvent(event: AuditEvent, locale: Locale): string | null {
       return t(locale, "activity.enrollStarted");
     case "enroll.cancelled":
       return t(locale, "activity.enrollCancelled");
+    case "reminder.sent":
+      return t(locale, "activity.reminded");
     case "login.validate":
       if (event.outcome === "ok") return t(locale, "activity.loginAccepted");
       return t(locale, "activity.loginRefused", { reason: t(locale, reasonKey(detail.reason)) });

@@ -224,25 +224,47 @@ export class DeliveryRunner {
 
     if (outcome.kind === "ok") {
       this.counts.sent++;
-      return store.markSent(row.id, workerId, at(), outcome.activityId);
+      await store.markSent(row.id, workerId, at(), outcome.activityId);
+      return this.audit(campaign, row, "ok", { attempts: attempt });
     }
     const reason = `${outcome.status ?? "error"}: ${outcome.reason}`.slice(0, 500);
     if (outcome.kind === "permanent") {
       this.counts.failed++;
       this.deps.logger?.warn({ delivery: row.id, reason }, "reminder not deliverable");
-      return store.markFailed(row.id, workerId, at(), reason);
+      await store.markFailed(row.id, workerId, at(), reason);
+      return this.audit(campaign, row, "error", { attempts: attempt, status: outcome.status ?? "none" });
     }
     if (outcome.status === 429) this.noteThrottled(conversationKey, outcome.retryAfterMs);
     if (attempt >= this.options.maxAttempts) {
       this.counts.failed++;
       this.deps.logger?.warn({ delivery: row.id, reason, attempts: attempt }, "reminder given up");
-      return store.markFailed(row.id, workerId, at(), `gave up after ${attempt} tries; last ${reason}`);
+      await store.markFailed(row.id, workerId, at(), `gave up after ${attempt} tries; last ${reason}`);
+      return this.audit(campaign, row, "error", { attempts: attempt, status: outcome.status ?? "none" });
     }
     const backoff = Math.min(this.options.maxBackoffMs, this.options.baseBackoffMs * 2 ** (attempt - 1));
     const jittered = backoff / 2 + Math.random() * (backoff / 2);
     const delay = Math.max(outcome.retryAfterMs ?? 0, jittered);
     this.counts.retries++;
     return store.release(row.id, workerId, new Date(this.now() + delay), reason);
+  }
+
+  /**
+   * The person's audit row for a reminder sent or given up. The reminder is already recorded
+   * in the queue: a failed audit write is logged, not retried by sending again (the chain
+   * starts anew and `audit verify` shows the missing place).
+   */
+  private async audit(campaign: Campaign, row: Delivery, outcome: "ok" | "error", detail: Record<string, string | number>): Promise<void> {
+    const event = {
+      at: this.deps.clock.now(),
+      subject: row.upn.toLowerCase(),
+      actor: "system",
+      action: outcome === "ok" ? "reminder.sent" : "reminder.failed",
+      outcome,
+      detail: { campaign: campaign.id, round: row.round, ...detail },
+    };
+    await this.deps.audit?.append(event).catch((error: unknown) => {
+      this.deps.logger?.error({ delivery: row.id, reason: (error as Error).name }, "audit write failed");
+    });
   }
 
   /**

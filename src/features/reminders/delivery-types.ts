@@ -1,6 +1,6 @@
 /** Options, dependencies and results of the DeliveryRunner (delivery-runner.ts). */
 import type { Clock } from "../../ports/clock.js";
-import type { ConversationRefStore, TokenStore } from "../../ports/stores.js";
+import type { AuditLog, ConversationRefStore, TokenStore } from "../../ports/stores.js";
 import type { ProactiveSender, ReminderStore, SenderLease, Wait } from "../../ports/reminders.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
@@ -58,6 +58,11 @@ export interface DeliveryDeps {
   /** One sender at a time across instances; absent: this runner sends whenever it has rows (one instance only). */
   lease?: SenderLease;
   logger?: DeliveryLogger;
+  /**
+   * The audit trail (the CLI's own keyed chain): one row per person reminded ("reminder.sent")
+   * or given up on ("reminder.failed"), so the trail shows every message the bot started.
+   */
+  audit?: Pick<AuditLog, "append">;
 }
 
 export interface DeliveryCounts {
