@@ -27,22 +27,38 @@ import { ConnectorProcess } from "../test/support/rate-limited-connector-process
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 8);
-const CEILING = 50;
+/** Teams' 50/s; BENCH_RATE raises it in the stand-in and the limiter alike (e.g. a quick 100,000-person memory run). */
+const CEILING = Number(process.env.BENCH_RATE ?? 50);
 const JITTER_MS = Number(process.env.BENCH_JITTER_MS ?? 50);
 const STALL = Number(process.env.BENCH_STALL ?? 0.01);
 const MARGIN_MS = process.env.REMINDER_MARGIN_MS === undefined ? undefined : Number(process.env.REMINDER_MARGIN_MS);
+const ARRIVAL_FRACTION = process.env.BENCH_ARRIVAL_FRACTION === undefined ? undefined : Number(process.env.BENCH_ARRIVAL_FRACTION);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "reminders-bench-"));
   const connector = await ConnectorProcess.start({
+    global: [{ limit: CEILING, ms: 1_000 }],
     latencyMs: Number(process.env.BENCH_LATENCY_MS ?? 0),
     jitterMs: JITTER_MS,
     stallProbability: STALL,
     keepActivities: false,
   });
   const database = await openDatabase(undefined, dir);
-  let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
+  // Peak RSS (and heap) of this, the sender's, process, sampled; and a snapshot at each stage.
+  const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+  const peak = { rssMb: 0, heapUsedMb: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    peak.rssMb = Math.max(peak.rssMb, mb(m.rss));
+    peak.heapUsedMb = Math.max(peak.heapUsedMb, mb(m.heapUsed));
+    return { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed) };
+  };
+  const stage = () => {
+    (globalThis as { gc?: () => void }).gc?.(); // with --expose-gc: the live heap, not the garbage not yet collected
+    return sample();
+  };
+  const stages: Record<string, { rssMb: number; heapUsedMb: number }> = { loaded: stage() };
+  const sampler = setInterval(sample, 100);
   try {
     await migrateToLatest(database.db);
     const stores = createSqlStores(database);
@@ -62,6 +78,7 @@ async function main(): Promise<void> {
         updatedAt: new Date(),
       });
     }
+    stages.seeded = stage();
     const campaign = parseCampaign({
       id: "bench",
       audience: { upns: members.map((m) => m.upn) },
@@ -74,7 +91,11 @@ async function main(): Promise<void> {
     // Where the milliseconds of each 1 s window go: how late a request leaves after its slot,
     // how long the limiter's global slot sat unused because no worker was ready, and how long
     // the loop is blocked (synchronous SQLite) — see `timing` in the output.
-    const limiter = new RateLimiter(MARGIN_MS === undefined ? {} : { marginMs: MARGIN_MS });
+    const limiter = new RateLimiter({
+      global: [{ limit: CEILING, ms: 1_000 }],
+      ...(MARGIN_MS === undefined ? {} : { marginMs: MARGIN_MS }),
+      ...(ARRIVAL_FRACTION === undefined ? {} : { arrivalFraction: ARRIVAL_FRACTION }),
+    });
     const slotOf = new Map<string, number>();
     const lateness: number[] = [];
     let inflight = 0;
@@ -93,6 +114,7 @@ async function main(): Promise<void> {
       send: async (message) => {
         const key = (message.reference as { conversation?: { id?: string } }).conversation?.id ?? "";
         lateness.push(Date.now() - (slotOf.get(key) ?? Date.now()));
+        slotOf.delete(key);
         const t0 = performance.now();
         inflightAtSend.push(inflight++);
         const outcome = await botSender.send(message);
@@ -137,6 +159,7 @@ async function main(): Promise<void> {
       { ignoreWindow: true, untilComplete: true, workers: WORKERS },
     );
     const wallSeconds = (performance.now() - started) / 1000;
+    stages.sent = stage();
     loopDelay.disable();
     const server = await connector.summary("a:bench-", USERS);
     const first = server.firstAcceptedAt;
@@ -145,7 +168,7 @@ async function main(): Promise<void> {
     const sendingSeconds = (last - first) / 1000;
     const ideal = Math.max(0, USERS - CEILING) / CEILING;
     const { duplicates, lost } = server;
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    sample();
     // Requests already in flight when one left → [how many such sends, their mean round trip]: concurrency on the one loop inflates round trips.
     const byInFlight: Record<number, { n: number; ms: number }> = {};
     inflightAtSend.forEach((c, i) => {
@@ -174,8 +197,10 @@ async function main(): Promise<void> {
         requests: server.stats.requests,
         limit429PerRequest: Number((server.stats.limited429 / Math.max(1, server.stats.requests)).toFixed(4)),
         jitter: { ms: JITTER_MS, stallProbability: STALL },
-        peakRssMb: Math.round(peakRss / 1024 / 1024),
+        peakRssMb: peak.rssMb,
+        memory: { peakHeapUsedMb: peak.heapUsedMb, ...stages },
         marginMs: MARGIN_MS ?? "default",
+        arrivalFraction: ARRIVAL_FRACTION ?? "default",
         roundTripMs: { p50: percentile(0.5), p99: percentile(0.99), max: percentile(1), mean: Number(mean(roundTrips).toFixed(2)) },
         timing: {
           sendAfterSlotMs: {

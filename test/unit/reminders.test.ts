@@ -152,6 +152,18 @@ describe("rate limiter", () => {
   });
 });
 
+describe("rate limiter and where a request reached the server", () => {
+  it("counts a request three quarters of the way from its send to its answer (or at a given fraction)", () => {
+    const limiter = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }], marginMs: 0 });
+    const a = limiter.reserve("a", 0);
+    limiter.settle("a", a, 140, 20); // left at 20 (late for its slot), answered at 140: counted at 110
+    expect(limiter.reserve("b", 0).at).toBe(1_110);
+    const half = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }], marginMs: 0, arrivalFraction: 0.5 });
+    half.settle("a", half.reserve("a", 0), 140, 20);
+    expect(half.reserve("b", 0).at).toBe(1_080);
+  });
+});
+
 describe("rate limiter and requests in flight", () => {
   it("does not count a request out of the window before its answer", () => {
     const limiter = new RateLimiter({ global: [{ limit: 2, ms: 1_000 }], marginMs: 0 });
