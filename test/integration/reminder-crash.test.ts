@@ -1,7 +1,7 @@
 /**
  * kill -9 in the middle of a campaign, then run it again: no reminder lost, and a duplicate
  * only for a row that was in flight ("sending") when the process died — the documented
- * window, at most one per worker.
+ * window, at most one per worker (the default 8 workers: at most 8 duplicates).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -13,7 +13,7 @@ import { RateLimitedConnector } from "../support/rate-limited-connector.js";
 
 const repo = resolve(import.meta.dirname, "../..");
 const USERS = 300;
-const WORKERS = 4;
+const WORKERS = 8; // REMINDER_WORKERS' default
 
 let dir: string;
 let connector: RateLimitedConnector;
@@ -123,6 +123,7 @@ describe("reminder CLI crash safety", () => {
     }
     for (const d of duplicates) expect(inDoubt).toContain(d);
     expect(duplicates.length).toBe(acceptedInDoubt);
+    expect(duplicates.length).toBeLessThanOrEqual(WORKERS); // at most one duplicate per request in flight
     console.info(
       `[reminders crash] killed after ${acceptedAtKill} accepted; in flight ${inDoubt.length}; duplicates ${duplicates.length}; report ${JSON.stringify(report)}`,
     );
