@@ -219,8 +219,9 @@ export class DeliveryRunner {
       round: row.round,
       snoozesLeft: Math.max(0, campaign.maxSnoozes - (snooze?.count ?? 0)),
     });
-    // The server counted the request between its send and its answer: count it from the
-    // limiter's estimate (each request from its own round trip, not its planned slot).
+    // The server counted the request between its send and its answer: the limiter counts it from
+    // the answer by default (each request from its own, so requests that left late cannot squeeze
+    // the server's window).
     limiter.settle(conversationKey, slot, this.now(), sentAt);
 
     if (outcome.kind === "ok") {
