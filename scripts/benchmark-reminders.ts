@@ -1,13 +1,16 @@
 /**
  * npm run bench:reminders  (BENCH_USERS=10000, BENCH_WORKERS=8, BENCH_LATENCY_MS=0, BENCH_JITTER_MS=50,
- * BENCH_STALL=0.01, REMINDER_MARGIN_MS=limiter default)
+ * BENCH_STALL=0.01, BENCH_RATE=50, BENCH_ARRIVAL_FRACTION and REMINDER_MARGIN_MS=limiter defaults)
+ *
+ * Compiled and run with plain node --max-old-space-size=512, as the campaign CLI runs in production
+ * (package.json), so that its memory is the sender's and not tsx's.
  *
  * A 10,000-user campaign through the real CloudAdapter (local mode) to the rate-limiting
  * Bot Connector stand-in (50/s enforced), in a process of its own. By default the stand-in
  * counts each request on arrival after 0–BENCH_JITTER_MS of random transit and answers
  * 0–BENCH_JITTER_MS later, stalling a leg for 200 ms with probability BENCH_STALL. Prints 429s
- * per request, throughput as a fraction of the ceiling, duplicates, losses and peak RSS (of
- * this, the sender's, process). Not a test: it takes ~200 s by design.
+ * per request, throughput as a fraction of the ceiling, duplicates, losses, peak RSS (of this,
+ * the sender's, process) and memory at each stage. Not a test: it takes ~200 s by design.
  */
 import { ConfigurationBotFrameworkAuthentication, CloudAdapter } from "botbuilder";
 import { mkdtempSync, rmSync } from "node:fs";
