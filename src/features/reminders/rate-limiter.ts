@@ -12,6 +12,15 @@ export interface WindowLimit {
   ms: number;
 }
 
+/**
+ * Where between its send and its answer a request is counted (RateLimiterOptions.arrivalFraction):
+ * at the answer. Counting earlier was measured against a stand-in that counts each request on
+ * arrival after 0–50 ms of random transit and answers 0–50 ms later (README, reminders): 0.75
+ * let 0.2 % of requests into a full window (429) and was no faster on the loaded machine, so the
+ * upper bound stays the default; bench:reminders takes BENCH_ARRIVAL_FRACTION to compare.
+ */
+export const DEFAULT_ARRIVAL_FRACTION = 1;
+
 export const TEAMS_GLOBAL_LIMITS: WindowLimit[] = [{ limit: 50, ms: 1_000 }];
 export const TEAMS_CONVERSATION_LIMITS: WindowLimit[] = [
   { limit: 7, ms: 1_000 },
@@ -59,11 +68,9 @@ class SlidingLog {
   }
 
   /**
-   * The request of this slot was answered at `completedAt`, so the server counted it no later
-   * than that: its entry becomes that time and moves to its place in the (sorted) log. Each
-   * entry is then an upper bound of when the server counted that request, so "fewer than
-   * `limit` entries after t - ms" stays true of the server's own count, and one slow answer
-   * delays only its own entry, not every request sent after it.
+   * The request of this slot was counted by the server at about `completedAt` (see
+   * RateLimiter.settle): its entry becomes that time and moves to its place in the (sorted)
+   * log, so one slow answer delays only its own entry, not every request sent after it.
    * (`ticket` is what RateLimiter.reserve returned.)
    */
   settle(ticket: number, completedAt: number): void {
@@ -99,6 +106,22 @@ class SlidingLog {
   last(): number | undefined {
     return this.times.length > this.start ? this.times[this.times.length - 1] : undefined;
   }
+
+  /**
+   * How long after its last entry this log can still make a difference: the longest window it
+   * could fill if it got up to the smallest limit more requests (e.g. 2 s for a conversation
+   * that got one reminder: 7/1 s and 8/2 s; 30 s from 53 entries on; an hour from 1793). A
+   * conversation can only fill a longer window by getting more than that within it, which the
+   * reminder sender never does (one reminder a person a run, a few tries with back-off), so
+   * forgetting it then keeps memory to the conversations of the last seconds, not the audience.
+   * Never while a request of it is in flight.
+   */
+  relevantForMs(): number {
+    if (this.inFlight.size > 0) return Number.POSITIVE_INFINITY;
+    const n = this.times.length - this.start;
+    const few = Math.min(...this.limits.map((l) => l.limit));
+    return Math.max(0, ...this.limits.filter((l) => l.limit <= n + few).map((l) => l.ms)) + this.marginMs;
+  }
 }
 
 /** A reserved send time, and the ticket that settles it. */
@@ -117,6 +140,13 @@ export interface RateLimiterOptions {
    * 0.1 % of throughput).
    */
   marginMs?: number;
+  /**
+   * Where between its send and its answer a request is taken to have reached the server (see
+   * settle): 1 is the answer (an upper bound: never over a limit, but each request then costs
+   * its whole round trip in its window, the default), 0.5 the middle (right when both legs take
+   * as long).
+   */
+  arrivalFraction?: number;
 }
 
 export class RateLimiter {
@@ -127,17 +157,17 @@ export class RateLimiter {
   private nextTicket = 1;
   private readonly perKey: WindowLimit[];
   private readonly marginMs: number;
-  private readonly longestKeyWindow: number;
+  private readonly arrivalFraction: number;
   /** The longest global window plus the margin (see globalWindowMs). */
   private readonly longestGlobalWindow: number;
 
   constructor(options: RateLimiterOptions = {}) {
     this.marginMs = options.marginMs ?? 3;
+    this.arrivalFraction = options.arrivalFraction ?? DEFAULT_ARRIVAL_FRACTION;
     const global = options.global ?? TEAMS_GLOBAL_LIMITS;
     this.global = new SlidingLog(global, this.marginMs);
     this.longestGlobalWindow = Math.max(0, ...global.map((l) => l.ms)) + this.marginMs;
     this.perKey = options.perKey ?? TEAMS_CONVERSATION_LIMITS;
-    this.longestKeyWindow = Math.max(...this.perKey.map((l) => l.ms));
   }
 
   /** When `key` (a conversation) could next be sent to, ignoring the global limit. */
@@ -172,10 +202,16 @@ export class RateLimiter {
     return this.global.waitsOnInFlight(now) || (this.keys.get(key)?.waitsOnInFlight(now) ?? false);
   }
 
-  /** Call when the request sent in `slot` got its answer, or failed (see SlidingLog.settle). */
-  settle(key: string, slot: Slot, completedAt: number): void {
-    this.global.settle(slot.ticket, completedAt);
-    this.keys.get(key)?.settle(slot.ticket, completedAt);
+  /**
+   * Call when the request sent in `slot` got its answer, or failed. The server counted it
+   * somewhere between `sentAt` (when it really left) and `answeredAt`; it is counted at
+   * sentAt + arrivalFraction × the round trip. Without `sentAt` (nothing was sent, or a caller
+   * that wants the upper bound) it is counted at the answer.
+   */
+  settle(key: string, slot: Slot, answeredAt: number, sentAt = answeredAt): void {
+    const countedAt = sentAt + this.arrivalFraction * (answeredAt - sentAt);
+    this.global.settle(slot.ticket, countedAt);
+    this.keys.get(key)?.settle(slot.ticket, countedAt);
   }
 
   /** Retry-After from the server for one conversation: nothing goes to it before `until`. */
@@ -188,11 +224,11 @@ export class RateLimiter {
     this.globalHold = Math.max(this.globalHold, until);
   }
 
-  /** Forgets conversations idle for longer than the longest window (bounded memory on big campaigns). */
+  /** Forgets conversations that can no longer make a difference (SlidingLog.relevantForMs): memory bounded on big campaigns. */
   prune(now: number): void {
     for (const [key, log] of this.keys) {
       const last = log.last();
-      if (last === undefined || last < now - this.longestKeyWindow) this.keys.delete(key);
+      if (last === undefined || last < now - log.relevantForMs()) this.keys.delete(key);
     }
     for (const [key, until] of this.holds) if (until < now) this.holds.delete(key);
   }
