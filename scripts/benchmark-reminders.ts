@@ -1,6 +1,6 @@
 /**
  * npm run bench:reminders  (BENCH_USERS=10000, BENCH_WORKERS=8, BENCH_LATENCY_MS=0, BENCH_JITTER_MS=50,
- * BENCH_STALL=0.01, BENCH_RATE=50, BENCH_ARRIVAL_FRACTION and REMINDER_MARGIN_MS=limiter defaults)
+ * BENCH_STALL=0.01, BENCH_RATE=50 and REMINDER_MARGIN_MS=limiter defaults)
  *
  * Compiled and run with plain node --max-old-space-size=512, as the campaign CLI runs in production
  * (package.json), so that its memory is the sender's and not tsx's.
@@ -35,7 +35,6 @@ const CEILING = Number(process.env.BENCH_RATE ?? 50);
 const JITTER_MS = Number(process.env.BENCH_JITTER_MS ?? 50);
 const STALL = Number(process.env.BENCH_STALL ?? 0.01);
 const MARGIN_MS = process.env.REMINDER_MARGIN_MS === undefined ? undefined : Number(process.env.REMINDER_MARGIN_MS);
-const ARRIVAL_FRACTION = process.env.BENCH_ARRIVAL_FRACTION === undefined ? undefined : Number(process.env.BENCH_ARRIVAL_FRACTION);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "reminders-bench-"));
@@ -97,7 +96,6 @@ async function main(): Promise<void> {
     const limiter = new RateLimiter({
       global: [{ limit: CEILING, ms: 1_000 }],
       ...(MARGIN_MS === undefined ? {} : { marginMs: MARGIN_MS }),
-      ...(ARRIVAL_FRACTION === undefined ? {} : { arrivalFraction: ARRIVAL_FRACTION }),
     });
     const slotOf = new Map<string, number>();
     const lateness: number[] = [];
@@ -203,7 +201,6 @@ async function main(): Promise<void> {
         peakRssMb: peak.rssMb,
         memory: { peakHeapUsedMb: peak.heapUsedMb, ...stages },
         marginMs: MARGIN_MS ?? "default",
-        arrivalFraction: ARRIVAL_FRACTION ?? "default",
         roundTripMs: { p50: percentile(0.5), p99: percentile(0.99), max: percentile(1), mean: Number(mean(roundTrips).toFixed(2)) },
         timing: {
           sendAfterSlotMs: {

@@ -211,7 +211,6 @@ export class DeliveryRunner {
       return store.release(row.id, workerId, at(), "sender lease lost before sending");
     }
 
-    const sentAt = this.now();
     const outcome: SendOutcome = await this.deps.sender.send({
       reference: ref.reference,
       locale: ref.locale,
@@ -220,9 +219,8 @@ export class DeliveryRunner {
       snoozesLeft: Math.max(0, campaign.maxSnoozes - (snooze?.count ?? 0)),
     });
     // The server counted the request between its send and its answer: the limiter counts it from
-    // the answer by default (each request from its own, so requests that left late cannot squeeze
-    // the server's window).
-    limiter.settle(conversationKey, slot, this.now(), sentAt);
+    // the answer (each request from its own, so requests that left late cannot squeeze the server's window).
+    limiter.settle(conversationKey, slot, this.now());
 
     if (outcome.kind === "ok") {
       this.counts.sent++;

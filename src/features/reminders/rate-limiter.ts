@@ -12,15 +12,6 @@ export interface WindowLimit {
   ms: number;
 }
 
-/**
- * Where between its send and its answer a request is counted (RateLimiterOptions.arrivalFraction):
- * at the answer. Counting earlier was measured against a stand-in that counts each request on
- * arrival after 0–50 ms of random transit and answers 0–50 ms later (README, reminders): 0.75
- * let 0.2 % of requests into a full window (429) and was no faster on the loaded machine, so the
- * upper bound stays the default; bench:reminders takes BENCH_ARRIVAL_FRACTION to compare.
- */
-export const DEFAULT_ARRIVAL_FRACTION = 1;
-
 export const TEAMS_GLOBAL_LIMITS: WindowLimit[] = [{ limit: 50, ms: 1_000 }];
 export const TEAMS_CONVERSATION_LIMITS: WindowLimit[] = [
   { limit: 7, ms: 1_000 },
@@ -140,13 +131,6 @@ export interface RateLimiterOptions {
    * 0.1 % of throughput).
    */
   marginMs?: number;
-  /**
-   * Where between its send and its answer a request is taken to have reached the server (see
-   * settle): 1 is the answer (an upper bound: never over a limit, but each request then costs
-   * its whole round trip in its window, the default), 0.5 the middle (right when both legs take
-   * as long).
-   */
-  arrivalFraction?: number;
 }
 
 export class RateLimiter {
@@ -157,13 +141,11 @@ export class RateLimiter {
   private nextTicket = 1;
   private readonly perKey: WindowLimit[];
   private readonly marginMs: number;
-  private readonly arrivalFraction: number;
   /** The longest global window plus the margin (see globalWindowMs). */
   private readonly longestGlobalWindow: number;
 
   constructor(options: RateLimiterOptions = {}) {
     this.marginMs = options.marginMs ?? 3;
-    this.arrivalFraction = options.arrivalFraction ?? DEFAULT_ARRIVAL_FRACTION;
     const global = options.global ?? TEAMS_GLOBAL_LIMITS;
     this.global = new SlidingLog(global, this.marginMs);
     this.longestGlobalWindow = Math.max(0, ...global.map((l) => l.ms)) + this.marginMs;
@@ -204,14 +186,14 @@ export class RateLimiter {
 
   /**
    * Call when the request sent in `slot` got its answer, or failed. The server counted it
-   * somewhere between `sentAt` (when it really left) and `answeredAt`; it is counted at
-   * sentAt + arrivalFraction × the round trip. Without `sentAt` (nothing was sent, or a caller
-   * that wants the upper bound) it is counted at the answer.
+   * somewhere between its send and `answeredAt`: it is counted at the answer, the upper bound,
+   * safe whether Teams counts a request on arrival or when it answers. (Counting three quarters
+   * of the way from send to answer was measured: 0.2 % 429s against the jittery stand-in and no
+   * faster, see README, reminders.)
    */
-  settle(key: string, slot: Slot, answeredAt: number, sentAt = answeredAt): void {
-    const countedAt = sentAt + this.arrivalFraction * (answeredAt - sentAt);
-    this.global.settle(slot.ticket, countedAt);
-    this.keys.get(key)?.settle(slot.ticket, countedAt);
+  settle(key: string, slot: Slot, answeredAt: number): void {
+    this.global.settle(slot.ticket, answeredAt);
+    this.keys.get(key)?.settle(slot.ticket, answeredAt);
   }
 
   /** Retry-After from the server for one conversation: nothing goes to it before `until`. */
