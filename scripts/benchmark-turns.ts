@@ -14,6 +14,7 @@
  *   in flight, each doing a full enrollment (6 turns). Think time between turns: none at 1,
  *   a quarter of BENCH_THINK_MS at 50, BENCH_THINK_MS at 500 (starts spread over the same range);
  * - peak RSS (VmHWM) of both processes.
+ * BENCH_PROFILE=<folder> writes the product's CPU profile (.cpuprofile) there.
  * The machine is shared: compare the ratios of one run, not absolute numbers across runs.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -30,7 +31,10 @@ import { enrollOnce, identityCard, OutboxCodes, refusedIdentity, type BotKind, t
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TURNS = Number(process.env.BENCH_TURNS ?? 150);
-const LEVELS = (process.env.BENCH_LEVELS ?? "1,50,500").split(",").map(Number);
+const LEVELS = (process.env.BENCH_LEVELS ?? "1,50,500")
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
 const [THINK_MIN, THINK_MAX] = (process.env.BENCH_THINK_MS ?? "2000-8000").split("-").map(Number) as [number, number];
 /** People per phase of the CPU comparison (turns cycle over them, 4 in flight). */
 const CPU_PEOPLE = 16;
@@ -67,7 +71,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   await buildBot();
   const directory = await startBenchDirectory(slapdPath, people, scratch);
-  const product = await startBot({ dataDir, env: { ...directory.env, SMS_MAX_GLOBAL_PER_HOUR: "1000000" } });
+  // BENCH_PROFILE=<folder>: the product writes a V8 CPU profile there when it stops (node --cpu-prof).
+  const nodeArgs = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const product = await startBot({ dataDir, nodeArgs, env: { ...directory.env, SMS_MAX_GLOBAL_PER_HOUR: "1000000" } });
   const echoPort = await freePort();
   const echo = spawnChild("the echo bot", process.execPath, ["--import", "tsx", join(repoRoot, "scripts/lib/echo-bot.ts")], {
     cwd: repoRoot,

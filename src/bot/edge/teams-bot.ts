@@ -21,7 +21,7 @@ import type { Reply, Route } from "../../features/shared/route.js";
 import { localeFrom, locales, t, type Locale, type MessageKey } from "../../i18n/messages.js";
 import type { Caller } from "../../ports/caller.js";
 import type { AuditLog, ConversationRefStore } from "../../ports/stores.js";
-import { resolveCaller } from "./caller-resolver.js";
+import { resolveCaller, RosterCache } from "./caller-resolver.js";
 import { rememberConversation } from "./conversation-refs.js";
 import { parseInvoke } from "./invoke-envelope.js";
 import { classifyText, type TextCommand } from "./text-commands.js";
@@ -67,6 +67,7 @@ export class EnrollmentBot extends ActivityHandler {
   private readonly userState: UserState;
   private readonly preferredLocale: StatePropertyAccessor<Locale | undefined>;
   private readonly routes = new Map<string, Route>();
+  private readonly roster = new RosterCache();
 
   constructor(private readonly deps: EnrollmentBotDeps) {
     super();
@@ -199,7 +200,7 @@ export class EnrollmentBot extends ActivityHandler {
 
   /** The one caller of this turn (see caller-resolver.ts): every feature gets this, none reads `from` itself. */
   private async caller(context: TurnContext, knownLocale?: Locale): Promise<CallerOrRefusal> {
-    const resolved = await resolveCaller(context, this.deps.logger);
+    const resolved = await resolveCaller(context, this.deps.logger, this.roster);
     if (resolved.kind === "unknown") return { refusal: "error.identityUnknown" };
     if (resolved.kind === "mismatch") {
       // Audited as the roster's user: that is who posted it, whoever it claims to be.
