@@ -27,7 +27,7 @@ import { findBinary } from "../test/support/server-binary.js";
 import type { TeamsUser } from "../test/support/teams-user.js";
 import { benchPeople, startBenchDirectory, type BenchPerson } from "./lib/bench-directory.js";
 import { answers, freePort, repoRoot, spawnChild, waitUntil } from "./lib/local-stack.js";
-import { enrollOnce, identityCard, OutboxCodes, refusedIdentity, type BotKind, type Target, type Timings } from "./lib/turn-journeys.js";
+import { enrollOnce, identityCard, OutboxCodes, refusedIdentity, type BotKind, type Target, Timings } from "./lib/turn-journeys.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TURNS = Number(process.env.BENCH_TURNS ?? 150);
@@ -205,10 +205,11 @@ async function underLoad(
   const line: string[] = [];
   for (const kind of level % 2 === 0 ? [...kinds].reverse() : kinds) {
     const target = targets[kind];
-    const timings: Timings = [];
+    const timings = new Timings();
     const calls = connector.requests.length;
     const cpu = cpuMs(target.pid);
     const started = performance.now();
+    const client = process.cpuUsage();
     let failures = 0;
     const failed = (error: unknown) => {
       if (failures++ === 0) console.error(`  ${kind}: ${error instanceof Error ? error.message : String(error)}`);
@@ -223,12 +224,27 @@ async function underLoad(
         }),
       );
     }
-    const sorted = timings.sort((a, b) => a - b);
+    const sorted = timings.all.sort((a, b) => a - b);
+    const slowest = [...timings.byStep]
+      .map(
+        ([step, ms]) =>
+          [
+            step,
+            percentile(
+              ms.sort((a, b) => a - b),
+              99,
+            ),
+          ] as const,
+      )
+      .sort((a, b) => b[1] - a[1])[0];
     const seconds = (performance.now() - started) / 1000;
+    const { user, system } = process.cpuUsage(client);
+    // This process plays every person and the connector: when it is busy, its own delays show as latency.
+    const clientLoad = fixed((user + system) / 10_000 / seconds, 0);
     line.push(
       `  ${kind.padEnd(7)}: p50 ${fixed(percentile(sorted, 50))} ms, p95 ${fixed(percentile(sorted, 95))} ms, p99 ${fixed(percentile(sorted, 99))} ms, ` +
         `max ${fixed(sorted.at(-1) ?? NaN)} ms; ${sorted.length} turns in ${fixed(seconds)} s, CPU ${fixed((cpuMs(target.pid) - cpu) / sorted.length, 2)} ms/turn, ` +
-        `connector calls/turn ${fixed((connector.requests.length - calls) / sorted.length, 2)}` +
+        `connector calls/turn ${fixed((connector.requests.length - calls) / sorted.length, 2)}; slowest step ${slowest?.[0]} (p99 ${fixed(slowest?.[1] ?? NaN)} ms); bench client ${clientLoad} % of a core` +
         (failures ? `, ${failures} of ${people.length} enrollments FAILED` : ""),
     );
   }

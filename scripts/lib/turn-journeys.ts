@@ -43,15 +43,25 @@ export interface Target {
   outbox?: OutboxCodes;
 }
 
-/** Milliseconds per turn, appended as the turns finish. */
-export type Timings = number[];
+/** Milliseconds per turn, appended as the turns finish, and per step ("hej", "enroll.start", …). */
+export class Timings {
+  readonly all: number[] = [];
+  readonly byStep = new Map<string, number[]>();
+
+  add(step: string, ms: number): void {
+    this.all.push(ms);
+    const list = this.byStep.get(step) ?? [];
+    list.push(ms);
+    this.byStep.set(step, list);
+  }
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function timed<T>(timings: Timings, work: () => Promise<T>): Promise<T> {
+async function timed<T>(timings: Timings, step: string, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
   const result = await work();
-  timings.push(performance.now() - started);
+  timings.add(step, performance.now() - started);
   return result;
 }
 
@@ -79,7 +89,7 @@ export async function enrollOnce(
   const user = new TeamsUser(person, connector, target.url);
   const pause = () => sleep(think());
   if (target.kind === "echo") {
-    await timed(timings, () => user.say("hej"));
+    await timed(timings, "hej", () => user.say("hej"));
     for (const [verb, data] of [
       ["enroll.start", {}],
       ["enroll.identity", { username: person.login, password: BENCH_PASSWORD }],
@@ -88,18 +98,18 @@ export async function enrollOnce(
       ["enroll.confirm", { totpCode: "123456" }],
     ] as const) {
       await pause();
-      const { status } = await timed(timings, () => user.press(verb, data));
+      const { status } = await timed(timings, verb, () => user.press(verb, data));
       if (status !== 200) throw new Error(`echo ${verb}: HTTP ${status}`);
     }
     return;
   }
   const press = async (card: Card, verb: string, inputs: Record<string, unknown>, next: string[]): Promise<Card> => {
     await pause();
-    const result = await timed(timings, () => user.press(verb, { ...actionData(card, verb), ...inputs }));
+    const result = await timed(timings, verb, () => user.press(verb, { ...actionData(card, verb), ...inputs }));
     if (result.status !== 200) throw new Error(`${verb}: HTTP ${result.status}`);
     return expectInputs(result.card, next, verb);
   };
-  const hello = await timed(timings, () => user.say("hej"));
+  const hello = await timed(timings, "hej", () => user.say("hej"));
   const welcome = hello.cards[0];
   if (!welcome) throw new Error(`hej: no card (${hello.texts.join(" ")})`);
   const identity = await press(welcome, "enroll.start", {}, ["username", "password"]);

@@ -26,10 +26,31 @@ function template(name: string): ACData.Template {
  * The values are made inert Markdown (cardParams: people's text unless `kinds` says otherwise).
  */
 export function strings(locale: Locale, params: Params, kinds?: Partial<Record<string, ParamKind>>): Record<string, string> {
+  const { plain, withPlaceholders } = (built[locale] ??= buildStrings(locale));
+  const names = Object.keys(params);
+  if (names.length === 0) return plain;
   const inert = cardParams(params, kinds);
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(catalog(locale)) as MessageKey[]) out[key.replace(/\./g, "_")] = t(locale, key, inert);
+  const out = { ...plain };
+  for (const [name, key] of withPlaceholders) out[name] = t(locale, key, inert);
   return out;
+}
+
+/**
+ * The catalog as template names, built once per language: every text as it reads without
+ * parameters (shared, never changed: the templates only read it), and the keys whose
+ * placeholders a call's parameters fill in a copy.
+ */
+const built: Partial<Record<Locale, { plain: Readonly<Record<string, string>>; withPlaceholders: [string, MessageKey][] }>> = {};
+
+function buildStrings(locale: Locale): NonNullable<(typeof built)[Locale]> {
+  const plain: Record<string, string> = {};
+  const withPlaceholders: [string, MessageKey][] = [];
+  for (const key of Object.keys(catalog(locale)) as MessageKey[]) {
+    const name = key.replace(/\./g, "_");
+    plain[name] = t(locale, key);
+    if (/\{\w+\}/.test(catalog(locale)[key])) withPlaceholders.push([name, key]);
+  }
+  return { plain: Object.freeze(plain), withPlaceholders };
 }
 
 /** A refusal or confirmation on a card; its placeholders' values are made inert (device names, …). */
