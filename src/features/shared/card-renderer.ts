@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { sep } from "node:path";
 import * as ACData from "adaptivecards-templating";
+import { LRUCache } from "lru-cache";
 import { findAssetDir } from "../../config/asset-dir.js";
 import { catalog, t, type Locale, type MessageKey } from "../../i18n/messages.js";
 import type { Notice } from "../../ports/notice.js";
@@ -26,32 +27,22 @@ function template(name: string): ACData.Template {
  * The values are made inert Markdown (cardParams: people's text unless `kinds` says otherwise).
  */
 export function strings(locale: Locale, params: Params, kinds?: Partial<Record<string, ParamKind>>): Record<string, string> {
-  const { plain, withPlaceholders } = (built[locale] ??= buildStrings(locale));
-  const names = Object.keys(params);
-  if (names.length === 0) return plain;
   const inert = cardParams(params, kinds);
-  const out = { ...plain };
-  for (const [name, key] of withPlaceholders) out[name] = t(locale, key, inert);
+  const key = `${locale}\n${JSON.stringify(inert)}`;
+  const known = builtStrings.get(key);
+  if (known) return known;
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(catalog(locale)) as MessageKey[]) out[name.replace(/\./g, "_")] = t(locale, name, inert);
+  builtStrings.set(key, Object.freeze(out));
   return out;
 }
 
 /**
- * The catalog as template names, built once per language: every text as it reads without
- * parameters (shared, never changed: the templates only read it), and the keys whose
- * placeholders a call's parameters fill in a copy.
+ * strings() answers by language and parameter values, so most cards (the same welcome,
+ * identity and help texts for everybody) reuse one built object. They are shared, so frozen:
+ * the templates only read them. Bounded, least recently used dropped first.
  */
-const built: Partial<Record<Locale, { plain: Readonly<Record<string, string>>; withPlaceholders: [string, MessageKey][] }>> = {};
-
-function buildStrings(locale: Locale): NonNullable<(typeof built)[Locale]> {
-  const plain: Record<string, string> = {};
-  const withPlaceholders: [string, MessageKey][] = [];
-  for (const key of Object.keys(catalog(locale)) as MessageKey[]) {
-    const name = key.replace(/\./g, "_");
-    plain[name] = t(locale, key);
-    if (/\{\w+\}/.test(catalog(locale)[key])) withPlaceholders.push([name, key]);
-  }
-  return { plain: Object.freeze(plain), withPlaceholders };
-}
+const builtStrings = new LRUCache<string, Record<string, string>>({ max: 200 });
 
 /** A refusal or confirmation on a card; its placeholders' values are made inert (device names, …). */
 export function noticeData(locale: Locale, notice?: Notice): { text: string; color: string } | null {
