@@ -103,7 +103,11 @@ async function startOn(main: string, port: number, options: StartOptions): Promi
     LOG_LEVEL: "info",
     ...options.env,
   };
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], { cwd: options.dataDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], {
+    cwd: options.dataDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));

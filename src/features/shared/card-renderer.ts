@@ -52,7 +52,25 @@ export function noticeData(locale: Locale, notice?: Notice): { text: string; col
 
 /** Expands a card template; every value the templates use must be present (tests check no `${` is left). */
 export function expandCard(name: string, data: Record<string, unknown>): CardJson {
-  return template(name).expand({ $root: data }) as CardJson;
+  const { s } = data;
+  const bound = s && typeof s === "object" && !(s instanceof Map) ? { ...data, s: asMap(s) } : data;
+  return template(name).expand({ $root: bound }) as CardJson;
+}
+
+/**
+ * adaptive-expressions looks a property of a plain object up by scanning all its keys
+ * case-insensitively (about 300 for the catalog, at every `${s.…}`), but a Map's by get()
+ * first: the strings go to the template as a Map, made once per strings object.
+ */
+const stringMaps = new WeakMap<object, Map<string, unknown>>();
+
+function asMap(strings: object): Map<string, unknown> {
+  let map = stringMaps.get(strings);
+  if (!map) {
+    map = new Map(Object.entries(strings));
+    stringMaps.set(strings, map);
+  }
+  return map;
 }
 
 /** A card with one text: a refusal or confirmation with no step or article to show it on. */
