@@ -24,8 +24,8 @@ interface RosterEntry {
  * Roster answers remembered for a short while, so a conversation's turns do not each cost a
  * Bot Connector round trip. Keyed by exactly what was asked (service URL, conversation,
  * member id), so a hit answers the same question the look-up would; only answers that
- * named both a UPN and an object id are kept, for at most ROSTER_TTL_MS, and at most
- * ROSTER_MAX_ENTRIES of them (least recently used dropped first). What that trades: a UPN
+ * named both a UPN and an object id are kept, for at most TTL_MS, and at most MAX_ENTRIES
+ * of them (least recently used dropped first). What that trades: a UPN
  * changed or a member removed in Teams is noticed up to five minutes late by this instance;
  * whether the account may enroll or log in is still asked of the directory every time
  * (identity step, validation service), so a disabled account stays refused at once.

@@ -40,9 +40,10 @@ export function strings(locale: Locale, params: Params, kinds?: Partial<Record<s
 /**
  * strings() answers by language and parameter values, so most cards (the same welcome,
  * identity and help texts for everybody) reuse one built object. They are shared, so frozen:
- * the templates only read them. Bounded, least recently used dropped first.
+ * the templates only read them. Bounded, least recently used dropped first, and kept at most
+ * 10 minutes (some carry a masked number, a login or a device name).
  */
-const builtStrings = new LRUCache<string, Record<string, string>>({ max: 200 });
+const builtStrings = new LRUCache<string, Record<string, string>>({ max: 200, ttl: 10 * 60_000 });
 
 /** A refusal or confirmation on a card; its placeholders' values are made inert (device names, …). */
 export function noticeData(locale: Locale, notice?: Notice): { text: string; color: string } | null {
