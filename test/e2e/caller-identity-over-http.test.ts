@@ -72,4 +72,19 @@ describe("the caller's identity over HTTP", () => {
     const next = await press(lynne, resumed, "enroll.cancel");
     expect(verbsOf(next)).toContain("enroll.start");
   });
+  it("asks the roster once for a conversation's turns, and still refuses a forged aadObjectId on a remembered turn", async () => {
+    const patti = new TeamsUser(people.pattif, local.connector, local.bot.url);
+    const lookUp = `GET /v3/conversations/${patti.conversationId}/members/${patti.member.id}`;
+    const asked = () => local.connector.requests.filter((r) => r === lookUp).length;
+    expect((await patti.say("hej")).cards).toHaveLength(1);
+    expect((await patti.say("hej")).cards).toHaveLength(1);
+    expect(asked()).toBe(1);
+
+    patti.claimedAadObjectId = people.lynner.aadObjectId;
+    const forged = await patti.say("hej");
+    expect(forged.cards).toEqual([]);
+    expect(forged.texts.join("\n")).toContain(MISMATCH_SV);
+    expect(asked()).toBe(1);
+    expect(sqliteAudit(local.dataDir, people.pattif.upn, "teams.identityMismatch").map((e) => e.outcome)).toEqual(["refused"]);
+  });
 });

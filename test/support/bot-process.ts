@@ -73,6 +73,8 @@ export interface BotProcess {
 export interface StartOptions {
   dataDir: string;
   env?: Record<string, string>;
+  /** Node options before main.js (e.g. --cpu-prof for a benchmark's profile). */
+  nodeArgs?: string[];
 }
 
 /** Starts the bot in local mode on a free port and waits until /healthz answers. */
@@ -101,7 +103,11 @@ async function startOn(main: string, port: number, options: StartOptions): Promi
     LOG_LEVEL: "info",
     ...options.env,
   };
-  const child = spawn(process.execPath, [main], { cwd: options.dataDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], {
+    cwd: options.dataDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));

@@ -19,6 +19,12 @@ describe("request bodies are parsed without prototype keys", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("drops them also when a \\u escape spells them", () => {
+    const body = parseRequestJson('{"\\u005f_proto__":{"isAdmin":true},"a":{"constructo\\u0072":1,"b":2}}');
+    expect(body).toEqual({ a: { b: 2 } });
+    expect(Object.keys(body as object)).toEqual(["a"]);
+  });
+
   it("keeps the values of JSON text as JSON.parse does", () => {
     for (const text of ['{"a":[1,2,{"b":null}],"c":"\\u00e5"}', "[1,2]", '"x"', "null", "3"])
       expect(parseRequestJson(text)).toEqual(JSON.parse(text));

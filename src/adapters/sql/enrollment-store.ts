@@ -4,6 +4,7 @@ import { ConcurrentUpdateError } from "../../features/shared/errors.js";
 import { type Clock } from "../../ports/clock.js";
 import { systemClock } from "../real-time.js";
 import type { EnrollmentStore, NewToken, Versioned } from "../../ports/stores.js";
+import { ReusedQuery } from "./reused-query.js";
 import type { Schema } from "./schema.js";
 import { guard } from "./sql-errors.js";
 import { fromJsonText, toDbTime, toJsonText } from "./sql-values.js";
@@ -14,14 +15,23 @@ import { fromJsonText, toDbTime, toJsonText } from "./sql-values.js";
  * "replaced", new token inserted): all of it happens or none.
  */
 export class SqlEnrollmentStore implements EnrollmentStore {
+  // Every card action loads the caller's state first: compiled once (ReusedQuery).
+  private readonly loadQuery: ReusedQuery<{ userKey: string }, { state: string; version: number }>;
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock = systemClock,
-  ) {}
+  ) {
+    this.loadQuery = new ReusedQuery(
+      db,
+      (q, v) => q.selectFrom("enrollments").select(["state", "version"]).where("user_key", "=", v.userKey),
+      ["userKey"],
+    );
+  }
 
   async load(userKey: string): Promise<Versioned<EnrollmentState> | null> {
     return guard("enrollment load", async () => {
-      const row = await this.db.selectFrom("enrollments").select(["state", "version"]).where("user_key", "=", userKey).executeTakeFirst();
+      const [row] = (await this.loadQuery.run({ userKey })).rows;
       return row ? { value: fromJsonText<EnrollmentState>(row.state), version: row.version } : null;
     });
   }

@@ -1,5 +1,6 @@
 import { CloudAdapter, type Activity, type ActivityHandler, type ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import type { TokenRefusal } from "./bot-token-screen.js";
+import { ReusedConnectorClients } from "./reused-connector-clients.js";
 
 type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication["authenticateRequest"]>>;
 
@@ -20,14 +21,18 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * refused request hears. CloudAdapter.process answers a refused token with the library's error
  * text (some forged tokens get a 500) and prints each error with its stack to stderr; here a
  * token is first screened (no library code runs for a forged one), then authenticated by
- * botbuilder, and only an authenticated activity runs the bot's turn.
+ * botbuilder, and only an authenticated activity runs the bot's turn. The Bot Connector
+ * clients of a turn are kept for the next ones (reused-connector-clients.ts).
  */
 export class AuthenticatingAdapter extends CloudAdapter {
+  private readonly clients = new ReusedConnectorClients();
+
   constructor(
     private readonly authentication: ConfigurationBotFrameworkAuthentication,
     private readonly screen: TokenScreen | null,
   ) {
     super(authentication);
+    this.clients.keepUserTokenClients(authentication);
   }
 
   /** Reads only the body's channelId and serviceUrl (as strings); never throws. */
@@ -39,7 +44,8 @@ export class AuthenticatingAdapter extends CloudAdapter {
     try {
       const refusal = this.screen ? await this.screen(authorization, channelId) : null;
       if (refusal) return { ok: false, reason: refusal };
-      return { ok: true, result: await this.authentication.authenticateRequest({ channelId, serviceUrl } as Activity, authorization) };
+      const result = await this.authentication.authenticateRequest({ channelId, serviceUrl } as Activity, authorization);
+      return { ok: true, result: this.clients.forRequest(result) };
     } catch {
       return { ok: false, reason: "rejected" };
     }

@@ -1,5 +1,6 @@
 import { errorFields } from "../../adapters/logger.js";
 import { TeamsInfo, type TurnContext } from "botbuilder";
+import { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
 import type { Caller } from "../../ports/caller.js";
 
@@ -13,6 +14,42 @@ export type CallerResolution =
   /** The activity's `from.aadObjectId` names another Entra object than the roster: refused. */
   | { kind: "mismatch"; upn: string; claimedObjectId: string };
 
+/** What a roster look-up said about a member: the two fields the caller is built from. */
+interface RosterEntry {
+  upn: string;
+  objectId: string;
+}
+
+/**
+ * Roster answers remembered for a short while, so a conversation's turns do not each cost a
+ * Bot Connector round trip. Keyed by exactly what was asked (service URL, conversation,
+ * member id), so a hit answers the same question the look-up would; only answers that
+ * named both a UPN and an object id are kept, for at most TTL_MS, and at most MAX_ENTRIES
+ * of them (least recently used dropped first). What that trades: a UPN
+ * changed or a member removed in Teams is noticed up to five minutes late by this instance;
+ * whether the account may enroll or log in is still asked of the directory every time
+ * (identity step, validation service), so a disabled account stays refused at once.
+ */
+export class RosterCache {
+  static readonly TTL_MS = 5 * 60_000;
+  static readonly MAX_ENTRIES = 5_000;
+  private readonly entries = new LRUCache<string, RosterEntry>({ max: RosterCache.MAX_ENTRIES, ttl: RosterCache.TTL_MS });
+
+  async lookUp(context: TurnContext): Promise<RosterEntry> {
+    const { serviceUrl, conversation, from } = context.activity;
+    const key = `${serviceUrl}\n${conversation?.id}\n${from.id}`;
+    const known = this.entries.get(key);
+    if (known) return known;
+    const member = await TeamsInfo.getMember(context, from.id);
+    const entry = {
+      upn: typeof member.userPrincipalName === "string" ? member.userPrincipalName.trim().toLowerCase() : "",
+      objectId: typeof member.aadObjectId === "string" ? member.aadObjectId.trim() : "",
+    };
+    if (entry.upn && entry.objectId) this.entries.set(key, entry);
+    return entry;
+  }
+}
+
 /**
  * The caller, from Teams member info (the roster look-up of `from.id`), never from anything
  * the user typed and never from two fields of the activity at once. The state key (Entra
@@ -21,17 +58,18 @@ export type CallerResolution =
  * audit) uses this one answer. An activity whose own `from.aadObjectId` disagrees with the
  * roster is refused rather than trusted either way: in production Microsoft signs both
  * fields, but in local mode nothing does, and the bot must not depend on them agreeing.
+ * The roster answer may come from `roster` (RosterCache); the comparison with the activity
+ * is made on every turn.
  */
-export async function resolveCaller(context: TurnContext, logger: Logger): Promise<CallerResolution> {
-  let member: Awaited<ReturnType<typeof TeamsInfo.getMember>>;
+export async function resolveCaller(context: TurnContext, logger: Logger, roster: RosterCache): Promise<CallerResolution> {
+  let member: RosterEntry;
   try {
-    member = await TeamsInfo.getMember(context, context.activity.from.id);
+    member = await roster.lookUp(context);
   } catch (error) {
     logger.warn({ err: errorFields(error) }, "Teams member look-up failed");
     return { kind: "unknown" };
   }
-  const upn = typeof member.userPrincipalName === "string" ? member.userPrincipalName.trim().toLowerCase() : "";
-  const objectId = typeof member.aadObjectId === "string" ? member.aadObjectId.trim() : "";
+  const { upn, objectId } = member;
   if (!upn || !objectId) {
     logger.warn({ hasUpn: upn !== "", hasObjectId: objectId !== "" }, "Teams member info lacks the UPN or the object id");
     return { kind: "unknown" };

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Storage, StoreItems } from "botbuilder";
 import type { Kysely } from "kysely";
 import { translateError } from "../../adapters/sql/sql-errors.js";
+import { ReusedQuery } from "../../adapters/sql/reused-query.js";
 import type { Schema } from "../../adapters/sql/schema.js";
 
 /** A write whose eTag no longer matches the stored item (botbuilder's optimistic concurrency). */
@@ -22,12 +23,21 @@ export class ETagConflictError extends Error {
  * - delete: missing keys are ignored.
  */
 export class SqlBotStorage implements Storage {
-  constructor(private readonly db: Kysely<Schema>) {}
+  // A turn reads one key (the user's state): that query is compiled once (ReusedQuery).
+  private readonly readOne: ReusedQuery<{ key: string }, { key: string; data: string; etag: string }>;
+
+  constructor(private readonly db: Kysely<Schema>) {
+    this.readOne = new ReusedQuery(db, (q, v) => q.selectFrom("bot_state").select(["key", "data", "etag"]).where("key", "=", v.key), [
+      "key",
+    ]);
+  }
 
   async read(keys: string[]): Promise<StoreItems> {
     if (keys.length === 0) return {};
-    const rows = await this.run("bot state read", () =>
-      this.db.selectFrom("bot_state").select(["key", "data", "etag"]).where("key", "in", keys).execute(),
+    const rows = await this.run("bot state read", async () =>
+      keys.length === 1
+        ? (await this.readOne.run({ key: keys[0]! })).rows
+        : this.db.selectFrom("bot_state").select(["key", "data", "etag"]).where("key", "in", keys).execute(),
     );
     const items: StoreItems = {};
     for (const row of rows) items[row.key] = { ...(JSON.parse(row.data) as object), eTag: row.etag };

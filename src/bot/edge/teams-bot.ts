@@ -21,8 +21,8 @@ import type { Reply, Route } from "../../features/shared/route.js";
 import { localeFrom, locales, t, type Locale, type MessageKey } from "../../i18n/messages.js";
 import type { Caller } from "../../ports/caller.js";
 import type { AuditLog, ConversationRefStore } from "../../ports/stores.js";
-import { resolveCaller } from "./caller-resolver.js";
-import { rememberConversation } from "./conversation-refs.js";
+import { resolveCaller, RosterCache } from "./caller-resolver.js";
+import { ConversationMemory } from "./conversation-refs.js";
 import { parseInvoke } from "./invoke-envelope.js";
 import { classifyText, type TextCommand } from "./text-commands.js";
 
@@ -67,9 +67,12 @@ export class EnrollmentBot extends ActivityHandler {
   private readonly userState: UserState;
   private readonly preferredLocale: StatePropertyAccessor<Locale | undefined>;
   private readonly routes = new Map<string, Route>();
+  private readonly roster = new RosterCache();
+  private readonly conversations: ConversationMemory;
 
   constructor(private readonly deps: EnrollmentBotDeps) {
     super();
+    this.conversations = new ConversationMemory(deps.conversationRefs);
     this.userState = new UserState(deps.storage);
     this.preferredLocale = this.userState.createProperty<Locale | undefined>("preferredLocale");
     for (const route of [deps.enrollment, deps.help, ...deps.routes]) {
@@ -106,7 +109,7 @@ export class EnrollmentBot extends ActivityHandler {
       const route = this.routes.get(verb);
       if (!route) return cardResponse(await this.deps.enrollment.refusal(caller, "error.unknownAction"));
       if (verb.startsWith("helpdesk.") && data !== null) this.deps.noteServiceUrl?.(context.activity.serviceUrl);
-      const chat = { rememberConversation: () => rememberConversation(this.deps.conversationRefs, context, caller) };
+      const chat = { rememberConversation: () => this.conversations.remember(context, caller) };
       return cardResponse(await this.render(caller, await route.respond(verb, data, caller, chat)));
     } catch (error) {
       this.deps.logger.error({ err: errorFields(error), user: caller.userKey }, "card action failed");
@@ -143,7 +146,7 @@ export class EnrollmentBot extends ActivityHandler {
       await context.sendActivity(t(locale, refusal));
       return;
     }
-    await rememberConversation(this.deps.conversationRefs, context, caller);
+    await this.conversations.remember(context, caller);
     if (command === "other" && text.trim() === "") {
       await context.sendActivity(t(locale, "info.hint"));
       return;
@@ -184,7 +187,7 @@ export class EnrollmentBot extends ActivityHandler {
     if (!isPersonal(context)) return; // installed in a team (the helpdesk's): nothing to say there
     const { caller } = await this.caller(context);
     if (!caller) return;
-    await rememberConversation(this.deps.conversationRefs, context, caller);
+    await this.conversations.remember(context, caller);
     await sendCard(context, await this.deps.enrollment.presentInMessage(caller, await this.deps.service.greet(caller)));
   }
 
@@ -199,7 +202,7 @@ export class EnrollmentBot extends ActivityHandler {
 
   /** The one caller of this turn (see caller-resolver.ts): every feature gets this, none reads `from` itself. */
   private async caller(context: TurnContext, knownLocale?: Locale): Promise<CallerOrRefusal> {
-    const resolved = await resolveCaller(context, this.deps.logger);
+    const resolved = await resolveCaller(context, this.deps.logger, this.roster);
     if (resolved.kind === "unknown") return { refusal: "error.identityUnknown" };
     if (resolved.kind === "mismatch") {
       // Audited as the roster's user: that is who posted it, whoever it claims to be.

@@ -77,6 +77,8 @@ export class EnrollmentService {
       if (state && inProgressSteps.includes(state.step) && !idleTooLong(this.deps.policy, state, now)) {
         return { notice: { key: "info.resumed", kind: "info" } };
       }
+      // Already at a welcome in this language: nothing to write (a fresh one would differ only in its ids and times).
+      if (state?.step === "welcome" && state.locale === caller.locale) return {};
       return { state: this.freshFlow(caller, state, "welcome", now) };
     });
     return this.view(caller, result);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { sep } from "node:path";
 import * as ACData from "adaptivecards-templating";
+import { LRUCache } from "lru-cache";
 import { findAssetDir } from "../../config/asset-dir.js";
 import { catalog, t, type Locale, type MessageKey } from "../../i18n/messages.js";
 import type { Notice } from "../../ports/notice.js";
@@ -27,10 +28,22 @@ function template(name: string): ACData.Template {
  */
 export function strings(locale: Locale, params: Params, kinds?: Partial<Record<string, ParamKind>>): Record<string, string> {
   const inert = cardParams(params, kinds);
+  const key = `${locale}\n${JSON.stringify(inert)}`;
+  const known = builtStrings.get(key);
+  if (known) return known;
   const out: Record<string, string> = {};
-  for (const key of Object.keys(catalog(locale)) as MessageKey[]) out[key.replace(/\./g, "_")] = t(locale, key, inert);
+  for (const name of Object.keys(catalog(locale)) as MessageKey[]) out[name.replace(/\./g, "_")] = t(locale, name, inert);
+  builtStrings.set(key, Object.freeze(out));
   return out;
 }
+
+/**
+ * strings() answers by language and parameter values, so most cards (the same welcome,
+ * identity and help texts for everybody) reuse one built object. They are shared, so frozen:
+ * the templates only read them. Bounded, least recently used dropped first, and kept at most
+ * 10 minutes (some carry a masked number, a login or a device name).
+ */
+const builtStrings = new LRUCache<string, Record<string, string>>({ max: 200, ttl: 10 * 60_000 });
 
 /** A refusal or confirmation on a card; its placeholders' values are made inert (device names, …). */
 export function noticeData(locale: Locale, notice?: Notice): { text: string; color: string } | null {
@@ -40,7 +53,25 @@ export function noticeData(locale: Locale, notice?: Notice): { text: string; col
 
 /** Expands a card template; every value the templates use must be present (tests check no `${` is left). */
 export function expandCard(name: string, data: Record<string, unknown>): CardJson {
-  return template(name).expand({ $root: data }) as CardJson;
+  const { s } = data;
+  const bound = s && typeof s === "object" && !(s instanceof Map) ? { ...data, s: asMap(s) } : data;
+  return template(name).expand({ $root: bound }) as CardJson;
+}
+
+/**
+ * adaptive-expressions looks a property of a plain object up by scanning all its keys
+ * case-insensitively (about 300 for the catalog, at every `${s.…}`), but a Map's by get()
+ * first: the strings go to the template as a Map, made once per strings object.
+ */
+const stringMaps = new WeakMap<object, Map<string, unknown>>();
+
+function asMap(strings: object): Map<string, unknown> {
+  let map = stringMaps.get(strings);
+  if (!map) {
+    map = new Map(Object.entries(strings));
+    stringMaps.set(strings, map);
+  }
+  return map;
 }
 
 /** A card with one text: a refusal or confirmation with no step or article to show it on. */
