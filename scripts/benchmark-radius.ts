@@ -1,5 +1,5 @@
 /**
- * npm run bench:radius  (BENCH_USERS=20000, BENCH_SECONDS=4, BENCH_ENGINES=sqlite,postgres)
+ * npm run bench:radius  (BENCH_USERS=60000, BENCH_SECONDS=4, BENCH_ENGINES=sqlite,postgres)
  *
  * Access-Requests per second and p50/p99 latency at 1, 50 and 500 requests in flight, on
  * SQLite and PostgreSQL, for accepts (a different user each time, with that user's right
@@ -22,7 +22,7 @@ import { startPostgres } from "../test/support/postgres.js";
 import { benchLogin, benchSecret } from "./lib/radius-bench-server.js";
 import { RadiusLoadClient } from "./lib/radius-load-client.js";
 
-const USERS = Number(process.env.BENCH_USERS ?? 20_000);
+const USERS = Number(process.env.BENCH_USERS ?? 60_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ENGINES = (process.env.BENCH_ENGINES ?? "sqlite,postgres").split(",");
 const SEED = "bench-seed";
