@@ -57,6 +57,7 @@ function policyFrom(config: Config): EnrollmentPolicy {
     smsMaxPerUserPerHour: config.SMS_MAX_PER_USER_PER_HOUR,
     smsMaxGlobalPerHour: config.SMS_MAX_GLOBAL_PER_HOUR,
     totpIssuer: config.TOTP_ISSUER,
+    helpdeskPhone: config.HELPDESK_PHONE,
   };
 }
 

@@ -120,6 +120,8 @@ export const en: Record<keyof typeof sv, string> = {
   "smsText.code": "Your RegionJH one-time code: {code}. It is valid for {minutes} minutes. Never give the code to anyone.",
   "smsText.newAuthenticator":
     "A new Microsoft Authenticator ({device}) was registered for your account {time}. Wasn't you? Call the IT helpdesk at once.",
+  "smsText.newAuthenticatorCall":
+    "A new Microsoft Authenticator ({device}) was registered for your account {time}. Wasn't you? Call the IT helpdesk at once on {phone}.",
   ...helpEn,
   ...loginHelpEn,
   ...noticesEn,

@@ -119,6 +119,8 @@ export const sv = {
   "smsText.code": "Din engångskod till RegionJH: {code}. Den gäller i {minutes} minuter. Ge aldrig koden till någon annan.",
   "smsText.newAuthenticator":
     "En ny Microsoft Authenticator ({device}) registrerades för ditt konto {time}. Var det inte du? Ring IT-supporten direkt.",
+  "smsText.newAuthenticatorCall":
+    "En ny Microsoft Authenticator ({device}) registrerades för ditt konto {time}. Var det inte du? Ring IT-supporten direkt på {phone}.",
   ...helpSv,
   ...loginHelpSv,
   ...noticesSv,

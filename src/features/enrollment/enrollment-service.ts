@@ -339,7 +339,9 @@ export class EnrollmentService {
       return failed("directory");
     }
     if (!to) return failed("noMobile");
-    const text = t(state.locale, "smsText.newAuthenticator", { device: state.deviceName ?? "", time: localDateTime(now) });
+    const phone = this.deps.policy.helpdeskPhone;
+    const params = { device: state.deviceName ?? "", time: localDateTime(now), ...(phone && { phone }) };
+    const text = t(state.locale, phone ? "smsText.newAuthenticatorCall" : "smsText.newAuthenticator", params);
     await this.deps.sms.send(to, text).catch((error: unknown) => failed(error instanceof SmsDeliveryError ? "delivery" : "unexpected"));
   }
 
