@@ -56,7 +56,7 @@ describe("enrollment over HTTP", () => {
     expect(connector.requests).toContain(`GET /v3/conversations/${alex.conversationId}/members/${alex.member.id}`);
     const welcome = hello.cards[0]!;
     expect(cardTitle(welcome)).toBe("Engångslösenord för inloggning utifrån");
-    expect(verbsOf(welcome)).toEqual(["enroll.start"]);
+    expect(verbsOf(welcome)).toEqual(["enroll.start", "language.switch"]);
     expect(JSON.stringify(welcome)).toContain("https://apps.apple.com/");
 
     const identity = await startFlow(alex, welcome);

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { errorFields } from "../../adapters/logger.js";
 import type { CardJson } from "../../features/shared/card-renderer.js";
 import type { Caller } from "../../ports/caller.js";
+import type { Locale } from "../../i18n/messages.js";
 import type { TeamsConnector } from "./teams-connector.js";
 
 /** A message of this chat that shows a TOTP secret (the QR card), and the flow it belongs to. */
@@ -14,8 +15,8 @@ interface SecretCard {
 
 /** What the bot remembers about the cards it left in a user's chat (botbuilder user state, shared by every instance). */
 interface CardsInChat {
-  /** The newest card posted as a message, and whether it was the welcome card. */
-  last?: { activityId: string; welcome: boolean };
+  /** The newest card posted as a message, and whether it was the welcome card (in which language). */
+  last?: { conversationId: string; activityId: string; welcome: boolean; locale?: Locale };
   secret?: SecretCard;
 }
 
@@ -51,9 +52,19 @@ export class ChatCards {
     this.state = userState.createProperty<CardsInChat>("cardsInChat");
   }
 
-  /** True when the newest card in the chat is the welcome card (a greeting then points to it instead). */
-  async welcomeIsLast(context: TurnContext): Promise<boolean> {
-    return (await this.state.get(context, {})).last?.welcome === true;
+  /**
+   * When the newest card in the chat is the welcome card, a greeting points to it instead of
+   * posting another: true then. A welcome card in another language than the caller's now (the
+   * greeting's words chose another) is first updated in place to `welcome`, so the chat shows it once, in one language.
+   */
+  async pointToWelcome(context: TurnContext, caller: Caller, welcome: () => Promise<CardJson>): Promise<boolean> {
+    const last = (await this.state.get(context, {})).last;
+    if (!last?.welcome || last.conversationId !== context.activity.conversation.id) return false;
+    if (last.locale !== caller.locale) {
+      await context.updateActivity({ ...cardActivity(await welcome()), id: last.activityId });
+      last.locale = caller.locale;
+    }
+    return true;
   }
 
   /**
@@ -65,7 +76,7 @@ export class ChatCards {
     const activityId = (await context.sendActivity({ attachments: cards.map((card) => CardFactory.adaptiveCard(card)), attachmentLayout: "list" }))
       ?.id;
     const state = await this.state.get(context, {});
-    if (activityId) state.last = { activityId, welcome: kind.welcome };
+    if (activityId) state.last = { conversationId: context.activity.conversation.id, activityId, welcome: kind.welcome, locale: caller.locale };
     if (kind.enrollment) await this.retire(context, caller, state);
     else await this.checked(context, caller);
   }
@@ -95,10 +106,10 @@ export class ChatCards {
     if (cards.secret && !(await this.deps.stillShowsSecret(caller, cards.secret.flowId))) await this.retire(context, caller, cards);
   }
 
-  /** The card a language switch showed in place of the welcome card is still the welcome card. */
-  async markWelcome(context: TurnContext, pressedId: string | undefined): Promise<void> {
+  /** The card a language switch showed in place of the welcome card is still the welcome card, now in `locale`. */
+  async markWelcome(context: TurnContext, pressedId: string | undefined, locale: Locale): Promise<void> {
     const cards = await this.state.get(context, {});
-    if (pressedId && cards.last?.activityId === pressedId) cards.last.welcome = true;
+    if (pressedId && cards.last?.activityId === pressedId) cards.last = { ...cards.last, welcome: true, locale };
   }
 
   private async retire(context: TurnContext, caller: Caller, cards: CardsInChat): Promise<void> {

@@ -202,11 +202,12 @@ export class EnrollmentBot extends ActivityHandler {
     }
     const view = current ? await this.deps.service.cancel(caller, current.flowId) : await this.deps.service.greet(caller);
     const welcome = view.step === "welcome" && view.notice === undefined;
-    if (welcome && command === "greet" && (await this.chatCards.welcomeIsLast(context))) {
+    const card = () => this.deps.enrollment.presentInMessage(caller, view);
+    if (welcome && command === "greet" && (await this.chatCards.pointToWelcome(context, caller, card))) {
       await context.sendActivity(t(caller.locale, "welcome.above"));
       return;
     }
-    await this.chatCards.post(context, caller, [await this.deps.enrollment.presentInMessage(caller, view)], { welcome, enrollment: true });
+    await this.chatCards.post(context, caller, [await card()], { welcome, enrollment: true });
   }
 
   /** The welcome card's "In English" / "På svenska": the choice is kept, and the welcome card comes back in that language. */
@@ -216,7 +217,7 @@ export class EnrollmentBot extends ActivityHandler {
     await this.preferredLocale.set(context, chosen);
     const switched = { ...caller, locale: chosen };
     const card = await this.deps.enrollment.welcome(switched, { key: "info.languageChanged", kind: "info" });
-    await this.chatCards.markWelcome(context, replyToId(context));
+    await this.chatCards.markWelcome(context, replyToId(context), chosen);
     return card;
   }
 
