@@ -59,7 +59,9 @@ describe.each(["sv", "en"] as const)("cards on a phone in %s", (locale: Locale) 
     const phone = elements(card).find((e) => e.id === "phone");
     expect(phone?.isVisible).toBe(false);
     // The key: one block, groups of four with one space between them (the only place a line may break).
-    const keyBlocks = elements({ body: phone?.items }).filter((e) => typeof e.text === "string" && (e.text as string).replace(/ /g, "") === secret);
+    const keyBlocks = elements({ body: phone?.items }).filter(
+      (e) => typeof e.text === "string" && (e.text as string).replace(/ /g, "") === secret,
+    );
     expect(keyBlocks).toHaveLength(1);
     expect(keyBlocks[0]!.text).toBe("JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP");
     expect(keyBlocks[0]!.fontType).toBe("Monospace");
@@ -70,7 +72,8 @@ describe.each(["sv", "en"] as const)("cards on a phone in %s", (locale: Locale) 
     expect(t(locale, "qr.manual")).toContain(otherAccount);
     expect(text).not.toMatch(/Work or school|Arbets- eller skolkonto/);
     // Manual entry asks for the account name and the secret key, then Finish; TOTP's defaults need no choice.
-    const fields = locale === "sv" ? ["**Kontonamn**", "**Hemlig nyckel**", "**Slutför**"] : ["**Account name**", "**Secret key**", "**Finish**"];
+    const fields =
+      locale === "sv" ? ["**Kontonamn**", "**Hemlig nyckel**", "**Slutför**"] : ["**Account name**", "**Secret key**", "**Finish**"];
     for (const field of fields) expect(t(locale, "qr.manual")).toContain(field);
   });
 
@@ -84,8 +87,17 @@ describe.each(["sv", "en"] as const)("cards on a phone in %s", (locale: Locale) 
     expect(cardActions(noCode).map((a) => a.verb)).not.toContain("enroll.resendSms");
     // With an earlier code still valid, the card says when it was sent (Swedish time), never "just now".
     const sentAt = new Date("2026-11-25T09:00:00Z");
-    const earlier = await render({ step: "sms", locale, maskedMobile: "+46 70 *** ** 05", smsSentAt: sentAt, notice: capped, resendBlocked: true });
-    expect(JSON.stringify(earlier)).toContain(locale === "sv" ? "Vi skickade en sexsiffrig kod kl. 10:00" : "We sent a six-digit code at 10:00");
+    const earlier = await render({
+      step: "sms",
+      locale,
+      maskedMobile: "+46 70 *** ** 05",
+      smsSentAt: sentAt,
+      notice: capped,
+      resendBlocked: true,
+    });
+    expect(JSON.stringify(earlier)).toContain(
+      locale === "sv" ? "Vi skickade en sexsiffrig kod kl. 10:00" : "We sent a six-digit code at 10:00",
+    );
     const normal = await render({ step: "sms", locale, maskedMobile: "+46 70 *** ** 05", smsSentAt: sentAt });
     expect(cardActions(normal).map((a) => a.verb)).toContain("enroll.resendSms");
   });

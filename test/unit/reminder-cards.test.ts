@@ -63,7 +63,9 @@ describe.each(["sv", "en"] as const)("reminder card in %s", (locale) => {
       associatedInputs: "auto",
     });
     expect(texts(card)).toContain(t(locale, "reminder.title"));
-    expect(texts(card)).toContain(locale === "sv" ? "Du kan skjuta upp påminnelsen 2 gånger till." : "postpone this reminder 2 more times.");
+    expect(texts(card)).toContain(
+      locale === "sv" ? "Du kan skjuta upp påminnelsen 2 gånger till." : "postpone this reminder 2 more times.",
+    );
     const once = texts(renderReminderCard({ mode: "reminder", locale, campaign, round: "0.0", snoozesLeft: 1 }));
     expect(once).toContain(locale === "sv" ? "påminnelsen 1 gång till." : "postpone this reminder 1 more time.");
     expect(texts(card)).not.toMatch(/\(er\)|\(s\)/);

@@ -73,10 +73,12 @@ export class ChatCards {
    * QR card elsewhere is retired; any other answer retires it only when its flow has ended.
    */
   async post(context: TurnContext, caller: Caller, cards: CardJson[], kind: { welcome: boolean; enrollment: boolean }): Promise<void> {
-    const activityId = (await context.sendActivity({ attachments: cards.map((card) => CardFactory.adaptiveCard(card)), attachmentLayout: "list" }))
-      ?.id;
+    const activityId = (
+      await context.sendActivity({ attachments: cards.map((card) => CardFactory.adaptiveCard(card)), attachmentLayout: "list" })
+    )?.id;
     const state = await this.state.get(context, {});
-    if (activityId) state.last = { conversationId: context.activity.conversation.id, activityId, welcome: kind.welcome, locale: caller.locale };
+    if (activityId)
+      state.last = { conversationId: context.activity.conversation.id, activityId, welcome: kind.welcome, locale: caller.locale };
     if (kind.enrollment) await this.retire(context, caller, state);
     else await this.checked(context, caller);
   }

@@ -1,12 +1,5 @@
 import { errorFields } from "../../adapters/logger.js";
-import {
-  ActivityHandler,
-  UserState,
-  type InvokeResponse,
-  type StatePropertyAccessor,
-  type Storage,
-  type TurnContext,
-} from "botbuilder";
+import { ActivityHandler, UserState, type InvokeResponse, type StatePropertyAccessor, type Storage, type TurnContext } from "botbuilder";
 import type { Logger } from "pino";
 import type { EnrollmentActions } from "../../features/enrollment/enrollment-route.js";
 import type { EnrollmentService } from "../../features/enrollment/enrollment-service.js";
@@ -265,7 +258,9 @@ export class EnrollmentBot extends ActivityHandler {
       return { refusal: "error.identityMismatch" };
     }
     const platform = clientPlatform(context);
-    return { caller: { ...resolved.identity, locale: knownLocale ?? (await this.locale(context)), ...(platform && { clientPlatform: platform }) } };
+    return {
+      caller: { ...resolved.identity, locale: knownLocale ?? (await this.locale(context)), ...(platform && { clientPlatform: platform }) },
+    };
   }
 }
 
@@ -296,7 +291,9 @@ function replyToId(context: TurnContext): string | undefined {
 function clientPlatform(context: TurnContext): string | undefined {
   const entities: unknown = context.activity.entities;
   if (!Array.isArray(entities)) return undefined;
-  const info = entities.find((e): e is { type: string; platform?: unknown } => typeof e === "object" && e !== null && e.type === "clientInfo");
+  const info = entities.find(
+    (e): e is { type: string; platform?: unknown } => typeof e === "object" && e !== null && e.type === "clientInfo",
+  );
   return typeof info?.platform === "string" && info.platform.length <= 32 ? info.platform : undefined;
 }
 

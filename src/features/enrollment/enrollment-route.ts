@@ -32,7 +32,11 @@ export class EnrollmentActions implements Route {
   /** The step's card; when the user seems stuck, with the matching article and the helpdesk. */
   async present(caller: Caller, view: StepView): Promise<CardJson> {
     const article = this.help.article(caller, view.helpArticleId);
-    const card = await renderStepCard(view, this.settings, article ? { id: article.id, title: article.title, body: article.body } : undefined);
+    const card = await renderStepCard(
+      view,
+      this.settings,
+      article ? { id: article.id, title: article.title, body: article.body } : undefined,
+    );
     if (view.step === "qr" && view.qr) this.secretCards.set(card, view.flowId);
     return card;
   }

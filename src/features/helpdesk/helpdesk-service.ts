@@ -209,7 +209,8 @@ export class HelpdeskService {
       return {
         ticket: { ...ticket, updatedAt: now.toISOString() },
         // Says what was in force, so the helpdesk knows whether the block was the problem.
-        notice: inForce.length > 0 ? { ...info("helpdesk.notice.limitsCleared"), list: inForce } : info("helpdesk.notice.limitsClearedNone"),
+        notice:
+          inForce.length > 0 ? { ...info("helpdesk.notice.limitsCleared"), list: inForce } : info("helpdesk.notice.limitsClearedNone"),
         outcome: "ok",
         detail: { hadState, endedTemporaryAccess, cleared: inForce.length },
         effectful: true,
