@@ -194,7 +194,7 @@ describe.each(["sv", "en"] as const)("cards on a phone in %s", (locale: Locale) 
     expect(helpBox).toBeGreaterThan(toggle);
     expect(order[helpBox]?.isVisible).toBe(false);
     expect(cardActions(card).find((a) => a.type === "Action.ToggleVisibility")).toMatchObject({
-      title: t(locale, "help.show"),
+      title: t(locale, "help.expand"),
       targetElements: ["help"],
     });
   });

@@ -84,8 +84,8 @@ export class ChatCards {
   }
 
   /**
-   * A button was pressed on message `pressedId`, whose card is replaced by `reply`.
-   * `secretFlowId`: the flow whose QR the reply shows, if it shows one.
+   * A button was pressed on message `pressedId` and the invoke response replaces its card.
+   * `secretFlowId`: the flow whose QR that new card shows, if it shows one.
    */
   async replaced(context: TurnContext, caller: Caller, pressedId: string | undefined, secretFlowId: string | undefined): Promise<void> {
     const cards = await this.state.get(context, {});
@@ -122,13 +122,13 @@ export class ChatCards {
     try {
       await context.updateActivity({ ...cardActivity(this.deps.expiredCard(caller)), id: secret.activityId });
     } catch (error) {
-      // The message may be gone (deleted by the user); the flow's secret is dead either way.
+      // The message may be gone (deleted by the user); nothing more can be done from here.
       this.deps.logger.warn({ err: errorFields(error), user: caller.userKey }, "could not replace an old QR card");
     }
   }
 
   /**
-   * The flow may expire with nobody in the chat: an hour's idle limit later, this instance
+   * The flow may expire with nobody in the chat: once the idle limit has passed, this instance
    * looks once more and replaces the QR card if its flow is gone. (After a restart, the
    * user's next turn does it.) An expired flow's secret can no longer be activated; this
    * only keeps the chat history clean.

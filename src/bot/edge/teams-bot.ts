@@ -51,7 +51,7 @@ export interface EnrollmentBotDeps {
   coverage?: ReminderReports;
   /** Replaces a QR card whose flow expired while nobody was in the chat (ChatCards); without it, at the user's next turn. */
   connector?: TeamsConnector;
-  /** The enrollment's idle limit (ENROLLMENT_IDLE_MINUTES) in ms: when a shown QR's flow may have expired. */
+  /** The enrollment's idle limit (policy.flowIdleMinutes) in ms: when a shown QR's flow may have expired. */
   flowIdleMs?: number;
 }
 
