@@ -89,7 +89,8 @@ export class ChatCards {
    */
   async replaced(context: TurnContext, caller: Caller, pressedId: string | undefined, secretFlowId: string | undefined): Promise<void> {
     const cards = await this.state.get(context, {});
-    if (pressedId && cards.last?.activityId === pressedId) cards.last.welcome = false;
+    // Without the pressed message's id, any card may have changed: the welcome card is no longer taken to be the newest.
+    if (cards.last && (!pressedId || cards.last.activityId === pressedId)) cards.last.welcome = false;
     if (cards.secret?.activityId === pressedId) cards.secret = undefined; // replaced in place
     if (secretFlowId) {
       await this.retire(context, caller, cards);
