@@ -79,6 +79,20 @@ describe.each(["sv", "en"] as const)("helpdesk ticket card in %s", (locale) => {
     expect(verbs({ ...base, status: "resolved", resolvedBy: "meganb@example.com" })).toEqual([]);
   });
 
+  it("names the helpdesk member by display name, and someone enrolled with no flow as enrolled, not 'not started'", () => {
+    const taken = JSON.stringify(
+      renderTicketCard({ ...base, status: "taken", takenBy: "meganb@example.com", takenByName: "Megan Bowen" }, locale),
+    );
+    expect(taken).toContain(locale === "sv" ? "Taget av Megan Bowen" : "Taken by Megan Bowen");
+    expect(taken).not.toContain("meganb@example.com");
+    const { step: _step, ...noFlow } = base;
+    const enrolled = JSON.stringify(renderTicketCard(noFlow, locale));
+    expect(enrolled).toContain(locale === "sv" ? "Registrerad (har en aktiv Authenticator)" : "Enrolled (has an active Authenticator)");
+    expect(JSON.stringify(renderTicketCard({ ...noFlow, token: { status: "none" } }, locale))).toContain(
+      locale === "sv" ? "Har inte börjat" : "Has not started",
+    );
+  });
+
   it("shows the facts in the helpdesk's language, the question as plain text, and no phone number", () => {
     const card = renderTicketCard(base, locale);
     const text = JSON.stringify(card);
