@@ -183,7 +183,9 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
 
     // 7. Megan clears the limits: Alex can log in again right away (and gets an SMS at once).
     const cleared = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.clearLimits", { ticketId }));
-    expect(cardText(cleared)).toContain("Spärrarna är borttagna. Det här var i kraft och är nu nollställt: felaktiga lösenord (och lösenordsspärren)");
+    expect(cardText(cleared)).toContain(
+      "Spärrarna är borttagna. Det här var i kraft och är nu nollställt: felaktiga lösenord (och lösenordsspärren)",
+    );
     updatedInPlace(activityId);
     expect(await toldInChat(alex)).toBe("IT-supporten har tagit bort spärrarna på dina försök. Du kan försöka igen nu.");
     const sms = await press(alex, identity, "enroll.identity", { username: "alexw", password: DEMO_PASSWORD });
