@@ -13,6 +13,7 @@ import { createHelpdeskStores } from "./adapters/sql/ticket-store.js";
 import { botAdapter } from "./bot/edge/bot-authentication.js";
 import { EnrollmentActions } from "./features/enrollment/enrollment-route.js";
 import { EnrollmentBot, logTurnErrors } from "./bot/edge/teams-bot.js";
+import { TeamsConnector } from "./bot/edge/teams-connector.js";
 import { HelpActions } from "./features/help/help-route.js";
 import { HelpdeskActions } from "./features/helpdesk/helpdesk-route.js";
 import { ReminderActions } from "./features/reminders/reminder-route.js";
@@ -56,6 +57,7 @@ function policyFrom(config: Config): EnrollmentPolicy {
     smsMaxPerUserPerHour: config.SMS_MAX_PER_USER_PER_HOUR,
     smsMaxGlobalPerHour: config.SMS_MAX_GLOBAL_PER_HOUR,
     totpIssuer: config.TOTP_ISSUER,
+    helpdeskPhone: config.HELPDESK_PHONE,
   };
 }
 
@@ -197,6 +199,8 @@ async function main(): Promise<void> {
     audit: stores.audit,
     logger,
     noteServiceUrl: (url) => helpdeskNotifier.noteServiceUrl(url),
+    connector: new TeamsConnector(adapter, config.MICROSOFT_APP_ID ?? ""),
+    flowIdleMs: policy.flowIdleMinutes * 60_000,
   });
 
   // GET /metrics: open in local mode, behind METRICS_TOKEN in production (absent without it).
@@ -254,6 +258,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "shutting down");
     stopNotices();
+    bot.chatCards.close();
     // Turns in flight finish (their state saved, their SMS sent) before the database closes.
     const finished = await closing.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
     if (!finished)

@@ -133,6 +133,12 @@ export const envSchema = z.object({
   HELPDESK_SERVICE_URL: z.string().url("must be a URL").optional(),
   HELPDESK_GROUP_ID: optionalText,
   HELPDESK_LOCALE: z.enum(locales).default("sv"),
+  /** The helpdesk's phone number as people dial it ("08-123 456 00"): named in the "new authenticator" SMS. Not a secret. */
+  HELPDESK_PHONE: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9][0-9 -]{4,24}$/, "must be a phone number as people dial it (digits, spaces, hyphens, an optional leading +)")
+    .optional(),
 
   /** On SIGTERM, how long requests in flight (a turn saving state, a RADIUS answer) may take before the process exits anyway. */
   SHUTDOWN_GRACE_SECONDS: int(1, 120).default(8),

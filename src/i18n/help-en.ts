@@ -3,6 +3,7 @@ import type { helpSv } from "./help-sv.js";
 /** English texts of the answers and help cards (spread into en.ts). */
 export const helpEn: Record<keyof typeof helpSv, string> = {
   "help.title": "Need help?",
+  "help.expand": "Show help",
   "help.contactHelpdesk": "Contact the IT helpdesk",
   "help.didItHelp": "Did this help?",
   "help.yes": "Yes",

@@ -1,6 +1,7 @@
 /** Swedish texts of the answers and help cards (spread into sv.ts). */
 export const helpSv = {
   "help.title": "Behöver du hjälp?",
+  "help.expand": "Visa hjälp",
   "help.contactHelpdesk": "Kontakta IT-supporten",
   "help.didItHelp": "Hjälpte det här?",
   "help.yes": "Ja",

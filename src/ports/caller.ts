@@ -7,4 +7,6 @@ export interface Caller {
   /** UPN from the same member record, lowercase. */
   upn: string;
   locale: Locale;
+  /** The Teams client's platform when it says ("iOS", "Android", "Web", …): only for a friendlier suggestion, never trusted. */
+  clientPlatform?: string;
 }

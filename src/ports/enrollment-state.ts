@@ -27,7 +27,9 @@ export interface EnrollmentState {
    * Filled once the directory account is known. `mobile` (E.164) only while this flow may
    * still send an SMS code: see forStorage.
    */
-  account?: { id: string; loginName: string; displayName: string; mobile?: string };
+  account?: { id: string; loginName: string; displayName: string; givenName?: string; mobile?: string };
+  /** The caller's own login name from the directory, pre-filled on the identity card (still editable). */
+  loginHint?: string;
   passwordFailures: number;
   passwordBlockedUntil?: string;
   sms?: SmsChallenge;

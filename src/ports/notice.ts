@@ -6,4 +6,6 @@ export interface Notice {
   params?: Record<string, string | number>;
   /** Refusals are shown as warnings; information as plain text. */
   kind: "refusal" | "info";
+  /** Texts listed after the notice's own, in the same language ("Cleared: the password block, …"). */
+  list?: MessageKey[];
 }

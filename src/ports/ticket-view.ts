@@ -33,6 +33,9 @@ export interface TicketView {
   status: TicketStatus;
   takenBy?: string;
   resolvedBy?: string;
+  /** The helpdesk members' display names from the directory, when it answers (else the card shows the UPN). */
+  takenByName?: string;
+  resolvedByName?: string;
   /** The employee. */
   upn: string;
   displayName: string;

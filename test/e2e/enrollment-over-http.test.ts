@@ -56,7 +56,7 @@ describe("enrollment over HTTP", () => {
     expect(connector.requests).toContain(`GET /v3/conversations/${alex.conversationId}/members/${alex.member.id}`);
     const welcome = hello.cards[0]!;
     expect(cardTitle(welcome)).toBe("Engångslösenord för inloggning utifrån");
-    expect(verbsOf(welcome)).toEqual(["enroll.start"]);
+    expect(verbsOf(welcome)).toEqual(["enroll.start", "language.switch"]);
     expect(JSON.stringify(welcome)).toContain("https://apps.apple.com/");
 
     const identity = await startFlow(alex, welcome);
@@ -130,11 +130,13 @@ describe("enrollment over HTTP", () => {
 
     // "Vad har hänt på mitt konto?": alex's own events, newest first, in plain words.
     const activity = await alex.say("Vad har hänt på mitt konto?");
-    expect(activity.texts).toHaveLength(1);
-    const [title, newest] = activity.texts[0]!.split("\n\n");
+    // The "new authenticator" notice is delivered by a timer and may arrive during this turn: not the answer.
+    const answer = activity.texts.filter((text) => !text.startsWith("En ny Microsoft Authenticator"));
+    expect(answer).toHaveLength(1);
+    const [title, newest] = answer[0]!.split("\n\n");
     expect(title).toBe("Det senaste som hänt på ditt konto:");
     expect(newest).toMatch(/^\d{1,2} \S+ \d{4} \d{2}:\d{2}: Microsoft Authenticator registrerades \(Alex iPhone\)$/);
-    expect(activity.texts[0]).not.toContain(done.code);
+    expect(answer[0]).not.toContain(done.code);
   });
 
   it("tells adelev, who has no mobile number, to contact the helpdesk, and sends nothing", async () => {

@@ -131,7 +131,7 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     const taken = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.take", { ticketId }));
     expect(cardText(taken)).toContain("Du har tagit ärendet.");
     expect(putsTo(activityId)).toHaveLength(1);
-    expect(cardText(updatedInPlace(activityId))).toContain("Taget av meganb@example.com");
+    expect(cardText(updatedInPlace(activityId))).toContain("Taget av Megan Bowen");
     expect(await toldInChat(alex)).toBe("Megan Bowen på IT-supporten har tagit ditt ärende och hör av sig.");
 
     // 4. Lost phone: Megan revokes the token. It is really inactive; Alex is told.
@@ -149,7 +149,7 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     const invitation = await local.connector.nextReply(alex.conversationId);
     expect(invitation.activity.text).toBe("IT-supporten ber dig koppla Microsoft Authenticator till ditt konto. Börja här:");
     const welcome = cardOfReply(invitation);
-    expect(verbsOf(welcome)).toEqual(["enroll.start"]);
+    expect(verbsOf(welcome)).toEqual(["enroll.start", "language.switch"]);
 
     // 6. Alex starts connecting the new phone, mistypes the password five times and is blocked.
     const identity = await startFlow(alex, welcome);
@@ -170,7 +170,7 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     expect(flowIdOf(again.card)).toBe(flowIdOf(identity)); // from the step card: the step card comes back
     const addedTo = JSON.stringify(updatedInPlace(activityId));
     for (const shown of [
-      "Taget av meganb@example.com",
+      "Taget av Megan Bowen",
       "1 av 4: lösenord",
       "För många felaktiga försök",
       "Jag har tappat min telefon, vad gör jag?",
@@ -183,7 +183,9 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
 
     // 7. Megan clears the limits: Alex can log in again right away (and gets an SMS at once).
     const cleared = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.clearLimits", { ticketId }));
-    expect(cardText(cleared)).toContain("Spärrarna är borttagna");
+    expect(cardText(cleared)).toContain(
+      "Spärrarna är borttagna. Det här var i kraft och är nu nollställt: felaktiga lösenord (och lösenordsspärren)",
+    );
     updatedInPlace(activityId);
     expect(await toldInChat(alex)).toBe("IT-supporten har tagit bort spärrarna på dina försök. Du kan försöka igen nu.");
     const sms = await press(alex, identity, "enroll.identity", { username: "alexw", password: DEMO_PASSWORD });
@@ -203,7 +205,7 @@ describe("escalation to the helpdesk over HTTP (the bot process)", () => {
     const resolved = expectTicketCard(await megan.pressInChannel(CHANNEL, activityId, "helpdesk.resolve", { ticketId }));
     expect(cardText(resolved)).toContain("Ärendet är löst.");
     const final = updatedInPlace(activityId);
-    expect(cardText(final)).toContain("Löst av meganb@example.com");
+    expect(cardText(final)).toContain("Löst av Megan Bowen");
     expect(verbsOf(final)).toEqual([]);
     expect(await toldInChat(alex)).toContain("IT-supporten har markerat ditt ärende som löst.");
     expect(putsTo(activityId)).toHaveLength(6); // take, revoke, invite, second question, clear limits, resolve

@@ -101,12 +101,15 @@ describe.skipIf(!available)("two instances on one PostgreSQL", () => {
   it("sends exactly one SMS when the same identity card reaches both instances at once", async () => {
     const lynne = userOf(people.lynner);
     const outbox = outboxes();
-    // Her first "hej" also reaches both at once (a retried delivery): two welcome cards, no error.
+    // Her first "hej" also reaches both at once (a retried delivery): a welcome card from each, or (when one
+    // turn already saw the other's card) one card and a line pointing to it; no error either way.
     await Promise.all([a.url, b.url].map((url) => lynne.post(lynne.activity({ type: "message", text: "hej" }), url)));
     const greetings = connector.takeReplies(lynne.conversationId).map((r) => r.activity);
     expect(greetings.filter((g) => (g.text ?? "").includes("Något gick fel"))).toEqual([]);
     const welcomes = greetings.flatMap((g) => g.attachments ?? []).map((att) => att.content);
-    expect(welcomes.map(cardTitle)).toEqual(["Engångslösenord för inloggning utifrån", "Engångslösenord för inloggning utifrån"]);
+    expect(welcomes.length).toBeGreaterThanOrEqual(1);
+    for (const welcome of welcomes) expect(cardTitle(welcome)).toBe("Engångslösenord för inloggning utifrån");
+    expect(greetings.length).toBe(2);
     const identity = await startFlow(lynne, welcomes[0]!);
     const inputs = { username: "lynner", password: DEMO_PASSWORD };
     const answers = await Promise.all([a.url, b.url].map((url) => press(lynne, identity, "enroll.identity", inputs, url)));

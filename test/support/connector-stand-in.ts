@@ -21,8 +21,10 @@ export interface TeamsMember {
 /** One activity the bot posted to the connector. */
 export interface CapturedReply {
   conversationId: string;
-  /** The activity replied to (`…/activities/:activityId`), if any. */
+  /** The activity replied to (`…/activities/:activityId`), if any; for an update (PUT), the activity replaced. */
   replyToId?: string;
+  /** POST: a new message (or reply); PUT: an earlier message updated in place (updateActivity). */
+  method: "POST" | "PUT";
   id: string;
   activity: Record<string, unknown> & {
     type?: string;
@@ -145,7 +147,7 @@ export class ConnectorStandIn {
       }
       const activity = (body ? JSON.parse(body) : {}) as CapturedReply["activity"];
       const id = randomUUID();
-      const reply: CapturedReply = { conversationId, replyToId: parts[4], id, activity };
+      const reply: CapturedReply = { conversationId, replyToId: parts[4], method: req.method, id, activity };
       this.replies.push(reply);
       const waiter = this.waiters.find((w) => w.conversationId === conversationId);
       if (waiter) {

@@ -70,6 +70,8 @@ export class TeamsUser {
    * (`from.id`) still answers with this user's own member record.
    */
   claimedAadObjectId: string | undefined;
+  /** The message whose card the next presses are on: sent as the invoke's replyToId, as Teams does. */
+  pressingOn: string | undefined;
 
   constructor(
     readonly person: DemoPerson,
@@ -149,7 +151,8 @@ export class TeamsUser {
 
   /** An `adaptiveCard/action` invoke with any value (also malformed ones). */
   async invoke(value: unknown, botUrl = this.botUrl): Promise<InvokeResult> {
-    const { status, text } = await this.post(this.activity({ type: "invoke", name: "adaptiveCard/action", value }), botUrl);
+    const fields = { type: "invoke", name: "adaptiveCard/action", value, ...(this.pressingOn && { replyToId: this.pressingOn }) };
+    const { status, text } = await this.post(this.activity(fields), botUrl);
     const body = (text ? JSON.parse(text) : {}) as InvokeResult["body"];
     return { status, body, card: body.value ?? {} };
   }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { AesGcmSecretBox } from "../../src/adapters/aes-gcm-secret-box.js";
 import { DEMO_PASSWORD, DemoDirectory } from "../../src/adapters/demo-directory.js";
 import { OtplibTotp } from "../../src/adapters/otplib-totp.js";
-import { defaultEnrollmentPolicy } from "../../src/features/enrollment/enrollment-policy.js";
+import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "../../src/features/enrollment/enrollment-policy.js";
 import { EnrollmentService } from "../../src/features/enrollment/enrollment-service.js";
 import type { StepView } from "../../src/features/enrollment/step-view.js";
 import type { Caller } from "../../src/ports/caller.js";
@@ -11,7 +11,7 @@ import { FakeClock, FakeSms, MemoryNoticeOutbox, MemoryStores, MemoryTemporaryAc
 
 export const alex: Caller = { userKey: "aad-alex", upn: "alexw@example.com", locale: "sv" };
 
-export function harness(directory: Directory = new DemoDirectory()) {
+export function harness(directory: Directory = new DemoDirectory(), policy: EnrollmentPolicy = defaultEnrollmentPolicy) {
   const clock = new FakeClock();
   const sms = new FakeSms();
   const stores = new MemoryStores();
@@ -25,7 +25,7 @@ export function harness(directory: Directory = new DemoDirectory()) {
     secrets,
     totp,
     clock,
-    policy: defaultEnrollmentPolicy,
+    policy,
     enrollments: stores,
     tokens: stores,
     rates: stores,

@@ -79,12 +79,26 @@ describe.each(["sv", "en"] as const)("helpdesk ticket card in %s", (locale) => {
     expect(verbs({ ...base, status: "resolved", resolvedBy: "meganb@example.com" })).toEqual([]);
   });
 
+  it("names the helpdesk member by display name, and someone enrolled with no flow as enrolled, not 'not started'", () => {
+    const taken = JSON.stringify(
+      renderTicketCard({ ...base, status: "taken", takenBy: "meganb@example.com", takenByName: "Megan Bowen" }, locale),
+    );
+    expect(taken).toContain(locale === "sv" ? "Taget av Megan Bowen" : "Taken by Megan Bowen");
+    expect(taken).not.toContain("meganb@example.com");
+    const { step: _step, ...noFlow } = base;
+    const enrolled = JSON.stringify(renderTicketCard(noFlow, locale));
+    expect(enrolled).toContain(locale === "sv" ? "Registrerad (har en aktiv Authenticator)" : "Enrolled (has an active Authenticator)");
+    expect(JSON.stringify(renderTicketCard({ ...noFlow, token: { status: "none" } }, locale))).toContain(
+      locale === "sv" ? "Har inte börjat" : "Has not started",
+    );
+  });
+
   it("shows the facts in the helpdesk's language, the question as plain text, and no phone number", () => {
     const card = renderTicketCard(base, locale);
     const text = JSON.stringify(card);
     expect(text).toContain(locale === "sv" ? "Supportärende: Alex Wilber" : "Helpdesk request: Alex Wilber");
     expect(text).toContain(locale === "sv" ? "Fel kod. Du har … försök kvar." : "Wrong code. You have … attempts left.");
-    expect(text).toContain(locale === "sv" ? "Aktiv på Jobbmobil sedan 2026-11-01" : "Active on Jobbmobil since 2026-11-01");
+    expect(text).toContain(locale === "sv" ? "Aktiv på Jobbmobil sedan 1 nov. 2026" : "Active on Jobbmobil since 1 Nov 2026");
     expect(text).toContain("{{DATE(2026-11-25T09:00:00Z, SHORT)}}");
     // The employee's text is escaped Markdown (card-text.ts): no formatting, no link, the URL defanged.
     expect(card.body).toContainEqual(
@@ -101,9 +115,9 @@ describe.each(["sv", "en"] as const)("helpdesk ticket card in %s", (locale) => {
     const text = JSON.stringify(renderTicketCard(base, locale));
     // 07:30 and 08:55 UTC are 08:30 and 09:55 in Stockholm in November.
     expect(text).toContain(
-      locale === "sv" ? '"title":"Senaste inloggning","value":"2026-11-24 08:30"' : '"title":"Last login","value":"2026-11-24 08:30"',
+      locale === "sv" ? '"title":"Senaste inloggning","value":"24 nov. 2026 08:30"' : '"title":"Last login","value":"24 Nov 2026 08:30"',
     );
-    expect(text).toContain(locale === "sv" ? "2026-11-25 09:55: koden var redan använd" : "2026-11-25 09:55: the code was already used");
+    expect(text).toContain(locale === "sv" ? "25 nov. 2026 09:55: koden var redan använd" : "25 Nov 2026 09:55: the code was already used");
     const none = JSON.stringify(renderTicketCard({ ...base, logins: {} }, locale));
     expect(none).toContain(locale === "sv" ? "Ingen än" : "None yet");
   });

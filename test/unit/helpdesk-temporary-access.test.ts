@@ -92,7 +92,7 @@ describe.each(["sv", "en"] as const)("temporary access and lost-phone cards in %
     const channel = JSON.stringify(renderTicketCard(view, locale));
     expect(channel).not.toContain("ABCDE");
     expect(channel).toContain(
-      locale === "sv" ? "Tillfällig kod gäller till 2026-11-25 18:00" : "Temporary code valid until 2026-11-25 18:00",
+      locale === "sv" ? "Tillfällig kod gäller till 25 nov. 2026 18:00" : "Temporary code valid until 25 Nov 2026 18:00",
     );
   });
 

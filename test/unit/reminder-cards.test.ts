@@ -41,13 +41,16 @@ describe.each(["sv", "en"] as const)("reminder card in %s", (locale) => {
     expect(card.version).toBe("1.5");
     expect(cardProblems(card)).toEqual([]);
     expect(texts(card)).not.toMatch(/\{(deadline|left|when)\}/);
-    for (const action of cardActions(card)) expect(action.type).toBe("Action.Execute");
+    for (const action of cardActions(card)) expect(["Action.Execute", "Action.ShowCard"]).toContain(action.type);
   });
 
-  it("offers Start now, Remind me later (while snoozes are left) and I can't", () => {
+  it("offers Start now, Remind me later (while snoozes are left) and I can't, whose reason box opens only when pressed", () => {
     const card = renderReminderCard({ mode: "reminder", locale, campaign, round: "0.0", snoozesLeft: 2 });
     expect(verbs(card)).toEqual(["enroll.start", "reminder.snooze", "reminder.cannot"]);
-    const [start, snooze, cannot] = cardActions(card);
+    const [start, snooze, cannotButton, cannot] = cardActions(card);
+    // The free-text box is inside "I can't" (Action.ShowCard), not on the card itself.
+    expect(cannotButton).toMatchObject({ type: "Action.ShowCard", title: t(locale, "reminder.cannot") });
+    expect(JSON.stringify((card.body as unknown[]) ?? [])).not.toContain('"id":"reason"');
     expect(start).toMatchObject({ title: t(locale, "reminder.start"), associatedInputs: "none" });
     expect(snooze).toMatchObject({
       title: t(locale, "reminder.snooze"),
@@ -55,12 +58,17 @@ describe.each(["sv", "en"] as const)("reminder card in %s", (locale) => {
       associatedInputs: "none",
     });
     expect(cannot).toMatchObject({
-      title: t(locale, "reminder.cannot"),
+      title: t(locale, "reminder.cannotSend"),
       data: { campaignId: "vt26", round: "0.0" },
       associatedInputs: "auto",
     });
     expect(texts(card)).toContain(t(locale, "reminder.title"));
-    expect(texts(card)).toContain(t(locale, "reminder.snoozesLeft", { left: 2 }));
+    expect(texts(card)).toContain(
+      locale === "sv" ? "Du kan skjuta upp påminnelsen 2 gånger till." : "postpone this reminder 2 more times.",
+    );
+    const once = texts(renderReminderCard({ mode: "reminder", locale, campaign, round: "0.0", snoozesLeft: 1 }));
+    expect(once).toContain(locale === "sv" ? "påminnelsen 1 gång till." : "postpone this reminder 1 more time.");
+    expect(texts(card)).not.toMatch(/\(er\)|\(s\)/);
     expect(texts(card)).toContain(locale === "sv" ? "31 mars 2026" : "31 March 2026");
     expect(texts(card)).toContain('"id":"reason"');
   });

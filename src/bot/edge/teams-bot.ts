@@ -1,17 +1,8 @@
 import { errorFields } from "../../adapters/logger.js";
-import {
-  ActivityHandler,
-  CardFactory,
-  UserState,
-  type InvokeResponse,
-  type StatePropertyAccessor,
-  type Storage,
-  type TurnContext,
-} from "botbuilder";
+import { ActivityHandler, UserState, type InvokeResponse, type StatePropertyAccessor, type Storage, type TurnContext } from "botbuilder";
 import type { Logger } from "pino";
 import type { EnrollmentActions } from "../../features/enrollment/enrollment-route.js";
 import type { EnrollmentService } from "../../features/enrollment/enrollment-service.js";
-import type { StepView } from "../../features/enrollment/step-view.js";
 import type { HelpActions } from "../../features/help/help-route.js";
 import type { LostPhoneActions } from "../../features/lost-phone/lost-phone-route.js";
 import type { AccountActivity } from "../../features/audit/account-activity.js";
@@ -25,6 +16,9 @@ import { resolveCaller, RosterCache } from "./caller-resolver.js";
 import { ConversationMemory } from "./conversation-refs.js";
 import { parseInvoke } from "./invoke-envelope.js";
 import { classifyText, type TextCommand } from "./text-commands.js";
+import { ChatCards } from "./chat-cards.js";
+import type { TeamsConnector } from "./teams-connector.js";
+import { inProgressSteps } from "../../features/enrollment/steps.js";
 
 const MAX_TEXT = 2000;
 
@@ -55,7 +49,14 @@ export interface EnrollmentBotDeps {
   activity?: Pick<AccountActivity, "answer">;
   /** The coverage report command (src/features/report/), answered the same way. */
   coverage?: ReminderReports;
+  /** Replaces a QR card whose flow expired while nobody was in the chat (ChatCards); without it, at the user's next turn. */
+  connector?: TeamsConnector;
+  /** The enrollment's idle limit (policy.flowIdleMinutes) in ms: when a shown QR's flow may have expired. */
+  flowIdleMs?: number;
 }
+
+/** The welcome card's language button. */
+const LANGUAGE_VERB = "language.switch";
 
 /**
  * The Teams edge: messages start or resume the enrollment, answer questions and switch
@@ -69,12 +70,23 @@ export class EnrollmentBot extends ActivityHandler {
   private readonly routes = new Map<string, Route>();
   private readonly roster = new RosterCache();
   private readonly conversations: ConversationMemory;
+  readonly chatCards: ChatCards;
 
   constructor(private readonly deps: EnrollmentBotDeps) {
     super();
     this.conversations = new ConversationMemory(deps.conversationRefs);
     this.userState = new UserState(deps.storage);
     this.preferredLocale = this.userState.createProperty<Locale | undefined>("preferredLocale");
+    this.chatCards = new ChatCards(this.userState, {
+      stillShowsSecret: async (caller, flowId) => {
+        const current = await deps.service.current(caller);
+        return current?.step === "qr" && current.flowId === flowId && current.qr !== undefined;
+      },
+      expiredCard: (caller) => deps.enrollment.expiredQrCard(caller),
+      connector: deps.connector,
+      expiryCheckMs: (deps.flowIdleMs ?? 30 * 60_000) + 60_000,
+      logger: deps.logger,
+    });
     for (const route of [deps.enrollment, deps.help, ...deps.routes]) {
       for (const verb of route.verbs) {
         if (this.routes.has(verb)) throw new Error(`two routes answer the verb ${verb}`);
@@ -103,6 +115,7 @@ export class EnrollmentBot extends ActivityHandler {
     const { verb, data } = parseInvoke(context.activity.value);
     // Helpdesk buttons live on the channel's ticket cards; everything else is personal.
     if (!isPersonal(context) && !verb?.startsWith("helpdesk.")) return cardResponse(plainCard(caller.locale, "info.personalOnly"));
+    if (verb === LANGUAGE_VERB) return cardResponse(await this.switchLanguage(context, caller, data));
     this.deps.logger.info({ verb: verb?.slice(0, 64) ?? "(none)", user: caller.userKey }, "card action");
     try {
       if (verb === null) return cardResponse(await this.deps.enrollment.refusal(caller, "error.malformed"));
@@ -110,7 +123,9 @@ export class EnrollmentBot extends ActivityHandler {
       if (!route) return cardResponse(await this.deps.enrollment.refusal(caller, "error.unknownAction"));
       if (verb.startsWith("helpdesk.") && data !== null) this.deps.noteServiceUrl?.(context.activity.serviceUrl);
       const chat = { rememberConversation: () => this.conversations.remember(context, caller) };
-      return cardResponse(await this.render(caller, await route.respond(verb, data, caller, chat)));
+      const card = await this.render(caller, await route.respond(verb, data, caller, chat));
+      if (isPersonal(context)) await this.chatCards.replaced(context, caller, replyToId(context), this.deps.enrollment.secretFlowOf(card));
+      return cardResponse(card);
     } catch (error) {
       this.deps.logger.error({ err: errorFields(error), user: caller.userKey }, "card action failed");
       return cardResponse(plainCard(caller.locale, "error.generic"));
@@ -131,10 +146,11 @@ export class EnrollmentBot extends ActivityHandler {
       return;
     }
     const { command, locale: chosen } = classifyText(text);
+    // The person's words beat the client's locale: "hej" answers in Swedish on an English Teams, and stays so.
+    if (chosen && chosen !== locale && command === "language") await context.sendActivity(t(chosen, "info.languageChanged"));
     if (chosen) {
       locale = chosen;
       await this.preferredLocale.set(context, locale);
-      await context.sendActivity(t(locale, "info.languageChanged"));
     }
     if (!isPersonal(context)) {
       // A channel or group chat: nothing about anyone's account (QR, numbers, tickets) is shown there.
@@ -153,15 +169,52 @@ export class EnrollmentBot extends ActivityHandler {
     }
     if (command === "activity" && this.deps.activity) {
       await context.sendActivity(await this.deps.activity.answer(caller.upn, caller.locale));
+      await this.chatCards.checked(context, caller);
       return;
     }
     const cardCommand = command === "reports" ? this.deps.reports : command === "coverage" ? this.deps.coverage : undefined;
     if (cardCommand) {
-      const cards = await cardCommand.cardsFor(caller);
-      await context.sendActivity({ attachments: cards.map((card) => CardFactory.adaptiveCard(card)), attachmentLayout: "list" });
+      await this.chatCards.post(context, caller, await cardCommand.cardsFor(caller), { welcome: false, enrollment: false });
       return;
     }
-    await sendCard(context, await this.cardFor(caller, command, text));
+    if (command === "greet" || command === "language" || command === "cancel") {
+      await this.answerWithEnrollment(context, caller, command);
+      return;
+    }
+    await this.chatCards.post(context, caller, [await this.cardFor(caller, command, text)], { welcome: false, enrollment: false });
+  }
+
+  /**
+   * A greeting or "avbryt" typed: the enrollment's card as a new message. "avbryt" with nothing
+   * in progress says so; a greeting under a welcome card that is still the newest card points to
+   * it instead of posting a second one.
+   */
+  private async answerWithEnrollment(context: TurnContext, caller: Caller, command: "greet" | "language" | "cancel"): Promise<void> {
+    const current = command === "cancel" ? await this.deps.service.current(caller) : null;
+    if (command === "cancel" && !(current && inProgressSteps.includes(current.step) && current.notice?.key !== "error.sessionExpired")) {
+      await context.sendActivity(t(caller.locale, "info.nothingToCancel"));
+      await this.chatCards.checked(context, caller);
+      return;
+    }
+    const view = current ? await this.deps.service.cancel(caller, current.flowId) : await this.deps.service.greet(caller);
+    const welcome = view.step === "welcome" && view.notice === undefined;
+    const card = () => this.deps.enrollment.presentInMessage(caller, view);
+    if (welcome && command === "greet" && (await this.chatCards.pointToWelcome(context, caller, card))) {
+      await context.sendActivity(t(caller.locale, "welcome.above"));
+      return;
+    }
+    await this.chatCards.post(context, caller, [await card()], { welcome, enrollment: true });
+  }
+
+  /** The welcome card's "In English" / "På svenska": the choice is kept, and the welcome card comes back in that language. */
+  private async switchLanguage(context: TurnContext, caller: Caller, data: Record<string, unknown> | null): Promise<CardJson> {
+    const chosen = locales.find((locale) => locale === data?.locale);
+    if (!chosen) return this.deps.enrollment.refusal(caller, "error.malformed");
+    await this.preferredLocale.set(context, chosen);
+    const switched = { ...caller, locale: chosen };
+    const card = await this.deps.enrollment.welcome(switched, { key: "info.languageChanged", kind: "info" });
+    await this.chatCards.markWelcome(context, replyToId(context), chosen);
+    return card;
   }
 
   private async cardFor(caller: Caller, command: TextCommand, text: string): Promise<CardJson> {
@@ -170,15 +223,8 @@ export class EnrollmentBot extends ActivityHandler {
         return this.deps.help.topics(caller);
       case "lostPhone":
         return this.deps.lostPhone ? this.deps.lostPhone.card(caller) : this.deps.help.answer(caller, text);
-      case "other":
-      case "reports":
-      case "coverage":
-      case "activity":
-        return this.deps.help.answer(caller, text);
-      case "cancel":
-        return this.deps.enrollment.presentInMessage(caller, await this.cancelCurrent(caller));
       default:
-        return this.deps.enrollment.presentInMessage(caller, await this.deps.service.greet(caller));
+        return this.deps.help.answer(caller, text);
     }
   }
 
@@ -188,12 +234,9 @@ export class EnrollmentBot extends ActivityHandler {
     const { caller } = await this.caller(context);
     if (!caller) return;
     await this.conversations.remember(context, caller);
-    await sendCard(context, await this.deps.enrollment.presentInMessage(caller, await this.deps.service.greet(caller)));
-  }
-
-  private async cancelCurrent(caller: Caller): Promise<StepView> {
-    const current = await this.deps.service.current(caller);
-    return current ? this.deps.service.cancel(caller, current.flowId) : this.deps.service.greet(caller);
+    // The greeting's language is kept, so the next card (a button on it) is in the same one.
+    await this.preferredLocale.set(context, caller.locale);
+    await this.answerWithEnrollment(context, caller, "greet");
   }
 
   private async locale(context: TurnContext): Promise<Locale> {
@@ -217,7 +260,10 @@ export class EnrollmentBot extends ActivityHandler {
       });
       return { refusal: "error.identityMismatch" };
     }
-    return { caller: { ...resolved.identity, locale: knownLocale ?? (await this.locale(context)) } };
+    const platform = clientPlatform(context);
+    return {
+      caller: { ...resolved.identity, locale: knownLocale ?? (await this.locale(context)), ...(platform && { clientPlatform: platform }) },
+    };
   }
 }
 
@@ -238,8 +284,20 @@ function cardResponse(card: CardJson): InvokeResponse {
   return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD, value: card } };
 }
 
-async function sendCard(context: TurnContext, card: CardJson): Promise<void> {
-  await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+/** The message whose card's button sent this invoke (Teams puts its id in replyToId). */
+function replyToId(context: TurnContext): string | undefined {
+  const id: unknown = context.activity.replyToId;
+  return typeof id === "string" && id !== "" && id.length <= 256 ? id : undefined;
+}
+
+/** The Teams client's platform from its clientInfo entity ("iOS", "Android", "Web", …), when it says. */
+function clientPlatform(context: TurnContext): string | undefined {
+  const entities: unknown = context.activity.entities;
+  if (!Array.isArray(entities)) return undefined;
+  const info = entities.find(
+    (e): e is { type: string; platform?: unknown } => typeof e === "object" && e !== null && e.type === "clientInfo",
+  );
+  return typeof info?.platform === "string" && info.platform.length <= 32 ? info.platform : undefined;
 }
 
 function plainCard(locale: Locale, key: MessageKey): CardJson {

@@ -21,6 +21,8 @@ export interface EnrollmentPolicy {
   clockDriftMaxSteps: number;
   /** An unfinished enrollment idle this long must start over (the pending secret dies with it). */
   flowIdleMinutes: number;
+  /** HELPDESK_PHONE: whom the "new authenticator" SMS tells the user to call; unset, it names no number. */
+  helpdeskPhone?: string;
   totpIssuer: string;
 }
 

@@ -4,13 +4,15 @@ import type { Notice } from "../../ports/notice.js";
 import type { Caller } from "../../ports/caller.js";
 import { parseCardAction, verbs, type CardAction } from "./card-action.js";
 import { type CardJson } from "../shared/card-renderer.js";
-import { type StepCardSettings, renderQrResumeCard, renderStepCard } from "./step-cards.js";
+import { type StepCardSettings, renderQrExpiredCard, renderQrResumeCard, renderStepCard } from "./step-cards.js";
 import type { HelpActions } from "../help/help-route.js";
 import type { ActionData, Reply, Route } from "../shared/route.js";
 
 /** The enrollment's card buttons (`enroll.*`) and how a step is shown, with contextual help. */
 export class EnrollmentActions implements Route {
   readonly verbs = verbs;
+  /** The cards this route rendered with a QR and key in them, and their flow (the edge retires them later). */
+  private readonly secretCards = new WeakMap<CardJson, string>();
 
   constructor(
     private readonly service: EnrollmentService,
@@ -30,7 +32,28 @@ export class EnrollmentActions implements Route {
   /** The step's card; when the user seems stuck, with the matching article and the helpdesk. */
   async present(caller: Caller, view: StepView): Promise<CardJson> {
     const article = this.help.article(caller, view.helpArticleId);
-    return renderStepCard(view, this.settings, article ? { id: article.id, title: article.title, body: article.body } : undefined);
+    const card = await renderStepCard(
+      view,
+      this.settings,
+      article ? { id: article.id, title: article.title, body: article.body } : undefined,
+    );
+    if (view.step === "qr" && view.qr) this.secretCards.set(card, view.flowId);
+    return card;
+  }
+
+  /** The flow whose QR and key `card` shows; undefined for any card without them. */
+  secretFlowOf(card: CardJson): string | undefined {
+    return this.secretCards.get(card);
+  }
+
+  /** What replaces a QR card left in the chat once its flow is gone. */
+  expiredQrCard(caller: Caller): CardJson {
+    return renderQrExpiredCard(caller.locale);
+  }
+
+  /** The welcome card with `notice` on top (nothing is stored: its start button begins a flow). */
+  async welcome(caller: Caller, notice: Notice): Promise<CardJson> {
+    return this.present(caller, { step: "welcome", flowId: "", locale: caller.locale, notice });
   }
 
   /** The step's card for a new chat message: the QR step never puts the QR or key there. */

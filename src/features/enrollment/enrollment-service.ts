@@ -27,6 +27,7 @@ import { SmsDeliveryError } from "../shared/errors.js";
 import type { EmployeeNoticeOutbox } from "../../ports/employee-notices.js";
 import type { TemporaryAccessStore } from "../../ports/temporary-access.js";
 import { localDateTime } from "../../i18n/local-time.js";
+import { DEVICE_NAME } from "./device-name.js";
 
 export interface EnrollmentDeps {
   directory: Directory;
@@ -45,7 +46,6 @@ export interface EnrollmentDeps {
   notices: Pick<EmployeeNoticeOutbox, "enqueue">;
 }
 
-const DEVICE_NAME = /^[\p{L}\p{N} ._'’()-]{1,40}$/u;
 /** The identity card's username field is at most 256 characters long. */
 const MAX_USERNAME_ECHO = 256;
 /** A flow's first-code tries are counted for a day (a flow that long idle has expired anyway). */
@@ -93,6 +93,7 @@ export class EnrollmentService {
       const account = await this.deps.directory.findByUpn(caller.upn);
       const active = account ? await this.deps.tokens.findActive(account.loginName.toLowerCase()) : null;
       next.reEnrollment = active !== null;
+      next.loginHint = account?.loginName;
       return {
         state: next,
         notice: active ? { key: "info.reEnrollment", kind: "info" } : undefined,
@@ -130,7 +131,7 @@ export class EnrollmentService {
         ...state,
         passwordFailures: 0,
         passwordBlockedUntil: undefined,
-        account: { id: user.id, loginName: user.loginName, displayName: user.displayName, mobile: user.mobile },
+        account: { id: user.id, loginName: user.loginName, displayName: user.displayName, givenName: user.givenName, mobile: user.mobile },
       };
       const audit = [{ action: "enroll.identity", outcome: "ok" as const }];
       if (!user.mobile) {
@@ -184,7 +185,7 @@ export class EnrollmentService {
   }
 
   async submitDevice(caller: Caller, flowId: unknown, input: unknown): Promise<StepView> {
-    return this.step(caller, flowId, "device", async (state, now) => {
+    const view = await this.step(caller, flowId, "device", async (state, now) => {
       const deviceName = typeof input === "string" ? input.trim().normalize("NFC") : "";
       if (!DEVICE_NAME.test(deviceName)) return { notice: refusal("error.deviceNameInvalid") };
       const secret = this.deps.totp.generateSecret();
@@ -200,6 +201,11 @@ export class EnrollmentService {
         audit: [{ action: "enroll.qr.shown", outcome: "ok", detail: { deviceName } }],
       };
     });
+    // A refused name stays in the field as typed, so the user corrects it rather than starting again.
+    if (view.step === "device" && view.notice?.key === "error.deviceNameInvalid" && typeof input === "string" && input.length <= 40) {
+      view.deviceSuggestion = input;
+    }
+    return view;
   }
 
   async confirm(caller: Caller, flowId: unknown, input: unknown): Promise<StepView> {
@@ -335,7 +341,9 @@ export class EnrollmentService {
       return failed("directory");
     }
     if (!to) return failed("noMobile");
-    const text = t(state.locale, "smsText.newAuthenticator", { device: state.deviceName ?? "", time: localDateTime(now) });
+    const phone = this.deps.policy.helpdeskPhone;
+    const params = { device: state.deviceName ?? "", time: localDateTime(now), ...(phone && { phone }) };
+    const text = t(state.locale, phone ? "smsText.newAuthenticatorCall" : "smsText.newAuthenticator", params);
     await this.deps.sms.send(to, text).catch((error: unknown) => failed(error instanceof SmsDeliveryError ? "delivery" : "unexpected"));
   }
 

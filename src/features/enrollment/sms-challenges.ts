@@ -7,6 +7,7 @@ import type { SmsChallenge } from "../../ports/enrollment-state.js";
 import type { EnrollmentState } from "../../ports/enrollment-state.js";
 import { smsCodeTryRateKey, smsFailureRateKey, smsUserRateKey as userKey } from "../shared/rate-keys.js";
 import type { Notice } from "../../ports/notice.js";
+import { localTime } from "../../i18n/local-time.js";
 
 /** The stored form of an SMS code: a keyed hash bound to its flow (also how the app-code step recognises it). */
 export function smsCodeHash(secrets: SecretBox, flowId: string, code: string): string {
@@ -66,7 +67,11 @@ export class SmsChallenges {
     }
     const hourAgo = new Date(now.getTime() - HOUR_MS);
     if ((await this.rates.countSince(userKey(state.callerUpn), hourAgo)) >= this.policy.smsMaxPerUserPerHour) {
-      return { key: "error.smsHourlyCap", kind: "refusal" };
+      // An hour after the newest code, rounded up to the minute: never a time that is still refused
+      // (the oldest code's hour may free a slot sooner; the card then says a little later than needed).
+      const latest = (await this.rates.latestAt(userKey(state.callerUpn))) ?? now;
+      const allowedAt = new Date(Math.ceil((latest.getTime() + HOUR_MS) / 60_000) * 60_000);
+      return { key: "error.smsHourlyCap", params: { time: localTime(allowedAt) }, kind: "refusal" };
     }
     if ((await this.rates.countSince(GLOBAL_KEY, hourAgo)) >= this.policy.smsMaxGlobalPerHour) {
       return { key: "error.smsUnavailable", kind: "refusal" };

@@ -1,5 +1,7 @@
 import QRCode from "qrcode";
 import { loginSteps, type LoginMode } from "../../i18n/login-steps.js";
+import { localTime } from "../../i18n/local-time.js";
+import { locales, type Locale } from "../../i18n/messages.js";
 import { expandCard, noticeData, strings, type CardJson } from "../shared/card-renderer.js";
 import type { StepView } from "./step-view.js";
 import { enrollmentSteps } from "./steps.js";
@@ -28,6 +30,7 @@ export async function renderStepCard(view: StepView, settings: StepCardSettings,
     citrixUrl: settings.citrixUrl,
     label: view.qr?.label ?? "",
     issuer: view.qr?.issuer ?? "",
+    sentAt: view.smsSentAt ? localTime(view.smsSentAt) : "",
   };
   const data: Record<string, unknown> = {
     // The Citrix address (configuration) and the login steps (catalog text with it) stay as they are; the masked number is the bot's own format of a normalised number.
@@ -37,12 +40,16 @@ export async function renderStepCard(view: StepView, settings: StepCardSettings,
       mobile: "trusted",
       label: "identifier",
       issuer: "identifier",
+      sentAt: "trusted",
     }),
     flowId: view.flowId,
     notice: noticeData(view.locale, view.notice),
     username: view.username ?? "",
     deviceSuggestion: view.deviceSuggestion ?? "",
     help: help ?? null,
+    smsSent: view.smsSentAt !== undefined,
+    canResend: !view.resendBlocked,
+    otherLocale: locales.find((locale) => locale !== view.locale) ?? view.locale,
   };
   if (view.step === "qr" && view.qr) {
     data.qrImage = await QRCode.toDataURL(view.qr.uri, { errorCorrectionLevel: "M", margin: 2, scale: 5 });
@@ -58,4 +65,9 @@ export async function renderStepCard(view: StepView, settings: StepCardSettings,
  */
 export function renderQrResumeCard(view: StepView): CardJson {
   return expandCard("qr-resume", { s: strings(view.locale, {}), flowId: view.flowId, notice: noticeData(view.locale, view.notice) });
+}
+
+/** What replaces a QR card left in the chat once its flow has moved on, expired or been cancelled: no QR, no key. */
+export function renderQrExpiredCard(locale: Locale): CardJson {
+  return expandCard("qr-expired", { s: strings(locale, {}) });
 }

@@ -10,6 +10,10 @@ export interface StepView {
   notice?: Notice;
   username?: string;
   maskedMobile?: string;
+  /** When the SMS code the user should type was sent (the SMS step); absent when no valid code is out. */
+  smsSentAt?: Date;
+  /** The SMS step's "new code" button is hidden: the refusal says when one may be asked for. */
+  resendBlocked?: boolean;
   deviceSuggestion?: string;
   deviceName?: string;
   /** Knowledge-base article offered because the user seems stuck (see contextual-help.ts). */

@@ -10,6 +10,24 @@ import { maskPhone } from "./mask-phone.js";
 import type { StepView } from "./step-view.js";
 import type { Notice } from "../../ports/notice.js";
 import type { Caller } from "../../ports/caller.js";
+import { DEVICE_NAME } from "./device-name.js";
+
+/** Refusals after which a "new code" button would only be refused again: the card hides it (the text says what to do). */
+const RESEND_BLOCKING: readonly Notice["key"][] = ["error.smsHourlyCap", "error.smsTooManyToday"];
+
+/** The Teams platforms whose device has a name people use; any other (desktop, web) says nothing about the phone. */
+const PHONE_NAMES: Record<string, string> = { ios: "iPhone", android: "Android" };
+
+/**
+ * "Alex iPhone" when the Teams client runs on the phone itself, else "Min mobil"/"My phone".
+ * Falls back too when the name would not pass the device-name rule (the user can always edit it).
+ */
+export function suggestedDeviceName(caller: Pick<Caller, "locale" | "clientPlatform">, state: EnrollmentState): string {
+  const phone = PHONE_NAMES[caller.clientPlatform?.toLowerCase() ?? ""];
+  const firstName = (state.account?.givenName ?? state.account?.displayName.split(" ")[0] ?? "").trim();
+  const name = `${firstName} ${phone}`;
+  return phone && firstName && DEVICE_NAME.test(name) ? name : t(caller.locale, "device.suggestion");
+}
 
 interface ViewDeps {
   secrets: SecretBox;
@@ -43,11 +61,16 @@ export function buildStepView(deps: ViewDeps, caller: Caller, state: EnrollmentS
     helpArticleId: contextualHelp(state, notice, now),
   };
   switch (state.step) {
+    case "identity":
+      view.username = state.loginHint;
+      break;
     case "sms":
       if (state.account?.mobile) view.maskedMobile = maskPhone(state.account.mobile);
+      if (state.sms && Date.parse(state.sms.expiresAt) > now.getTime()) view.smsSentAt = new Date(state.sms.sentAt);
+      view.resendBlocked = notice !== undefined && RESEND_BLOCKING.includes(notice.key);
       break;
     case "device":
-      view.deviceSuggestion = t(caller.locale, "device.suggestion");
+      view.deviceSuggestion = suggestedDeviceName(caller, state);
       break;
     case "qr":
       if (state.pendingSecret && state.account) {

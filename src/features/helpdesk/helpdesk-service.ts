@@ -5,6 +5,7 @@ import type { AuditOutcome } from "../../ports/stores.js";
 import type { Ticket } from "../../ports/tickets.js";
 import { ConcurrentUpdateError, DirectoryUnavailableError } from "../shared/errors.js";
 import type { Notice } from "../../ports/notice.js";
+import type { MessageKey } from "../../i18n/messages.js";
 import type { Caller } from "../../ports/caller.js";
 import { AttemptLimit } from "../shared/attempt-limit.js";
 import { clearEnrollmentLimits } from "../enrollment/enrollment-limits.js";
@@ -27,6 +28,8 @@ export type { Actor, EscalationResult, HelpdeskAction, HelpdeskActionResult, Hel
 
 const MAX_TICKET_ID = 64;
 const CAS_ATTEMPTS = 5;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 const info = (key: Notice["key"], params?: Notice["params"]): Notice => ({ key, params, kind: "info" });
 const refusal = (key: Notice["key"], params?: Notice["params"]): Notice => ({ key, params, kind: "refusal" });
 
@@ -174,10 +177,24 @@ export class HelpdeskService {
    * throttle. An open temporary access code ends too (a clean slate). An AD account lockout
    * is not touched.
    */
+  /** The enrollment limits on the ticket's employee that are in force now (before "Clear blocks" lifts them). */
+  private async limitsInForce(ticket: Ticket, now: Date): Promise<MessageKey[]> {
+    const state = (await this.deps.enrollments.load(ticket.userKey))?.value;
+    const inForce: MessageKey[] = [];
+    if (state && ((state.passwordBlockedUntil && Date.parse(state.passwordBlockedUntil) > now.getTime()) || state.passwordFailures > 0))
+      inForce.push("helpdesk.cleared.password");
+    if ((await this.deps.rates.countSince(smsUserRateKey(ticket.subject), new Date(now.getTime() - HOUR_MS))) > 0)
+      inForce.push("helpdesk.cleared.smsHour");
+    if ((await this.deps.rates.countSince(smsFailureRateKey(ticket.subject), new Date(now.getTime() - DAY_MS))) > 0)
+      inForce.push("helpdesk.cleared.smsWrong");
+    return inForce;
+  }
+
   clearLimits(actor: Actor, ticketId: unknown): Promise<HelpdeskActionResult> {
     return this.act(actor, ticketId, "clearLimits", async (ticket, _helper, now): Promise<Decision> => {
       if (ticket.status === "resolved")
         return { notice: refusal("helpdesk.notice.closed"), outcome: "refused", detail: { reason: "resolved" } };
+      const inForce = await this.limitsInForce(ticket, now);
       const hadState = await clearEnrollmentLimits(this.deps.enrollments, this.deps.rates, ticket.userKey);
       for (const key of [smsUserRateKey, smsFailureRateKey, passwordCheckRateKey]) await this.deps.rates.clear(key(ticket.subject));
       const loginName = await ticketLoginName(this.deps.directory, ticket);
@@ -185,13 +202,17 @@ export class HelpdeskService {
       // The Citrix login's limits too: the token's lock after wrong codes and the request throttle.
       const token = loginName ? await this.deps.tokens.findActive(loginName) : null;
       if (token) await this.deps.tokens.clearLock(token.id);
+      if (token?.lockedUntil && token.lockedUntil > now) inForce.push("helpdesk.cleared.loginLock");
+      if (endedTemporaryAccess) inForce.push("helpdesk.cleared.temporaryAccess");
       for (const name of loginName ? [loginName, ticket.subject] : [ticket.subject])
         await this.deps.rates.clear(validationUserRateKey(name));
       return {
         ticket: { ...ticket, updatedAt: now.toISOString() },
-        notice: info("helpdesk.notice.limitsCleared"),
+        // Says what was in force, so the helpdesk knows whether the block was the problem.
+        notice:
+          inForce.length > 0 ? { ...info("helpdesk.notice.limitsCleared"), list: inForce } : info("helpdesk.notice.limitsClearedNone"),
         outcome: "ok",
-        detail: { hadState, endedTemporaryAccess },
+        detail: { hadState, endedTemporaryAccess, cleared: inForce.length },
         effectful: true,
         tell: { kind: "text", key: "helpdesk.employee.limitsCleared" },
       };

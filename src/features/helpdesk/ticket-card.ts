@@ -1,11 +1,11 @@
 import type { TicketView } from "../../ports/ticket-view.js";
 import type { Notice } from "../../ports/notice.js";
-import { catalog, t, type Locale, type MessageKey } from "../../i18n/messages.js";
+import { catalog, languages, t, type Locale, type MessageKey } from "../../i18n/messages.js";
 import { expandCard, noticeData, type CardJson } from "../shared/card-renderer.js";
 import { cardIdentifier, cardT, cardText } from "../shared/card-text.js";
 import { stepEntry } from "../enrollment/steps.js";
 import { groupTemporaryCode } from "../validation/temporary-access-code.js";
-import { localDateTime, TIME_ZONE } from "../../i18n/local-time.js";
+import { localTime, TIME_ZONE } from "../../i18n/local-time.js";
 
 /** The helpdesk card's button verbs (data: { ticketId }). */
 export const helpdeskVerbs = [
@@ -45,8 +45,21 @@ function loginReason(locale: Locale, reason: string): string {
   return isMessageKey(locale, key) ? t(locale, key) : cardText(reason);
 }
 
-function day(iso: string): string {
-  return new Date(iso).toLocaleDateString("sv-SE", { timeZone: TIME_ZONE });
+/** "2 nov. 2026" / "2 Nov 2026": a date in the card's language, Swedish local time. */
+function day(iso: string, locale: Locale): string {
+  return new Date(iso).toLocaleDateString(languages[locale].tag, { timeZone: TIME_ZONE, dateStyle: "medium" });
+}
+
+/** A date and time in the card's language, Swedish local time ("2 nov. 2026 14:30"). */
+function dayAndTime(iso: string, locale: Locale): string {
+  return `${day(iso, locale)} ${localTime(new Date(iso))}`;
+}
+
+/** Where the employee is; someone with an active token who never started here (or only saw the welcome card) is enrolled. */
+function stepText(view: TicketView, locale: Locale): string {
+  const enrolled = view.token.status === "active" && (view.step === undefined || view.step === "welcome" || view.step === "cancelled");
+  if (enrolled) return t(locale, "helpdesk.card.stepEnrolled");
+  return t(locale, stepEntry(view.step)?.helpdeskWording ?? "helpdesk.card.stepNone");
 }
 
 /**
@@ -66,7 +79,7 @@ export function ticketFacts(view: TicketView, locale: Locale): { title: string; 
       ? cardT(
           locale,
           "helpdesk.card.tokenActive",
-          { device: view.token.deviceName, date: day(view.token.activatedAt) },
+          { device: view.token.deviceName, date: day(view.token.activatedAt, locale) },
           { date: "trusted" },
         )
       : view.token.status === "none"
@@ -81,7 +94,7 @@ export function ticketFacts(view: TicketView, locale: Locale): { title: string; 
     ? [
         {
           title: t(locale, "helpdesk.card.temporaryCode", { use: useText(locale, view.temporaryAccess.reusable) }),
-          value: t(locale, "helpdesk.card.temporaryAccessActive", { time: localDateTime(new Date(view.temporaryAccess.expiresAt)) }),
+          value: t(locale, "helpdesk.card.temporaryAccessActive", { time: dayAndTime(view.temporaryAccess.expiresAt, locale) }),
         },
       ]
     : [];
@@ -89,20 +102,20 @@ export function ticketFacts(view: TicketView, locale: Locale): { title: string; 
     { title: t(locale, "helpdesk.card.upn"), value: cardIdentifier(view.upn) },
     { title: t(locale, "helpdesk.card.login"), value: view.loginName ? cardIdentifier(view.loginName) : none },
     { title: t(locale, "helpdesk.card.department"), value: view.department ? cardText(view.department) : none },
-    { title: t(locale, "helpdesk.card.step"), value: t(locale, stepEntry(view.step)?.helpdeskWording ?? "helpdesk.card.stepNone") },
+    { title: t(locale, "helpdesk.card.step"), value: stepText(view, locale) },
     { title: t(locale, "helpdesk.card.lastError"), value: lastError },
     { title: t(locale, "helpdesk.card.account"), value: account },
     { title: t(locale, "helpdesk.card.mobile"), value: mobile },
     { title: t(locale, "helpdesk.card.token"), value: token },
     {
       title: t(locale, "helpdesk.card.lastLogin"),
-      value: view.logins.lastAccepted ? localDateTime(new Date(view.logins.lastAccepted)) : t(locale, "helpdesk.card.noLogin"),
+      value: view.logins.lastAccepted ? dayAndTime(view.logins.lastAccepted, locale) : t(locale, "helpdesk.card.noLogin"),
     },
     {
       title: t(locale, "helpdesk.card.lastRefused"),
       value: view.logins.lastRefused
         ? t(locale, "helpdesk.card.refusedAt", {
-            time: localDateTime(new Date(view.logins.lastRefused.at)),
+            time: dayAndTime(view.logins.lastRefused.at, locale),
             reason: loginReason(locale, view.logins.lastRefused.reason),
           })
         : none,
@@ -129,14 +142,16 @@ export function renderTicketCard(
   extras: TicketCardExtras = {},
 ): CardJson {
   const open = view.status !== "resolved";
+  // The helpdesk member by display name; the UPN (an identifier) only when the directory did not say.
+  const byName = view.status === "taken" ? view.takenByName : view.resolvedByName;
   const statusText =
     view.status === "open"
       ? t(locale, "helpdesk.card.statusOpen")
       : cardT(
           locale,
           view.status === "taken" ? "helpdesk.card.statusTaken" : "helpdesk.card.statusResolved",
-          { by: (view.status === "taken" ? view.takenBy : view.resolvedBy) ?? "" },
-          { by: "identifier" },
+          { by: byName ?? (view.status === "taken" ? view.takenBy : view.resolvedBy) ?? "" },
+          byName ? {} : { by: "identifier" },
         );
   const data = {
     ticketId: view.ticketId,

@@ -53,6 +53,10 @@ export class TicketViews {
     };
     if (ticket.takenBy) view.takenBy = ticket.takenBy;
     if (ticket.resolvedBy) view.resolvedBy = ticket.resolvedBy;
+    const takenByName = await this.displayNameOf(ticket.takenBy);
+    const resolvedByName = await this.displayNameOf(ticket.resolvedBy);
+    if (takenByName) view.takenByName = takenByName;
+    if (resolvedByName) view.resolvedByName = resolvedByName;
     if (ticket.resolvedAt) view.resolvedAt = ticket.resolvedAt;
     if (loginName) {
       view.loginName = loginName;
@@ -65,6 +69,17 @@ export class TicketViews {
     if (ticket.lastError) view.lastError = ticket.lastError;
     if (notice) view.notice = notice;
     return view;
+  }
+
+  /** A helpdesk member's display name; undefined when the directory does not know them or does not answer. */
+  private async displayNameOf(upn: string | undefined): Promise<string | undefined> {
+    if (!upn) return undefined;
+    try {
+      return (await this.directory.findByUpn(upn))?.displayName;
+    } catch (error) {
+      if (!(error instanceof DirectoryUnavailableError)) throw error;
+      return undefined;
+    }
   }
 
   /** The last accepted and the last refused login, with its reason (never a code). */

@@ -5,6 +5,7 @@ import type { ReminderMessageKey } from "../../i18n/reminders-sv.js";
 import { languages, t, type Locale } from "../../i18n/messages.js";
 import { expandCard, strings, type CardJson } from "../shared/card-renderer.js";
 import { cardT } from "../shared/card-text.js";
+import { countOf } from "../../i18n/plural.js";
 
 export type { CardJson, Locale };
 
@@ -32,11 +33,11 @@ export function renderReminderCard(view: ReminderCardView): CardJson {
   const campaign = "campaign" in view ? view.campaign : undefined;
   const params: Record<string, string | number> = {
     deadline: campaign ? formatDay(campaign.deadline, locale, campaign.window.timeZone) : "",
-    left: view.mode === "reminder" ? view.snoozesLeft : 0,
+    left: countOf(locale, "reminder.snoozes", view.mode === "reminder" ? view.snoozesLeft : 0),
     when: view.mode === "snoozed" && campaign ? formatWhen(view.until, locale, campaign.window.timeZone) : "",
   };
-  // Dates the bot formatted itself; the snoozes left is a number.
-  const kinds = { deadline: "trusted", when: "trusted" } as const;
+  // Dates and counts the bot formatted itself.
+  const kinds = { deadline: "trusted", when: "trusted", left: "trusted" } as const;
   const s = strings(locale, params, kinds);
   const overrides = campaign?.messages[locale];
   const data: Record<string, unknown> = { s, mode: view.mode, notice: null, campaignId: campaign?.id ?? "", round: "", showSnooze: false };

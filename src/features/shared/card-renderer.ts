@@ -48,7 +48,8 @@ const builtStrings = new LRUCache<string, Record<string, string>>({ max: 200, tt
 /** A refusal or confirmation on a card; its placeholders' values are made inert (device names, …). */
 export function noticeData(locale: Locale, notice?: Notice): { text: string; color: string } | null {
   if (!notice) return null;
-  return { text: cardT(locale, notice.key, notice.params), color: notice.kind === "refusal" ? "Attention" : "Accent" };
+  const list = notice.list?.length ? ` ${notice.list.map((key) => t(locale, key)).join(", ")}.` : "";
+  return { text: cardT(locale, notice.key, notice.params) + list, color: notice.kind === "refusal" ? "Attention" : "Accent" };
 }
 
 /** Expands a card template; every value the templates use must be present (tests check no `${` is left). */
