@@ -7,7 +7,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BASE, group, PASSWORD, SERVICE_DN, SERVICE_PASSWORD } from "../../test/support/ldap-fixture.js";
+import { BASE, eligibleEmployeeLdif, ldapEnv } from "../../test/support/ldap-fixture.js";
 import { startSlapd, type Slapd } from "../../test/support/slapd.js";
 import type { DemoPerson } from "../../test/support/teams-user.js";
 
@@ -30,27 +30,8 @@ export function benchPeople(count: number): BenchPerson[] {
   }));
 }
 
-function entry(person: BenchPerson): string {
-  return [
-    `dn: cn=${person.name},ou=people,${BASE}`,
-    "objectClass: user",
-    `cn: ${person.name}`,
-    `sn: Person${person.login.slice(5)}`,
-    "givenName: Bench",
-    `displayName: ${person.name}`,
-    `sAMAccountName: ${person.login}`,
-    `userPrincipalName: ${person.upn}`,
-    `mail: ${person.upn}`,
-    "department: Akutmottagningen",
-    `mobile: ${person.mobile}`,
-    "userAccountControl: 512",
-    "pwdLastSet: 133900000000000000",
-    "lockoutTime: 0",
-    "accountExpires: 9223372036854775807",
-    `memberOf: ${group("otp-eligible")}`,
-    `userPassword: ${PASSWORD}`,
-  ].join("\n");
-}
+const entry = (person: BenchPerson): string =>
+  eligibleEmployeeLdif({ cn: person.name, login: person.login, upn: person.upn, displayName: person.name, mobile: person.mobile });
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../test/fixtures/ldap/${name}`, import.meta.url));
 
@@ -66,14 +47,5 @@ export async function startBenchDirectory(slapdPath: string, people: BenchPerson
     schemaFiles: [fixture("ad-lite.schema")],
     ldifFiles: [fixture("base.ldif"), ldif],
   });
-  const env = {
-    LDAP_URL: slapd.url,
-    LDAP_START_TLS: "false",
-    LDAP_ALLOW_PLAINTEXT: "true",
-    LDAP_BIND_DN: SERVICE_DN,
-    LDAP_BIND_PASSWORD: SERVICE_PASSWORD,
-    LDAP_BASE_DN: BASE,
-    LDAP_ELIGIBLE_GROUP_DN: group("otp-eligible"),
-  };
-  return { slapd, env };
+  return { slapd, env: ldapEnv(slapd.url) };
 }

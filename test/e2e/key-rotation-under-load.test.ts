@@ -19,7 +19,7 @@ import { buildBot, makeDataDir, removeDataDir, startBot, type BotProcess } from 
 import { OutboxWatch } from "../support/cards.js";
 import { ConnectorStandIn } from "../support/connector-stand-in.js";
 import { enroll } from "../support/enrollment-steps.js";
-import { BASE, group, PASSWORD, SERVICE_DN, SERVICE_PASSWORD, startFixtureSlapd } from "../support/ldap-fixture.js";
+import { eligibleEmployeeLdif, ldapEnv, PASSWORD, startFixtureSlapd } from "../support/ldap-fixture.js";
 import { findPostgresBinDir, startPostgres, type ThrowawayPostgres } from "../support/postgres.js";
 import { askRadius, quoted, radclientBinary } from "../support/radclient.js";
 import { startRadius, type RadiusProcess } from "../support/radius-process.js";
@@ -48,24 +48,7 @@ function employeesLdif(): string {
     ...Array.from({ length: NEWCOMERS }, (_, i) => employee("n", i)),
   ];
   return people
-    .map(({ login, upn, mobile }) =>
-      [
-        `dn: cn=${login},ou=people,${BASE}`,
-        "objectClass: user",
-        `cn: ${login}`,
-        `sn: ${login}`,
-        `displayName: Employee ${login}`,
-        `sAMAccountName: ${login}`,
-        `userPrincipalName: ${upn}`,
-        `mobile: ${mobile}`,
-        "userAccountControl: 512",
-        "pwdLastSet: 133900000000000000",
-        "lockoutTime: 0",
-        "accountExpires: 9223372036854775807",
-        `memberOf: ${group("otp-eligible")}`,
-        `userPassword: ${PASSWORD}`,
-      ].join("\n"),
-    )
+    .map(({ login, upn, mobile }) => eligibleEmployeeLdif({ cn: login, login, upn, displayName: `Employee ${login}`, mobile }))
     .join("\n\n");
 }
 
@@ -104,13 +87,7 @@ beforeAll(async () => {
   env = {
     DATABASE_URL: postgres!.url,
     ENCRYPTION_KEY,
-    LDAP_URL: slapd.url,
-    LDAP_START_TLS: "false",
-    LDAP_ALLOW_PLAINTEXT: "true",
-    LDAP_BIND_DN: SERVICE_DN,
-    LDAP_BIND_PASSWORD: SERVICE_PASSWORD,
-    LDAP_BASE_DN: BASE,
-    LDAP_ELIGIBLE_GROUP_DN: group("otp-eligible"),
+    ...ldapEnv(slapd.url),
   };
   bot = await startBot({ dataDir, env });
   radius = await startRadius({ dataDir, env });

@@ -41,6 +41,40 @@ export function ldapOptions(url: string): LdapDirectoryOptions {
   };
 }
 
+/** An enabled employee in the eligible group with the fixture's password, as LDIF (for generated directories). */
+export function eligibleEmployeeLdif(person: { cn: string; login: string; upn: string; displayName: string; mobile: string }): string {
+  return [
+    `dn: cn=${person.cn},ou=people,${BASE}`,
+    "objectClass: user",
+    `cn: ${person.cn}`,
+    `sn: ${person.login}`,
+    `displayName: ${person.displayName}`,
+    `sAMAccountName: ${person.login}`,
+    `userPrincipalName: ${person.upn}`,
+    `mail: ${person.upn}`,
+    `mobile: ${person.mobile}`,
+    "userAccountControl: 512",
+    "pwdLastSet: 133900000000000000",
+    "lockoutTime: 0",
+    "accountExpires: 9223372036854775807",
+    `memberOf: ${group("otp-eligible")}`,
+    `userPassword: ${PASSWORD}`,
+  ].join("\n");
+}
+
+/** The product's LDAP_* settings for the fixture's tree on `url` (for a bot or validation process). */
+export function ldapEnv(url: string): Record<string, string> {
+  return {
+    LDAP_URL: url,
+    LDAP_START_TLS: "false",
+    LDAP_ALLOW_PLAINTEXT: "true",
+    LDAP_BIND_DN: SERVICE_DN,
+    LDAP_BIND_PASSWORD: SERVICE_PASSWORD,
+    LDAP_BASE_DN: BASE,
+    LDAP_ELIGIBLE_GROUP_DN: group("otp-eligible"),
+  };
+}
+
 /** Anna Andersson as the adapter returns her (the fields a password check needs). */
 export function anna(): DirectoryUser {
   return { id: dn("Anna Andersson"), loginName: "annaa", upn: "anna.andersson@region.se", displayName: "Anna Andersson" };
