@@ -65,7 +65,10 @@ const USERS = Number(process.env.BENCH_USERS ?? 60_000);
 async function main(): Promise<void> {
   const seed = process.env.BENCH_SEED ?? "seed";
   const secret = process.env.BENCH_RADIUS_SECRET ?? "bench-radius-secret-0123";
-  const database = await openDatabase(process.env.BENCH_DATABASE_URL || undefined, process.env.BENCH_DIR ?? ".", { poolSize: 10 });
+  const database = await openDatabase(process.env.BENCH_DATABASE_URL || undefined, process.env.BENCH_DIR ?? ".", {
+    poolSize: 10,
+    groupCommit: true,
+  });
   await migrateToLatest(database.db);
   // BENCH_AUDIT_CHAIN=off: audit rows without the keyed chain (for the on/off ratio).
   const stores = createSqlStores(

@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL).child({ component: "validation" });
   keepDataDirPrivate(config.dataDir, logger);
   const clients = config.RADIUS_CLIENTS_FILE ? loadRadiusClients(config.RADIUS_CLIENTS_FILE) : localRadiusClients(config.dataDir);
-  const database = await openDatabase(config.DATABASE_URL, config.dataDir);
+  // Logins are many small writes: on SQLite they share commits (see OpenDatabaseOptions.groupCommit).
+  const database = await openDatabase(config.DATABASE_URL, config.dataDir, { groupCommit: true });
   await migrateToLatest(database.db);
   const keys = await keysFromConfig(config, database, systemClock);
   const stores = createKeyedSqlStores(database, keys, systemClock);

@@ -170,4 +170,5 @@ function burstContract(factory: EngineFactory, instanceCount: number): void {
 }
 
 burstContract(sqliteEngine("guess-limits"), 1);
+burstContract(sqliteEngine("guess-limits-gc", { groupCommit: true }), 1);
 burstContract(postgresEngine("guess_limits"), 2);

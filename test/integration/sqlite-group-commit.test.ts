@@ -16,7 +16,7 @@ const opened: Database[] = [];
 async function freshDatabase(): Promise<{ database: Database; file: string }> {
   const dir = mkdtempSync(join(tmpdir(), "group-commit-"));
   dirs.push(dir);
-  const database = await openDatabase(undefined, dir, { busyTimeoutMs: 2000 });
+  const database = await openDatabase(undefined, dir, { busyTimeoutMs: 2000, groupCommit: true });
   opened.push(database);
   await sql`create table notes (id integer primary key, text text not null unique)`.execute(database.db);
   return { database, file: join(dir, SQLITE_FILE_NAME) };
@@ -108,7 +108,7 @@ describe("SQLite group commit", () => {
 
   it("two connections of one process writing at once both get through (waiting for the lock does not block the event loop)", async () => {
     const { database: first, file } = await freshDatabase();
-    const second = await openDatabase(undefined, join(file, ".."), { busyTimeoutMs: 2000 });
+    const second = await openDatabase(undefined, join(file, ".."), { busyTimeoutMs: 2000, groupCommit: true });
     opened.push(second);
     await Promise.all(Array.from({ length: 40 }, (_, i) => insert(i % 2 === 0 ? first : second, `note ${i}`)));
     expect(committedTexts(file)).toHaveLength(40);

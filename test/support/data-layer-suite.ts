@@ -58,7 +58,7 @@ export function dataLayerSuite(factory: EngineFactory): DataLayerSuite {
   const open: Database[] = [];
 
   async function openMigrated(location: Location): Promise<Database> {
-    const d = await openDatabase(location.url, location.dataDir);
+    const d = await openDatabase(location.url, location.dataDir, factory.openOptions);
     open.push(d);
     await migrateToLatest(d.db);
     return d;

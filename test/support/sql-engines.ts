@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { OpenDatabaseOptions } from "../../src/adapters/sql/database.js";
 import { findPostgresBinDir, startPostgres, type ThrowawayPostgres } from "./postgres.js";
 
 /** Where a fresh, empty database lives: what openDatabase takes. */
@@ -22,12 +23,15 @@ export interface EngineFactory {
   setup(): Promise<void>;
   teardown(): Promise<void>;
   newLocation(): Promise<Location>;
+  /** How the suite opens the database (e.g. SQLite with group commit, as the validation service does). */
+  openOptions?: OpenDatabaseOptions;
 }
 
-export function sqliteEngine(prefix: string): EngineFactory {
+export function sqliteEngine(prefix: string, openOptions: OpenDatabaseOptions = {}): EngineFactory {
   const dirs: string[] = [];
   return {
-    name: "SQLite",
+    name: openOptions.groupCommit ? "SQLite with group commit" : "SQLite",
+    openOptions,
     engine: "sqlite",
     enabled: true,
     setup: async () => undefined,

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import { GroupCommitSqliteDialect } from "./sqlite-group-commit.js";
 import pg from "pg";
 import type { Schema } from "./schema.js";
@@ -22,6 +22,13 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** SQLite busy_timeout in ms (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * SQLite: the writes of one event-loop turn share one commit (sqlite-group-commit.ts). For
+   * the validation service, whose logins are many small writes. Not for the bot or the CLIs:
+   * a batch holds SQLite's one write lock until its turn ends, and a process that takes it
+   * every turn leaves other writers on the same file only the gaps between its turns.
+   */
+  groupCommit?: boolean;
 }
 
 export const SQLITE_FILE_NAME = "enrollment.sqlite";
@@ -44,7 +51,7 @@ export function isPostgresUrl(url: string | undefined): url is string {
  */
 export async function openDatabase(url: string | undefined, dataDir: string, options: OpenDatabaseOptions = {}): Promise<Database> {
   if (isPostgresUrl(url)) return openPostgres(url.trim(), options.poolSize ?? 10);
-  return openSqlite(dataDir, options.busyTimeoutMs ?? 5000);
+  return openSqlite(dataDir, options.busyTimeoutMs ?? 5000, options.groupCommit ?? false);
 }
 
 function openPostgres(connectionString: string, max: number): Database {
@@ -76,24 +83,24 @@ function withStatementCache(conn: BetterSqlite3.Database): BetterSqlite3.Databas
   return conn;
 }
 
-function openSqlite(dataDir: string, busyTimeoutMs: number): Database {
+function openSqlite(dataDir: string, busyTimeoutMs: number, groupCommit: boolean): Database {
   // Private before SQLite opens it: its -wal and -shm files are given the database file's mode.
   ensurePrivateDir(dataDir);
   const file = join(dataDir, SQLITE_FILE_NAME);
   ensurePrivateFile(file);
   const timeoutMs = Math.max(0, Math.floor(busyTimeoutMs));
-  const db = new Kysely<Schema>({
-    dialect: new GroupCommitSqliteDialect(() => {
-      const conn = new BetterSqlite3(file);
-      conn.pragma(`busy_timeout = ${timeoutMs}`);
-      conn.pragma("journal_mode = WAL");
-      conn.pragma("synchronous = NORMAL");
-      conn.pragma("foreign_keys = ON");
-      // Freed space is zeroed: an updated row's old version (a phone number the flow no
-      // longer keeps, a sealed secret) does not linger in the file's free pages.
-      conn.pragma("secure_delete = ON");
-      return withStatementCache(conn);
-    }, timeoutMs),
-  });
+  const open = (): BetterSqlite3.Database => {
+    const conn = new BetterSqlite3(file);
+    conn.pragma(`busy_timeout = ${timeoutMs}`);
+    conn.pragma("journal_mode = WAL");
+    conn.pragma("synchronous = NORMAL");
+    conn.pragma("foreign_keys = ON");
+    // Freed space is zeroed: an updated row's old version (a phone number the flow no
+    // longer keeps, a sealed secret) does not linger in the file's free pages.
+    conn.pragma("secure_delete = ON");
+    return withStatementCache(conn);
+  };
+  const dialect = groupCommit ? new GroupCommitSqliteDialect(open, timeoutMs) : new SqliteDialect({ database: async () => open() });
+  const db = new Kysely<Schema>({ dialect });
   return { db, engine: "sqlite", close: () => db.destroy() };
 }
