@@ -162,6 +162,26 @@ describe.skipIf(!chromiumPath)("Agents Playground in headless Chromium: a full e
     expect(await overflowIn(page), `${name} at 390 px`).toEqual([]);
     await page.evaluate(() => document.documentElement.classList.remove("phone-width"));
     await page.setViewportSize(DESKTOP);
+    await nextFrames();
+  }
+
+  /** Two animation frames: the playground re-renders its cards after a resize. */
+  function nextFrames(): Promise<void> {
+    return page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  }
+
+  /** Types into a card's field until the value holds (a re-render after a resize can clear a value typed into the old card). */
+  async function fillField(label: string, value: string): Promise<void> {
+    await expect
+      .poll(
+        async () => {
+          await field(label).fill(value);
+          await nextFrames();
+          return field(label).inputValue();
+        },
+        { timeout: STEP_TIMEOUT },
+      )
+      .toBe(value);
   }
 
   it("enrolls in Swedish, shows every card whole on a phone, and leaves no password or QR behind", async () => {
@@ -187,14 +207,14 @@ describe.skipIf(!chromiumPath)("Agents Playground in headless Chromium: a full e
     // 2. Identity, username pre-filled from the directory; a wrong password first: the same card, the reason on top.
     await waitForCard(sv["identity.title"]);
     expect(await field(sv["identity.username"]).inputValue()).toBe(USERNAME);
-    await field(sv["identity.password"]).fill("not-the-password");
+    await fillField(sv["identity.password"], "not-the-password");
     await button(sv["identity.submit"]).click();
     await card()
       .getByText(sv["error.wrongPassword"].split("{")[0] ?? "")
       .waitFor({ timeout: STEP_TIMEOUT });
     expect(await field(sv["identity.password"]).inputValue()).toBe("");
     await step("02-identity-refused");
-    await field(sv["identity.password"]).fill(PASSWORD);
+    await fillField(sv["identity.password"], PASSWORD);
     await button(sv["identity.submit"]).click();
 
     // 3. SMS code, masked number, the number pad on phones.
@@ -203,7 +223,7 @@ describe.skipIf(!chromiumPath)("Agents Playground in headless Chromium: a full e
     expect(await smsCard.innerText()).toMatch(/\+46 70 \*\*\* \*\* \d\d/);
     expect(await field(sv["sms.code"]).getAttribute("type")).toBe("tel");
     await step("03-sms");
-    await field(sv["sms.code"]).fill((await smsCodes())[0] ?? "");
+    await fillField(sv["sms.code"], (await smsCodes())[0] ?? "");
     await button(sv["sms.submit"]).click();
 
     // 4. Device name: the suggestion (the playground says it is a web client: no phone to name).
@@ -253,7 +273,7 @@ describe.skipIf(!chromiumPath)("Agents Playground in headless Chromium: a full e
     const secret = uri.searchParams.get("secret") ?? "";
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(secret).toBe(key?.replace(/ /g, "")); // the same secret as the key shown before
-    await field(sv["qr.codeLabel"]).fill(generateSync({ secret }));
+    await fillField(sv["qr.codeLabel"], generateSync({ secret }));
     await button(sv["qr.submit"]).click();
 
     // 8. Done; nothing of the password or the QR is left anywhere in the page.
