@@ -94,15 +94,16 @@ class GroupCommitSqliteDriver implements Driver {
       this.finish(control === "rollback" ? "rollback" : "commit");
       return { rows: [] };
     }
+    const statement = this.statement(query);
     for (;;) {
       while (this.exclusive) await this.exclusive.ended;
-      if (!this.batch && !this.opening && this.statement(query).readonly) return run(this.statement(query), query);
+      if (!this.batch && !this.opening && statement.readonly) return run(statement, query);
       const batch = await this.openBatch();
       // A transaction that began meanwhile committed the batch: this statement waits for it and takes the next one.
       if (this.batch !== batch || this.exclusive) continue;
       let result: QueryResult<unknown>;
       try {
-        result = run(this.statement(query), query);
+        result = run(statement, query);
       } catch (error) {
         // Most errors undo only the statement; some (disk full, I/O) end the whole transaction.
         if (!this.database().inTransaction) this.failBatch(batch, error);
