@@ -43,6 +43,7 @@ import { RateLimiter } from "../features/reminders/rate-limiter.js";
 import { systemClock } from "../adapters/real-time.js";
 import { whyNothingSent } from "../features/reminders/nothing-sent.js";
 import type { Directory } from "../ports/directory.js";
+import { exitWith } from "../cli/exit-with.js";
 
 interface Args {
   file: string;
@@ -177,10 +178,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`The campaign could not run: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+exitWith(main, "The campaign");

@@ -14,6 +14,7 @@ import { loadConfig, type Config } from "../config/load-config.js";
 import { coverageCsv } from "../features/report/coverage-formats.js";
 import { CoverageReports } from "../features/report/coverage-reports.js";
 import { systemClock } from "../adapters/real-time.js";
+import { exitWith } from "./exit-with.js";
 
 const USAGE = "usage: npm run report -- [--json | --csv]";
 
@@ -53,10 +54,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`The report could not run: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+exitWith(main, "The report");
