@@ -16,7 +16,7 @@ import {
   type KnowledgeLocale,
   type LabelledQuestion,
 } from "../../src/features/help/knowledge/index.js";
-import { queryTerms } from "../../src/features/help/knowledge/text.js";
+import { SearchTerms } from "../../src/features/help/knowledge/terms.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const knowledgeDir = join(root, "knowledge");
@@ -212,7 +212,7 @@ describe("search", () => {
   });
 
   it("treats a Swedish plural definite form as the word itself, and a longer cut as weak evidence", () => {
-    expect(queryTerms("sv", "koderna skrivaren")).toEqual([
+    expect(new SearchTerms("sv", new Map(), []).query("koderna skrivaren")).toEqual([
       { term: "kod", weak: false },
       { term: "skriv", weak: true },
     ]);

@@ -1,8 +1,9 @@
 import MiniSearch, { type SearchOptions } from "minisearch";
 import { knowledgeLocales, type KnowledgeArticle, type KnowledgeLocale } from "./article.js";
 import type { KnowledgeStep } from "../../enrollment/steps.js";
-import { loadKnowledgeArticles } from "./loader.js";
-import { indexTerms, queryTerms } from "./text.js";
+import { loadKnowledgeArticles, loadKnowledgeSynonyms } from "./loader.js";
+import type { Synonyms } from "./synonyms.js";
+import { SearchTerms } from "./terms.js";
 
 /** One search result. `confidence` is in [0, 1]; see KnowledgeBase.search. */
 export interface KnowledgeHit {
@@ -15,6 +16,8 @@ export interface KnowledgeHit {
 export interface KnowledgeBaseOptions {
   /** Minimum confidence of the best hit for `answer` to return it. */
   readonly threshold?: number;
+  /** Words people type → the words the articles use, per language (knowledge/<locale>/synonyms.txt). */
+  readonly synonyms?: Synonyms;
 }
 
 /**
@@ -50,24 +53,28 @@ const prefix = (term: string): boolean => term.length >= 4;
  * with Snowball stemming and å/ä/ö folding (see text.ts).
  */
 export class KnowledgeBase {
-  /** Reads and validates `<dir>/sv` and `<dir>/en` (throws KnowledgeBaseError naming the file). */
+  /** Reads and validates `<dir>/sv` and `<dir>/en`, articles and synonyms (throws KnowledgeBaseError naming the file). */
   static load(dir: string, options: KnowledgeBaseOptions = {}): KnowledgeBase {
-    return new KnowledgeBase(loadKnowledgeArticles(dir), options);
+    return new KnowledgeBase(loadKnowledgeArticles(dir), { synonyms: loadKnowledgeSynonyms(dir), ...options });
   }
 
   readonly threshold: number;
   private readonly byLocale = new Map<KnowledgeLocale, Map<string, KnowledgeArticle>>();
   private readonly indexes = new Map<KnowledgeLocale, MiniSearch<Doc>>();
+  private readonly terms = new Map<KnowledgeLocale, SearchTerms>();
 
   constructor(articles: readonly KnowledgeArticle[], options: KnowledgeBaseOptions = {}) {
     this.threshold = options.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
     for (const locale of knowledgeLocales) {
       const own = articles.filter((article) => article.locale === locale);
       this.byLocale.set(locale, new Map(own.map((article) => [article.id, article])));
+      const texts = own.flatMap((article) => [article.title, ...article.keywords, ...article.questions, article.body]);
+      const terms = new SearchTerms(locale, options.synonyms?.[locale] ?? new Map(), texts);
+      this.terms.set(locale, terms);
       const index = new MiniSearch<Doc>({
         fields: ["title", "keywords", "questions", "body"],
         tokenize: (text) => text.split(/[^\p{L}\p{N}]+/u).filter(Boolean),
-        processTerm: (term) => indexTerms(locale, term),
+        processTerm: (term) => terms.index(term),
       });
       index.addAll(
         own.map((article) => ({
@@ -124,8 +131,9 @@ export class KnowledgeBase {
   scored(locale: KnowledgeLocale, query: string): (KnowledgeHit & { coverage: number; strength: number; ratio: number })[] {
     const index = this.indexes.get(locale);
     const articles = this.byLocale.get(locale);
-    if (!index || !articles || typeof query !== "string") return [];
-    const processed = queryTerms(locale, query.slice(0, 500));
+    const processor = this.terms.get(locale);
+    if (!index || !articles || !processor || typeof query !== "string") return [];
+    const processed = processor.query(query.slice(0, 500));
     if (processed.length === 0) return [];
     const terms = processed.map((term) => term.term);
     const weak = new Set(processed.filter((term) => term.weak).map((term) => term.term));

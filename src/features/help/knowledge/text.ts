@@ -40,7 +40,7 @@ const stemmers = {
 
 const stemCache = new Map<string, string>();
 
-function stem(locale: KnowledgeLocale, word: string): string {
+export function stem(locale: KnowledgeLocale, word: string): string {
   const key = `${locale}:${word}`;
   let stemmed = stemCache.get(key);
   if (stemmed === undefined) {
@@ -62,47 +62,11 @@ export function tokenize(text: string): string[] {
   return text.split(/[^\p{L}\p{N}]+/u).filter((token) => token.length > 0);
 }
 
-function normalise(locale: KnowledgeLocale, term: string): string | null {
+/** Lowercase; null for a stop word or a single letter (digits stay: "6 siffror"). */
+export function normalise(locale: KnowledgeLocale, term: string): string | null {
   const word = term.normalize("NFC").toLowerCase();
   if (word.length < 2 && !/^\d$/.test(word)) return null;
   const words = stopWords[locale];
   if (words.has(word)) return null;
   return word;
-}
-
-/** Index side: the stem plus its folded variants (deduplicated). */
-export function indexTerms(locale: KnowledgeLocale, term: string): string[] | null {
-  const word = normalise(locale, term);
-  if (word === null) return null;
-  const stemmed = stem(locale, word);
-  return [...new Set([stemmed, fold(stemmed), stem(locale, fold(word))])];
-}
-
-/** A processed query term. */
-export interface QueryTerm {
-  /** The stem, as typed (with or without å ä ö). */
-  readonly term: string;
-  /**
-   * The stemmer cut four or more letters ("skrivaren" → "skriv"): a match on such a stem is
-   * weak evidence that the question is about the same thing (the printer is not "to write").
-   */
-  readonly weak: boolean;
-}
-
-/** Swedish plural definite endings ("koderna" → "kod", "telefonerna"): the same word inflected, not a weak match. */
-const PLURAL_DEFINITE = new Set(["arna", "erna", "orna"]);
-
-/** The distinct processed terms of a query, in order. */
-export function queryTerms(locale: KnowledgeLocale, query: string): QueryTerm[] {
-  const seen = new Map<string, QueryTerm>();
-  for (const token of tokenize(query)) {
-    const word = normalise(locale, token);
-    if (word === null) continue;
-    const term = stem(locale, word);
-    const cut = word.slice(term.length);
-    const weak = cut.length >= 4 && !(locale === "sv" && PLURAL_DEFINITE.has(cut));
-    const previous = seen.get(term);
-    if (!previous || (previous.weak && !weak)) seen.set(term, { term, weak });
-  }
-  return [...seen.values()];
 }
