@@ -1,3 +1,4 @@
+import levenshtein from "damerau-levenshtein";
 import type { KnowledgeLocale } from "./article.js";
 import type { SynonymTable } from "./synonyms.js";
 import { fold, normalise, stem, tokenize } from "./text.js";
@@ -19,6 +20,8 @@ const PLURAL_DEFINITE = new Set(["arna", "erna", "orna"]);
 const MIN_PART = 3;
 /** Only words this long are taken apart ("smskoden", "mobilnr"); shorter ones are mostly inflections ("startar"). */
 const MIN_COMPOUND = 7;
+/** Typos corrected: one edit (a swap of two letters is one) from 4 letters, two from 8. Shorter words must be right. */
+const typoEdits = (word: string): number => (word.length < 4 ? 0 : word.length < 8 ? 1 : 2);
 /** Folded spellings count as words from this length ("losenord"); shorter ones collide ("star" is "står"). */
 const MIN_FOLDED = 5;
 
@@ -37,6 +40,9 @@ export class SearchTerms {
   private readonly vocabulary = new Set<string>();
   /** The article words as written (and folded when long enough): what a compound's first part must be. */
   private readonly words = new Set<string>();
+  /** What a misspelt word is corrected to: the article words and the synonyms, as written (3 letters or more). */
+  private readonly spellings = new Set<string>();
+  private readonly corrections = new Map<string, string | null>();
 
   constructor(
     private readonly locale: KnowledgeLocale,
@@ -45,12 +51,14 @@ export class SearchTerms {
   ) {
     for (const [variant, word] of synonyms) {
       for (const key of this.keys(variant)) if (!this.synonyms.has(key)) this.synonyms.set(key, word);
+      if (variant.length >= MIN_PART) this.spellings.add(variant);
     }
     for (const word of [...synonyms.values(), ...articleTexts.flatMap(tokenize)]) {
       const lower = normalise(locale, this.synonym(word.toLowerCase()) ?? word);
       if (lower === null) continue;
       for (const key of this.keys(lower)) this.vocabulary.add(key);
       this.words.add(lower);
+      if (lower.length >= MIN_PART) this.spellings.add(lower);
       if (lower.length >= MIN_FOLDED) this.words.add(fold(lower));
     }
   }
@@ -80,12 +88,15 @@ export class SearchTerms {
       const word = normalise(this.locale, token);
       if (word === null) continue;
       const synonym = this.synonym(word);
-      const parts = synonym === undefined && !this.known(word) ? this.split(word) : null;
+      const unknown = synonym === undefined && !this.known(word);
+      const parts = unknown ? (this.split(word) ?? this.correct(word)) : null;
       if (synonym !== undefined) add(stem(this.locale, synonym), false);
       else if (parts) for (const part of parts) add(stem(this.locale, part), false);
       else {
         const term = stem(this.locale, word);
         const cut = word.slice(term.length);
+        // "menas" stems to the stop word "men": no topic left, like the stop word itself.
+        if (stopWord(this.locale, term)) continue;
         add(term, cut.length >= 4 && !(this.locale === "sv" && PLURAL_DEFINITE.has(cut)));
       }
     }
@@ -108,6 +119,28 @@ export class SearchTerms {
 
   private known(word: string): boolean {
     return this.synonym(word) !== undefined || this.keys(word).some((key) => this.vocabulary.has(key));
+  }
+
+  /**
+   * A word the articles do not know, as the closest article word or synonym within typoEdits
+   * (Damerau-Levenshtein: "phoen" → "phone", "citirx" → "citrix"), synonyms applied; null if none is that close.
+   * MiniSearch's own fuzzy matching still applies, but scores a fuzzy match lower, so a typo alone could
+   * push a clear question below the confidence threshold.
+   */
+  private correct(word: string): string[] | null {
+    let corrected = this.corrections.get(word);
+    if (corrected === undefined) {
+      const allowed = typoEdits(word);
+      let best = allowed + 1;
+      corrected = null;
+      for (const candidate of this.spellings) {
+        if (Math.abs(candidate.length - word.length) > allowed) continue;
+        const { steps } = levenshtein(word, candidate);
+        if (steps < best && !cutShort(word, candidate) && (allowed > 1 || !otherWord(word, candidate))) [best, corrected] = [steps, candidate];
+      }
+      if (this.corrections.size < 10_000) this.corrections.set(word, corrected);
+    }
+    return corrected === null ? null : [this.synonym(corrected) ?? corrected];
   }
 
   /** A first part: an article word as written, or a synonym, and no stop word. */
@@ -137,5 +170,14 @@ export class SearchTerms {
     return null;
   }
 }
+
+/**
+ * A short word one letter different from an article word is often another word ("lönen" is not "lösen",
+ * "park" is not "mark"); letters swapped, left out or doubled are typos ("phoen", "stuln", "spärat").
+ */
+const otherWord = (word: string, candidate: string): boolean =>
+  word.length === candidate.length && [...word].sort().join("") !== [...candidate].sort().join("");
+/** A word cut short ("dator" for "datorn") is left to the search's prefix matching, which weighs it less. */
+const cutShort = (word: string, candidate: string): boolean => candidate.startsWith(word);
 
 const stopWord = (locale: KnowledgeLocale, word: string): boolean => normalise(locale, word) === null;

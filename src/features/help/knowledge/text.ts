@@ -16,13 +16,17 @@ const stopWordLists: Record<KnowledgeLocale, readonly string[]> = {
     "efter eftersom ej eller en er ert ett fast fick finns från fått får för gå går gick gör göra gjort gjorde förra ha hade han har hej hela helt hon hos hur " +
     "här i ibland idag igen inte jag ju kan kanske kommer kunde man med mej men mig min mina mitt mycket måste " +
     "nu när nåt någon något några och också om oss på sa sedan sig sin sina sitt ska skall skulle som så tack till ty " +
-    "under upp ut vad var varför vars vem vi vid vill vilka vilken vilket åt än är ännu även ok okej asså typ et imorgon igår nyss snart"
+    "under upp ut vad var vars vem vi vid vill vilka vilken vilket åt än är ännu även ok okej asså typ et imorgon igår nyss snart " +
+    // Chat Swedish: spoken forms and fillers.
+    "ja dom dej nån nåt nått sen ni fortfarande liksom alltså väl lite just ens nog hallå hejsan tja snälla undrar"
   ).split(" "),
   en: (
     "a about after again am an and any are as at be been being but by can cannot could did didn do does doesn don " +
     "for from get got had has have hello hi how i i'm if in into is isn it it's its just me my myself need not now of on or our " +
     "please s should so some t than thanks that the their them then there this to too up us very was wasn we were what " +
-    "when where which who why will with won would you your cant dont didnt doesnt isnt wont im ive"
+    "when where which who will with won would you your cant dont didnt doesnt isnt wont im ive " +
+    // Chat English: fillers.
+    "still keep keeps kept thing stuff hey pls plz anyone someone really also even yet anymore"
   ).split(" "),
 };
 /** The lists plus their folded spellings ("ar" for "är"), as people type without å ä ö. */
