@@ -30,7 +30,9 @@ const MIN_FOLDED = 5;
  * - a word from the synonym table becomes the word the articles use ("lur" → "telefon"), matched
  *   on the word, its stem and its å/ä/ö-folded spellings;
  * - a word the articles do not contain that is a compound of words they do ("jobbmobilen",
- *   "inloggningskoden", "smartphone") becomes its parts, with or without a linking s;
+ *   "smskoden") becomes its parts, with or without a linking s; an article's compound is also
+ *   indexed under its last part ("mobilnummer" under "nummer");
+ * - a word that is neither becomes the article word it is a typo of, if one is close ("phoen");
  * - then stop words go, Snowball stems the rest, and the index also stores folded spellings
  *   ("losenord" finds "lösenord").
  */
@@ -38,7 +40,10 @@ export class SearchTerms {
   private readonly synonyms = new Map<string, string>();
   /** Every form of every article word: word, stem, folded spellings. */
   private readonly vocabulary = new Set<string>();
-  /** The article words as written (and folded when long enough): what a compound's first part must be. */
+  /**
+   * What a compound's first part must be: an article word as written (folded too when long enough), or
+   * the stem of one ("jobb" of "jobbet"), as compounds are formed from stems.
+   */
   private readonly words = new Set<string>();
   /** What a misspelt word is corrected to: the article words and the synonyms, as written (3 letters or more). */
   private readonly spellings = new Set<string>();
@@ -60,6 +65,8 @@ export class SearchTerms {
       this.words.add(lower);
       if (lower.length >= MIN_PART) this.spellings.add(lower);
       if (lower.length >= MIN_FOLDED) this.words.add(fold(lower));
+      const stemmed = stem(locale, lower);
+      if (stemmed.length > MIN_PART) this.words.add(stemmed);
     }
   }
 
@@ -136,7 +143,8 @@ export class SearchTerms {
       for (const candidate of this.spellings) {
         if (Math.abs(candidate.length - word.length) > allowed) continue;
         const { steps } = levenshtein(word, candidate);
-        if (steps < best && !cutShort(word, candidate) && (allowed > 1 || !otherWord(word, candidate))) [best, corrected] = [steps, candidate];
+        if (steps < best && !cutShort(word, candidate) && (allowed > 1 || !otherWord(word, candidate)))
+          [best, corrected] = [steps, candidate];
       }
       if (this.corrections.size < 10_000) this.corrections.set(word, corrected);
     }
