@@ -23,7 +23,7 @@ import { SqlBotStorage } from "./bot/edge/sql-bot-storage.js";
 import { findAssetDir } from "./config/asset-dir.js";
 import { loginSteps } from "./i18n/login-steps.js";
 import { loadConfigOrExit, type Config } from "./config/load-config.js";
-import { KnowledgeBase, loadKnowledgeArticles, withSettings } from "./features/help/knowledge/index.js";
+import { KnowledgeBase, loadKnowledgeArticles, loadKnowledgeSynonyms, withSettings } from "./features/help/knowledge/index.js";
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from "./features/enrollment/enrollment-policy.js";
 import { EnrollmentService } from "./features/enrollment/enrollment-service.js";
 import { HelpdeskService } from "./features/helpdesk/helpdesk-service.js";
@@ -97,11 +97,13 @@ async function main(): Promise<void> {
   });
   const helpdeskStores = createHelpdeskStores(database);
   // The Citrix article says how the login goes in the configured mode, as the done card does; the SMS articles name the sender.
+  const knowledgeDir = findAssetDir("knowledge", "sv");
   const knowledge = new KnowledgeBase(
-    withSettings(loadKnowledgeArticles(findAssetDir("knowledge", "sv")), {
+    withSettings(loadKnowledgeArticles(knowledgeDir), {
       loginSteps: (locale) => loginSteps(locale, config.RADIUS_MODE, config.CITRIX_URL),
       smsSender: () => config.SMS_SENDER_NAME,
     }),
+    { synonyms: loadKnowledgeSynonyms(knowledgeDir) },
   );
   const loginHelp = new LoginHelp({
     directory,

@@ -21,9 +21,10 @@ import { SearchTerms } from "../../src/features/help/knowledge/terms.js";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const knowledgeDir = join(root, "knowledge");
 const evaluationSet = (file: string) => JSON.parse(readFileSync(join(root, "test/fixtures/knowledge", file), "utf8")) as LabelledQuestion[];
-/** The part the articles and the search were tuned on, and the part written before tuning and never tuned on. */
+/** The part the articles and the search were tuned on, and the parts written before a round of tuning and never tuned on. */
 const questions = evaluationSet("questions.json");
 const heldOut = evaluationSet("held-out.json");
+const heldOut2 = evaluationSet("held-out-2.json");
 const kb = KnowledgeBase.load(knowledgeDir);
 
 /** The articles as the bot serves them: placeholders filled from the configuration. */
@@ -111,7 +112,7 @@ describe("knowledge articles on disk", () => {
       expect(item.body, item.source).not.toMatch(/\{\w+\}|PHX/);
       expect([item.title, ...item.keywords, ...item.questions].join(" "), item.source).not.toContain("PHX");
     }
-    for (const q of [...questions, ...heldOut]) expect(q.question).not.toContain("PHX");
+    for (const q of [...questions, ...heldOut, ...heldOut2]) expect(q.question).not.toContain("PHX");
   });
 
   it("gives the same step to an article in both languages, and has articles for the failing steps", () => {
@@ -237,48 +238,63 @@ describe("search", () => {
   });
 });
 
-describe("evaluation set (test/fixtures/knowledge/: questions.json for tuning, held-out.json never tuned on)", () => {
+describe("evaluation set (test/fixtures/knowledge/: questions.json for tuning; held-out.json and held-out-2.json never tuned on)", () => {
   const report = evaluateKnowledge(kb, questions);
   const heldOutReport = evaluateKnowledge(kb, heldOut);
+  const heldOut2Report = evaluateKnowledge(kb, heldOut2);
 
-  it("is large and varied enough to mean something, and the held-out part shares no question with the tuning part", () => {
-    expect(questions.length).toBeGreaterThanOrEqual(150);
+  it("is large and varied enough to mean something, and the held-out parts share no question with the tuning part", () => {
+    expect(questions.length).toBeGreaterThanOrEqual(300);
     expect(heldOut.length).toBeGreaterThanOrEqual(60);
-    expect(report.outOfScope).toBeGreaterThanOrEqual(12);
-    expect(heldOutReport.outOfScope).toBeGreaterThanOrEqual(12);
-    for (const part of [questions, heldOut]) {
+    expect(heldOut2.length).toBeGreaterThanOrEqual(60);
+    expect(report.outOfScope).toBeGreaterThanOrEqual(40);
+    for (const part of [heldOutReport, heldOut2Report]) expect(part.outOfScope).toBeGreaterThanOrEqual(12);
+    for (const part of [questions, heldOut, heldOut2]) {
       expect(new Set(part.map((q) => q.locale))).toEqual(new Set(["sv", "en"]));
       for (const q of part) if (q.expected !== null) expect(kb.ids(), q.question).toContain(q.expected);
     }
-    for (const id of requiredIds)
+    for (const id of requiredIds) {
       expect(
         questions.some((q) => q.expected === id),
         id,
       ).toBe(true);
+      expect(
+        heldOut2.some((q) => q.expected === id),
+        id,
+      ).toBe(true);
+    }
     for (const id of ["login-code-refused", "private-phone"])
       expect(heldOut.filter((q) => q.expected === id).length, id).toBeGreaterThanOrEqual(5);
-    const tuning = new Set(questions.map((q) => q.question.toLowerCase()));
-    expect(heldOut.filter((q) => tuning.has(q.question.toLowerCase()))).toEqual([]);
+    const seen = new Set<string>();
+    for (const part of [questions, heldOut, heldOut2]) {
+      for (const q of part) {
+        const text = q.question.toLowerCase();
+        expect(seen.has(text), q.question).toBe(false);
+        seen.add(text);
+      }
+    }
   });
 
   // Floors a little below the measured values (npm run bench:knowledge), so that editing an
-  // article does not break the build, while a real regression does. Tuning part: 96.1 % top-1,
-  // 91.0 % answered correctly, 28 of 29 out-of-scope rejected (96.6 %), 2.7 % false answers.
+  // article does not break the build, while a real regression does. Tuning part (337 questions):
+  // TUNING_NUMBERS.
   it("ranks the expected article first for most in-scope questions of the tuning part", () => {
-    expect(report.top1Accuracy).toBeGreaterThanOrEqual(0.93);
-    expect(report.answeredCorrectly).toBeGreaterThanOrEqual(0.88);
+    expect(report.top1Accuracy).toBeGreaterThanOrEqual(0.92);
+    expect(report.answeredCorrectly).toBeGreaterThanOrEqual(0.85);
   });
 
-  // One more miss among 29 out-of-scope questions is 3.4 points: the floor allows one, not two.
+  // One more miss among 42 out-of-scope questions is 2.4 points: the floor allows one, not two.
   it("says it has no good answer for out-of-scope questions, and rarely answers wrongly", () => {
-    expect(report.outOfScopeRejected).toBeGreaterThanOrEqual(0.93);
-    expect(report.falseAnswers).toBeLessThanOrEqual(0.05);
+    expect(report.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
+    expect(report.falseAnswers).toBeLessThanOrEqual(0.06);
   });
 
-  // Held-out part: 83.9 % top-1 (47 of 56; the target is 95 %), 12 of 12 out-of-scope rejected.
-  // A floor, not the target: the held-out part must never be tuned on to raise it.
-  it("keeps its accuracy on the held-out part", () => {
+  // HELD_OUT_NUMBERS
+  // Floors, not the target: the held-out parts must never be tuned on to raise them.
+  it("keeps its accuracy on the held-out parts", () => {
     expect(heldOutReport.top1Accuracy).toBeGreaterThanOrEqual(0.82);
     expect(heldOutReport.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
+    expect(heldOut2Report.top1Accuracy).toBeGreaterThanOrEqual(0.82);
+    expect(heldOut2Report.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -1,7 +1,8 @@
 export { KnowledgeBaseError, knowledgeLocales, parseArticle, checkComplete } from "./article.js";
 export { knowledgeSteps, type KnowledgeStep } from "../../enrollment/steps.js";
 export type { KnowledgeArticle, KnowledgeLocale } from "./article.js";
-export { loadKnowledgeArticles } from "./loader.js";
+export { loadKnowledgeArticles, loadKnowledgeSynonyms } from "./loader.js";
+export type { Synonyms, SynonymTable } from "./synonyms.js";
 export { KnowledgeBase, DEFAULT_CONFIDENCE_THRESHOLD } from "./knowledge-base.js";
 export type { KnowledgeHit, KnowledgeBaseOptions } from "./knowledge-base.js";
 export { evaluateKnowledge } from "./evaluate.js";

@@ -20,8 +20,11 @@ const PLURAL_DEFINITE = new Set(["arna", "erna", "orna"]);
 const MIN_PART = 3;
 /** Only words this long are taken apart ("smskoden", "mobilnr"); shorter ones are mostly inflections ("startar"). */
 const MIN_COMPOUND = 7;
-/** Typos corrected: one edit (a swap of two letters is one) from 4 letters, two from 8. Shorter words must be right. */
-const typoEdits = (word: string): number => (word.length < 4 ? 0 : word.length < 8 ? 1 : 2);
+/**
+ * Typos corrected: one edit (a swap of two letters is one) from 3 letters, two from 8. A 3-letter word
+ * only gets its letters swapped back ("nwe" → "new"; "lön" is no typo of "lån").
+ */
+const typoEdits = (word: string): number => (word.length < 3 ? 0 : word.length < 8 ? 1 : 2);
 /** Folded spellings count as words from this length ("losenord"); shorter ones collide ("star" is "står"). */
 const MIN_FOLDED = 5;
 
@@ -184,7 +187,7 @@ export class SearchTerms {
  * "park" is not "mark"); letters swapped, left out or doubled are typos ("phoen", "stuln", "spärat").
  */
 const otherWord = (word: string, candidate: string): boolean =>
-  word.length === candidate.length && [...word].sort().join("") !== [...candidate].sort().join("");
+  (word.length === candidate.length || word.length === MIN_PART) && [...word].sort().join("") !== [...candidate].sort().join("");
 /** A word cut short ("dator" for "datorn") is left to the search's prefix matching, which weighs it less. */
 const cutShort = (word: string, candidate: string): boolean => candidate.startsWith(word);
 
