@@ -1,10 +1,11 @@
 /**
  * Knowledge-base search benchmark: `npm run bench:knowledge` (or `npx tsx scripts/benchmark-knowledge.ts`).
  * Runs the three parts of the evaluation set separately: the tuning part (test/fixtures/knowledge/questions.json,
- * which articles and search were tuned on) and two held-out parts written before a round of tuning and never
- * tuned on (held-out.json; held-out-2.json, written for issue 13 without looking at the articles' questions). For each: top-1 accuracy in scope, the out-of-scope rejection rate, the false answer rate
- * and a confusion list. `--sweep` also prints the metrics over a range of thresholds (for calibrating
- * DEFAULT_CONFIDENCE_THRESHOLD on the tuning part only).
+ * which articles and search were tuned on) and two held-out parts, each written before a round of tuning and
+ * never tuned on (held-out.json; held-out-2.json, written for issue 13 without looking at the articles' questions).
+ * For each: top-1 accuracy in scope, the out-of-scope rejection rate, the false answer rate and a confusion list
+ * (read only the tuning part's: see knowledge/README.md). `--sweep` also prints the metrics over a range of
+ * thresholds (for calibrating DEFAULT_CONFIDENCE_THRESHOLD on the tuning part only).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
