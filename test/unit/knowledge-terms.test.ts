@@ -93,5 +93,9 @@ describe("search terms", () => {
     // One letter different in a short word is usually another word; a cut-short word is left to prefix search.
     expect(terms("lönen")).toEqual(["lön"]);
     expect(terms("telef")).toEqual(["telef"]);
+    // A 3-letter word only gets swapped letters back.
+    const en = new SearchTerms("en", new Map(), ["I have a new phone", "The app shows no code"]);
+    expect(en.query("nwe phnoe").map((term) => term.term)).toEqual(["new", "phone"]);
+    expect(en.query("cod").map((term) => term.term)).toEqual(["cod"]);
   });
 });
