@@ -277,7 +277,7 @@ describe("evaluation set (test/fixtures/knowledge/: questions.json for tuning; h
 
   // Floors a little below the measured values (npm run bench:knowledge), so that editing an
   // article does not break the build, while a real regression does. Tuning part (337 questions):
-  // TUNING_NUMBERS.
+  // 94.2 % top-1, 87.8 % answered correctly, 39 of 42 out-of-scope rejected (92.9 %), 4.5 % false answers.
   it("ranks the expected article first for most in-scope questions of the tuning part", () => {
     expect(report.top1Accuracy).toBeGreaterThanOrEqual(0.92);
     expect(report.answeredCorrectly).toBeGreaterThanOrEqual(0.85);
@@ -289,12 +289,13 @@ describe("evaluation set (test/fixtures/knowledge/: questions.json for tuning; h
     expect(report.falseAnswers).toBeLessThanOrEqual(0.06);
   });
 
-  // HELD_OUT_NUMBERS
+  // Held-out parts (the target is 95 % top-1): held-out.json 91.1 % top-1 (51 of 56), 11 of 12 out-of-scope
+  // rejected; held-out-2.json 93.3 % top-1 (70 of 75), 13 of 13 out-of-scope rejected.
   // Floors, not the target: the held-out parts must never be tuned on to raise them.
   it("keeps its accuracy on the held-out parts", () => {
-    expect(heldOutReport.top1Accuracy).toBeGreaterThanOrEqual(0.82);
+    expect(heldOutReport.top1Accuracy).toBeGreaterThanOrEqual(0.89);
     expect(heldOutReport.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
-    expect(heldOut2Report.top1Accuracy).toBeGreaterThanOrEqual(0.82);
+    expect(heldOut2Report.top1Accuracy).toBeGreaterThanOrEqual(0.9);
     expect(heldOut2Report.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
   });
 });
