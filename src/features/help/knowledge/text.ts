@@ -35,7 +35,8 @@ const stopWords: Record<KnowledgeLocale, ReadonlySet<string>> = {
   en: new Set(stopWordLists.en),
 };
 // "ingen"/"inget"/"inga" and "no" are kept: "ingen kod", "får ingen sms", "no signal" are what
-// separates the "nothing arrives / nothing shown" articles from the "wrong code" ones.
+// separates the "nothing arrives / nothing shown" articles from the "wrong code" ones. So are
+// "varför" and "why": "why do I need this?" has no other word that points to the article that says why.
 
 const stemmers = {
   sv: newStemmer("swedish"),
