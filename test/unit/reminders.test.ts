@@ -160,6 +160,39 @@ describe("rate limiter and where a request reached the server", () => {
   });
 });
 
+describe("rate limiter counting from the send", () => {
+  it("counts a request from when it left, for good: its answer changes nothing, it never waits on requests in flight", () => {
+    const limiter = new RateLimiter({ global: [{ limit: 2, ms: 1_000 }], countFrom: "send", marginMs: 10 });
+    const a = limiter.reserve("a", 0);
+    limiter.sent("a", a, 4); // its timer fired 4 ms late: counted from 4
+    const b = limiter.reserve("b", 0);
+    limiter.sent("b", b, 6);
+    expect(limiter.waitsOnInFlight("c", 900)).toBe(false); // neither answered yet
+    limiter.settle("a", a, 300);
+    limiter.settle("b", b, 40);
+    expect(limiter.reserve("c", 0).at).toBe(1_014); // a's send + 1 s + the margin, not its answer
+  });
+
+  it("a slot given up before sending counts until then", () => {
+    const limiter = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }], countFrom: "send", marginMs: 10 });
+    limiter.settle("a", limiter.reserve("a", 0), 50); // e.g. the sender lease was lost while waiting for it
+    expect(limiter.waitsOnInFlight("b", 2_000)).toBe(false);
+    expect(limiter.reserve("b", 0).at).toBe(1_060);
+  });
+
+  it("has a margin of its own by default: 15 ms (3 counting from the answer)", () => {
+    const fromSend = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }], countFrom: "send" });
+    fromSend.sent("a", fromSend.reserve("a", 0), 0);
+    expect(fromSend.reserve("b", 0).at).toBe(1_015);
+    const fromAnswer = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }] });
+    const a = fromAnswer.reserve("a", 0);
+    fromAnswer.sent("a", a, 0);
+    expect(fromAnswer.waitsOnInFlight("b", 2_000)).toBe(true); // counting from the answer: still unknown
+    fromAnswer.settle("a", a, 0);
+    expect(fromAnswer.reserve("b", 0).at).toBe(1_003);
+  });
+});
+
 describe("rate limiter memory", () => {
   it("forgets a conversation once it can no longer fill a window, never one with a request in flight", () => {
     const limiter = new RateLimiter({ marginMs: 0 });

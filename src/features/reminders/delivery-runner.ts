@@ -211,6 +211,7 @@ export class DeliveryRunner {
       return store.release(row.id, workerId, at(), "sender lease lost before sending");
     }
 
+    limiter.sent(conversationKey, slot, this.now());
     const outcome: SendOutcome = await this.deps.sender.send({
       reference: ref.reference,
       locale: ref.locale,
@@ -218,8 +219,8 @@ export class DeliveryRunner {
       round: row.round,
       snoozesLeft: Math.max(0, campaign.maxSnoozes - (snooze?.count ?? 0)),
     });
-    // The server counted the request between its send and its answer: the limiter counts it from
-    // the answer (each request from its own, so requests that left late cannot squeeze the server's window).
+    // The server counted the request between its send and its answer: counting from the answer, the
+    // limiter counts it now (each request from its own, so requests that left late cannot squeeze the server's window).
     limiter.settle(conversationKey, slot, this.now());
 
     if (outcome.kind === "ok") {
@@ -269,8 +270,8 @@ export class DeliveryRunner {
 
   /**
    * Sleeps until the clock reads `at` (a slot). A timer fires up to a millisecond or two late,
-   * and that lateness is counted into every 1 s window (the request then counts from its
-   * answer): sleep until SPIN_MS before, then yield (setImmediate, so I/O keeps running) until
+   * and that lateness is counted into every 1 s window (the request counts from when it left, or
+   * its answer): sleep until SPIN_MS before, then yield (setImmediate, so I/O keeps running) until
    * the clock reaches it. The spin is bounded by real time, so a clock that does not move
    * (tests) behaves as a plain wait.
    */

@@ -59,23 +59,26 @@ class SlidingLog {
   }
 
   /**
-   * The request of this slot was counted by the server at about `completedAt` (see
-   * RateLimiter.settle): its entry becomes that time and moves to its place in the (sorted)
-   * log, so one slow answer delays only its own entry, not every request sent after it.
-   * (`ticket` is what RateLimiter.reserve returned.)
+   * The request of this slot was counted by the server at the latest at `at` (see
+   * RateLimiter.sent and settle): its entry becomes that time and moves to its place in the
+   * (sorted) log, so one slow answer delays only its own entry, not every request sent after it.
+   * `stillInFlight`: the time is only a better plan (the request left), the answer is still to
+   * come. An entry already settled for good does not move again. (`ticket` is what
+   * RateLimiter.reserve returned.)
    */
-  settle(ticket: number, completedAt: number): void {
+  settle(ticket: number, at: number, stillInFlight = false): void {
     // Settled entries move, so tickets are not in order: look at every live entry (≤ the largest limit).
     for (let i = this.tickets.length - 1; i >= this.start; i--) {
       if (this.tickets[i] === ticket) {
-        this.inFlight.delete(ticket);
-        if (this.times[i]! >= completedAt) return;
+        if (!this.inFlight.has(ticket)) return;
+        if (!stillInFlight) this.inFlight.delete(ticket);
+        if (this.times[i]! >= at) return;
         let j = i;
-        for (; j + 1 < this.times.length && this.times[j + 1]! < completedAt; j++) {
+        for (; j + 1 < this.times.length && this.times[j + 1]! < at; j++) {
           this.times[j] = this.times[j + 1]!;
           this.tickets[j] = this.tickets[j + 1]!;
         }
-        this.times[j] = completedAt;
+        this.times[j] = at;
         this.tickets[j] = ticket;
         return;
       }
@@ -121,14 +124,30 @@ export interface Slot {
   ticket: number;
 }
 
+/**
+ * Which moment a request is counted from (README, reminders: "Counting like Teams counts"):
+ * - "answer": when its answer came back, an upper bound of when the server counted it,
+ *   whatever happened on the way: never over a limit, but each request's round trip sits in
+ *   its window (about 0.93–0.95 of the ceiling with 50 ms round trips);
+ * - "send": when it left, plus the margin: right when the server counts a request within
+ *   `marginMs` of its send (on arrival, over a short, steady path), 429s when the path is
+ *   slower than that before the count.
+ */
+export type CountFrom = "answer" | "send";
+
+/** Default margins: clock rounding and timer slack (answer); that plus loopback and scheduling delay to the count (send). */
+export const DEFAULT_MARGIN_MS: Record<CountFrom, number> = { answer: 3, send: 15 };
+
 export interface RateLimiterOptions {
   global?: WindowLimit[];
   perKey?: WindowLimit[];
+  /** Default "answer" (the safe one). */
+  countFrom?: CountFrom;
   /**
-   * Added to each window when computing the next slot. Entries are answer times (upper
-   * bounds of the server's count), so it only has to absorb millisecond rounding of the
-   * clock, a timer firing a millisecond early and clock slew: 3 ms (each ms on 1 s costs
-   * 0.1 % of throughput).
+   * Added to each window when computing the next slot (each ms on 1 s costs 0.1 % of
+   * throughput). Counting from the answer (an upper bound of the server's count) it only has
+   * to absorb millisecond rounding of the clock, a timer firing a millisecond early and clock
+   * slew: 3 ms. Counting from the send it must also cover the way to where the server counts.
    */
   marginMs?: number;
 }
@@ -141,11 +160,13 @@ export class RateLimiter {
   private nextTicket = 1;
   private readonly perKey: WindowLimit[];
   private readonly marginMs: number;
+  private readonly countFrom: CountFrom;
   /** The longest global window plus the margin (see globalWindowMs). */
   private readonly longestGlobalWindow: number;
 
   constructor(options: RateLimiterOptions = {}) {
-    this.marginMs = options.marginMs ?? 3;
+    this.countFrom = options.countFrom ?? "answer";
+    this.marginMs = options.marginMs ?? DEFAULT_MARGIN_MS[this.countFrom];
     const global = options.global ?? TEAMS_GLOBAL_LIMITS;
     this.global = new SlidingLog(global, this.marginMs);
     this.longestGlobalWindow = Math.max(0, ...global.map((l) => l.ms)) + this.marginMs;
@@ -159,7 +180,7 @@ export class RateLimiter {
   }
 
   /**
-   * Reserves the next slot for `key` (its time ≥ now): sleep until then, send, then settle() it.
+   * Reserves the next slot for `key` (its time ≥ now): sleep until then, sent() and send, then settle() it.
    * Call it only when keyReadyAt(key, now) ≤ now (else wait for the key first), so that a
    * busy conversation never pushes the global sequence out and idles everyone else.
    */
@@ -185,11 +206,23 @@ export class RateLimiter {
   }
 
   /**
-   * Call when the request sent in `slot` got its answer, or failed. The server counted it
-   * somewhere between its send and `answeredAt`: it is counted at the answer, the upper bound,
-   * safe whether Teams counts a request on arrival or when it answers. (Counting three quarters
-   * of the way from send to answer was measured: 0.2 % 429s against the jittery stand-in and no
-   * faster, see README, reminders.)
+   * Call right before the request of `slot` leaves, at `sentAt` (≥ the slot: a timer may fire
+   * late). Counting from the send, that is its entry for good (plus the margin, in every
+   * window); counting from the answer, it stays in flight until settle().
+   */
+  sent(key: string, slot: Slot, sentAt: number): void {
+    const stillInFlight = this.countFrom === "answer";
+    this.global.settle(slot.ticket, sentAt, stillInFlight);
+    this.keys.get(key)?.settle(slot.ticket, sentAt, stillInFlight);
+  }
+
+  /**
+   * Call when the request of `slot` got its answer, or failed, or was never sent. Counting from
+   * the answer, the server counted it somewhere between its send and `answeredAt`: it is counted
+   * at the answer, the upper bound, safe whether Teams counts a request on arrival or when it
+   * answers. Counting from the send (already settled by sent()) this changes nothing. (Counting
+   * three quarters of the way from send to answer was measured: 0.2 % 429s against a stand-in
+   * that counts after a random transit, and no faster, see README, reminders.)
    */
   settle(key: string, slot: Slot, answeredAt: number): void {
     this.global.settle(slot.ticket, answeredAt);
