@@ -1,16 +1,19 @@
 /**
- * npm run bench:reminders  (BENCH_USERS=10000, BENCH_WORKERS=8, BENCH_LATENCY_MS=0, BENCH_JITTER_MS=50,
- * BENCH_STALL=0.01, BENCH_RATE=50 and REMINDER_MARGIN_MS=limiter defaults)
+ * npm run bench:reminders  (BENCH_USERS=10000, BENCH_WORKERS=8, BENCH_LATENCY_MS=0, BENCH_TRANSIT_MS=0,
+ * BENCH_JITTER_MS=50, BENCH_STALL=0.01, BENCH_RATE=50; REMINDER_COUNT_FROM and REMINDER_MARGIN_MS as
+ * in production: answer, and the limiter's default margin)
  *
  * Compiled and run with plain node --max-old-space-size=512, as the campaign CLI runs in production
  * (package.json), so that its memory is the sender's and not tsx's.
  *
  * A 10,000-user campaign through the real CloudAdapter (local mode) to the rate-limiting
- * Bot Connector stand-in (50/s enforced), in a process of its own. By default the stand-in
- * counts each request on arrival after 0–BENCH_JITTER_MS of random transit and answers
- * 0–BENCH_JITTER_MS later, stalling a leg for 200 ms with probability BENCH_STALL. Prints 429s
- * per request, throughput as a fraction of the ceiling, duplicates, losses, peak RSS (of this,
- * the sender's, process) and memory at each stage. Not a test: it takes ~200 s by design.
+ * Bot Connector stand-in (50/s enforced), in a process of its own. By default it is the issue's
+ * stand-in: it counts each request on arrival, then waits 0–BENCH_JITTER_MS before handling it
+ * and 0–BENCH_JITTER_MS more before answering, stalling a leg for 200 ms with probability
+ * BENCH_STALL. BENCH_TRANSIT_MS=50 makes it stricter: it counts a request only after 0–50 ms of
+ * random transit. Prints 429s per request, throughput as a fraction of the ceiling, duplicates,
+ * losses, peak RSS (of this, the sender's, process) and memory at each stage. Not a test: it
+ * takes ~200 s by design.
  */
 import { ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -37,7 +40,8 @@ const JITTER_MS = Number(process.env.BENCH_JITTER_MS ?? 50);
 const TRANSIT_MS = Number(process.env.BENCH_TRANSIT_MS ?? 0);
 const STALL = Number(process.env.BENCH_STALL ?? 0.01);
 const MARGIN_MS = process.env.REMINDER_MARGIN_MS === undefined ? undefined : Number(process.env.REMINDER_MARGIN_MS);
-const COUNT_FROM: CountFrom = process.env.REMINDER_COUNT_FROM === "answer" ? "answer" : "send";
+/** As in production (REMINDER_COUNT_FROM, default answer); send: from the send plus the margin. */
+const COUNT_FROM: CountFrom = process.env.REMINDER_COUNT_FROM === "send" ? "send" : "answer";
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "reminders-bench-"));
