@@ -106,6 +106,13 @@ async function main(): Promise<void> {
       countFrom: COUNT_FROM,
       ...(MARGIN_MS === undefined ? {} : { marginMs: MARGIN_MS }),
     });
+    // Counting from the send, 429s widen the margin for a while: the widest it got.
+    let widestMarginMs = limiter.currentMarginMs;
+    const throttled = limiter.throttled.bind(limiter);
+    limiter.throttled = (sentAt, now) => {
+      throttled(sentAt, now);
+      widestMarginMs = Math.max(widestMarginMs, limiter.currentMarginMs);
+    };
     const slotOf = new Map<string, number>();
     const lateness: number[] = [];
     let inflight = 0;
@@ -210,7 +217,7 @@ async function main(): Promise<void> {
         peakRssMb: peak.rssMb,
         memory: { peakHeapUsedMb: peak.heapUsedMb, ...stages },
         countFrom: COUNT_FROM,
-        marginMs: MARGIN_MS ?? "default",
+        marginMs: { setting: MARGIN_MS ?? "default", widest: widestMarginMs, atEnd: limiter.currentMarginMs },
         roundTripMs: { p50: percentile(0.5), p99: percentile(0.99), max: percentile(1), mean: Number(mean(roundTrips).toFixed(2)) },
         timing: {
           sendAfterSlotMs: {

@@ -180,6 +180,33 @@ describe("rate limiter counting from the send", () => {
     expect(limiter.reserve("b", 0).at).toBe(1_060);
   });
 
+  it("widens the margin on a 429 (once per late moment), and narrows it again after 10 s without one", () => {
+    const limiter = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }], countFrom: "send", marginMs: 10 });
+    const a = limiter.reserve("a", 0);
+    limiter.sent("a", a, 0);
+    limiter.throttled(0, 60); // a request sent with the 10 ms margin was refused (answered at 60)
+    limiter.throttled(2, 70); // another one sent before the widening: the same late moment, no second widening
+    expect(limiter.currentMarginMs).toBe(20);
+    expect(limiter.reserve("b", 0).at).toBe(1_020);
+    expect(limiter.globalWindowMs).toBe(1_020); // a new lease holder waits that long too
+    limiter.throttled(65, 100); // sent after the widening: still too narrow
+    expect(limiter.currentMarginMs).toBe(40);
+    limiter.reserve("c", 10_099); // 10 s calm since the last widening (at 100): not yet
+    expect(limiter.currentMarginMs).toBe(40);
+    limiter.reserve("d", 10_100);
+    expect(limiter.currentMarginMs).toBe(20);
+    limiter.reserve("e", 20_100);
+    expect(limiter.currentMarginMs).toBe(10); // never below the setting
+    limiter.reserve("f", 40_000);
+    expect(limiter.currentMarginMs).toBe(10);
+  });
+
+  it("learns nothing from a 429 when counting from the answer", () => {
+    const limiter = new RateLimiter({ marginMs: 3 });
+    limiter.throttled(0, 50);
+    expect(limiter.currentMarginMs).toBe(3);
+  });
+
   it("has a margin of its own by default: 15 ms (3 counting from the answer)", () => {
     const fromSend = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }], countFrom: "send" });
     fromSend.sent("a", fromSend.reserve("a", 0), 0);

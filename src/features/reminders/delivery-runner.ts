@@ -211,7 +211,8 @@ export class DeliveryRunner {
       return store.release(row.id, workerId, at(), "sender lease lost before sending");
     }
 
-    limiter.sent(conversationKey, slot, this.now());
+    const sentAt = this.now();
+    limiter.sent(conversationKey, slot, sentAt);
     const outcome: SendOutcome = await this.deps.sender.send({
       reference: ref.reference,
       locale: ref.locale,
@@ -235,7 +236,7 @@ export class DeliveryRunner {
       await store.markFailed(row.id, workerId, at(), reason);
       return this.audit(campaign, row, "error", { attempts: attempt, status: outcome.status ?? "none" });
     }
-    if (outcome.status === 429) this.noteThrottled(conversationKey, outcome.retryAfterMs);
+    if (outcome.status === 429) this.noteThrottled(conversationKey, sentAt, outcome.retryAfterMs);
     if (attempt >= this.options.maxAttempts) {
       this.counts.failed++;
       this.deps.logger?.warn({ delivery: row.id, reason, attempts: attempt }, "reminder given up");
@@ -283,10 +284,14 @@ export class DeliveryRunner {
     while (this.now() < at && performance.now() < giveUp) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
-  /** Holds the conversation for Retry-After; several 429s within a second look global: hold everything. */
-  private noteThrottled(conversationKey: string, retryAfterMs = 1_000): void {
+  /**
+   * Holds the conversation for Retry-After; several 429s within a second look global: hold
+   * everything. Counting from the send, the limiter widens its margin (RateLimiter.throttled).
+   */
+  private noteThrottled(conversationKey: string, sentAt: number, retryAfterMs = 1_000): void {
     this.counts.throttled++;
     const now = this.now();
+    this.deps.limiter.throttled(sentAt, now);
     this.deps.limiter.holdKey(conversationKey, now + retryAfterMs);
     this.recent429 = this.recent429.filter((t) => t > now - 1_000);
     this.recent429.push(now);

@@ -20,6 +20,11 @@ export const TEAMS_CONVERSATION_LIMITS: WindowLimit[] = [
   { limit: 1800, ms: 3_600_000 },
 ];
 
+/** The margin every log adds to its windows (RateLimiterOptions.marginMs), shared: counting from the send it widens on 429s. */
+interface Margin {
+  ms: number;
+}
+
 /** One key's log of reserved times, oldest first, trimmed to what the longest window needs. */
 class SlidingLog {
   readonly times: number[] = [];
@@ -31,7 +36,7 @@ class SlidingLog {
 
   constructor(
     private readonly limits: WindowLimit[],
-    private readonly marginMs: number,
+    private readonly margin: Margin,
   ) {}
 
   /** Earliest time ≥ at at which one more reservation keeps every window within its limit. */
@@ -40,7 +45,7 @@ class SlidingLog {
     const n = this.times.length - this.start;
     if (n > 0) t = Math.max(t, this.times[this.times.length - 1]!);
     for (const { limit, ms } of this.limits) {
-      if (n >= limit) t = Math.max(t, this.times[this.times.length - limit]! + ms + this.marginMs);
+      if (n >= limit) t = Math.max(t, this.times[this.times.length - limit]! + ms + this.margin.ms);
     }
     return t;
   }
@@ -92,7 +97,7 @@ class SlidingLog {
    */
   waitsOnInFlight(at: number): boolean {
     if (this.inFlight.size === 0) return false;
-    const edge = this.earliest(at) - Math.min(...this.limits.map((l) => l.ms)) - this.marginMs;
+    const edge = this.earliest(at) - Math.min(...this.limits.map((l) => l.ms)) - this.margin.ms;
     for (let i = this.start; i < this.times.length && this.times[i]! <= edge; i++) if (this.inFlight.has(this.tickets[i]!)) return true;
     return false;
   }
@@ -114,7 +119,7 @@ class SlidingLog {
     if (this.inFlight.size > 0) return Number.POSITIVE_INFINITY;
     const n = this.times.length - this.start;
     const few = Math.min(...this.limits.map((l) => l.limit));
-    return Math.max(0, ...this.limits.filter((l) => l.limit <= n + few).map((l) => l.ms)) + this.marginMs;
+    return Math.max(0, ...this.limits.filter((l) => l.limit <= n + few).map((l) => l.ms)) + this.margin.ms;
   }
 }
 
@@ -137,6 +142,10 @@ export type CountFrom = "answer" | "send";
 
 /** Default margins: clock rounding and timer slack (answer); that plus loopback and scheduling delay to the count (send). */
 export const DEFAULT_MARGIN_MS: Record<CountFrom, number> = { answer: 3, send: 15 };
+/** Counting from the send, the margin widens on 429s up to this… */
+const MAX_SEND_MARGIN_MS = 240;
+/** …and halves back towards its setting after this long without one. */
+const CALM_MS = 10_000;
 
 export interface RateLimiterOptions {
   global?: WindowLimit[];
@@ -159,17 +168,22 @@ export class RateLimiter {
   private globalHold = 0;
   private nextTicket = 1;
   private readonly perKey: WindowLimit[];
-  private readonly marginMs: number;
   private readonly countFrom: CountFrom;
-  /** The longest global window plus the margin (see globalWindowMs). */
+  /** The margin as set; `margin` is the one in use (wider for a while after a 429, counting from the send). */
+  private readonly marginMs: number;
+  private readonly margin: Margin;
+  /** When the margin last changed: a 429 for a request sent before says nothing about the margin now. */
+  private marginSince = Number.NEGATIVE_INFINITY;
+  /** The longest global window (see globalWindowMs). */
   private readonly longestGlobalWindow: number;
 
   constructor(options: RateLimiterOptions = {}) {
     this.countFrom = options.countFrom ?? "answer";
     this.marginMs = options.marginMs ?? DEFAULT_MARGIN_MS[this.countFrom];
+    this.margin = { ms: this.marginMs };
     const global = options.global ?? TEAMS_GLOBAL_LIMITS;
-    this.global = new SlidingLog(global, this.marginMs);
-    this.longestGlobalWindow = Math.max(0, ...global.map((l) => l.ms)) + this.marginMs;
+    this.global = new SlidingLog(global, this.margin);
+    this.longestGlobalWindow = Math.max(0, ...global.map((l) => l.ms));
     this.perKey = options.perKey ?? TEAMS_CONVERSATION_LIMITS;
   }
 
@@ -185,9 +199,10 @@ export class RateLimiter {
    * busy conversation never pushes the global sequence out and idles everyone else.
    */
   reserve(key: string, now: number): Slot {
+    this.calmDown(now);
     let log = this.keys.get(key);
     if (!log) {
-      log = new SlidingLog(this.perKey, this.marginMs);
+      log = new SlidingLog(this.perKey, this.margin);
       this.keys.set(key, log);
     }
     const at = Math.max(this.global.earliest(now), log.earliest(now), this.holds.get(key) ?? 0, this.globalHold);
@@ -229,6 +244,33 @@ export class RateLimiter {
     this.keys.get(key)?.settle(slot.ticket, answeredAt);
   }
 
+  /**
+   * Teams answered 429 (at `now`) to the request that left at `sentAt`. Counting from the send,
+   * it may have reached the count more than the margin after its send (a busy host, a slow
+   * path): the margin doubles, up to MAX_SEND_MARGIN_MS, unless the request left before the
+   * margin last changed (one late moment often refuses several requests: it widens the margin once). It
+   * halves back towards its setting after each CALM_MS without such a 429 (calmDown), so one busy
+   * moment does not slow a whole campaign. Counting from the answer there is nothing to learn
+   * (the DeliveryRunner's holds honour Retry-After).
+   */
+  throttled(sentAt: number, now: number): void {
+    if (this.countFrom !== "send" || sentAt < this.marginSince) return;
+    this.margin.ms = Math.min(MAX_SEND_MARGIN_MS, Math.max(1, this.margin.ms * 2));
+    this.marginSince = now;
+  }
+
+  private calmDown(now: number): void {
+    if (this.margin.ms > this.marginMs && now - this.marginSince >= CALM_MS) {
+      this.margin.ms = Math.max(this.marginMs, Math.floor(this.margin.ms / 2));
+      this.marginSince = now;
+    }
+  }
+
+  /** The margin in use (see throttled). */
+  get currentMarginMs(): number {
+    return this.margin.ms;
+  }
+
   /** Retry-After from the server for one conversation: nothing goes to it before `until`. */
   holdKey(key: string, until: number): void {
     this.holds.set(key, Math.max(this.holds.get(key) ?? 0, until));
@@ -253,7 +295,7 @@ export class RateLimiter {
    * that takes over from another (sender lease) holds everything this long first.
    */
   get globalWindowMs(): number {
-    return this.longestGlobalWindow;
+    return this.longestGlobalWindow + this.margin.ms;
   }
 
   get trackedKeys(): number {
