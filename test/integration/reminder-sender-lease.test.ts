@@ -168,7 +168,8 @@ afterAll(async () => {
 });
 
 describe("one reminder sender at a time across instances", () => {
-  // Counting from the send too (REMINDER_COUNT_FROM=send): this stand-in counts 2 ms after arrival, within the margin.
+  // Counting from the send too (REMINDER_COUNT_FROM=send): this stand-in counts 2 ms after arrival, within the margin,
+  // but on a busy machine a request can reach it later than that (README, reminders): at most 1 % 429s there, none from the answer.
   it.each([
     ["answer", 0],
     ["send", 340],
@@ -187,7 +188,9 @@ describe("one reminder sender at a time across instances", () => {
       expect(ra.report).toMatchObject({ planned: 120, sent: 120, failed: 0 });
       expect(rb.report).toMatchObject({ planned: 120, sent: 120, failed: 0 });
       expectEachOnce(from, from + 240);
-      expect(connector.stats.limited429).toBe(limited);
+      const limitedNow = connector.stats.limited429 - limited;
+      if (countFrom === "answer") expect(limitedNow).toBe(0);
+      else expect(limitedNow).toBeLessThanOrEqual(0.01 * (ra.report.sent + rb.report.sent));
       expect(connector.maxInWindow(1_000)).toBeLessThanOrEqual(50);
       expect(connector.stats.injected5xx).toBeGreaterThan(0); // retries happened
 
