@@ -12,7 +12,8 @@
  *   --users    a JSON array of { upn, loginName } that resolves the audience instead of the
  *              directory (pilots without directory access, tests).
  * Tuning: REMINDER_WORKERS (8), REMINDER_RATE_PER_SECOND (50), REMINDER_LEASE_SECONDS (120),
- * REMINDER_MAX_ATTEMPTS (6), REMINDER_MARGIN_MS (3), REMINDER_SENDER_LEASE_SECONDS (30).
+ * REMINDER_MAX_ATTEMPTS (6), REMINDER_COUNT_FROM (answer), REMINDER_MARGIN_MS (3; 15 counting from the send),
+ * REMINDER_SENDER_LEASE_SECONDS (30).
  * Only one instance sends at a time (sender lease, shared through the database): a run that
  * finds another sending waits for it, then sends what is left; with --now it never gives up.
  * GRAPH_INSTALL_ENABLED=true: people due without a stored conversation get the bot installed
@@ -31,8 +32,8 @@ import { SqlReminderStore } from "../adapters/sql/reminder-store.js";
 import { SqlSenderLease } from "../adapters/sql/sender-lease.js";
 import { migrateToLatest, openDatabase } from "../adapters/sql/index.js";
 import { createKeyedSqlStores, keysFromConfig } from "../adapters/keys-from-config.js";
-import { proactiveAdapter } from "../bot/edge/bot-authentication.js";
-import { BotReminderSender } from "../bot/edge/reminder-sender.js";
+import { botAuthentication } from "../bot/edge/bot-authentication.js";
+import { BotReminderSender, reminderAdapter } from "../bot/edge/reminder-sender.js";
 import { loadConfig, type Config } from "../config/load-config.js";
 import { parseCampaignText, CampaignError } from "../features/reminders/campaign.js";
 import type { Campaign } from "../ports/reminders.js";
@@ -129,10 +130,11 @@ async function main(): Promise<number> {
     await migrateToLatest(database.db);
     // The bot's keys: the campaign's audit rows form its own keyed chain, as every writer's do.
     const stores = createKeyedSqlStores(database, await keysFromConfig(config, database, systemClock), systemClock);
-    const adapter = proactiveAdapter(config);
+    const adapter = reminderAdapter(botAuthentication(config));
     const limiter = new RateLimiter({
       global: [{ limit: config.REMINDER_RATE_PER_SECOND, ms: 1_000 }],
-      marginMs: config.REMINDER_MARGIN_MS,
+      countFrom: config.REMINDER_COUNT_FROM,
+      ...(config.REMINDER_MARGIN_MS === undefined ? {} : { marginMs: config.REMINDER_MARGIN_MS }),
     });
     const deps = {
       store: new SqlReminderStore(database.db),

@@ -180,7 +180,10 @@ export const envSchema = z.object({
   REMINDER_RATE_PER_SECOND: int(1, 50).default(50),
   REMINDER_LEASE_SECONDS: int(1, 86_400).default(120),
   REMINDER_MAX_ATTEMPTS: int(1, 20).default(6),
-  REMINDER_MARGIN_MS: int(0, 500).default(3),
+  /** Count each request from its answer (safe on any network) or from its send plus the margin (README, reminders). */
+  REMINDER_COUNT_FROM: z.enum(["answer", "send"], { message: "must be answer or send" }).default("answer"),
+  /** Unset: 3 ms counting from the answer, 15 ms from the send (DEFAULT_MARGIN_MS). */
+  REMINDER_MARGIN_MS: int(0, 500).optional(),
   REMINDER_WATCH_MINUTES: int(1, 1440).default(15),
   /** One instance sends at a time (the 50/s is shared): its lease, renewed every third; a crashed sender's runs out after it. */
   REMINDER_SENDER_LEASE_SECONDS: int(2, 600).default(30),

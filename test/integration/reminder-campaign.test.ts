@@ -2,7 +2,7 @@
  * Reminder campaigns end to end in one process: SQLite queue, real botbuilder CloudAdapter
  * (local mode) sending through the rate-limiting Bot Connector stand-in, a controllable clock.
  */
-import { ConfigurationBotFrameworkAuthentication, CloudAdapter } from "botbuilder";
+import { ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ import { createSqlStores, migrateToLatest, openDatabase, type Database, type Sql
 import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
 import { handleReminderAction } from "../../src/features/reminders/reminder-route.js";
 import type { Escalation } from "../../src/ports/reminders.js";
-import { BotReminderSender } from "../../src/bot/edge/reminder-sender.js";
+import { BotReminderSender, reminderAdapter } from "../../src/bot/edge/reminder-sender.js";
 import { parseCampaign, type CampaignInput } from "../../src/features/reminders/campaign.js";
 import type { Campaign } from "../../src/ports/reminders.js";
 import { runCampaign, type CampaignRunnerDeps } from "../../src/features/reminders/campaign-runner.js";
@@ -56,7 +56,7 @@ function campaign(overrides: Partial<CampaignInput> = {}): Campaign {
   });
 }
 
-function deps(sender = new BotReminderSender(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), "")): CampaignRunnerDeps {
+function deps(sender = new BotReminderSender(reminderAdapter(new ConfigurationBotFrameworkAuthentication({})), "")): CampaignRunnerDeps {
   return {
     store,
     sender,

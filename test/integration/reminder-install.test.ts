@@ -7,7 +7,7 @@
  * (local mode) against the rate-limited Bot Connector stand-in; nothing leaves 127.0.0.1.
  */
 import type { AccessToken, TokenCredential } from "@azure/identity";
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext, type Activity } from "botbuilder";
+import { ConfigurationBotFrameworkAuthentication, TurnContext, type Activity } from "botbuilder";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphAppInstaller } from "../../src/adapters/graph-app-installer.js";
 import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
 import { createSqlStores, migrateToLatest, openDatabase, type Database, type SqlStores } from "../../src/adapters/sql/index.js";
-import { BotReminderSender } from "../../src/bot/edge/reminder-sender.js";
+import { BotReminderSender, reminderAdapter } from "../../src/bot/edge/reminder-sender.js";
 import { parseCampaign } from "../../src/features/reminders/campaign.js";
 import type { Campaign } from "../../src/ports/reminders.js";
 import { runCampaign, type CampaignRunnerDeps } from "../../src/features/reminders/campaign-runner.js";
@@ -102,7 +102,7 @@ function campaign(id: string): Campaign {
 function deps(installEnabled: boolean): CampaignRunnerDeps {
   const d: CampaignRunnerDeps = {
     store,
-    sender: new BotReminderSender(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), ""),
+    sender: new BotReminderSender(reminderAdapter(new ConfigurationBotFrameworkAuthentication({})), ""),
     tokens: stores.tokens,
     conversations: stores.conversationRefs,
     clock,

@@ -1,10 +1,13 @@
 /**
- * The reminder sender against a Bot Connector stand-in that counts each request when it
- * ARRIVES, after 0–50 ms of random transit, answers 0–50 ms later, and now and then stalls a
- * leg for 200 ms (Teams may count a request at any moment between its send and its answer).
- * Through the real CloudAdapter, SQLite queue, real time. Throughput is bench:reminders' job.
+ * The reminder sender as production runs it (counting each request from its answer) against the
+ * issue's Bot Connector stand-in: it counts each request when it ARRIVES, then waits 0–50 ms
+ * before handling it and 0–50 ms more before answering, and now and then stalls a leg for 200 ms.
+ * Through the real CloudAdapter, SQLite queue, real time. Throughput, and counting from the send
+ * (REMINDER_COUNT_FROM=send), are bench:reminders' job: on this machine under a full test run a
+ * request can reach the stand-in 100 ms after it left, which pushes counting from the send past
+ * 1 % 429s (10 of 610 in one such run), so no test asserts its rate.
  */
-import { ConfigurationBotFrameworkAuthentication, CloudAdapter } from "botbuilder";
+import { ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqlStores, migrateToLatest, openDatabase, type Database, type SqlStores } from "../../src/adapters/sql/index.js";
 import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
 import { realWait, systemClock } from "../../src/adapters/real-time.js";
-import { BotReminderSender } from "../../src/bot/edge/reminder-sender.js";
+import { BotReminderSender, reminderAdapter } from "../../src/bot/edge/reminder-sender.js";
 import { parseCampaign } from "../../src/features/reminders/campaign.js";
 import { runCampaign } from "../../src/features/reminders/campaign-runner.js";
 import { RateLimiter } from "../../src/features/reminders/rate-limiter.js";
@@ -55,7 +58,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe("reminder sender when Teams counts requests on arrival, on a jittery network", () => {
+describe("reminder sender when Teams counts requests on arrival and answers with jitter", () => {
   it("stays under the limits: at most 1 % of requests get a 429, every reminder arrives exactly once", async () => {
     const campaign = parseCampaign({
       id: "jitter",
@@ -67,7 +70,7 @@ describe("reminder sender when Teams counts requests on arrival, on a jittery ne
       campaign,
       {
         store: new SqlReminderStore(database.db),
-        sender: new BotReminderSender(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), ""),
+        sender: new BotReminderSender(reminderAdapter(new ConfigurationBotFrameworkAuthentication({})), ""),
         tokens: stores.tokens,
         conversations: stores.conversationRefs,
         clock: systemClock,

@@ -3,10 +3,10 @@
  * stores, rate limiter and botbuilder adapter) against the Bot Connector stand-in that
  * enforces Teams' 50 requests/s: the sender lease lets one send at a time, so together they
  * stay within the limit (no 429 from it), their sends never overlap, and every reminder
- * arrives exactly once. Also: a run whose lease is taken over stops sending until it gets
+ * arrives exactly once, counting each request from its answer or from its send. Also: a run whose lease is taken over stops sending until it gets
  * it back.
  */
-import { ConfigurationBotFrameworkAuthentication, CloudAdapter } from "botbuilder";
+import { ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,18 +14,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqlStores, migrateToLatest, openDatabase, type Database } from "../../src/adapters/sql/index.js";
 import { SqlReminderStore } from "../../src/adapters/sql/reminder-store.js";
 import { SqlSenderLease } from "../../src/adapters/sql/sender-lease.js";
-import { BotReminderSender } from "../../src/bot/edge/reminder-sender.js";
+import { BotReminderSender, reminderAdapter } from "../../src/bot/edge/reminder-sender.js";
 import { parseCampaign } from "../../src/features/reminders/campaign.js";
 import type { Campaign } from "../../src/ports/reminders.js";
 import { runCampaign, type RunResult } from "../../src/features/reminders/campaign-runner.js";
 import { type ProactiveSender, type ReminderMessage, type SendOutcome, type SenderLease } from "../../src/ports/reminders.js";
 import { realWait } from "../../src/adapters/real-time.js";
-import { RateLimiter } from "../../src/features/reminders/rate-limiter.js";
+import { type CountFrom, RateLimiter } from "../../src/features/reminders/rate-limiter.js";
 import { systemClock } from "../../src/adapters/real-time.js";
 import { RateLimitedConnector } from "../support/rate-limited-connector.js";
 
 const TENANT = "00000000-0000-0000-0000-0000000000001";
-const USERS = 340;
+const USERS = 580;
 const upn = (i: number) => `l${i}@region.se`;
 const conversationId = (i: number) => `a:lease-${i}`;
 
@@ -42,7 +42,7 @@ interface Request {
 const requests: Request[] = [];
 
 class RecordingSender implements ProactiveSender {
-  private readonly inner = new BotReminderSender(new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), "");
+  private readonly inner = new BotReminderSender(reminderAdapter(new ConfigurationBotFrameworkAuthentication({})), "");
   constructor(private readonly instance: string) {}
   async send(message: ReminderMessage): Promise<SendOutcome> {
     const start = performance.now();
@@ -80,7 +80,7 @@ class CountingLease implements SenderLease {
 }
 
 /** One instance of the campaign CLI: its own connection pool, stores, limiter (50/s) and adapter. */
-async function instance(name: string) {
+async function instance(name: string, countFrom: CountFrom = "answer") {
   const database = await openDatabase(undefined, dir);
   open.push(database);
   await migrateToLatest(database.db);
@@ -96,7 +96,7 @@ async function instance(name: string) {
         conversations: stores.conversationRefs,
         clock: systemClock,
         wait: realWait,
-        limiter: new RateLimiter(),
+        limiter: new RateLimiter({ countFrom }),
         lease,
         audience: async (c) => ({
           members: "upns" in c.audience ? c.audience.upns.map((u) => ({ upn: u, loginName: u.split("@")[0]! })) : [],
@@ -168,32 +168,45 @@ afterAll(async () => {
 });
 
 describe("one reminder sender at a time across instances", () => {
-  it("two campaigns started at once on two instances: one sends, then the other; within 50/s; each reminder once", async () => {
-    const [a, b] = await Promise.all([instance("instance-a"), instance("instance-b")]);
-    const since = performance.now();
-    const [ra, rb] = await Promise.all([a.run(campaign("lease-a", 0, 120)), b.run(campaign("lease-b", 120, 240))]);
-    const seconds = (performance.now() - since) / 1000;
+  // Counting from the send too (REMINDER_COUNT_FROM=send): the handover is the same. This stand-in counts 2 ms after arrival,
+  // but on a busy machine a request can reach it far later than the margin (README, reminders): 429s are asserted only for
+  // counting from the answer.
+  it.each([
+    ["answer", 0],
+    ["send", 340],
+  ] as const)(
+    "two campaigns started at once on two instances, counting from the %s: one sends, then the other; within 50/s; each reminder once",
+    async (countFrom, from) => {
+      const [a, b] = await Promise.all([instance(`${countFrom}-a`, countFrom), instance(`${countFrom}-b`, countFrom)]);
+      const since = performance.now();
+      const limited = connector.stats.limited429;
+      const [ra, rb] = await Promise.all([
+        a.run(campaign(`lease-${countFrom}-a`, from, from + 120)),
+        b.run(campaign(`lease-${countFrom}-b`, from + 120, from + 240)),
+      ]);
+      const seconds = (performance.now() - since) / 1000;
 
-    expect(ra.report).toMatchObject({ planned: 120, sent: 120, failed: 0 });
-    expect(rb.report).toMatchObject({ planned: 120, sent: 120, failed: 0 });
-    expectEachOnce(0, 240);
-    expect(connector.stats.limited429).toBe(0);
-    expect(connector.maxInWindow(1_000)).toBeLessThanOrEqual(50);
-    expect(connector.stats.injected5xx).toBeGreaterThan(0); // retries happened
+      expect(ra.report).toMatchObject({ planned: 120, sent: 120, failed: 0 });
+      expect(rb.report).toMatchObject({ planned: 120, sent: 120, failed: 0 });
+      expectEachOnce(from, from + 240);
+      if (countFrom === "answer") expect(connector.stats.limited429).toBe(limited);
+      expect(connector.maxInWindow(1_000)).toBeLessThanOrEqual(50);
+      expect(connector.stats.injected5xx).toBeGreaterThan(0); // retries happened
 
-    // The two runs' requests never overlap: one's last answer came before the other's first request.
-    const [sa, sb] = [span("instance-a", since), span("instance-b", since)];
-    const [firstRun, second] = sa.first < sb.first ? [sa, sb] : [sb, sa];
-    expect(firstRun.last).toBeLessThan(second.first);
-    // Each held the lease once, renewed it while sending (ttl 2 s: every ~0.7 s) and released it.
-    for (const x of [a, b]) expect(x.lease).toMatchObject({ acquired: 1, released: 1 });
-    expect(a.lease.renewed + b.lease.renewed).toBeGreaterThan(0);
-    expect(await a.lease.inner.current()).toBeNull();
-    // How long it took is printed, not asserted: speed belongs to bench:reminders, not to a test on a shared machine.
-    console.info(
-      `[sender lease] 2 × 120 reminders in ${seconds.toFixed(2)} s; handover gap ${(second.first - firstRun.last).toFixed(0)} ms; stand-in ${JSON.stringify(connector.stats)}`,
-    );
-  });
+      // The two runs' requests never overlap: one's last answer came before the other's first request.
+      const [sa, sb] = [span(`${countFrom}-a`, since), span(`${countFrom}-b`, since)];
+      const [firstRun, second] = sa.first < sb.first ? [sa, sb] : [sb, sa];
+      expect(firstRun.last).toBeLessThan(second.first);
+      // Each held the lease once, renewed it while sending (ttl 2 s: every ~0.7 s) and released it.
+      for (const x of [a, b]) expect(x.lease).toMatchObject({ acquired: 1, released: 1 });
+      expect(a.lease.renewed + b.lease.renewed).toBeGreaterThan(0);
+      expect(await a.lease.inner.current()).toBeNull();
+      // How long it took is printed, not asserted: speed belongs to bench:reminders, not to a test on a shared machine.
+      console.info(
+        `[sender lease] 2 × 120 reminders in ${seconds.toFixed(2)} s; handover gap ${(second.first - firstRun.last).toFixed(0)} ms; stand-in ${JSON.stringify(connector.stats)}`,
+      );
+    },
+  );
 
   it("the same campaign on two instances at once: the lease holder sends it all, the other waits and finds it done", async () => {
     const [a, b] = await Promise.all([instance("same-a"), instance("same-b")]);

@@ -6,11 +6,15 @@
  * a seed, or scripted per conversation), and records every accepted activity per conversation.
  * node:http on 127.0.0.1, free port.
  *
- * By default a request is counted the moment it is handled. With `jitterMs` it is counted the
- * way Teams may count it, at ARRIVAL after a random transit: 0–jitterMs before it is counted,
- * 0–jitterMs more before it is answered, and now and then (`stallProbability`, per leg) a
- * `stallMs` stall on either leg. A sender only sees the send and the answer, so the count can
- * fall anywhere between the two.
+ * When a request is counted (and refused if over a limit), as Teams may count it:
+ * - by default at ARRIVAL, the moment the request handler is entered;
+ * - with `jitterMs` (the issue's stand-in), still at arrival, then 0–jitterMs of random delay
+ *   before it is handled and 0–jitterMs more before it is answered: a sender sees its answer
+ *   0–2 × jitterMs after the count;
+ * - with `transitMs` (stricter), after 0–transitMs of random transit: the count can fall anywhere
+ *   between the send and the answer, which a sender cannot see;
+ * - with `latencyMs`, after that fixed delay (the count close to the answer).
+ * Now and then (`stallProbability`, per leg) a leg stalls for `stallMs` more.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -32,11 +36,13 @@ export interface RateLimitedConnectorOptions {
   retryAfterSeconds?: number;
   /** Seed of the injection PRNG. */
   seed?: number;
-  /** Delay before answering (ms), like a real round trip; the request is counted after it. */
+  /** Fixed delay (ms) before the request is counted, like a real round trip. */
   latencyMs?: number;
-  /** Random transit (ms) before the request is counted, and again before it is answered; 0: none. */
+  /** Random transit (ms) before the request is counted (0–transitMs); 0: counted at arrival. */
+  transitMs?: number;
+  /** Random delay (ms) after the count, before handling and again before answering (0–jitterMs each); 0: none. */
   jitterMs?: number;
-  /** Probability that a leg (to the count, or to the answer) stalls for `stallMs` more. */
+  /** Probability that a leg (transit, handling, answer) stalls for `stallMs` more. */
   stallProbability?: number;
   stallMs?: number;
   /** false: keep only how many activities each conversation got (benchmarks of big campaigns). */
@@ -75,6 +81,14 @@ export class Window {
       this.start = 0;
     }
   }
+}
+
+/** What the stand-in answers a request, decided when it counts it. */
+interface Verdict {
+  status: number;
+  payload: unknown;
+  headers: Record<string, string>;
+  accepted?: { id: string; conversationId: string; at: number };
 }
 
 function mulberry32(seed: number): () => number {
@@ -132,6 +146,7 @@ export class RateLimitedConnector {
       retryAfterSeconds: 1,
       seed: 42,
       latencyMs: 0,
+      transitMs: 0,
       jitterMs: 0,
       stallProbability: 0,
       stallMs: 200,
@@ -176,12 +191,11 @@ export class RateLimitedConnector {
     return max;
   }
 
-  /** One leg of the jittery network (jitterMs): a random delay, now and then a stall. */
-  private async transit(): Promise<void> {
-    const { jitterMs, stallProbability, stallMs } = this.options;
-    if (jitterMs <= 0 && stallProbability <= 0) return;
-    const stall = this.jitterRandom() < stallProbability ? stallMs : 0;
-    await sleep(this.jitterRandom() * jitterMs + stall);
+  /** One leg of the jittery network: a random delay of 0–maxMs, now and then a stall (none when maxMs is 0). */
+  private async leg(maxMs: number): Promise<void> {
+    if (maxMs <= 0) return;
+    const stall = this.jitterRandom() < this.options.stallProbability ? this.options.stallMs : 0;
+    await sleep(this.jitterRandom() * maxMs + stall);
   }
 
   async stop(): Promise<void> {
@@ -191,13 +205,26 @@ export class RateLimitedConnector {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const parts = new URL(req.url ?? "/", "http://stand-in").pathname.split("/").filter(Boolean).map(decodeURIComponent);
-    const body = await readBody(req);
     if (this.options.latencyMs > 0) await sleep(this.options.latencyMs);
-    await this.transit(); // to the point where the server counts it
-    const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
-      this.transit().then(() => send(res, status, payload, headers));
-    if (req.method !== "POST" || parts[0] !== "v3" || parts[1] !== "conversations" || parts[3] !== "activities" || parts.length > 5) {
-      return answer(404, { error: { code: "NotFound" } });
+    await this.leg(this.options.transitMs); // to the point where the server counts it (none: at arrival)
+    // Counted (and refused if over a limit) synchronously at that moment, so the windows see requests in time order.
+    const verdict = this.judge(req.method, parts);
+    const body = await readBody(req);
+    await this.leg(this.options.jitterMs); // before handling
+    if (verdict.accepted) this.keep(verdict.accepted, body);
+    await this.leg(this.options.jitterMs); // before answering
+    send(res, verdict.status, verdict.payload, verdict.headers);
+  }
+
+  /** Counts one request now: its answer, and for an accepted activity its id and time. */
+  private judge(method: string | undefined, parts: string[]): Verdict {
+    const refuse = (status: number, code: string, headers: Record<string, string> = {}): Verdict => ({
+      status,
+      payload: { error: { code } },
+      headers,
+    });
+    if (method !== "POST" || parts[0] !== "v3" || parts[1] !== "conversations" || parts[3] !== "activities" || parts.length > 5) {
+      return refuse(404, "NotFound");
     }
     const conversationId = parts[2]!;
     this.stats.requests++;
@@ -206,11 +233,7 @@ export class RateLimitedConnector {
       const status = scripted.shift()!;
       if (status === 429) this.stats.injected429++;
       else this.stats.injected5xx++;
-      return answer(
-        status,
-        { error: { code: "Injected" } },
-        status === 429 ? { "retry-after": String(this.options.retryAfterSeconds) } : {},
-      );
+      return refuse(status, "Injected", status === 429 ? { "retry-after": String(this.options.retryAfterSeconds) } : {});
     }
     const now = performance.now();
     let conversation = this.conversations.get(conversationId);
@@ -221,32 +244,35 @@ export class RateLimitedConnector {
     const wait = Math.max(this.global.waitMs(now), conversation.waitMs(now));
     if (wait > 0) {
       this.stats.limited429++;
-      return answer(429, { error: { code: "TooManyRequests" } }, { "retry-after": String(Math.max(1, Math.ceil(wait / 1000))) });
+      return refuse(429, "TooManyRequests", { "retry-after": String(Math.max(1, Math.ceil(wait / 1000))) });
     }
     const roll = this.random();
     if (roll < this.options.inject429) {
       this.stats.injected429++;
-      return answer(429, { error: { code: "Injected" } }, { "retry-after": String(this.options.retryAfterSeconds) });
+      return refuse(429, "Injected", { "retry-after": String(this.options.retryAfterSeconds) });
     }
     if (roll < this.options.inject429 + this.options.inject5xx) {
       this.stats.injected5xx++;
-      const status = this.options.statuses5xx[Math.floor(this.random() * this.options.statuses5xx.length)]!;
-      return answer(status, { error: { code: "Injected" } });
+      return refuse(this.options.statuses5xx[Math.floor(this.random() * this.options.statuses5xx.length)]!, "Injected");
     }
     this.global.add(now);
     conversation.add(now);
     this.acceptedAt.push(now);
     this.stats.accepted++;
-    const id = randomUUID();
-    if (this.options.keepActivities) {
-      const activity = (body ? JSON.parse(body) : {}) as Delivered["activity"];
-      const list = this.delivered.get(conversationId) ?? [];
-      list.push({ id, at: now, activity });
-      this.delivered.set(conversationId, list);
-    } else {
+    const accepted = { id: randomUUID(), conversationId, at: now };
+    return { status: 200, payload: { id: accepted.id }, headers: {}, accepted };
+  }
+
+  /** Records an accepted activity (or only its count, without `keepActivities`). */
+  private keep({ id, conversationId, at }: NonNullable<Verdict["accepted"]>, body: string): void {
+    if (!this.options.keepActivities) {
       this.counts.set(conversationId, (this.counts.get(conversationId) ?? 0) + 1);
+      return;
     }
-    return answer(200, { id });
+    const activity = (body ? JSON.parse(body) : {}) as Delivered["activity"];
+    const list = this.delivered.get(conversationId) ?? [];
+    list.push({ id, at, activity });
+    this.delivered.set(conversationId, list);
   }
 }
 

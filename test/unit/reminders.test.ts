@@ -160,6 +160,66 @@ describe("rate limiter and where a request reached the server", () => {
   });
 });
 
+describe("rate limiter counting from the send", () => {
+  it("counts a request from when it left, for good: its answer changes nothing, it never waits on requests in flight", () => {
+    const limiter = new RateLimiter({ global: [{ limit: 2, ms: 1_000 }], countFrom: "send", marginMs: 10 });
+    const a = limiter.reserve("a", 0);
+    limiter.sent("a", a, 4); // its timer fired 4 ms late: counted from 4
+    const b = limiter.reserve("b", 0);
+    limiter.sent("b", b, 6);
+    expect(limiter.waitsOnInFlight("c", 900)).toBe(false); // neither answered yet
+    limiter.settle("a", a, 300);
+    limiter.settle("b", b, 40);
+    expect(limiter.reserve("c", 0).at).toBe(1_014); // a's send + 1 s + the margin, not its answer
+  });
+
+  it("a slot given up before sending counts until then", () => {
+    const limiter = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }], countFrom: "send", marginMs: 10 });
+    limiter.settle("a", limiter.reserve("a", 0), 50); // e.g. the sender lease was lost while waiting for it
+    expect(limiter.waitsOnInFlight("b", 2_000)).toBe(false);
+    expect(limiter.reserve("b", 0).at).toBe(1_060);
+  });
+
+  it("widens the margin on a 429 (once per late moment), and narrows it again after 10 s without one", () => {
+    const limiter = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }], countFrom: "send", marginMs: 10 });
+    const a = limiter.reserve("a", 0);
+    limiter.sent("a", a, 0);
+    limiter.throttled(0, 60); // a request sent with the 10 ms margin was refused (answered at 60)
+    limiter.throttled(2, 70); // another one sent before the widening: the same late moment, no second widening
+    expect(limiter.currentMarginMs).toBe(20);
+    expect(limiter.reserve("b", 0).at).toBe(1_020);
+    expect(limiter.globalWindowMs).toBe(1_020); // a new lease holder waits that long too
+    limiter.throttled(65, 100); // sent after the widening: still too narrow
+    expect(limiter.currentMarginMs).toBe(40);
+    limiter.reserve("c", 10_099); // 10 s calm since the last widening (at 100): not yet
+    expect(limiter.currentMarginMs).toBe(40);
+    limiter.reserve("d", 10_100);
+    expect(limiter.currentMarginMs).toBe(20);
+    limiter.reserve("e", 20_100);
+    expect(limiter.currentMarginMs).toBe(10); // never below the setting
+    limiter.reserve("f", 40_000);
+    expect(limiter.currentMarginMs).toBe(10);
+  });
+
+  it("learns nothing from a 429 when counting from the answer", () => {
+    const limiter = new RateLimiter({ marginMs: 3 });
+    limiter.throttled(0, 50);
+    expect(limiter.currentMarginMs).toBe(3);
+  });
+
+  it("has a margin of its own by default: 15 ms (3 counting from the answer)", () => {
+    const fromSend = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }], countFrom: "send" });
+    fromSend.sent("a", fromSend.reserve("a", 0), 0);
+    expect(fromSend.reserve("b", 0).at).toBe(1_015);
+    const fromAnswer = new RateLimiter({ global: [{ limit: 1, ms: 1_000 }] });
+    const a = fromAnswer.reserve("a", 0);
+    fromAnswer.sent("a", a, 0);
+    expect(fromAnswer.waitsOnInFlight("b", 2_000)).toBe(true); // counting from the answer: still unknown
+    fromAnswer.settle("a", a, 0);
+    expect(fromAnswer.reserve("b", 0).at).toBe(1_003);
+  });
+});
+
 describe("rate limiter memory", () => {
   it("forgets a conversation once it can no longer fill a window, never one with a request in flight", () => {
     const limiter = new RateLimiter({ marginMs: 0 });

@@ -1,4 +1,4 @@
-import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication } from "botbuilder";
+import { CallerIdConstants, ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import type { Config } from "../../config/load-config.js";
 import { AuthenticatingAdapter } from "./authenticating-adapter.js";
 import { OpenIdSigningKeys } from "./bot-signing-keys.js";
@@ -51,9 +51,4 @@ export function botAdapter(config: Config): AuthenticatingAdapter {
     keys: new OpenIdSigningKeys(config.BOT_OPENID_METADATA_URL),
   };
   return new AuthenticatingAdapter(botAuthentication(config), (authorization, channelId) => screenToken(authorization, channelId, options));
-}
-
-/** An adapter for proactive messages only (the campaign CLI): it receives nothing, so it screens nothing. */
-export function proactiveAdapter(config: Config): CloudAdapter {
-  return new CloudAdapter(botAuthentication(config));
 }

@@ -3,10 +3,38 @@
  * one request each (no pipeline retries): retries, back-off and rate limits are the
  * DeliveryRunner's (it must see each 429 to respect the limits).
  */
-import type { CloudAdapter, ConversationReference } from "botbuilder";
+import { CloudAdapter, type ConfigurationBotFrameworkAuthentication, type ConversationReference } from "botbuilder";
 import type { ProactiveSender, ReminderMessage, SendOutcome } from "../../ports/reminders.js";
 import { renderReminderCard } from "../../features/reminders/reminder-card.js";
+import { ReusedConnectorClients } from "./reused-connector-clients.js";
 import { classifySendError, TeamsConnector } from "./teams-connector.js";
+
+type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication["authenticateRequest"]>>;
+
+/**
+ * The adapter reminders are sent with. CloudAdapter makes a new ConnectorClient (an Azure HTTP
+ * pipeline with an agent of its own) for every proactive message: a new connection per reminder
+ * (in production a TLS handshake), and a pipeline built on the loop the other requests wait on,
+ * after the rate limiter counted the request as sent. Here one client per app id, service URL and
+ * audience serves every reminder and keeps its connections alive (ReusedConnectorClients, as for
+ * the bot's turns). Only for reminders: BotReminderSender removes the retry policy of the clients
+ * it uses (the DeliveryRunner retries).
+ */
+export function reminderAdapter(authentication: ConfigurationBotFrameworkAuthentication): CloudAdapter {
+  const clients = new ReusedConnectorClients();
+  const createFactory = authentication.createConnectorFactory.bind(authentication);
+  authentication.createConnectorFactory = (claimsIdentity) => {
+    const request: AuthenticateRequestResult = {
+      claimsIdentity,
+      connectorFactory: createFactory(claimsIdentity),
+      audience: "",
+      callerId: "",
+    };
+    return clients.forRequest(request).connectorFactory!;
+  };
+  clients.keepUserTokenClients(authentication);
+  return new CloudAdapter(authentication);
+}
 
 /** Rendered cards kept per campaign (by round, locale and snoozes left); cleared when it grows past this. */
 const CARD_CACHE_SIZE = 64;

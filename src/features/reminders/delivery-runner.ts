@@ -211,6 +211,8 @@ export class DeliveryRunner {
       return store.release(row.id, workerId, at(), "sender lease lost before sending");
     }
 
+    const sentAt = this.now();
+    limiter.sent(conversationKey, slot, sentAt);
     const outcome: SendOutcome = await this.deps.sender.send({
       reference: ref.reference,
       locale: ref.locale,
@@ -218,8 +220,8 @@ export class DeliveryRunner {
       round: row.round,
       snoozesLeft: Math.max(0, campaign.maxSnoozes - (snooze?.count ?? 0)),
     });
-    // The server counted the request between its send and its answer: the limiter counts it from
-    // the answer (each request from its own, so requests that left late cannot squeeze the server's window).
+    // The server counted the request between its send and its answer: counting from the answer, the
+    // limiter counts it now (each request from its own, so requests that left late cannot squeeze the server's window).
     limiter.settle(conversationKey, slot, this.now());
 
     if (outcome.kind === "ok") {
@@ -234,7 +236,7 @@ export class DeliveryRunner {
       await store.markFailed(row.id, workerId, at(), reason);
       return this.audit(campaign, row, "error", { attempts: attempt, status: outcome.status ?? "none" });
     }
-    if (outcome.status === 429) this.noteThrottled(conversationKey, outcome.retryAfterMs);
+    if (outcome.status === 429) this.noteThrottled(conversationKey, sentAt, outcome.retryAfterMs);
     if (attempt >= this.options.maxAttempts) {
       this.counts.failed++;
       this.deps.logger?.warn({ delivery: row.id, reason, attempts: attempt }, "reminder given up");
@@ -269,8 +271,8 @@ export class DeliveryRunner {
 
   /**
    * Sleeps until the clock reads `at` (a slot). A timer fires up to a millisecond or two late,
-   * and that lateness is counted into every 1 s window (the request then counts from its
-   * answer): sleep until SPIN_MS before, then yield (setImmediate, so I/O keeps running) until
+   * and that lateness is counted into every 1 s window (the request counts from when it left, or
+   * its answer): sleep until SPIN_MS before, then yield (setImmediate, so I/O keeps running) until
    * the clock reaches it. The spin is bounded by real time, so a clock that does not move
    * (tests) behaves as a plain wait.
    */
@@ -282,10 +284,14 @@ export class DeliveryRunner {
     while (this.now() < at && performance.now() < giveUp) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
-  /** Holds the conversation for Retry-After; several 429s within a second look global: hold everything. */
-  private noteThrottled(conversationKey: string, retryAfterMs = 1_000): void {
+  /**
+   * Holds the conversation for Retry-After; several 429s within a second look global: hold
+   * everything. Counting from the send, the limiter widens its margin (RateLimiter.throttled).
+   */
+  private noteThrottled(conversationKey: string, sentAt: number, retryAfterMs = 1_000): void {
     this.counts.throttled++;
     const now = this.now();
+    this.deps.limiter.throttled(sentAt, now);
     this.deps.limiter.holdKey(conversationKey, now + retryAfterMs);
     this.recent429 = this.recent429.filter((t) => t > now - 1_000);
     this.recent429.push(now);
