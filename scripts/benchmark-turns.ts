@@ -18,7 +18,8 @@
  *   step's times in order;
  * - peak RSS (VmHWM) of both processes.
  * BENCH_PROFILE=<folder> writes the product's CPU profile (.cpuprofile) there; BENCH_TRACE_GC=1
- * runs the product with --trace-gc and prints its collections and their longest pause per level.
+ * runs the product with --trace-gc and prints its collections and their longest pause per level;
+ * BENCH_NODE_ARGS adds node options to the product's command line.
  * The machine is shared: compare the ratios of one run, not absolute numbers across runs.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -78,6 +79,8 @@ async function main(): Promise<void> {
   // BENCH_PROFILE=<folder>: the product writes a V8 CPU profile there when it stops (node --cpu-prof).
   const nodeArgs = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   if (process.env.BENCH_TRACE_GC === "1") nodeArgs.push("--trace-gc");
+  // BENCH_NODE_ARGS="--max-semi-space-size=32 …": node options for the product, to try V8 settings.
+  nodeArgs.push(...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean));
   const product = await startBot({ dataDir, nodeArgs, env: { ...directory.env, SMS_MAX_GLOBAL_PER_HOUR: "1000000" } });
   const echoPort = await freePort();
   const echo = spawnChild("the echo bot", process.execPath, ["--import", "tsx", join(repoRoot, "scripts/lib/echo-bot.ts")], {
