@@ -15,9 +15,13 @@ const require = createRequire(import.meta.url);
  */
 const QR_LOOK = { errorCorrectionLevel: "M", margin: 2, scale: 5 } as const;
 
-/** Renders of a URI as long as a real one, at start: the first renders run cold (70–80 ms for the first, ~35 ms for the second). */
+/**
+ * Throwaway renders of a URI as long as a real one when a worker starts: the first ones run
+ * on cold code (qrcode's first PNG took 79 ms, its second 35).
+ */
 const WARM_UP_RENDERS = 10;
-const WARM_UP_TEXT = `otpauth://totp/Warm-up:warm.up%40example.invalid?secret=${"A".repeat(32)}&issuer=Warm-up&algorithm=SHA1&digits=6&period=30`;
+const WARM_UP_TEXT =
+  `otpauth://totp/Warm-up:warm.up%40example.invalid?secret=${"A".repeat(32)}` + "&issuer=Warm-up&algorithm=SHA1&digits=6&period=30";
 
 /**
  * The worker's code, run as a CommonJS script (`eval`): a worker file cannot be TypeScript
@@ -40,7 +44,9 @@ function draw(text) {
     for (let x = 0; x < modules.size; x++) {
       if (!modules.get(y, x)) continue;
       const left = (x + margin) * scale;
-      for (let row = (y + margin) * scale; row < (y + margin + 1) * scale; row++) pixels.fill(0, row * side + left, row * side + left + scale);
+      for (let row = (y + margin) * scale; row < (y + margin + 1) * scale; row++) {
+        pixels.fill(0, row * side + left, row * side + left + scale);
+      }
     }
   }
   const options = { colorType: 0, inputColorType: 0, inputHasAlpha: false, filterType: 2 };
@@ -118,8 +124,8 @@ class QrWorker {
 }
 
 /**
- * QR codes drawn on worker threads, so the 5–12 ms of a render (70 ms cold) never blocks the
- * event loop that serves everyone's turns. Workers start at the first render or `start()`,
+ * QR codes drawn on worker threads, so a render (about 3 ms warm, 70 ms and more cold) never
+ * blocks the event loop that serves everyone's turns. Workers start at the first render or `start()`,
  * are reused, and each takes the request when it has the fewest waiting; a worker that dies
  * fails its waiting requests with a QrImageError and is replaced at the next render.
  * `close()` ends them.
