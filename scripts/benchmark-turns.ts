@@ -10,11 +10,16 @@
  *   invoke turns (a refused identity card: empty password), the two bots alternating over
  *   BENCH_ROUNDS rounds of BENCH_TURNS turns, and the product/echo ratio;
  * - connector calls per turn;
+ * - the first enrollment after start-up, step by step (code run for the first time; not counted after);
  * - p50/p95/p99 turn latency with 1 (ten people one after the other), 50 and 500 people
  *   in flight, each doing a full enrollment (6 turns). Think time between turns: none at 1,
  *   a quarter of BENCH_THINK_MS at 50, BENCH_THINK_MS at 500 (starts spread over the same range);
+ * - per step: p50/p99/max of each of the six steps, and with 1 person in flight the slowest
+ *   step's times in order;
  * - peak RSS (VmHWM) of both processes.
- * BENCH_PROFILE=<folder> writes the product's CPU profile (.cpuprofile) there.
+ * BENCH_PROFILE=<folder> writes the product's CPU profile (.cpuprofile) there; BENCH_TRACE_GC=1
+ * runs the product with --trace-gc and prints its collections and their longest pause per level;
+ * BENCH_NODE_ARGS adds node options to the product's command line.
  * The machine is shared: compare the ratios of one run, not absolute numbers across runs.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -64,7 +69,7 @@ async function main(): Promise<void> {
   const slapdPath = findBinary("slapd");
   if (!slapdPath) throw new Error("slapd not found: install slapd and ldap-utils (see .ci/run)");
   const levelPeople = LEVELS.map((level) => (level === 1 ? SEQUENTIAL_PEOPLE : level));
-  const people = benchPeople(2 * CPU_PEOPLE + levelPeople.reduce((a, b) => a + b, 0));
+  const people = benchPeople(2 * CPU_PEOPLE + kinds.length + levelPeople.reduce((a, b) => a + b, 0));
   const scratch = mkdtempSync(join(tmpdir(), "turns-bench-"));
   const dataDir = makeDataDir("turns-bench-data-");
   const connector = await ConnectorStandIn.start();
@@ -73,6 +78,9 @@ async function main(): Promise<void> {
   const directory = await startBenchDirectory(slapdPath, people, scratch);
   // BENCH_PROFILE=<folder>: the product writes a V8 CPU profile there when it stops (node --cpu-prof).
   const nodeArgs = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  if (process.env.BENCH_TRACE_GC === "1") nodeArgs.push("--trace-gc");
+  // BENCH_NODE_ARGS="--max-semi-space-size=32 …": node options for the product, to try V8 settings.
+  nodeArgs.push(...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean));
   const product = await startBot({ dataDir, nodeArgs, env: { ...directory.env, SMS_MAX_GLOBAL_PER_HOUR: "1000000" } });
   const echoPort = await freePort();
   const echo = spawnChild("the echo bot", process.execPath, ["--import", "tsx", join(repoRoot, "scripts/lib/echo-bot.ts")], {
@@ -84,12 +92,13 @@ async function main(): Promise<void> {
     await waitUntil("the echo bot answered", () => answers(`${echoUrl}/healthz`), echo, 30_000);
     console.log(`bench:turns: ${people.length} people in OpenLDAP, product pid ${product.pid}, echo pid ${echo.child.pid}`);
     console.log(`(build and start-up ${fixed((performance.now() - started) / 1000)} s)\n`);
-    const targets: Record<BotKind, Target & { pid: number }> = {
-      product: { kind: "product", url: product.url, outbox: new OutboxCodes(dataDir), pid: product.pid },
+    const targets: Record<BotKind, Measurable> = {
+      product: { kind: "product", url: product.url, outbox: new OutboxCodes(dataDir), pid: product.pid, stdout: product.stdout },
       echo: { kind: "echo", url: echoUrl, pid: echo.child.pid! },
     };
     await compareCpu(targets, people.slice(0, 2 * CPU_PEOPLE), connector);
-    let offset = 2 * CPU_PEOPLE;
+    await firstEnrollment(targets, people.slice(2 * CPU_PEOPLE, 2 * CPU_PEOPLE + kinds.length), connector);
+    let offset = 2 * CPU_PEOPLE + kinds.length;
     for (const [i, level] of LEVELS.entries()) {
       const group = people.slice(offset, offset + levelPeople[i]!);
       offset += levelPeople[i]!;
@@ -106,6 +115,9 @@ async function main(): Promise<void> {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+/** A bot under test: its process, and (product) its stdout for --trace-gc lines. */
+type Measurable = Target & { pid: number; stdout?: () => string };
 
 interface Measured {
   cpu: number;
@@ -134,11 +146,7 @@ async function measure<S>(
   return { cpu: cpuMs(pid) - cpu, turns, calls: connector.requests.length - calls };
 }
 
-async function compareCpu(
-  targets: Record<BotKind, Target & { pid: number }>,
-  people: BenchPerson[],
-  connector: ConnectorStandIn,
-): Promise<void> {
+async function compareCpu(targets: Record<BotKind, Measurable>, people: BenchPerson[], connector: ConnectorStandIn): Promise<void> {
   const talkers = people.slice(0, CPU_PEOPLE);
   const pressers = people.slice(CPU_PEOPLE);
   const sessions = {} as Record<BotKind, { talk: TeamsUser[]; press: { user: TeamsUser; data: Record<string, unknown> }[] }>;
@@ -194,15 +202,31 @@ async function compareCpu(
   }
 }
 
+/**
+ * One enrollment per bot before the levels, shown but not counted: the CPU comparison has
+ * warmed up the greeting and the identity card, but the SMS, device and confirm steps
+ * (and qrcode, the user bind, the activation) run here for the first time since start-up,
+ * on code V8 has not compiled yet. Counted, it would be the maximum, and so the p99, of the
+ * 60 turns with 1 person in flight.
+ */
+async function firstEnrollment(targets: Record<BotKind, Measurable>, people: BenchPerson[], connector: ConnectorStandIn): Promise<void> {
+  console.log("\nfirst enrollment after start-up (code run for the first time; not counted below):");
+  for (const [i, kind] of kinds.entries()) {
+    const timings = new Timings();
+    await enrollOnce(targets[kind], people[i]!, connector, timings, () => 0);
+    console.log(`  ${kind.padEnd(7)}: ${[...timings.byStep].map(([step, [ms]]) => `${step} ${fixed(ms!)}`).join(", ")} ms`);
+  }
+}
+
 async function underLoad(
-  targets: Record<BotKind, Target & { pid: number }>,
+  targets: Record<BotKind, Measurable>,
   level: number,
   people: BenchPerson[],
   connector: ConnectorStandIn,
 ): Promise<void> {
   const scale = level === 1 ? 0 : level >= 500 ? 1 : 0.25;
   const think = () => scale * between(THINK_MIN, THINK_MAX);
-  const line: string[] = [];
+  const lines: [BotKind, string][] = [];
   for (const kind of level % 2 === 0 ? [...kinds].reverse() : kinds) {
     const target = targets[kind];
     const timings = new Timings();
@@ -210,6 +234,7 @@ async function underLoad(
     const cpu = cpuMs(target.pid);
     const started = performance.now();
     const client = process.cpuUsage();
+    const logged = target.stdout?.().length ?? 0;
     let failures = 0;
     const failed = (error: unknown) => {
       if (failures++ === 0) console.error(`  ${kind}: ${error instanceof Error ? error.message : String(error)}`);
@@ -225,32 +250,50 @@ async function underLoad(
       );
     }
     const sorted = timings.all.sort((a, b) => a - b);
-    const slowest = [...timings.byStep]
-      .map(
-        ([step, ms]) =>
-          [
-            step,
-            percentile(
-              ms.sort((a, b) => a - b),
-              99,
-            ),
-          ] as const,
-      )
-      .sort((a, b) => b[1] - a[1])[0];
+    const steps = [...timings.byStep].map(([step, ms]) => ({ step, ms, sorted: [...ms].sort((a, b) => a - b) }));
+    const slowest = steps.map(({ step, sorted }) => [step, percentile(sorted, 99)] as const).sort((a, b) => b[1] - a[1])[0];
     const seconds = (performance.now() - started) / 1000;
     const { user, system } = process.cpuUsage(client);
     // This process plays every person and the connector: when it is busy, its own delays show as latency.
     const clientLoad = fixed((user + system) / 10_000 / seconds, 0);
-    line.push(
+    lines.push([
+      kind,
       `  ${kind.padEnd(7)}: p50 ${fixed(percentile(sorted, 50))} ms, p95 ${fixed(percentile(sorted, 95))} ms, p99 ${fixed(percentile(sorted, 99))} ms, ` +
         `max ${fixed(sorted.at(-1) ?? NaN)} ms; ${sorted.length} turns in ${fixed(seconds)} s, CPU ${fixed((cpuMs(target.pid) - cpu) / sorted.length, 2)} ms/turn, ` +
         `connector calls/turn ${fixed((connector.requests.length - calls) / sorted.length, 2)}; slowest step ${slowest?.[0]} (p99 ${fixed(slowest?.[1] ?? NaN)} ms); bench client ${clientLoad} % of a core` +
         (failures ? `, ${failures} of ${people.length} enrollments FAILED` : ""),
-    );
+    ]);
+    lines.push([
+      kind,
+      `  ${kind.padEnd(7)}  per step p50/p99/max ms: ` +
+        steps
+          .map(({ step, sorted }) => `${step} ${fixed(percentile(sorted, 50))}/${fixed(percentile(sorted, 99))}/${fixed(sorted.at(-1)!)}`)
+          .join(", "),
+    ]);
+    const inOrder = steps.find(({ step }) => step === slowest?.[0])?.ms;
+    if (level === 1 && inOrder)
+      lines.push([kind, `  ${kind.padEnd(7)}  ${slowest?.[0]} by enrollment, in order: ${inOrder.map((ms) => fixed(ms)).join(", ")} ms`]);
+    const gc = target.stdout && process.env.BENCH_TRACE_GC === "1" ? gcSummary(target.stdout().slice(logged)) : undefined;
+    if (gc) lines.push([kind, `  ${kind.padEnd(7)}  GC: ${gc}`]);
   }
   const what = level === 1 ? `1 person in flight (${people.length} enrollments one after the other)` : `${level} people enrolling at once`;
   console.log(`\n${what}, think time ${fixed((scale * THINK_MIN) / 1000)}–${fixed((scale * THINK_MAX) / 1000)} s:`);
-  for (const l of line.sort()) console.log(l);
+  // Echo first, then the product, each bot's lines in the order written.
+  for (const kind of ["echo", "product"] as const) for (const [of, text] of lines) if (of === kind) console.log(text);
+}
+
+/** --trace-gc lines ("… ms: Scavenge 10.2 (12.3) -> 9.8 (13.3) MB, 1.23 / 0.00 ms …"): count, longest and total pause per kind. */
+function gcSummary(output: string): string {
+  const byKind = new Map<string, number[]>();
+  for (const [, kind, pause] of output.matchAll(
+    /ms: ([A-Za-z-]+(?: [A-Za-z-]+)?) [\d.]+ \([\d.]+\) -> [\d.]+ \([\d.]+\) MB, ([\d.]+) \//g,
+  )) {
+    byKind.set(kind!, [...(byKind.get(kind!) ?? []), Number(pause)]);
+  }
+  if (byKind.size === 0) return "none";
+  return [...byKind]
+    .map(([kind, ms]) => `${ms.length} ${kind} (longest ${fixed(Math.max(...ms))} ms, total ${fixed(ms.reduce((a, b) => a + b, 0))} ms)`)
+    .join(", ");
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { keepDataDirPrivate } from "./adapters/data-dir.js";
 import { createKeyedSqlStores, keysFromConfig } from "./adapters/keys-from-config.js";
 import { createLogger, errorFields } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
+import { WorkerQrImages } from "./adapters/qr/worker-qr-images.js";
 import { smsSenderFromConfig } from "./adapters/sms/sms-from-config.js";
 import { migrateToLatest, openDatabase } from "./adapters/sql/index.js";
 import { scheduleRatePruning } from "./adapters/sql/rate-pruning.js";
@@ -115,7 +116,8 @@ async function main(): Promise<void> {
   const help = new HelpActions(knowledge, helpdeskStores.articleFeedback, systemClock, stores.rateCounter, (caller) =>
     loginHelp.textFor(caller),
   );
-  const stepCards = { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds, loginMode: config.RADIUS_MODE };
+  const qrImages = new WorkerQrImages();
+  const stepCards = { citrixUrl: config.CITRIX_URL, smsCodeTtlSeconds: policy.smsCodeTtlSeconds, loginMode: config.RADIUS_MODE, qrImages };
   const enrollment = new EnrollmentActions(service, help, stepCards);
   const adapter = botAdapter(config);
   logTurnErrors(adapter, logger);
@@ -246,6 +248,8 @@ async function main(): Promise<void> {
     },
     "enrollment bot listening",
   );
+  // The QR worker starts and warms up on its own thread now, not in the first person's turn.
+  qrImages.start();
 
   const noticeLog = logger.child({ component: "notices" });
   const stopNotices = scheduleNoticeDelivery(
@@ -265,7 +269,7 @@ async function main(): Promise<void> {
     const finished = await closing.close(config.SHUTDOWN_GRACE_SECONDS * 1000);
     if (!finished)
       logger.warn({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, "requests still running at the end of the grace period were cut off");
-    await Promise.allSettled([directory.close(), database.close()]);
+    await Promise.allSettled([directory.close(), database.close(), qrImages.close()]);
     logger.info("stopped");
     process.exit(0);
   };

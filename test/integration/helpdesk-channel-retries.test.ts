@@ -7,6 +7,7 @@
  */
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WorkerQrImages } from "../../src/adapters/qr/worker-qr-images.js";
 import { createLogger } from "../../src/adapters/logger.js";
 import { BotHelpdeskNotifier } from "../../src/bot/edge/helpdesk-notifier.js";
 import { ChannelBusyError, ChannelDeliveryError } from "../../src/features/shared/errors.js";
@@ -45,7 +46,7 @@ beforeAll(async () => {
       channelId: CHANNEL,
       serviceUrl: connector.url,
       locale: "sv",
-      botSettings: { citrixUrl: "https://citrix.example", smsCodeTtlSeconds: 300, loginMode: "otp" },
+      botSettings: { citrixUrl: "https://citrix.example", smsCodeTtlSeconds: 300, loginMode: "otp", qrImages: new WorkerQrImages() },
     },
     createLogger("silent"),
   );

@@ -9,6 +9,7 @@
  * must come out escaped, and the URL defanged so that no renderer can autolink it.
  */
 import { describe, expect, it } from "vitest";
+import { stepCardSettings } from "../support/step-card-settings.js";
 import { renderStepCard } from "../../src/features/enrollment/step-cards.js";
 import { cardIdentifier, cardParams, cardText, escapeMarkdown } from "../../src/features/shared/card-text.js";
 import { renderNoAnswerCard } from "../../src/features/help/help-cards.js";
@@ -85,7 +86,7 @@ function ticket(): TicketView {
   };
 }
 
-const settings = { citrixUrl: "https://citrix.regionjh.se", smsCodeTtlSeconds: 300, loginMode: "otp" as const };
+const settings = stepCardSettings();
 
 describe.each(["sv", "en"] as Locale[])("user text on cards is escaped (%s)", (locale) => {
   it("the helpdesk ticket card: questions, the 'I can't' reason, name, department, device, last error, notice, UPN, login, taker", () => {

@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { stepCardSettings } from "../support/step-card-settings.js";
 import { cardsDir } from "../../src/features/shared/card-renderer.js";
 import { renderQrResumeCard, renderStepCard } from "../../src/features/enrollment/step-cards.js";
 import { cardActions as actions, cardProblems as parse } from "../support/card-validation.js";
@@ -8,7 +9,7 @@ import type { StepView } from "../../src/features/enrollment/step-view.js";
 import { en } from "../../src/i18n/en.js";
 import { sv } from "../../src/i18n/sv.js";
 
-const settings = { citrixUrl: "https://citrix.regionjh.se", smsCodeTtlSeconds: 300, loginMode: "otp" as const };
+const settings = stepCardSettings();
 const qr = {
   uri: "otpauth://totp/Region%20JH:alexw?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Region%20JH",
   secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",

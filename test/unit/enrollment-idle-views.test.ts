@@ -3,7 +3,8 @@
  * a step's button: the current card (unknown verb, bad input, the helpdesk button, "show
  * the QR code"), a card from an old flow, cancel by text. The sealed secret is never opened.
  */
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { WorkerQrImages } from "../../src/adapters/qr/worker-qr-images.js";
 import { EnrollmentActions } from "../../src/features/enrollment/enrollment-route.js";
 import { HelpActions } from "../../src/features/help/help-route.js";
 import { findAssetDir } from "../../src/config/asset-dir.js";
@@ -11,10 +12,17 @@ import { KnowledgeBase, loadKnowledgeArticles } from "../../src/features/help/kn
 import { alex, harness } from "./enrollment-harness.js";
 
 const knowledge = new KnowledgeBase(loadKnowledgeArticles(findAssetDir("knowledge", "sv")));
+const qrImages = new WorkerQrImages();
+afterAll(() => qrImages.close());
 
 function actions(h: ReturnType<typeof harness>): EnrollmentActions {
   const help = new HelpActions(knowledge, { record: async () => undefined, countsByArticle: async () => [] }, h.clock, h.stores);
-  return new EnrollmentActions(h.service, help, { citrixUrl: "https://citrix.example", smsCodeTtlSeconds: 300, loginMode: "otp" });
+  return new EnrollmentActions(h.service, help, {
+    citrixUrl: "https://citrix.example",
+    smsCodeTtlSeconds: 300,
+    loginMode: "otp",
+    qrImages,
+  });
 }
 
 /** The card a button press answers with (the enrollment route always answers with a card). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { stepCardSettings } from "../support/step-card-settings.js";
 import { renderStepCard } from "../../src/features/enrollment/step-cards.js";
 import { renderAnswerCard, renderNoAnswerCard, renderTopicsCard, commonTopics } from "../../src/features/help/help-cards.js";
 import { findAssetDir } from "../../src/config/asset-dir.js";
@@ -6,7 +7,7 @@ import { KnowledgeBase, loadKnowledgeArticles } from "../../src/features/help/kn
 import { cardActions, cardProblems } from "../support/card-validation.js";
 
 const kb = new KnowledgeBase(loadKnowledgeArticles(findAssetDir("knowledge", "sv")));
-const settings = { citrixUrl: "https://citrix.regionjh.se", smsCodeTtlSeconds: 300, loginMode: "otp" as const };
+const settings = stepCardSettings();
 
 describe.each(["sv", "en"] as const)("help cards in %s", (locale) => {
   const article = kb.get(locale, "no-sms")!;

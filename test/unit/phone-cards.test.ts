@@ -5,6 +5,7 @@
  * tested over HTTP in test/e2e/phone-cards-over-http.test.ts and in the browser test.
  */
 import { describe, expect, it } from "vitest";
+import { stepCardSettings } from "../support/step-card-settings.js";
 import { DEMO_PASSWORD } from "../../src/adapters/demo-directory.js";
 import { defaultEnrollmentPolicy } from "../../src/features/enrollment/enrollment-policy.js";
 import { renderQrExpiredCard, renderQrResumeCard, renderStepCard } from "../../src/features/enrollment/step-cards.js";
@@ -14,7 +15,7 @@ import { t, type Locale } from "../../src/i18n/messages.js";
 import { cardActions, cardProblems } from "../support/card-validation.js";
 import { alex, harness } from "./enrollment-harness.js";
 
-const settings = { citrixUrl: "https://citrix.regionjh.se", smsCodeTtlSeconds: 300, loginMode: "otp" as const };
+const settings = stepCardSettings();
 const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 const qr = { uri: `otpauth://totp/Region%20JH:alexw?secret=${secret}&issuer=Region%20JH`, secret, issuer: "Region JH", label: "alexw" };
 const help = { id: "sms-missing", title: "Inget sms?", body: "Kontrollera att telefonen har täckning." };

@@ -1,26 +1,28 @@
-import QRCode from "qrcode";
 import { loginSteps, type LoginMode } from "../../i18n/login-steps.js";
 import { localTime } from "../../i18n/local-time.js";
 import { locales, type Locale } from "../../i18n/messages.js";
 import { expandCard, noticeData, strings, type CardJson } from "../shared/card-renderer.js";
+import type { QrImages } from "../../ports/qr-images.js";
 import type { StepView } from "./step-view.js";
 import { enrollmentSteps } from "./steps.js";
 
-/** The card for the step the user is on. The QR is rendered here as a PNG data: URI. */
 export interface HelpSection {
   id: string;
   title: string;
   body: string;
 }
 
-/** What the step cards say about this installation. */
+/** What the step cards say about this installation, and what draws their QR. */
 export interface StepCardSettings {
   citrixUrl: string;
   smsCodeTtlSeconds: number;
   /** How the Citrix login asks for the code (RADIUS_MODE): the done card says so. */
   loginMode: LoginMode;
+  /** Draws the QR step's PNG (on a worker thread in the bot: src/adapters/qr/worker-qr-images.ts). */
+  qrImages: QrImages;
 }
 
+/** The card for the step the user is on. The QR is drawn as a PNG data: URI. */
 export async function renderStepCard(view: StepView, settings: StepCardSettings, help?: HelpSection): Promise<CardJson> {
   const params = {
     loginSteps: loginSteps(view.locale, settings.loginMode, settings.citrixUrl),
@@ -52,7 +54,7 @@ export async function renderStepCard(view: StepView, settings: StepCardSettings,
     otherLocale: locales.find((locale) => locale !== view.locale) ?? view.locale,
   };
   if (view.step === "qr" && view.qr) {
-    data.qrImage = await QRCode.toDataURL(view.qr.uri, { errorCorrectionLevel: "M", margin: 2, scale: 5 });
+    data.qrImage = await settings.qrImages.pngDataUri(view.qr.uri);
     data.manualKey = view.qr.secret.replace(/(.{4})(?=.)/g, "$1 ");
   }
   // A QR step without its secret (the flow is gone) shows as cancelled rather than an empty QR.

@@ -44,3 +44,6 @@ export class ChannelBusyError extends DomainError {
 
 /** The chat service refused the message for good (403, 404, a bad request): not retried. */
 export class ChannelDeliveryError extends DomainError {}
+
+/** A QR code could not be drawn (the renderer failed or stopped). Names neither the text nor the secret in it. */
+export class QrImageError extends DomainError {}
