@@ -13,7 +13,7 @@
  * keyed audit chain on and off, alternating runs side by side, and their ratio (target ≤ 1.2×).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScureBase32Plugin } from "@otplib/plugin-base32-scure";
@@ -65,14 +65,50 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+/**
+ * PostgreSQL's CPU time so far, in ms: the postmaster's own and its finished children's, plus
+ * each live backend's (the pool's connections). Null on SQLite, which runs inside the server.
+ */
+function databaseCpuMs(postmasterPid: number | undefined): number | null {
+  if (postmasterPid === undefined) return null;
+  const stat = (pid: string) => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const own = stat(String(postmasterPid));
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const fields = stat(pid);
+      if (Number(fields[1]) === postmasterPid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return (ticks * 1000) / 100;
+}
+
+/** The postmaster listening on the URL's port (its command line holds `-p <port>`). */
+function postmasterPidOf(url: string): number {
+  const port = new URL(url).port;
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (args[0]?.endsWith("/postgres") && args[args.indexOf("-p") + 1] === port) return Number(pid);
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  throw new Error(`no postmaster on port ${port}`);
+}
+
 interface Target {
   client: RadiusLoadClient;
   serverPid: number;
+  postmasterPid?: number;
 }
 
 async function closedLoop(target: Target, inFlight: number, seconds: number, next: () => { userName: string; code: string }) {
   const { client, serverPid } = target;
   const cpuBefore = cpuMs(serverPid);
+  const databaseCpuBefore = databaseCpuMs(target.postmasterPid);
   const ownCpuBefore = process.cpuUsage();
   const latencies: number[] = [];
   const outcomes: Record<string, number> = {};
@@ -91,6 +127,11 @@ async function closedLoop(target: Target, inFlight: number, seconds: number, nex
   latencies.sort((a, b) => a - b);
   const elapsed = (Date.now() - started) / 1000;
   const cpuPerRequest = +((cpuMs(serverPid) - cpuBefore) / latencies.length).toFixed(3);
+  const databaseCpuAfter = databaseCpuMs(target.postmasterPid);
+  const databaseCpuPerRequest =
+    databaseCpuAfter === null || databaseCpuBefore === null
+      ? null
+      : +((databaseCpuAfter - databaseCpuBefore) / latencies.length).toFixed(3);
   const ownCpu = process.cpuUsage(ownCpuBefore);
   const generatorCpuPerRequest = +((ownCpu.user + ownCpu.system) / 1000 / latencies.length).toFixed(3);
   return {
@@ -99,6 +140,7 @@ async function closedLoop(target: Target, inFlight: number, seconds: number, nex
     p50: +percentile(latencies, 50).toFixed(2),
     p99: +percentile(latencies, 99).toFixed(2),
     cpuPerRequest,
+    databaseCpuPerRequest,
     generatorCpuPerRequest,
     outcomes,
   };
@@ -107,7 +149,7 @@ async function closedLoop(target: Target, inFlight: number, seconds: number, nex
 async function startServer(
   engine: string,
   extraEnv: Record<string, string> = {},
-): Promise<{ port: number; pid: number; stop(): Promise<void> }> {
+): Promise<{ port: number; pid: number; postmasterPid?: number; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "radius-bench-"));
   const postgres = engine === "postgres" ? await startPostgres("radius_bench") : null;
   if (engine === "postgres" && !postgres) throw new Error("PostgreSQL is not installed (bash scripts/install-test-servers.sh)");
@@ -142,6 +184,7 @@ async function startServer(
   return {
     port,
     pid: child.pid!,
+    postmasterPid: postgres ? postmasterPidOf(postgres.url) : undefined,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((resolve) => child.once("exit", resolve));
@@ -154,7 +197,7 @@ async function startServer(
 async function benchEngine(engine: string) {
   const server = await startServer(engine);
   const client = await RadiusLoadClient.open(server.port, 500, SECRET);
-  const target = { client, serverPid: server.pid };
+  const target = { client, serverPid: server.pid, postmasterPid: server.postmasterPid };
   try {
     // The first half of the users answer honestly; the second half are flooded with wrong codes.
     const half = Math.floor(USERS / 2);
@@ -200,7 +243,7 @@ async function benchEngine(engine: string) {
 }
 
 const line = (a: Awaited<ReturnType<typeof closedLoop>>) =>
-  `    ${String(a.inFlight).padStart(3)} in flight: ${a.perSecond} req/s, p50 ${a.p50} ms, p99 ${a.p99} ms, server CPU ${a.cpuPerRequest} ms/request (generator ${a.generatorCpuPerRequest}) ${JSON.stringify(a.outcomes)}\n`;
+  `    ${String(a.inFlight).padStart(3)} in flight: ${a.perSecond} req/s, p50 ${a.p50} ms, p99 ${a.p99} ms, server CPU ${a.cpuPerRequest} ms/request${a.databaseCpuPerRequest === null ? "" : ` (PostgreSQL ${a.databaseCpuPerRequest})`} (generator ${a.generatorCpuPerRequest}) ${JSON.stringify(a.outcomes)}\n`;
 
 /** Accepts/s with the audit chain on and off, in alternating order, each run on a fresh server; the ratio of medians. */
 async function compareAuditChain(engine: string, rounds: number): Promise<void> {
@@ -209,7 +252,7 @@ async function compareAuditChain(engine: string, rounds: number): Promise<void> 
     for (const mode of round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const)) {
       const server = await startServer(engine, { BENCH_AUDIT_CHAIN: mode });
       const client = await RadiusLoadClient.open(server.port, 50, SECRET);
-      const target = { client, serverPid: server.pid };
+      const target = { client, serverPid: server.pid, postmasterPid: server.postmasterPid };
       try {
         const honest = new HonestUsers(0, USERS);
         await closedLoop(target, 10, 1, () => honest.take());
