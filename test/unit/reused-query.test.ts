@@ -1,5 +1,5 @@
 /** ReusedQuery: compiled once, values bound by name, and (being prepared on PostgreSQL) no `*` columns. */
-import { Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, DummyDriver } from "kysely";
+import { type CompiledQuery, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, DummyDriver } from "kysely";
 import { describe, expect, it } from "vitest";
 import { ReusedQuery, reusedQueryName } from "../../src/adapters/sql/reused-query.js";
 import type { Schema } from "../../src/adapters/sql/schema.js";
@@ -15,7 +15,7 @@ function compilingDatabase(sent: { sql: string; parameters: readonly unknown[] }
     },
   });
   const execute = db.executeQuery.bind(db);
-  db.executeQuery = ((query) => {
+  db.executeQuery = ((query: CompiledQuery) => {
     sent.push({ sql: query.sql, parameters: query.parameters });
     return execute(query);
   }) as typeof db.executeQuery;

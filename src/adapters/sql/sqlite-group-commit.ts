@@ -1,5 +1,6 @@
 import type BetterSqlite3 from "better-sqlite3";
 import { type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect } from "kysely";
+import { SqliteCheckpointer, WRITER_CHECKPOINT_FRAMES } from "./sqlite-checkpointer.js";
 
 /**
  * Kysely's SQLite dialect with group commit. On SQLite every statement outside a
@@ -43,6 +44,7 @@ const LONGEST_PAUSE_MS = 20;
 
 class GroupCommitSqliteDriver implements Driver {
   private conn?: BetterSqlite3.Database;
+  private checkpointer?: SqliteCheckpointer;
   private batch: Batch | null = null;
   /** The batch while its write lock is being waited for: later statements join it. */
   private opening: Promise<Batch> | null = null;
@@ -56,6 +58,9 @@ class GroupCommitSqliteDriver implements Driver {
 
   async init(): Promise<void> {
     this.conn = this.open();
+    if (this.conn.memory || process.env.EXPERIMENT_BG_CHECKPOINT === "off") return;
+    this.conn.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_FRAMES}`);
+    this.checkpointer = new SqliteCheckpointer(this.conn.name, this.busyTimeoutMs);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -79,6 +84,7 @@ class GroupCommitSqliteDriver implements Driver {
   async destroy(): Promise<void> {
     await this.opening?.catch(() => undefined);
     this.commitBatch();
+    await this.checkpointer?.stop();
     this.conn?.close();
   }
 
