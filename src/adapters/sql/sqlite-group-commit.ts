@@ -23,15 +23,17 @@ import { SqliteCheckpointer, WRITER_CHECKPOINT_FRAMES } from "./sqlite-checkpoin
  * commits on its own event loop, which a blocking wait here could starve.
  */
 export class GroupCommitSqliteDialect extends SqliteDialect {
+  /** `backgroundCheckpoints`: SQLite's checkpoints on a worker thread (sqlite-checkpointer.ts); false only to measure them. */
   constructor(
     private readonly open: () => BetterSqlite3.Database,
     private readonly busyTimeoutMs: number,
+    private readonly backgroundCheckpoints = true,
   ) {
     super({ database: async () => open() });
   }
 
   override createDriver(): Driver {
-    return new GroupCommitSqliteDriver(this.open, this.busyTimeoutMs);
+    return new GroupCommitSqliteDriver(this.open, this.busyTimeoutMs, this.backgroundCheckpoints);
   }
 }
 
@@ -54,11 +56,12 @@ class GroupCommitSqliteDriver implements Driver {
   constructor(
     private readonly open: () => BetterSqlite3.Database,
     private readonly busyTimeoutMs: number,
+    private readonly backgroundCheckpoints: boolean,
   ) {}
 
   async init(): Promise<void> {
     this.conn = this.open();
-    if (this.conn.memory || process.env.EXPERIMENT_BG_CHECKPOINT === "off") return;
+    if (this.conn.memory || !this.backgroundCheckpoints) return;
     this.conn.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_FRAMES}`);
     this.checkpointer = new SqliteCheckpointer(this.conn.name, this.busyTimeoutMs);
   }
