@@ -70,8 +70,6 @@ async function main(): Promise<void> {
     groupCommit: true,
     // BENCH_PREPARED=off: PostgreSQL parses and plans every statement (for the on/off ratio).
     preparedStatements: process.env.BENCH_PREPARED !== "off",
-    // BENCH_BG_CHECKPOINT=off: SQLite checkpoints inside the writer's commits, as by default (for the on/off ratio).
-    backgroundCheckpoints: process.env.BENCH_BG_CHECKPOINT !== "off",
   });
   await migrateToLatest(database.db);
   // BENCH_AUDIT_CHAIN=off: audit rows without the keyed chain (for the on/off ratio).

@@ -32,8 +32,6 @@ export interface OpenDatabaseOptions {
    * every turn leaves other writers on the same file only the gaps between its turns.
    */
   groupCommit?: boolean;
-  /** With groupCommit: SQLite's checkpoints on a worker thread (default true; sqlite-checkpointer.ts). false only to measure them. */
-  backgroundCheckpoints?: boolean;
 }
 
 export const SQLITE_FILE_NAME = "enrollment.sqlite";
@@ -56,7 +54,7 @@ export function isPostgresUrl(url: string | undefined): url is string {
  */
 export async function openDatabase(url: string | undefined, dataDir: string, options: OpenDatabaseOptions = {}): Promise<Database> {
   if (isPostgresUrl(url)) return openPostgres(url.trim(), options.poolSize ?? 10, options.preparedStatements ?? true);
-  return openSqlite(dataDir, options.busyTimeoutMs ?? 5000, options.groupCommit ?? false, options.backgroundCheckpoints ?? true);
+  return openSqlite(dataDir, options.busyTimeoutMs ?? 5000, options.groupCommit ?? false);
 }
 
 function openPostgres(connectionString: string, max: number, preparedStatements: boolean): Database {
@@ -89,7 +87,7 @@ function withStatementCache(conn: BetterSqlite3.Database): BetterSqlite3.Databas
   return conn;
 }
 
-function openSqlite(dataDir: string, busyTimeoutMs: number, groupCommit: boolean, backgroundCheckpoints: boolean): Database {
+function openSqlite(dataDir: string, busyTimeoutMs: number, groupCommit: boolean): Database {
   // Private before SQLite opens it: its -wal and -shm files are given the database file's mode.
   ensurePrivateDir(dataDir);
   const file = join(dataDir, SQLITE_FILE_NAME);
@@ -106,9 +104,7 @@ function openSqlite(dataDir: string, busyTimeoutMs: number, groupCommit: boolean
     conn.pragma("secure_delete = ON");
     return withStatementCache(conn);
   };
-  const dialect = groupCommit
-    ? new GroupCommitSqliteDialect(open, timeoutMs, backgroundCheckpoints)
-    : new SqliteDialect({ database: async () => open() });
+  const dialect = groupCommit ? new GroupCommitSqliteDialect(open, timeoutMs) : new SqliteDialect({ database: async () => open() });
   const db = new Kysely<Schema>({ dialect });
   return { db, engine: "sqlite", close: () => db.destroy() };
 }

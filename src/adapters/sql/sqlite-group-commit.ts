@@ -1,6 +1,5 @@
 import type BetterSqlite3 from "better-sqlite3";
 import { type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect } from "kysely";
-import { SqliteCheckpointer, WRITER_CHECKPOINT_FRAMES } from "./sqlite-checkpointer.js";
 
 /**
  * Kysely's SQLite dialect with group commit. On SQLite every statement outside a
@@ -23,17 +22,15 @@ import { SqliteCheckpointer, WRITER_CHECKPOINT_FRAMES } from "./sqlite-checkpoin
  * commits on its own event loop, which a blocking wait here could starve.
  */
 export class GroupCommitSqliteDialect extends SqliteDialect {
-  /** `backgroundCheckpoints`: SQLite's checkpoints on a worker thread (sqlite-checkpointer.ts); false only to measure them. */
   constructor(
     private readonly open: () => BetterSqlite3.Database,
     private readonly busyTimeoutMs: number,
-    private readonly backgroundCheckpoints = true,
   ) {
     super({ database: async () => open() });
   }
 
   override createDriver(): Driver {
-    return new GroupCommitSqliteDriver(this.open, this.busyTimeoutMs, this.backgroundCheckpoints);
+    return new GroupCommitSqliteDriver(this.open, this.busyTimeoutMs);
   }
 }
 
@@ -46,7 +43,6 @@ const LONGEST_PAUSE_MS = 20;
 
 class GroupCommitSqliteDriver implements Driver {
   private conn?: BetterSqlite3.Database;
-  private checkpointer?: SqliteCheckpointer;
   private batch: Batch | null = null;
   /** The batch while its write lock is being waited for: later statements join it. */
   private opening: Promise<Batch> | null = null;
@@ -56,14 +52,10 @@ class GroupCommitSqliteDriver implements Driver {
   constructor(
     private readonly open: () => BetterSqlite3.Database,
     private readonly busyTimeoutMs: number,
-    private readonly backgroundCheckpoints: boolean,
   ) {}
 
   async init(): Promise<void> {
     this.conn = this.open();
-    if (this.conn.memory || !this.backgroundCheckpoints) return;
-    this.conn.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_FRAMES}`);
-    this.checkpointer = new SqliteCheckpointer(this.conn.name, this.busyTimeoutMs);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -87,7 +79,6 @@ class GroupCommitSqliteDriver implements Driver {
   async destroy(): Promise<void> {
     await this.opening?.catch(() => undefined);
     this.commitBatch();
-    await this.checkpointer?.stop();
     this.conn?.close();
   }
 
