@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   keepDataDirPrivate(config.dataDir, logger);
-  const database = await openDatabase(config.DATABASE_URL, config.dataDir);
+  const database = await openDatabase(config.DATABASE_URL, config.dataDir, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
   await migrateToLatest(database.db);
   const keys = await keysFromConfig(config, database, systemClock);
   const stores = createKeyedSqlStores(database, keys, systemClock);

@@ -68,6 +68,8 @@ async function main(): Promise<void> {
   const database = await openDatabase(process.env.BENCH_DATABASE_URL || undefined, process.env.BENCH_DIR ?? ".", {
     poolSize: 10,
     groupCommit: true,
+    // BENCH_PREPARED=off: PostgreSQL parses and plans every statement (for the on/off ratio).
+    preparedStatements: process.env.BENCH_PREPARED !== "off",
   });
   await migrateToLatest(database.db);
   // BENCH_AUDIT_CHAIN=off: audit rows without the keyed chain (for the on/off ratio).

@@ -94,6 +94,8 @@ export class RadiusLoadClient {
     const identifier = lane.next;
     lane.next = (lane.next + 1) % 256;
     const packet = encodeAccessRequest(identifier, userName, password, this.secret);
+    // An identifier still unanswered after 256 more requests on this lane: given up on, so no promise is left hanging.
+    lane.pending.get(identifier)?.resolve({ code: "timeout", ms: TIMEOUT_MS });
     return new Promise((resolve) => {
       lane.pending.set(identifier, { started: performance.now(), resolve });
       lane.socket.send(packet);

@@ -18,7 +18,7 @@ export async function runWithKeys(name: string, work: (context: CliContext) => P
   let code: number;
   try {
     const config = loadConfig();
-    database = await openDatabase(config.DATABASE_URL, config.dataDir);
+    database = await openDatabase(config.DATABASE_URL, config.dataDir, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
     await migrateToLatest(database.db);
     const keys = await keysFromConfig(config, database, systemClock);
     code = await work({ config, database, keys });

@@ -32,7 +32,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const logger = createLogger(config.LOG_LEVEL, process.stderr).child({ component: "report" });
-  const database = await openDatabase(config.DATABASE_URL, config.dataDir);
+  const database = await openDatabase(config.DATABASE_URL, config.dataDir, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
   const directory = directoryFromConfig(config, logger);
   try {
     await migrateToLatest(database.db);

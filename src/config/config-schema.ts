@@ -27,6 +27,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must start with postgres:// (leave unset for embedded SQLite)")
     .optional(),
+  /** PostgreSQL: the hot queries as prepared statements. false only behind PgBouncer older than 1.21 in transaction mode. */
+  DATABASE_PREPARED_STATEMENTS: bool.default(true),
 
   MICROSOFT_APP_ID: optionalText,
   MICROSOFT_APP_PASSWORD: optionalText,

@@ -41,7 +41,10 @@ async function main(): Promise<void> {
   keepDataDirPrivate(config.dataDir, logger);
   const clients = config.RADIUS_CLIENTS_FILE ? loadRadiusClients(config.RADIUS_CLIENTS_FILE) : localRadiusClients(config.dataDir);
   // Logins are many small writes: on SQLite they share commits (see OpenDatabaseOptions.groupCommit).
-  const database = await openDatabase(config.DATABASE_URL, config.dataDir, { groupCommit: true });
+  const database = await openDatabase(config.DATABASE_URL, config.dataDir, {
+    groupCommit: true,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+  });
   await migrateToLatest(database.db);
   const keys = await keysFromConfig(config, database, systemClock);
   const stores = createKeyedSqlStores(database, keys, systemClock);

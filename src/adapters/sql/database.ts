@@ -2,6 +2,7 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import { GroupCommitSqliteDialect } from "./sqlite-group-commit.js";
+import { prepareReusedQueries } from "./postgres-prepared.js";
 import pg from "pg";
 import type { Schema } from "./schema.js";
 import { ensurePrivateDir, ensurePrivateFile } from "../private-files.js";
@@ -20,6 +21,8 @@ export interface Database {
 export interface OpenDatabaseOptions {
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** PostgreSQL: the hot queries as named prepared statements (default true; postgres-prepared.ts). */
+  preparedStatements?: boolean;
   /** SQLite busy_timeout in ms (default 5000). */
   busyTimeoutMs?: number;
   /**
@@ -50,15 +53,16 @@ export function isPostgresUrl(url: string | undefined): url is string {
  * Does not migrate: call migrateToLatest(database.db) after.
  */
 export async function openDatabase(url: string | undefined, dataDir: string, options: OpenDatabaseOptions = {}): Promise<Database> {
-  if (isPostgresUrl(url)) return openPostgres(url.trim(), options.poolSize ?? 10);
+  if (isPostgresUrl(url)) return openPostgres(url.trim(), options.poolSize ?? 10, options.preparedStatements ?? true);
   return openSqlite(dataDir, options.busyTimeoutMs ?? 5000, options.groupCommit ?? false);
 }
 
-function openPostgres(connectionString: string, max: number): Database {
+function openPostgres(connectionString: string, max: number, preparedStatements: boolean): Database {
   const pool = new pg.Pool({ connectionString, max });
   // An idle client losing its connection emits 'error' on the pool; unhandled, it would
   // crash the process. The next query gets a fresh connection (or fails, and is translated).
   pool.on("error", () => undefined);
+  if (preparedStatements) pool.on("connect", prepareReusedQueries);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: "postgres", close: () => db.destroy() };
 }

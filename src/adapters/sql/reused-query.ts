@@ -9,7 +9,18 @@ import type { Schema } from "./schema.js";
  * `build` receives a placeholder for each named value; the placeholders are found again in
  * the compiled parameters, so the values land where Kysely put them, whatever the order.
  * Any other parameter is a constant of the query (e.g. status = 'active') and stays as it is.
+ *
+ * On PostgreSQL a reused query is also a named prepared statement (postgres-prepared.ts), so
+ * it names its columns: `select *` and `returning *` are refused when it is compiled.
  */
+/** Each reused query's SQL text and the name it is prepared under on PostgreSQL (the same in every connection). */
+const preparedNames = new Map<string, string>();
+
+/** The prepared statement name of a reused query's SQL text; undefined for any other SQL. */
+export function reusedQueryName(sql: string): string | undefined {
+  return preparedNames.get(sql);
+}
+
 export class ReusedQuery<Values extends Record<string, unknown>, Row = unknown> {
   /** Per compiled parameter: the name of the value to bind, or the query's own constant. */
   private compiled?: { sql: string; slots: ({ name: keyof Values } | { constant: unknown })[] };
@@ -37,6 +48,8 @@ export class ReusedQuery<Values extends Record<string, unknown>, Row = unknown> 
     });
     const missing = this.names.filter((name) => !slots.some((slot) => "name" in slot && slot.name === name));
     if (missing.length > 0) throw new Error(`a reused query does not use ${missing.join(", ")}: ${query.sql}`);
+    if (/\b(select|returning)\s+\*/i.test(query.sql)) throw new Error(`a reused query names its columns: ${query.sql}`);
+    if (!preparedNames.has(query.sql)) preparedNames.set(query.sql, `reused_${preparedNames.size}`);
     return { sql: query.sql, slots };
   }
 }

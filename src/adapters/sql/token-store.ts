@@ -5,6 +5,22 @@ import { ReusedQuery } from "./reused-query.js";
 import { guard } from "./sql-errors.js";
 import { fromDbTime, toDbTime } from "./sql-values.js";
 
+/** Every column, named: the hot queries are prepared statements on PostgreSQL (no `*`, see ReusedQuery). */
+const TOKEN_COLUMNS = [
+  "id",
+  "login_name",
+  "upn",
+  "device_name",
+  "secret_sealed",
+  "status",
+  "activated_at",
+  "ended_at",
+  "last_time_step",
+  "last_used_at",
+  "failed_tries",
+  "locked_until",
+] as const satisfies readonly (keyof TokensTable)[];
+
 /** Tokens are written by SqlEnrollmentStore.save(…, activate); this reads and retires them. */
 export class SqlTokenStore implements TokenStore {
   // Every login looks the token up: compiled once (ReusedQuery).
@@ -16,7 +32,7 @@ export class SqlTokenStore implements TokenStore {
   constructor(private readonly db: Kysely<Schema>) {
     this.active = new ReusedQuery(
       db,
-      (q, v) => q.selectFrom("tokens").selectAll().where("login_name", "=", v.login).where("status", "=", "active"),
+      (q, v) => q.selectFrom("tokens").select(TOKEN_COLUMNS).where("login_name", "=", v.login).where("status", "=", "active"),
       ["login"],
     );
     const advancing = (q: Kysely<Schema>, id: string, step: number) =>
@@ -46,7 +62,7 @@ export class SqlTokenStore implements TokenStore {
           .where("login_name", "=", v.login)
           .where("status", "=", "active")
           .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", v.now)]))
-          .returningAll(),
+          .returning(TOKEN_COLUMNS),
       ["login", "now"],
     );
   }
