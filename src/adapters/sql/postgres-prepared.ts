@@ -6,8 +6,9 @@ type Query = (...args: unknown[]) => unknown;
 /**
  * PostgreSQL keeps the plans of the hot queries (ReusedQuery) per connection: each is parsed
  * and planned once as a named prepared statement, then only bound and run. Unnamed, every
- * login's three or four statements were parsed and planned again, about half of the
- * database's CPU per login (bench:radius). Any other SQL runs unnamed, as before.
+ * login's three or four statements were parsed and planned again: about 30 % of PostgreSQL's
+ * CPU per login and 17 % of the service's (bench:radius, BENCH_COMPARE=BENCH_PREPARED). Any
+ * other SQL runs unnamed, as before.
  *
  * Safe across migrations because a reused query names its columns (ReusedQuery refuses
  * `select *` / `returning *`): PostgreSQL re-plans a prepared statement after DDL on its

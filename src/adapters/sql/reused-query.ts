@@ -1,6 +1,14 @@
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from "kysely";
 import type { Schema } from "./schema.js";
 
+/** Each reused query's SQL text and the name it is prepared under on PostgreSQL (the same in every connection). */
+const preparedNames = new Map<string, string>();
+
+/** The prepared statement name of a reused query's SQL text; undefined for any other SQL. */
+export function reusedQueryName(sql: string): string | undefined {
+  return preparedNames.get(sql);
+}
+
 /**
  * A hot query built and compiled by Kysely once (the SQL text for this engine), then run
  * with new values each time: compiling costs about 35 µs a query, most of a small query's
@@ -13,14 +21,6 @@ import type { Schema } from "./schema.js";
  * On PostgreSQL a reused query is also a named prepared statement (postgres-prepared.ts), so
  * it names its columns: `select *` and `returning *` are refused when it is compiled.
  */
-/** Each reused query's SQL text and the name it is prepared under on PostgreSQL (the same in every connection). */
-const preparedNames = new Map<string, string>();
-
-/** The prepared statement name of a reused query's SQL text; undefined for any other SQL. */
-export function reusedQueryName(sql: string): string | undefined {
-  return preparedNames.get(sql);
-}
-
 export class ReusedQuery<Values extends Record<string, unknown>, Row = unknown> {
   /** Per compiled parameter: the name of the value to bind, or the query's own constant. */
   private compiled?: { sql: string; slots: ({ name: keyof Values } | { constant: unknown })[] };
