@@ -1,3 +1,4 @@
+import { databaseFromConfig } from "./adapters/database-from-config.js";
 import { directoryFromConfig, eligibleGroupFromConfig } from "./adapters/directory-from-config.js";
 import { keepDataDirPrivate } from "./adapters/data-dir.js";
 import { createKeyedSqlStores, keysFromConfig } from "./adapters/keys-from-config.js";
@@ -5,7 +6,7 @@ import { createLogger, errorFields } from "./adapters/logger.js";
 import { OtplibTotp } from "./adapters/otplib-totp.js";
 import { WorkerQrImages } from "./adapters/qr/worker-qr-images.js";
 import { smsSenderFromConfig } from "./adapters/sms/sms-from-config.js";
-import { migrateToLatest, openDatabase } from "./adapters/sql/index.js";
+import { migrateToLatest } from "./adapters/sql/index.js";
 import { scheduleRatePruning } from "./adapters/sql/rate-pruning.js";
 import { articleFeedbackMetrics, reminderMetrics, tokenMetrics } from "./adapters/sql/metrics-source.js";
 import { SqlReminderStore } from "./adapters/sql/reminder-store.js";
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   keepDataDirPrivate(config.dataDir, logger);
-  const database = await openDatabase(config.DATABASE_URL, config.dataDir, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
+  const database = await databaseFromConfig(config);
   await migrateToLatest(database.db);
   const keys = await keysFromConfig(config, database, systemClock);
   const stores = createKeyedSqlStores(database, keys, systemClock);

@@ -21,6 +21,7 @@
  * MICROSOFT_APP_PASSWORD + MICROSOFT_APP_TENANT_ID, or the user-assigned managed identity) and
  * count as installRequested; the bot stores their chat when Teams tells it, a later run reminds them.
  */
+import { databaseFromConfig } from "../adapters/database-from-config.js";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { z } from "zod";
@@ -30,7 +31,7 @@ import { GraphAppInstaller } from "../adapters/graph-app-installer.js";
 import { createLogger, errorFields, type Logger } from "../adapters/logger.js";
 import { SqlReminderStore } from "../adapters/sql/reminder-store.js";
 import { SqlSenderLease } from "../adapters/sql/sender-lease.js";
-import { migrateToLatest, openDatabase } from "../adapters/sql/index.js";
+import { migrateToLatest } from "../adapters/sql/index.js";
 import { createKeyedSqlStores, keysFromConfig } from "../adapters/keys-from-config.js";
 import { botAuthentication } from "../bot/edge/bot-authentication.js";
 import { BotReminderSender, reminderAdapter } from "../bot/edge/reminder-sender.js";
@@ -124,7 +125,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const logger = createLogger(config.LOG_LEVEL, process.stderr).child({ component: "reminders", campaign: campaign.id });
-  const database = await openDatabase(config.DATABASE_URL, config.dataDir, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
+  const database = await databaseFromConfig(config);
   const directory = directoryFromConfig(config, logger);
   try {
     await migrateToLatest(database.db);

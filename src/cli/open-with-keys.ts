@@ -1,5 +1,6 @@
+import { databaseFromConfig } from "../adapters/database-from-config.js";
 import { keysFromConfig, type Keys } from "../adapters/keys-from-config.js";
-import { type Database, migrateToLatest, openDatabase } from "../adapters/sql/index.js";
+import { type Database, migrateToLatest } from "../adapters/sql/index.js";
 import { loadConfig, type Config } from "../config/load-config.js";
 import { systemClock } from "../adapters/real-time.js";
 
@@ -18,7 +19,7 @@ export async function runWithKeys(name: string, work: (context: CliContext) => P
   let code: number;
   try {
     const config = loadConfig();
-    database = await openDatabase(config.DATABASE_URL, config.dataDir, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
+    database = await databaseFromConfig(config);
     await migrateToLatest(database.db);
     const keys = await keysFromConfig(config, database, systemClock);
     code = await work({ config, database, keys });

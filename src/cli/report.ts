@@ -6,9 +6,10 @@
  * long `section,name,measure,value` table. Exit 2 on a bad argument or configuration, 1 when
  * the directory or the database fails.
  */
+import { databaseFromConfig } from "../adapters/database-from-config.js";
 import { directoryFromConfig, eligibleGroupFromConfig } from "../adapters/directory-from-config.js";
 import { createLogger, errorFields } from "../adapters/logger.js";
-import { migrateToLatest, openDatabase } from "../adapters/sql/index.js";
+import { migrateToLatest } from "../adapters/sql/index.js";
 import { SqlCoverageSource } from "../adapters/sql/report-queries.js";
 import { loadConfig, type Config } from "../config/load-config.js";
 import { coverageCsv } from "../features/report/coverage-formats.js";
@@ -32,7 +33,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const logger = createLogger(config.LOG_LEVEL, process.stderr).child({ component: "report" });
-  const database = await openDatabase(config.DATABASE_URL, config.dataDir, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
+  const database = await databaseFromConfig(config);
   const directory = directoryFromConfig(config, logger);
   try {
     await migrateToLatest(database.db);

@@ -4,12 +4,13 @@
  * REST (POST /api/validate, off unless VALIDATE_HTTP_PORT is set). Composition root: every
  * adapter is built and wired here, by hand.
  */
+import { databaseFromConfig } from "../adapters/database-from-config.js";
 import { keepDataDirPrivate } from "../adapters/data-dir.js";
 import { directoryFromConfig } from "../adapters/directory-from-config.js";
 import { createLogger, errorFields } from "../adapters/logger.js";
 import { OtplibTotp } from "../adapters/otplib-totp.js";
 import { createKeyedSqlStores, keysFromConfig } from "../adapters/keys-from-config.js";
-import { migrateToLatest, openDatabase } from "../adapters/sql/index.js";
+import { migrateToLatest } from "../adapters/sql/index.js";
 import { SqlLoginChallengeStore } from "../adapters/sql/login-challenge-store.js";
 import { SqlTemporaryAccessStore } from "../adapters/sql/temporary-access-store.js";
 import { SqlEmployeeNoticeOutbox } from "../adapters/sql/employee-notice-store.js";
@@ -41,10 +42,7 @@ async function main(): Promise<void> {
   keepDataDirPrivate(config.dataDir, logger);
   const clients = config.RADIUS_CLIENTS_FILE ? loadRadiusClients(config.RADIUS_CLIENTS_FILE) : localRadiusClients(config.dataDir);
   // Logins are many small writes: on SQLite they share commits (see OpenDatabaseOptions.groupCommit).
-  const database = await openDatabase(config.DATABASE_URL, config.dataDir, {
-    groupCommit: true,
-    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
-  });
+  const database = await databaseFromConfig(config, { groupCommit: true });
   await migrateToLatest(database.db);
   const keys = await keysFromConfig(config, database, systemClock);
   const stores = createKeyedSqlStores(database, keys, systemClock);
