@@ -1,7 +1,7 @@
 /**
  * npm run bench:reminders  (BENCH_USERS=10000, BENCH_WORKERS=8, BENCH_LATENCY_MS=0, BENCH_TRANSIT_MS=0,
  * BENCH_JITTER_MS=50, BENCH_STALL=0.01, BENCH_RATE=50; REMINDER_COUNT_FROM and REMINDER_MARGIN_MS as
- * in production: answer, and the limiter's default margin)
+ * in production: send, and the limiter's default margin)
  *
  * Compiled and run with plain node --max-old-space-size=512, as the campaign CLI runs in production
  * (package.json), so that its memory is the sender's and not tsx's.
@@ -40,8 +40,8 @@ const JITTER_MS = Number(process.env.BENCH_JITTER_MS ?? 50);
 const TRANSIT_MS = Number(process.env.BENCH_TRANSIT_MS ?? 0);
 const STALL = Number(process.env.BENCH_STALL ?? 0.01);
 const MARGIN_MS = process.env.REMINDER_MARGIN_MS === undefined ? undefined : Number(process.env.REMINDER_MARGIN_MS);
-/** As in production (REMINDER_COUNT_FROM, default answer); send: from the send plus the margin. */
-const COUNT_FROM: CountFrom = process.env.REMINDER_COUNT_FROM === "send" ? "send" : "answer";
+/** As in production (REMINDER_COUNT_FROM, default send: from the send plus the margin); answer: from the answer. */
+const COUNT_FROM: CountFrom = process.env.REMINDER_COUNT_FROM === "answer" ? "answer" : "send";
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "reminders-bench-"));

@@ -12,7 +12,7 @@
  *   --users    a JSON array of { upn, loginName } that resolves the audience instead of the
  *              directory (pilots without directory access, tests).
  * Tuning: REMINDER_WORKERS (8), REMINDER_RATE_PER_SECOND (50), REMINDER_LEASE_SECONDS (120),
- * REMINDER_MAX_ATTEMPTS (6), REMINDER_COUNT_FROM (answer), REMINDER_MARGIN_MS (3; 15 counting from the send),
+ * REMINDER_MAX_ATTEMPTS (6), REMINDER_COUNT_FROM (send), REMINDER_MARGIN_MS (15 counting from the send; 3 from the answer),
  * REMINDER_SENDER_LEASE_SECONDS (30).
  * Only one instance sends at a time (sender lease, shared through the database): a run that
  * finds another sending waits for it, then sends what is left; with --now it never gives up.

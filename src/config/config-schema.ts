@@ -182,8 +182,8 @@ export const envSchema = z.object({
   REMINDER_RATE_PER_SECOND: int(1, 50).default(50),
   REMINDER_LEASE_SECONDS: int(1, 86_400).default(120),
   REMINDER_MAX_ATTEMPTS: int(1, 20).default(6),
-  /** Count each request from its answer (safe on any network) or from its send plus the margin (README, reminders). */
-  REMINDER_COUNT_FROM: z.enum(["answer", "send"], { message: "must be answer or send" }).default("answer"),
+  /** Count each request from its send plus a margin that widens on 429s (default: ~0.98 of the ceiling) or from its answer (never a 429, ~0.93) (README, reminders). */
+  REMINDER_COUNT_FROM: z.enum(["answer", "send"], { message: "must be answer or send" }).default("send"),
   /** Unset: 3 ms counting from the answer, 15 ms from the send (DEFAULT_MARGIN_MS). */
   REMINDER_MARGIN_MS: int(0, 500).optional(),
   REMINDER_WATCH_MINUTES: int(1, 1440).default(15),

@@ -150,7 +150,7 @@ const CALM_MS = 10_000;
 export interface RateLimiterOptions {
   global?: WindowLimit[];
   perKey?: WindowLimit[];
-  /** Default "answer" (the safe one). */
+  /** Default "answer" (never over a limit); the campaign sender's comes from REMINDER_COUNT_FROM (send). */
   countFrom?: CountFrom;
   /**
    * Added to each window when computing the next slot (each ms on 1 s costs 0.1 % of
