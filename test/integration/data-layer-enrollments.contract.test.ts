@@ -133,6 +133,36 @@ function enrollmentsContract(factory: EngineFactory): void {
       await tokens.revoke("alexw", at(6000));
       expect(await tokens.countTry("alexw", at(6001))).toBeNull();
     });
+
+    it("countTry: concurrent tries at several logins, one locked and one whose lock has ended, count as one at a time would", async () => {
+      await fresh();
+      const { enrollments, tokens } = stores;
+      for (const [user, id] of [
+        ["u1", "alexw"],
+        ["u2", "isaiahl"],
+        ["u3", "pattif"],
+      ] as const) {
+        await enrollments.save(user, state(), null, token(`t-${id}`, id, 100));
+      }
+      await tokens.countTry("isaiahl", at(0));
+      await tokens.lock("t-isaiahl", at(100));
+      await tokens.countTry("pattif", at(0));
+      await tokens.lock("t-pattif", at(5));
+      const logins = ["alexw", "isaiahl", "pattif"];
+      const tries = await Promise.all(Array.from({ length: 15 }, (_, i) => tokens.countTry(logins[i % 3]!, at(10))));
+      const of = (login: string) => tries.filter((t) => t?.loginName === login);
+      const numbers = (login: string) =>
+        of(login)
+          .map((t) => t!.failedTries!)
+          .sort((a, b) => a - b);
+      expect(numbers("alexw")).toEqual([1, 2, 3, 4, 5]);
+      // Locked: none counted, each told the lock's end.
+      expect(of("isaiahl").map((t) => [t!.failedTries, t!.lockedUntil])).toEqual(Array.from({ length: 5 }, () => [1, at(100)]));
+      // The lock ended at 5 s: a new count, and no lock.
+      expect(numbers("pattif")).toEqual([1, 2, 3, 4, 5]);
+      expect(of("pattif").every((t) => t!.lockedUntil === undefined)).toBe(true);
+      expect((await tokens.findActive("pattif"))?.failedTries).toBe(5);
+    });
   });
 }
 

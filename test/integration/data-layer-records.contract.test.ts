@@ -55,6 +55,26 @@ function recordsContract(factory: EngineFactory): void {
         expect(await rateCounter.hit("valuser:isaiahl", at(62), 60_000)).toBe(1);
       });
 
+      it("rate counter's throttle windows: concurrent hits on several keys, windows open and closed, count as one at a time would", async () => {
+        await fresh();
+        const { rateCounter } = stores;
+        // "old" opened at 0 s and closes at 60 s; "recent" opened at 50 s; "new" has no window yet.
+        await rateCounter.hit("old", at(0), 60_000);
+        await rateCounter.hit("recent", at(50), 60_000);
+        const keys = ["old", "recent", "new"] as const;
+        const counts = await Promise.all(
+          Array.from({ length: 30 }, (_, i) => rateCounter.hit(keys[i % 3]!, at(70), 60_000).then((n) => ({ key: keys[i % 3]!, n }))),
+        );
+        const numbers = (key: string) => counts.filter((c) => c.key === key).map((c) => c.n);
+        const oneTo = (n: number, from = 1) => Array.from({ length: n }, (_, i) => i + from);
+        expect(numbers("old").sort((a, b) => a - b)).toEqual(oneTo(10));
+        expect(numbers("recent").sort((a, b) => a - b)).toEqual(oneTo(10, 2));
+        expect(numbers("new").sort((a, b) => a - b)).toEqual(oneTo(10));
+        // The new window of "old" opened at 70 s: open until 130 s.
+        expect(await rateCounter.hit("old", at(129), 60_000)).toBe(11);
+        expect(await rateCounter.hit("old", at(130), 60_000)).toBe(1);
+      });
+
       it("rate counter prunes events older than a moment, every key, and keeps the rest", async () => {
         await fresh();
         const { rateCounter } = stores;

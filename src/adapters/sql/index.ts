@@ -35,8 +35,8 @@ export function createSqlStores(database: Database, clock?: Clock, auditChain?: 
   const { db } = database;
   return {
     enrollments: new SqlEnrollmentStore(db, clock),
-    tokens: new SqlTokenStore(db),
-    rateCounter: new SqlRateCounter(db),
+    tokens: new SqlTokenStore(db, database.engine),
+    rateCounter: new SqlRateCounter(db, database.engine),
     audit: new SqlAuditLog(db, auditChain),
     conversationRefs: new SqlConversationRefStore(db),
   };

@@ -1,13 +1,23 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { RateCounter } from "../../ports/stores.js";
 import { ReusedQuery } from "./reused-query.js";
 import type { Schema } from "./schema.js";
 import { guard } from "./sql-errors.js";
 import { fromDbTime, toCount, toDbTime } from "./sql-values.js";
+import type { Engine } from "./database.js";
+import { earliestAt, KeyedBatcher } from "./keyed-batcher.js";
+
+/** A request throttle's hit (RateCounter.hit). */
+interface Hit {
+  key: string;
+  at: Date;
+  windowMs: number;
+}
 
 /**
  * Sliding-window counter: one row per event, counted since a moment (inclusive). And the
- * request throttles' windows: one row per key, counted in one upsert.
+ * request throttles' windows: one row per key, counted in one upsert (on PostgreSQL the hits
+ * that arrive during a write go together in the next: KeyedBatcher).
  */
 export class SqlRateCounter implements RateCounter {
   // The limits run these on every login and every guess: compiled once (ReusedQuery).
@@ -15,8 +25,17 @@ export class SqlRateCounter implements RateCounter {
   private readonly count: ReusedQuery<{ key: string; since: string }, { n: string | number }>;
   private readonly newest: ReusedQuery<{ key: string }, { at: string | null }>;
   private readonly windowHit: ReusedQuery<{ key: string; at: string; opensAfter: string }, { hits: number | string }>;
+  private readonly windowHits: ReusedQuery<
+    { keys: string[]; starts: string[]; counts: number[]; opensAfter: string },
+    { key: string; hits: number | string }
+  >;
+  /** PostgreSQL only: SQLite's statements are calls, not round trips, and its group commit already shares a commit per turn. */
+  private readonly batcher?: KeyedBatcher<Hit, number, number>;
 
-  constructor(private readonly db: Kysely<Schema>) {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    engine: Engine = "sqlite",
+  ) {
     this.insert = new ReusedQuery(db, (q, v) => q.insertInto("rate_events").values({ key: v.key, at: v.at }), ["key", "at"]);
     this.count = new ReusedQuery(
       db,
@@ -61,12 +80,58 @@ export class SqlRateCounter implements RateCounter {
           .returning("hits"),
       ["key", "at", "opensAfter"],
     );
+    // Many keys' hits in one upsert (PostgreSQL's unnest; each key once, with its number of hits).
+    this.windowHits = new ReusedQuery(
+      db,
+      (q, v) => {
+        const open = sql`rate_windows.window_start > ${v.opensAfter}`;
+        const query = sql<{ key: string; hits: number | string }>`insert into rate_windows (key, window_start, hits)
+          select k, w, n from unnest(${v.keys}::text[], ${v.starts}::text[], ${v.counts}::int[]) as t(k, w, n)
+          on conflict (key) do update set
+            hits = case when ${open} then rate_windows.hits + excluded.hits else excluded.hits end,
+            window_start = case when ${open} then rate_windows.window_start else excluded.window_start end
+          returning key, hits`;
+        return { compile: () => query.compile(q) };
+      },
+      ["keys", "starts", "counts", "opensAfter"],
+    );
+    if (engine === "postgres") {
+      this.batcher = new KeyedBatcher({
+        write: (hits) => this.writeHits(hits),
+        // A key's n hits added n: they are numbered up to its count, in call order.
+        answer: (total, index, count) => {
+          if (total === undefined) throw new Error("a throttle window was not returned by its write");
+          return total - count + 1 + index;
+        },
+        joins: (first, hit) => hit.windowMs === first.windowMs,
+      });
+    }
   }
 
   async hit(key: string, at: Date, windowMs: number): Promise<number> {
+    if (this.batcher) return this.batcher.run({ key, at, windowMs });
     return guard("rate hit", async () => {
       const rows = (await this.windowHit.run({ key, at: toDbTime(at), opensAfter: toDbTime(new Date(at.getTime() - windowMs)) })).rows;
       return toCount(rows[0]?.hits);
+    });
+  }
+
+  /**
+   * One batch of hits with one window length, one row per key. A key's window is judged open or
+   * closed as of the batch's earliest hit: at most a few milliseconds before a hit's own moment,
+   * so a window is, if anything, held open that much longer (stricter, never looser).
+   */
+  private writeHits(hits: Map<string, Hit[]>): Promise<Map<string, number>> {
+    return guard("rate hit", async () => {
+      const all = [...hits.values()].flat();
+      const groups = [...hits.values()];
+      const result = await this.windowHits.run({
+        keys: [...hits.keys()],
+        starts: groups.map((group) => toDbTime(earliestAt(group))),
+        counts: groups.map((group) => group.length),
+        opensAfter: toDbTime(new Date(earliestAt(all).getTime() - all[0]!.windowMs)),
+      });
+      return new Map(result.rows.map((row) => [row.key, toCount(row.hits)]));
     });
   }
 

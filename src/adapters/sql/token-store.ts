@@ -1,9 +1,17 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { TokenRecord, TokenStore } from "../../ports/stores.js";
 import type { Schema, TokensTable } from "./schema.js";
 import { ReusedQuery } from "./reused-query.js";
 import { guard } from "./sql-errors.js";
 import { fromDbTime, toDbTime } from "./sql-values.js";
+import type { Engine } from "./database.js";
+import { earliestAt, KeyedBatcher } from "./keyed-batcher.js";
+
+/** A try at a login's active token (TokenStore.countTry); key: the login name in lower case. */
+interface Try {
+  key: string;
+  at: Date;
+}
 
 /** Every column, named: the hot queries are prepared statements on PostgreSQL (no `*`, see ReusedQuery). */
 const TOKEN_COLUMNS = [
@@ -28,8 +36,18 @@ export class SqlTokenStore implements TokenStore {
   private readonly advance: ReusedQuery<{ id: string; step: number }>;
   private readonly use: ReusedQuery<{ id: string; step: number; usedAt: string }>;
   private readonly tryCount: ReusedQuery<{ login: string; now: string }, Selectable<TokensTable>>;
+  private readonly tryCounts: ReusedQuery<{ logins: string[]; counts: number[]; now: string }, Selectable<TokensTable> & { key: string }>;
+  /**
+   * PostgreSQL only: the tries that arrive while one batch is being written go together in the
+   * next (KeyedBatcher), so a flood of guesses costs a round trip per batch, not per guess.
+   * SQLite's statements are calls, not round trips, and its group commit already shares a commit per turn.
+   */
+  private readonly tries?: KeyedBatcher<Try, Selectable<TokensTable>, TokenRecord | "uncounted">;
 
-  constructor(private readonly db: Kysely<Schema>) {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    engine: Engine = "sqlite",
+  ) {
     this.active = new ReusedQuery(
       db,
       (q, v) => q.selectFrom("tokens").select(TOKEN_COLUMNS).where("login_name", "=", v.login).where("status", "=", "active"),
@@ -65,6 +83,30 @@ export class SqlTokenStore implements TokenStore {
           .returning(TOKEN_COLUMNS),
       ["login", "now"],
     );
+    // The same for many logins in one statement (PostgreSQL's unnest; each login once, with its number of tries).
+    this.tryCounts = new ReusedQuery(
+      db,
+      (q, v) => {
+        const columns = sql.join(TOKEN_COLUMNS.map((column) => sql.ref(`tokens.${column}`)));
+        const query = sql<Selectable<TokensTable> & { key: string }>`update tokens set
+            failed_tries = case when tokens.locked_until is null then tokens.failed_tries + t.n else t.n end,
+            locked_until = null
+          from unnest(${v.logins}::text[], ${v.counts}::int[]) as t(login, n)
+          where tokens.login_name = t.login and tokens.status = 'active'
+            and (tokens.locked_until is null or tokens.locked_until <= ${v.now})
+          returning t.login as key, ${columns}`;
+        return { compile: () => query.compile(q) };
+      },
+      ["logins", "counts", "now"],
+    );
+    if (engine === "postgres") {
+      this.tries = new KeyedBatcher<Try, Selectable<TokensTable>, TokenRecord | "uncounted">({
+        write: (tries) => this.writeTries(tries),
+        // A login's n tries added n: they are the (total − n + 1)-th … total-th, in call order.
+        answer: (row, index, count) =>
+          row ? { ...toTokenRecord(row), failedTries: Number(row.failed_tries ?? 0) - count + 1 + index } : "uncounted",
+      });
+    }
   }
 
   async findActive(loginName: string): Promise<TokenRecord | null> {
@@ -103,12 +145,31 @@ export class SqlTokenStore implements TokenStore {
   async countTry(loginName: string, now: Date): Promise<TokenRecord | null> {
     return guard("token try", async () => {
       const login = loginName.toLowerCase();
-      const counted = (await this.tryCount.run({ login, now: toDbTime(now) })).rows[0];
-      if (counted) return toTokenRecord(counted);
+      if (this.tries) {
+        const counted = await this.tries.run({ key: login, at: now });
+        if (counted !== "uncounted") return counted;
+      } else {
+        const counted = (await this.tryCount.run({ login, now: toDbTime(now) })).rows[0];
+        if (counted) return toTokenRecord(counted);
+      }
       // Locked (returned uncounted) or no active token: the rare path reads the row.
       const row = (await this.active.run({ login })).rows[0];
       return row ? toTokenRecord(row) : null;
     });
+  }
+
+  /**
+   * One batch of tries, one row per login. A lock is judged as of the batch's earliest try: at
+   * most a few milliseconds before a try's own moment, so a lock is, if anything, held that much
+   * longer (stricter, never looser). Logins without a row back are locked or have no token.
+   */
+  private async writeTries(tries: Map<string, Try[]>): Promise<Map<string, Selectable<TokensTable>>> {
+    const result = await this.tryCounts.run({
+      logins: [...tries.keys()],
+      counts: [...tries.values()].map((calls) => calls.length),
+      now: toDbTime(earliestAt([...tries.values()].flat())),
+    });
+    return new Map(result.rows.map((row) => [row.key, row]));
   }
 
   async lock(tokenId: string, until: Date): Promise<void> {

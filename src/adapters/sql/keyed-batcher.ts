@@ -1,0 +1,78 @@
+/**
+ * Calls of one hot counting write on PostgreSQL, where each statement is a round trip: the
+ * calls that arrive while one batch is being written go together in the next, one row per key,
+ * so under a flood one round trip serves many logins. A lone call is written at once, so
+ * nothing waits for a timer. The write gets each key's calls in call order and returns one
+ * result per key; `answer` turns it into each call's own answer (e.g. the k-th of n hits on a
+ * key whose count is now `total` is number total − n + k, as one call at a time would have got).
+ * A key the write returns nothing for is answered with `undefined`. A failed write fails every
+ * call of its batch.
+ */
+export class KeyedBatcher<Call extends { key: string }, Result, Answer> {
+  private queue: { call: Call; resolve: (answer: Answer) => void; reject: (error: unknown) => void }[] = [];
+  private writing = false;
+
+  constructor(
+    private readonly options: {
+      write: (calls: Map<string, Call[]>) => Promise<Map<string, Result>>;
+      answer: (result: Result | undefined, index: number, count: number, call: Call) => Answer;
+      /** Whether a call may share the batch that `first` opened (else it waits for the next). Default: any. */
+      joins?: (first: Call, call: Call) => boolean;
+      /** Most keys in one statement. */
+      maxKeys?: number;
+    },
+  ) {}
+
+  run(call: Call): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ call, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.queue.length > 0) {
+      const batch = this.takeBatch();
+      const byKey = new Map<string, Call[]>();
+      for (const { call } of batch) {
+        const calls = byKey.get(call.key);
+        if (calls) calls.push(call);
+        else byKey.set(call.key, [call]);
+      }
+      try {
+        const results = await this.options.write(byKey);
+        const seen = new Map<string, number>();
+        for (const { call, resolve } of batch) {
+          const index = seen.get(call.key) ?? 0;
+          seen.set(call.key, index + 1);
+          resolve(this.options.answer(results.get(call.key), index, byKey.get(call.key)!.length, call));
+        }
+      } catch (error) {
+        for (const { reject } of batch) reject(error);
+      }
+    }
+    this.writing = false;
+  }
+
+  /** Every waiting call that joins the oldest one's batch, up to `maxKeys` keys; the others stay, in order. */
+  private takeBatch(): typeof this.queue {
+    const first = this.queue[0]!.call;
+    const maxKeys = this.options.maxKeys ?? 500;
+    const keys = new Set<string>();
+    const batch: typeof this.queue = [];
+    const rest: typeof this.queue = [];
+    for (const entry of this.queue) {
+      const joins = (this.options.joins?.(first, entry.call) ?? true) && (keys.has(entry.call.key) || keys.size < maxKeys);
+      if (joins) keys.add(entry.call.key);
+      (joins ? batch : rest).push(entry);
+    }
+    this.queue = rest;
+    return batch;
+  }
+}
+
+/** The earliest moment among calls: a batch is judged as of its first call (see the users). */
+export function earliestAt(calls: readonly { at: Date }[]): Date {
+  return calls.reduce((first, call) => (call.at < first ? call.at : first), calls[0]!.at);
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { earliestAt, KeyedBatcher } from "../../src/adapters/sql/keyed-batcher.js";
+
+const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
+
+interface Hit {
+  key: string;
+  at: Date;
+  windowMs: number;
+}
+
+/** Counts per key in memory, numbering a key's hits in a batch as the rate counter does, and records each batch. */
+function countingBatcher(maxKeys?: number) {
+  const totals = new Map<string, number>();
+  const batches: string[][] = [];
+  const batcher = new KeyedBatcher<Hit, number, number>({
+    write: async (hits) => {
+      batches.push([...hits].map(([key, calls]) => `${key}×${calls.length}@${earliestAt(calls).getTime() - at(0).getTime()}`));
+      for (const [key, calls] of hits) totals.set(key, (totals.get(key) ?? 0) + calls.length);
+      return new Map([...hits.keys()].map((key) => [key, totals.get(key)!]));
+    },
+    answer: (total, index, count) => total! - count + 1 + index,
+    joins: (first, hit) => hit.windowMs === first.windowMs,
+    maxKeys,
+  });
+  return { batcher, batches };
+}
+
+describe("KeyedBatcher (PostgreSQL's hot counting writes, one statement per batch)", () => {
+  it("writes a lone call at once and the calls that wait for it together, one row per key, answered in call order", async () => {
+    const { batcher, batches } = countingBatcher();
+    const counts = await Promise.all([
+      batcher.run({ key: "a", at: at(5), windowMs: 60_000 }),
+      batcher.run({ key: "a", at: at(3), windowMs: 60_000 }),
+      batcher.run({ key: "b", at: at(4), windowMs: 60_000 }),
+      batcher.run({ key: "a", at: at(6), windowMs: 60_000 }),
+    ]);
+    expect(counts).toEqual([1, 2, 1, 3]);
+    expect(batches).toEqual([["a×1@5"], ["a×2@3", "b×1@4"]]);
+  });
+
+  it("takes into a batch only the calls that join the oldest one, at most maxKeys keys; the rest wait, in order", async () => {
+    const { batcher, batches } = countingBatcher(2);
+    await Promise.all([
+      batcher.run({ key: "first", at: at(0), windowMs: 60_000 }),
+      batcher.run({ key: "a", at: at(1), windowMs: 60_000 }),
+      batcher.run({ key: "sms", at: at(1), windowMs: 3_600_000 }),
+      batcher.run({ key: "b", at: at(1), windowMs: 60_000 }),
+      batcher.run({ key: "c", at: at(1), windowMs: 60_000 }),
+      batcher.run({ key: "a", at: at(2), windowMs: 60_000 }),
+    ]);
+    expect(batches).toEqual([["first×1@0"], ["a×2@1", "b×1@1"], ["sms×1@1"], ["c×1@1"]]);
+  });
+
+  it("fails every call of a failed batch with the write's error (and one its answer refuses), then goes on", async () => {
+    let fail = true;
+    const batcher = new KeyedBatcher<Hit, number, number>({
+      write: async (hits) => {
+        if (fail) throw new Error("database down");
+        return new Map([...hits].filter(([key]) => key !== "lost").map(([key, calls]) => [key, calls.length]));
+      },
+      answer: (total) => {
+        if (total === undefined) throw new Error("not returned");
+        return total;
+      },
+    });
+    const down = await Promise.allSettled([
+      batcher.run({ key: "a", at: at(0), windowMs: 1 }),
+      batcher.run({ key: "b", at: at(0), windowMs: 1 }),
+    ]);
+    expect(down.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    fail = false;
+    await expect(batcher.run({ key: "lost", at: at(1), windowMs: 1 })).rejects.toThrow("not returned");
+    expect(await batcher.run({ key: "a", at: at(1), windowMs: 1 })).toBe(1);
+  });
+});
