@@ -134,6 +134,24 @@ function enrollmentsContract(factory: EngineFactory): void {
       expect(await tokens.countTry("alexw", at(6001))).toBeNull();
     });
 
+    it("advanceTimeStep with the login's moment: of concurrent logins with one code exactly one wins; other tokens are not held up", async () => {
+      await fresh();
+      const { enrollments, tokens } = stores;
+      await enrollments.save("u1", state(), null, token("t1", "alexw", 100));
+      await enrollments.save("u2", state(), null, token("t2", "isaiahl", 100));
+      const race = await Promise.all([1, 2, 3, 4, 5].map(() => tokens.advanceTimeStep("t1", 105, at(1))));
+      expect(race.filter(Boolean)).toHaveLength(1);
+      const mixed = await Promise.all([
+        tokens.advanceTimeStep("t1", 106, at(2)),
+        tokens.advanceTimeStep("t2", 101, at(2)),
+        tokens.advanceTimeStep("t1", 107, at(2)),
+        tokens.advanceTimeStep("t1", 106, at(2)),
+      ]);
+      expect(mixed).toEqual([true, true, true, false]);
+      expect(await tokens.findActive("alexw")).toMatchObject({ lastTimeStep: 107, lastUsedAt: at(2), failedTries: 0 });
+      expect(await tokens.findActive("isaiahl")).toMatchObject({ lastTimeStep: 101, lastUsedAt: at(2) });
+    });
+
     it("countTry: concurrent tries at several logins, one locked and one whose lock has ended, count as one at a time would", async () => {
       await fresh();
       const { enrollments, tokens } = stores;

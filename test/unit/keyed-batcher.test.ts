@@ -52,6 +52,25 @@ describe("KeyedBatcher (PostgreSQL's hot counting writes, one statement per batc
     expect(batches).toEqual([["first×1@0"], ["a×2@1", "b×1@1"], ["sms×1@1"], ["c×1@1"]]);
   });
 
+  it("with onePerKey, a key's second call waits for the next batch", async () => {
+    const batches: string[][] = [];
+    const batcher = new KeyedBatcher<{ key: string; step: number }, number, number>({
+      write: async (calls) => {
+        batches.push([...calls].map(([key, [call]]) => `${key}:${call!.step}`));
+        return new Map([...calls].map(([key, [call]]) => [key, call!.step]));
+      },
+      answer: (step) => step!,
+      onePerKey: true,
+    });
+    await Promise.all([
+      batcher.run({ key: "t1", step: 1 }),
+      batcher.run({ key: "t1", step: 2 }),
+      batcher.run({ key: "t2", step: 3 }),
+      batcher.run({ key: "t1", step: 4 }),
+    ]);
+    expect(batches).toEqual([["t1:1"], ["t1:2", "t2:3"], ["t1:4"]]);
+  });
+
   it("fails every call of a failed batch with the write's error (and one its answer refuses), then goes on", async () => {
     let fail = true;
     const batcher = new KeyedBatcher<Hit, number, number>({

@@ -20,6 +20,8 @@ export class KeyedBatcher<Call extends { key: string }, Result, Answer> {
       joins?: (first: Call, call: Call) => boolean;
       /** Most keys in one statement. */
       maxKeys?: number;
+      /** At most one call per key in a batch (a key's next call waits for the next batch), for writes that cannot add up. */
+      onePerKey?: boolean;
     },
   ) {}
 
@@ -63,7 +65,8 @@ export class KeyedBatcher<Call extends { key: string }, Result, Answer> {
     const batch: typeof this.queue = [];
     const rest: typeof this.queue = [];
     for (const entry of this.queue) {
-      const joins = (this.options.joins?.(first, entry.call) ?? true) && (keys.has(entry.call.key) || keys.size < maxKeys);
+      const known = keys.has(entry.call.key);
+      const joins = (this.options.joins?.(first, entry.call) ?? true) && (known ? !this.options.onePerKey : keys.size < maxKeys);
       if (joins) keys.add(entry.call.key);
       (joins ? batch : rest).push(entry);
     }

@@ -43,6 +43,9 @@ export class SqlTokenStore implements TokenStore {
    * SQLite's statements are calls, not round trips, and its group commit already shares a commit per turn.
    */
   private readonly tries?: KeyedBatcher<Try, Selectable<TokensTable>, TokenRecord | "uncounted">;
+  /** PostgreSQL only, likewise: accepted logins' time steps, one per token in a statement (a second waits for the next). */
+  private readonly uses?: KeyedBatcher<{ key: string; step: number; usedAt: string }, true, boolean>;
+  private readonly useMany: ReusedQuery<{ ids: string[]; steps: number[]; usedAts: string[] }, { id: string }>;
 
   constructor(
     private readonly db: Kysely<Schema>,
@@ -99,7 +102,32 @@ export class SqlTokenStore implements TokenStore {
       },
       ["logins", "counts", "now"],
     );
+    // The same for many tokens in one statement (each token once).
+    this.useMany = new ReusedQuery(
+      db,
+      (q, v) => {
+        const query = sql<{ id: string }>`update tokens set last_time_step = t.step, last_used_at = t.used_at, failed_tries = 0
+          from unnest(${v.ids}::text[], ${v.steps}::integer[], ${v.usedAts}::text[]) as t(id, step, used_at)
+          where tokens.id = t.id and tokens.status = 'active' and tokens.last_time_step < t.step
+          returning tokens.id`;
+        return { compile: () => query.compile(q) };
+      },
+      ["ids", "steps", "usedAts"],
+    );
     if (engine === "postgres") {
+      this.uses = new KeyedBatcher({
+        write: async (uses) => {
+          const calls = [...uses.values()].map(([use]) => use!);
+          const result = await this.useMany.run({
+            ids: calls.map((use) => use.key),
+            steps: calls.map((use) => use.step),
+            usedAts: calls.map((use) => use.usedAt),
+          });
+          return new Map(result.rows.map((row) => [row.id, true as const]));
+        },
+        answer: (advanced) => advanced === true,
+        onePerKey: true,
+      });
       this.tries = new KeyedBatcher<Try, Selectable<TokensTable>, TokenRecord | "uncounted">({
         write: (tries) => this.writeTries(tries),
         // A login's n tries added n: they are the (total − n + 1)-th … total-th, in call order.
@@ -135,6 +163,7 @@ export class SqlTokenStore implements TokenStore {
    */
   async advanceTimeStep(tokenId: string, timeStep: number, usedAt?: Date): Promise<boolean> {
     return guard("token time step", async () => {
+      if (usedAt && this.uses) return this.uses.run({ key: tokenId, step: timeStep, usedAt: toDbTime(usedAt) });
       const result = usedAt
         ? await this.use.run({ id: tokenId, step: timeStep, usedAt: toDbTime(usedAt) })
         : await this.advance.run({ id: tokenId, step: timeStep });
