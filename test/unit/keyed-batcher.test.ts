@@ -71,6 +71,28 @@ describe("KeyedBatcher (PostgreSQL's hot counting writes, one statement per batc
     expect(batches).toEqual([["t1:1"], ["t1:2", "t2:3"], ["t1:4"]]);
   });
 
+  it("hands the keys to the write sorted, and tries a write again that retryWhen names (at most three times in all)", async () => {
+    const seen: string[][] = [];
+    let deadlocks = 1;
+    const batcher = new KeyedBatcher<Hit, number, number>({
+      write: async (hits) => {
+        seen.push([...hits.keys()]);
+        if (deadlocks-- > 0) throw Object.assign(new Error("deadlock detected"), { code: "40P01" });
+        return new Map([...hits].map(([key, calls]) => [key, calls.length]));
+      },
+      answer: (total) => total!,
+      retryWhen: (error) => (error as { code?: string }).code === "40P01",
+    });
+    const lone = batcher.run({ key: "z", at: at(0), windowMs: 1 });
+    const together = Promise.all(["c", "a", "b"].map((key) => batcher.run({ key, at: at(0), windowMs: 1 })));
+    expect(await lone).toBe(1);
+    expect(await together).toEqual([1, 1, 1]);
+    expect(seen).toEqual([["z"], ["z"], ["a", "b", "c"]]);
+    deadlocks = 5;
+    await expect(batcher.run({ key: "a", at: at(1), windowMs: 1 })).rejects.toThrow("deadlock");
+    expect(seen).toHaveLength(6);
+  });
+
   it("fails every call of a failed batch with the write's error (and one its answer refuses), then goes on", async () => {
     let fail = true;
     const batcher = new KeyedBatcher<Hit, number, number>({

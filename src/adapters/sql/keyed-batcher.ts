@@ -7,6 +7,12 @@
  * key whose count is now `total` is number total − n + k, as one call at a time would have got).
  * A key the write returns nothing for is answered with `undefined`. A failed write fails every
  * call of its batch.
+ *
+ * One statement now locks several rows, where one call locked one: two such statements (two
+ * instances, or two batchers on the same table) could each hold a row the other waits for. The
+ * keys go to the write sorted, so statements of one kind lock in one order, and a write that
+ * failed as a deadlock or serialization failure (`retryWhen`) is tried again: PostgreSQL rolled
+ * the whole statement back, so nothing of it was counted.
  */
 export class KeyedBatcher<Call extends { key: string }, Result, Answer> {
   private queue: { call: Call; resolve: (answer: Answer) => void; reject: (error: unknown) => void }[] = [];
@@ -20,6 +26,8 @@ export class KeyedBatcher<Call extends { key: string }, Result, Answer> {
       joins?: (first: Call, call: Call) => boolean;
       /** Most keys in one statement. */
       maxKeys?: number;
+      /** A failed write worth trying again (at most twice more): one that PostgreSQL rolled back as a deadlock. */
+      retryWhen?: (error: unknown) => boolean;
       /** At most one call per key in a batch (a key's next call waits for the next batch), for writes that cannot add up. */
       onePerKey?: boolean;
     },
@@ -37,13 +45,13 @@ export class KeyedBatcher<Call extends { key: string }, Result, Answer> {
     while (this.queue.length > 0) {
       const batch = this.takeBatch();
       const byKey = new Map<string, Call[]>();
-      for (const { call } of batch) {
+      for (const { call } of [...batch].sort((a, b) => (a.call.key < b.call.key ? -1 : a.call.key > b.call.key ? 1 : 0))) {
         const calls = byKey.get(call.key);
         if (calls) calls.push(call);
         else byKey.set(call.key, [call]);
       }
       try {
-        const results = await this.options.write(byKey);
+        const results = await this.written(byKey);
         const seen = new Map<string, number>();
         for (const { call, resolve } of batch) {
           const index = seen.get(call.key) ?? 0;
@@ -55,6 +63,15 @@ export class KeyedBatcher<Call extends { key: string }, Result, Answer> {
       }
     }
     this.writing = false;
+  }
+
+  private async written(calls: Map<string, Call[]>, attempt = 1): Promise<Map<string, Result>> {
+    try {
+      return await this.options.write(calls);
+    } catch (error) {
+      if (attempt < 3 && this.options.retryWhen?.(error)) return this.written(calls, attempt + 1);
+      throw error;
+    }
   }
 
   /** Every waiting call that joins the oldest one's batch, up to `maxKeys` keys; the others stay, in order. */
@@ -77,5 +94,5 @@ export class KeyedBatcher<Call extends { key: string }, Result, Answer> {
 
 /** The earliest moment among calls: a batch is judged as of its first call (see the users). */
 export function earliestAt(calls: readonly { at: Date }[]): Date {
-  return calls.reduce((first, call) => (call.at < first ? call.at : first), calls[0]!.at);
+  return new Date(Math.min(...calls.map((call) => call.at.getTime())));
 }

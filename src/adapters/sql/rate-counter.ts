@@ -2,7 +2,7 @@ import { type Kysely, sql } from "kysely";
 import type { RateCounter } from "../../ports/stores.js";
 import { ReusedQuery } from "./reused-query.js";
 import type { Schema } from "./schema.js";
-import { guard } from "./sql-errors.js";
+import { guard, isRolledBackByConflict } from "./sql-errors.js";
 import { fromDbTime, toCount, toDbTime } from "./sql-values.js";
 import type { Engine } from "./database.js";
 import { earliestAt, KeyedBatcher } from "./keyed-batcher.js";
@@ -104,12 +104,13 @@ export class SqlRateCounter implements RateCounter {
           return total - count + 1 + index;
         },
         joins: (first, hit) => hit.windowMs === first.windowMs,
+        retryWhen: isRolledBackByConflict,
       });
     }
   }
 
   async hit(key: string, at: Date, windowMs: number): Promise<number> {
-    if (this.batcher) return this.batcher.run({ key, at, windowMs });
+    if (this.batcher) return guard("rate hit", () => this.batcher!.run({ key, at, windowMs }));
     return guard("rate hit", async () => {
       const rows = (await this.windowHit.run({ key, at: toDbTime(at), opensAfter: toDbTime(new Date(at.getTime() - windowMs)) })).rows;
       return toCount(rows[0]?.hits);

@@ -15,6 +15,11 @@ export function isConflict(error: unknown): boolean {
   return typeof code === "string" && (PG_CONFLICT_CODES.has(code) || SQLITE_CONFLICT_CODES.has(code));
 }
 
+/** A write PostgreSQL rolled back because of another (deadlock, serialization), raw or translated: trying it again is safe. */
+export function isRolledBackByConflict(error: unknown): boolean {
+  return error instanceof ConcurrentUpdateError || isConflict(error);
+}
+
 /**
  * Driver error → domain error: unique/serialization conflicts become ConcurrentUpdateError,
  * anything else StorageError; the original is kept as `cause`. Domain errors pass through.

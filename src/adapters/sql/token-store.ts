@@ -2,7 +2,7 @@ import { type Kysely, type Selectable, sql } from "kysely";
 import type { TokenRecord, TokenStore } from "../../ports/stores.js";
 import type { Schema, TokensTable } from "./schema.js";
 import { ReusedQuery } from "./reused-query.js";
-import { guard } from "./sql-errors.js";
+import { guard, isRolledBackByConflict } from "./sql-errors.js";
 import { fromDbTime, toDbTime } from "./sql-values.js";
 import type { Engine } from "./database.js";
 import { earliestAt, KeyedBatcher } from "./keyed-batcher.js";
@@ -127,12 +127,14 @@ export class SqlTokenStore implements TokenStore {
         },
         answer: (advanced) => advanced === true,
         onePerKey: true,
+        retryWhen: isRolledBackByConflict,
       });
       this.tries = new KeyedBatcher<Try, Selectable<TokensTable>, TokenRecord | "uncounted">({
         write: (tries) => this.writeTries(tries),
         // A login's n tries added n: they are the (total − n + 1)-th … total-th, in call order.
         answer: (row, index, count) =>
           row ? { ...toTokenRecord(row), failedTries: Number(row.failed_tries ?? 0) - count + 1 + index } : "uncounted",
+        retryWhen: isRolledBackByConflict,
       });
     }
   }
