@@ -94,5 +94,7 @@ export class KeyedBatcher<Call extends { key: string }, Result, Answer> {
 
 /** The earliest moment among calls: a batch is judged as of its first call (see the users). */
 export function earliestAt(calls: readonly { at: Date }[]): Date {
-  return new Date(Math.min(...calls.map((call) => call.at.getTime())));
+  let first = calls[0]!.at.getTime();
+  for (const call of calls) first = Math.min(first, call.at.getTime());
+  return new Date(first);
 }
