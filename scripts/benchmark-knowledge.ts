@@ -1,8 +1,9 @@
 /**
  * Knowledge-base search benchmark: `npm run bench:knowledge` (or `npx tsx scripts/benchmark-knowledge.ts`).
- * Runs the three parts of the evaluation set separately: the tuning part (test/fixtures/knowledge/questions.json,
- * which articles and search were tuned on) and two held-out parts, each written before a round of tuning and
- * never tuned on (held-out.json; held-out-2.json, written for issue 13 without looking at the articles' questions).
+ * Runs the four parts of the evaluation set separately: the tuning part (test/fixtures/knowledge/questions.json,
+ * which articles and search were tuned on) and three held-out parts, each written before a round of tuning and
+ * never tuned on (held-out.json; held-out-2.json and held-out-3.json, written for issue 13 without looking at the
+ * articles' questions or the other parts).
  * For each: top-1 accuracy in scope, the out-of-scope rejection rate, the false answer rate and a confusion list
  * (read only the tuning part's: see knowledge/README.md). `--sweep` also prints the metrics over a range of
  * thresholds (for calibrating DEFAULT_CONFIDENCE_THRESHOLD on the tuning part only).
@@ -14,7 +15,12 @@ import { evaluateKnowledge, KnowledgeBase, type LabelledQuestion } from "../src/
 const root = fileURLToPath(new URL("..", import.meta.url));
 const load = (file: string): LabelledQuestion[] =>
   JSON.parse(readFileSync(`${root}test/fixtures/knowledge/${file}`, "utf8")) as LabelledQuestion[];
-const parts = { tuning: load("questions.json"), "held-out": load("held-out.json"), "held-out-2": load("held-out-2.json") };
+const parts = {
+  tuning: load("questions.json"),
+  "held-out": load("held-out.json"),
+  "held-out-2": load("held-out-2.json"),
+  "held-out-3": load("held-out-3.json"),
+};
 const kb = KnowledgeBase.load(`${root}knowledge`);
 
 const pct = (value: number): string => `${(value * 100).toFixed(1)}%`;
