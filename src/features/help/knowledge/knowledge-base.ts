@@ -3,12 +3,14 @@ import { knowledgeLocales, type KnowledgeArticle, type KnowledgeLocale } from ".
 import type { KnowledgeStep } from "../../enrollment/steps.js";
 import { loadKnowledgeArticles, loadKnowledgeSynonyms } from "./loader.js";
 import type { Synonyms } from "./synonyms.js";
+import { NearestExamples } from "./nearest-examples.js";
 import { SearchTerms } from "./terms.js";
+import { fold, normalise, tokenize } from "./text.js";
 
 /** One search result. `confidence` is in [0, 1]; see KnowledgeBase.search. */
 export interface KnowledgeHit {
   readonly article: KnowledgeArticle;
-  /** Raw BM25 score from MiniSearch (only comparable within one query). */
+  /** The ranking score in [0, 1] (the two signals fused; only comparable within one query). */
   readonly score: number;
   readonly confidence: number;
 }
@@ -28,7 +30,12 @@ export interface KnowledgeBaseOptions {
  * in-scope answered correctly, 8.1% deferred, 92.9% of out-of-scope rejected, 4.5% false
  * answers; 0.35 answers 1.4 points more but rejects only 88%.
  */
-export const DEFAULT_CONFIDENCE_THRESHOLD = 0.4;
+export const DEFAULT_CONFIDENCE_THRESHOLD = 0.42;
+/**
+ * Weight of the word search (BM25) against the nearest example question (character n-grams) in the
+ * fused score and confidence; chosen on the tuning part (`npm run bench:knowledge -- --sweep`).
+ */
+const WORD_SEARCH_WEIGHT = 0.7;
 
 /** Field boosts: the curated fields (keywords, example questions, title) weigh more than prose. */
 const BOOST = { title: 2, keywords: 2, questions: 1.5, body: 1 } as const;
@@ -67,6 +74,7 @@ export class KnowledgeBase {
   private readonly byLocale = new Map<KnowledgeLocale, Map<string, KnowledgeArticle>>();
   private readonly indexes = new Map<KnowledgeLocale, MiniSearch<Doc>>();
   private readonly terms = new Map<KnowledgeLocale, SearchTerms>();
+  private readonly examples = new Map<KnowledgeLocale, NearestExamples>();
 
   constructor(articles: readonly KnowledgeArticle[], options: KnowledgeBaseOptions = {}) {
     this.threshold = options.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
@@ -91,6 +99,10 @@ export class KnowledgeBase {
         })),
       );
       this.indexes.set(locale, index);
+      const examples = own.flatMap((article) =>
+        [article.title, ...article.keywords, ...article.questions].map((text) => ({ label: article.id, text })),
+      );
+      this.examples.set(locale, new NearestExamples(examples, (text) => comparable(locale, terms, text)));
     }
   }
 
@@ -132,8 +144,36 @@ export class KnowledgeBase {
     return best && best.confidence >= this.threshold ? best : null;
   }
 
-  /** Search with the features behind the confidence, for calibration. */
-  scored(locale: KnowledgeLocale, query: string): (KnowledgeHit & { coverage: number; strength: number; ratio: number })[] {
+  /**
+   * Two signals fused: the word search (BM25, see wordSearch) and the similarity of the question to each
+   * article's nearest example (its title, keywords and example questions as character n-grams, see
+   * nearest-examples.ts), which still sees a word through a typo, an inflection or a compound the word
+   * search's rules miss. Ranking: the weighted mean of the BM25 score relative to the best one and the
+   * similarity; confidence: the same mean of the BM25 confidence and the similarity.
+   */
+  scored(locale: KnowledgeLocale, query: string): KnowledgeHit[] {
+    const articles = this.byLocale.get(locale);
+    const examples = this.examples.get(locale);
+    if (!articles || !examples || typeof query !== "string") return [];
+    const words = this.wordSearch(locale, query);
+    const top = words[0]?.score ?? 0;
+    const byWords = new Map(words.map((hit) => [hit.article.id, hit]));
+    const similar = words.length === 0 ? new Map<string, number>() : examples.similarities(query.slice(0, 500));
+    const w = WORD_SEARCH_WEIGHT;
+    return [...new Set([...byWords.keys(), ...similar.keys()])]
+      .flatMap((id) => {
+        const article = articles.get(id);
+        if (!article) return [];
+        const hit = byWords.get(id);
+        const similarity = similar.get(id) ?? 0;
+        const score = w * (hit && top > 0 ? hit.score / top : 0) + (1 - w) * similarity;
+        return [{ article, score, confidence: w * (hit?.confidence ?? 0) + (1 - w) * similarity }];
+      })
+      .sort((a, b) => b.score - a.score || a.article.id.localeCompare(b.article.id));
+  }
+
+  /** The word search alone, with the features behind its confidence. */
+  private wordSearch(locale: KnowledgeLocale, query: string): (KnowledgeHit & { coverage: number; strength: number; ratio: number })[] {
     const index = this.indexes.get(locale);
     const articles = this.byLocale.get(locale);
     const processor = this.terms.get(locale);
@@ -173,4 +213,10 @@ export class KnowledgeBase {
       return [{ article, score: result.score, confidence, coverage, strength, ratio }];
     });
   }
+}
+
+/** What the nearest-example signal compares: the words without stop words, and the search terms (synonyms applied), å/ä/ö folded. */
+function comparable(locale: KnowledgeLocale, terms: SearchTerms, text: string): string {
+  const words = tokenize(text).flatMap((word) => normalise(locale, word) ?? []);
+  return fold([...words, ...terms.query(text).map((term) => term.term)].join(" "));
 }
