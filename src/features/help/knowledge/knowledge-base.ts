@@ -137,19 +137,6 @@ export class KnowledgeBase {
     return this.list(locale).filter((article) => article.step === step);
   }
 
-  /**
-   * The best matching articles, best first. Confidence of a hit = the share of the query's
-   * information (idf-weighted query terms) that the article matches, times how strongly
-   * it matches (score per unit of idf, capped at 1), times its score relative to the best hit.
-   * Unknown words ("wifi", "lunch") carry the highest idf, so a question about something
-   * else gets a low confidence even when one of its words occurs in an article.
-   */
-  search(locale: KnowledgeLocale, query: string, limit = 3): KnowledgeHit[] {
-    return this.scored(locale, query)
-      .slice(0, Math.max(0, limit))
-      .map(({ article, score, confidence }) => ({ article, score, confidence }));
-  }
-
   /** The best hit when it is confident enough, otherwise null (offer the helpdesk instead). */
   answer(locale: KnowledgeLocale, query: string): KnowledgeHit | null {
     const [best] = this.search(locale, query, 1);
@@ -157,19 +144,22 @@ export class KnowledgeBase {
   }
 
   /**
-   * Two signals fused: the word search (BM25, see wordSearch) and the similarity of the question to each
-   * article's nearest example (its title, keywords and example questions as character n-grams, see
-   * nearest-examples.ts), which still sees a word through a typo, an inflection or a compound the word
-   * search's rules miss. Ranking: the weighted mean of the BM25 score relative to the best one and the
-   * similarity; confidence: a weighted mean of the BM25 confidence and the similarity.
+   * The best matching articles, best first. Two signals are fused: the word search (BM25, see wordSearch)
+   * and the similarity of the question to each article's nearest example (its title, keywords and example
+   * questions as character n-grams, see nearest-examples.ts), which still sees a word through a typo, an
+   * inflection or a compound the word search's rules miss. Ranking: the weighted mean of the BM25 score
+   * relative to the best one and the similarity; confidence: a weighted mean of the BM25 confidence and
+   * the similarity.
    */
-  scored(locale: KnowledgeLocale, query: string): KnowledgeHit[] {
+  search(locale: KnowledgeLocale, query: string, limit = 3): KnowledgeHit[] {
     const articles = this.byLocale.get(locale);
     const examples = this.examples.get(locale);
     if (!articles || !examples || typeof query !== "string") return [];
     const words = this.wordSearch(locale, query);
     const top = words[0]?.score ?? 0;
     const byWords = new Map(words.map((hit) => [hit.article.id, hit]));
+    // A question the word search finds nothing for (stop words only, no article word) gets no answer:
+    // shared letter sequences alone are no evidence.
     const similar = words.length === 0 ? new Map<string, number>() : examples.similarities(query.slice(0, 500));
     const w = this.wordSearchWeight;
     const c = CONFIDENCE_WORD_SEARCH_WEIGHT;
@@ -182,11 +172,18 @@ export class KnowledgeBase {
         const score = w * (hit && top > 0 ? hit.score / top : 0) + (1 - w) * similarity;
         return [{ article, score, confidence: c * (hit?.confidence ?? 0) + (1 - c) * similarity }];
       })
-      .sort((a, b) => b.score - a.score || a.article.id.localeCompare(b.article.id));
+      .sort((a, b) => b.score - a.score || a.article.id.localeCompare(b.article.id))
+      .slice(0, Math.max(0, limit));
   }
 
-  /** The word search alone, with the features behind its confidence. */
-  private wordSearch(locale: KnowledgeLocale, query: string): (KnowledgeHit & { coverage: number; strength: number; ratio: number })[] {
+  /**
+   * The word search alone. Confidence of a hit = the share of the query's information (idf-weighted
+   * query terms) that the article matches, times how strongly it matches (score per unit of idf, capped
+   * at 1), times its score relative to the best hit. Unknown words ("wifi", "lunch") carry the highest
+   * idf, so a question about something else gets a low confidence even when one of its words occurs in
+   * an article.
+   */
+  private wordSearch(locale: KnowledgeLocale, query: string): KnowledgeHit[] {
     const index = this.indexes.get(locale);
     const articles = this.byLocale.get(locale);
     const processor = this.terms.get(locale);
@@ -220,10 +217,9 @@ export class KnowledgeBase {
       if (!article) return [];
       const matched = new Set(result.queryTerms);
       const coverage = terms.reduce((sum, term) => sum + (matched.has(term) && !weak.has(term) ? idf(term) : 0), 0) / information;
-      const ratio = result.score / information;
-      const strength = Math.min(1, ratio / STRONG_MATCH);
+      const strength = Math.min(1, result.score / information / STRONG_MATCH);
       const confidence = coverage * strength * (top > 0 ? result.score / top : 0);
-      return [{ article, score: result.score, confidence, coverage, strength, ratio }];
+      return [{ article, score: result.score, confidence }];
     });
   }
 }

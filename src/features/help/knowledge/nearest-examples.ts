@@ -37,7 +37,7 @@ export class NearestExamples {
   /** n-gram → the examples containing it, with the n-gram's weight in the example's unit vector. */
   private readonly postings = new Map<string, { example: number; weight: number }[]>();
   private readonly labels: readonly string[];
-  /** The idf of an n-gram no example contains (the highest there is). */
+  /** The idf of an n-gram no example contains (the smoothed formula at a count of 0: the highest there is). */
   private readonly unseenIdf: number;
 
   /** `prepare` turns a text into the words compared (the same for examples and questions). */
