@@ -10,6 +10,7 @@ import {
   KnowledgeBaseError,
   knowledgeLocales,
   loadKnowledgeArticles,
+  loadKnowledgeSynonyms,
   parseArticle,
   withSettings,
   type KnowledgeArticle,
@@ -25,6 +26,7 @@ const evaluationSet = (file: string) => JSON.parse(readFileSync(join(root, "test
 const questions = evaluationSet("questions.json");
 const heldOut = evaluationSet("held-out.json");
 const heldOut2 = evaluationSet("held-out-2.json");
+const heldOut3 = evaluationSet("held-out-3.json");
 const kb = KnowledgeBase.load(knowledgeDir);
 
 /** The articles as the bot serves them: placeholders filled from the configuration. */
@@ -112,7 +114,7 @@ describe("knowledge articles on disk", () => {
       expect(item.body, item.source).not.toMatch(/\{\w+\}|PHX/);
       expect([item.title, ...item.keywords, ...item.questions].join(" "), item.source).not.toContain("PHX");
     }
-    for (const q of [...questions, ...heldOut, ...heldOut2]) expect(q.question).not.toContain("PHX");
+    for (const q of [...questions, ...heldOut, ...heldOut2, ...heldOut3]) expect(q.question).not.toContain("PHX");
   });
 
   it("gives the same step to an article in both languages, and has articles for the failing steps", () => {
@@ -231,6 +233,21 @@ describe("search", () => {
     expect(kb.search("sv", "sms", 0)).toEqual([]);
   });
 
+  it("ranks with both signals: the nearest example question settles what the word search alone ranks wrong", () => {
+    const wordsOnly = new KnowledgeBase(loadKnowledgeArticles(knowledgeDir), {
+      synonyms: loadKnowledgeSynonyms(knowledgeDir),
+      wordSearchWeight: 1,
+    });
+    const cases: [KnowledgeLocale, string, string, string][] = [
+      ["en", "i have two phones, work and private", "private-phone", "multiple-devices"],
+      ["sv", "jag får inte koden till telefonen", "multiple-devices", "no-sms"],
+    ];
+    for (const [locale, query, byWords, fused] of cases) {
+      expect(wordsOnly.search(locale, query, 1)[0]?.article.id, query).toBe(byWords);
+      expect(kb.search(locale, query, 1)[0]?.article.id, query).toBe(fused);
+    }
+  });
+
   it("has no answer for empty, stop-word-only or out-of-scope questions", () => {
     for (const query of ["", "   ", "?!", "hej", "hur gör jag", "vad blir det för lunch", "wifi password", "var kan jag parkera"]) {
       expect(kb.answer(query.includes("wifi") ? "en" : "sv", query), query).toBeNull();
@@ -238,18 +255,20 @@ describe("search", () => {
   });
 });
 
-describe("evaluation set (test/fixtures/knowledge/: questions.json for tuning; held-out.json and held-out-2.json never tuned on)", () => {
+describe("evaluation set (test/fixtures/knowledge/: questions.json for tuning; held-out*.json never tuned on)", () => {
   const report = evaluateKnowledge(kb, questions);
   const heldOutReport = evaluateKnowledge(kb, heldOut);
   const heldOut2Report = evaluateKnowledge(kb, heldOut2);
+  const heldOut3Report = evaluateKnowledge(kb, heldOut3);
 
   it("is large and varied enough to mean something, and the held-out parts share no question with the tuning part", () => {
     expect(questions.length).toBeGreaterThanOrEqual(300);
     expect(heldOut.length).toBeGreaterThanOrEqual(60);
     expect(heldOut2.length).toBeGreaterThanOrEqual(60);
+    expect(heldOut3.length).toBeGreaterThanOrEqual(60);
     expect(report.outOfScope).toBeGreaterThanOrEqual(40);
-    for (const part of [heldOutReport, heldOut2Report]) expect(part.outOfScope).toBeGreaterThanOrEqual(12);
-    for (const part of [questions, heldOut, heldOut2]) {
+    for (const part of [heldOutReport, heldOut2Report, heldOut3Report]) expect(part.outOfScope).toBeGreaterThanOrEqual(12);
+    for (const part of [questions, heldOut, heldOut2, heldOut3]) {
       expect(new Set(part.map((q) => q.locale))).toEqual(new Set(["sv", "en"]));
       for (const q of part) if (q.expected !== null) expect(kb.ids(), q.question).toContain(q.expected);
     }
@@ -258,15 +277,17 @@ describe("evaluation set (test/fixtures/knowledge/: questions.json for tuning; h
         questions.some((q) => q.expected === id),
         id,
       ).toBe(true);
-      expect(
-        heldOut2.some((q) => q.expected === id),
-        id,
-      ).toBe(true);
+      for (const part of [heldOut2, heldOut3]) {
+        expect(
+          part.some((q) => q.expected === id),
+          id,
+        ).toBe(true);
+      }
     }
     for (const id of ["login-code-refused", "private-phone"])
       expect(heldOut.filter((q) => q.expected === id).length, id).toBeGreaterThanOrEqual(5);
     const seen = new Set<string>();
-    for (const part of [questions, heldOut, heldOut2]) {
+    for (const part of [questions, heldOut, heldOut2, heldOut3]) {
       for (const q of part) {
         const text = q.question.toLowerCase();
         expect(seen.has(text), q.question).toBe(false);
@@ -277,25 +298,25 @@ describe("evaluation set (test/fixtures/knowledge/: questions.json for tuning; h
 
   // Floors a little below the measured values (npm run bench:knowledge), so that editing an
   // article does not break the build, while a real regression does. Tuning part (337 questions):
-  // 94.2 % top-1, 87.8 % answered correctly, 39 of 42 out-of-scope rejected (92.9 %), 4.5 % false answers.
+  // 94.6 % top-1, 88.8 % answered correctly, 39 of 42 out-of-scope rejected (92.9 %), 3.9 % false answers.
   it("ranks the expected article first for most in-scope questions of the tuning part", () => {
-    expect(report.top1Accuracy).toBeGreaterThanOrEqual(0.92);
-    expect(report.answeredCorrectly).toBeGreaterThanOrEqual(0.85);
+    expect(report.top1Accuracy).toBeGreaterThanOrEqual(0.93);
+    expect(report.answeredCorrectly).toBeGreaterThanOrEqual(0.86);
   });
 
   // One more miss among 42 out-of-scope questions is 2.4 points: the floor allows one, not two.
   it("says it has no good answer for out-of-scope questions, and rarely answers wrongly", () => {
     expect(report.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
-    expect(report.falseAnswers).toBeLessThanOrEqual(0.06);
+    expect(report.falseAnswers).toBeLessThanOrEqual(0.05);
   });
 
-  // Held-out parts (the target is 95 % top-1): held-out.json 91.1 % top-1 (51 of 56), 11 of 12 out-of-scope
-  // rejected; held-out-2.json 93.3 % top-1 (70 of 75), 13 of 13 out-of-scope rejected.
-  // Floors, not the target: the held-out parts must never be tuned on to raise them.
+  // Held-out parts (the target is 95 % top-1): held-out.json 92.9 % top-1 (52 of 56), 11 of 12 out-of-scope
+  // rejected; held-out-2.json 92.0 % (69 of 75), 13 of 13; held-out-3.json 92.2 % (71 of 77), 13 of 13.
+  // Floors, not the target (each allows one more miss): the held-out parts must never be tuned on to raise them.
   it("keeps its accuracy on the held-out parts", () => {
-    expect(heldOutReport.top1Accuracy).toBeGreaterThanOrEqual(0.89);
-    expect(heldOutReport.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
-    expect(heldOut2Report.top1Accuracy).toBeGreaterThanOrEqual(0.9);
-    expect(heldOut2Report.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
+    for (const part of [heldOutReport, heldOut2Report, heldOut3Report]) {
+      expect(part.top1Accuracy).toBeGreaterThanOrEqual(0.9);
+      expect(part.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
+    }
   });
 });

@@ -3,7 +3,7 @@ export { knowledgeSteps, type KnowledgeStep } from "../../enrollment/steps.js";
 export type { KnowledgeArticle, KnowledgeLocale } from "./article.js";
 export { loadKnowledgeArticles, loadKnowledgeSynonyms } from "./loader.js";
 export type { Synonyms, SynonymTable } from "./synonyms.js";
-export { KnowledgeBase, DEFAULT_CONFIDENCE_THRESHOLD } from "./knowledge-base.js";
+export { KnowledgeBase, DEFAULT_CONFIDENCE_THRESHOLD, DEFAULT_WORD_SEARCH_WEIGHT } from "./knowledge-base.js";
 export type { KnowledgeHit, KnowledgeBaseOptions } from "./knowledge-base.js";
 export { evaluateKnowledge } from "./evaluate.js";
 export type { LabelledQuestion, EvaluatedQuestion, KnowledgeEvaluation } from "./evaluate.js";
