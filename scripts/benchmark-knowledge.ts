@@ -7,8 +7,9 @@
  * For each: top-1 accuracy in scope, the out-of-scope rejection rate, the false answer rate and a confusion list
  * (read only the tuning part's: see knowledge/README.md); `--tuning` runs the tuning part alone. `--sweep` also
  * prints the metrics over a range of thresholds (for calibrating DEFAULT_CONFIDENCE_THRESHOLD on the tuning part
- * only). `--leave-one-out` measures the ranking on the articles' own example questions, each taken out of its article and searched for, at several
- * weights of the word search against the nearest example (DEFAULT_WORD_SEARCH_WEIGHT; about a minute per weight).
+ * only). `--leave-one-out` measures the ranking on the articles' own example questions, each taken out of its
+ * article and searched for, at several weights of the word search against the nearest example
+ * (DEFAULT_WORD_SEARCH_WEIGHT; about a minute per weight).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
