@@ -262,11 +262,11 @@ describe("evaluation set (test/fixtures/knowledge/: questions.json for tuning; h
   const heldOut3Report = evaluateKnowledge(kb, heldOut3);
 
   it("is large and varied enough to mean something, and the held-out parts share no question with the tuning part", () => {
-    expect(questions.length).toBeGreaterThanOrEqual(300);
+    expect(questions.length).toBeGreaterThanOrEqual(700);
     expect(heldOut.length).toBeGreaterThanOrEqual(60);
     expect(heldOut2.length).toBeGreaterThanOrEqual(60);
     expect(heldOut3.length).toBeGreaterThanOrEqual(60);
-    expect(report.outOfScope).toBeGreaterThanOrEqual(40);
+    expect(report.outOfScope).toBeGreaterThanOrEqual(60);
     for (const part of [heldOutReport, heldOut2Report, heldOut3Report]) expect(part.outOfScope).toBeGreaterThanOrEqual(12);
     for (const part of [questions, heldOut, heldOut2, heldOut3]) {
       expect(new Set(part.map((q) => q.locale))).toEqual(new Set(["sv", "en"]));
@@ -297,25 +297,25 @@ describe("evaluation set (test/fixtures/knowledge/: questions.json for tuning; h
   });
 
   // Floors a little below the measured values (npm run bench:knowledge), so that editing an
-  // article does not break the build, while a real regression does. Tuning part (337 questions):
-  // 94.6 % top-1, 88.8 % answered correctly, 39 of 42 out-of-scope rejected (92.9 %), 3.9 % false answers.
+  // article does not break the build, while a real regression does. Tuning part (740 questions):
+  // 95.1 % top-1, 86.2 % answered correctly, 63 of 68 out-of-scope rejected (92.6 %), 3.8 % false answers.
   it("ranks the expected article first for most in-scope questions of the tuning part", () => {
     expect(report.top1Accuracy).toBeGreaterThanOrEqual(0.93);
-    expect(report.answeredCorrectly).toBeGreaterThanOrEqual(0.86);
+    expect(report.answeredCorrectly).toBeGreaterThanOrEqual(0.84);
   });
 
-  // One more miss among 42 out-of-scope questions is 2.4 points: the floor allows one, not two.
+  // One more miss among 68 out-of-scope questions is 1.5 points: the floor allows one, not two.
   it("says it has no good answer for out-of-scope questions, and rarely answers wrongly", () => {
     expect(report.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
     expect(report.falseAnswers).toBeLessThanOrEqual(0.05);
   });
 
-  // Held-out parts (the target is 95 % top-1): held-out.json 92.9 % top-1 (52 of 56), 11 of 12 out-of-scope
-  // rejected; held-out-2.json 92.0 % (69 of 75), 13 of 13; held-out-3.json 92.2 % (71 of 77), 13 of 13.
+  // Held-out parts (the target is 95 % top-1), after round 4: held-out.json 94.6 % top-1 (53 of 56), 11 of 12
+  // out-of-scope rejected; held-out-2.json 96.0 % (72 of 75), 13 of 13; held-out-3.json 96.1 % (74 of 77), 13 of 13.
   // Floors, not the target (each allows one more miss): the held-out parts must never be tuned on to raise them.
   it("keeps its accuracy on the held-out parts", () => {
     for (const part of [heldOutReport, heldOut2Report, heldOut3Report]) {
-      expect(part.top1Accuracy).toBeGreaterThanOrEqual(0.9);
+      expect(part.top1Accuracy).toBeGreaterThanOrEqual(0.92);
       expect(part.outOfScopeRejected).toBeGreaterThanOrEqual(0.9);
     }
   });

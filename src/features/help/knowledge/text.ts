@@ -13,7 +13,7 @@ import type { KnowledgeLocale } from "./article.js";
 const stopWordLists: Record<KnowledgeLocale, readonly string[]> = {
   sv: (
     "alla allt att av bara blev bli blir de dem den denna deras dess det detta dig din dina ditt du där då " +
-    "efter eftersom ej eller en er ert ett fast fick finns från fått får för gå går gick gör göra gjort gjorde förra ha hade han har hej hela helt hon hos hur " +
+    "efter eftersom ej eller en er ert ett fast fick finns från fått får för gå går gör göra gjort gjorde förra ha hade han har hej hela helt hon hos hur " +
     "här i ibland idag igen inte jag ju kan kanske kommer kunde man med mej men mig min mina mitt mycket måste " +
     "nu när nåt någon något några och också om oss på sa sedan sig sin sina sitt ska skall skulle som så tack till ty " +
     "under upp ut vad var vars vem vi vid vill vilka vilken vilket åt än är ännu även ok okej asså typ et imorgon igår nyss snart " +
@@ -37,6 +37,7 @@ const stopWords: Record<KnowledgeLocale, ReadonlySet<string>> = {
 // "ingen"/"inget"/"inga" and "no" are kept: "ingen kod", "får ingen sms", "no signal" are what
 // separates the "nothing arrives / nothing shown" articles from the "wrong code" ones. So are
 // "varför" and "why": "why do I need this?" has no other word that points to the article that says why.
+// So is "gick": "sms-koden gick ut" (expired) has no other word that tells it from "no SMS came".
 
 const stemmers = {
   sv: newStemmer("swedish"),
