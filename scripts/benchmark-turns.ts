@@ -22,7 +22,7 @@
  * BENCH_NODE_ARGS adds node options to the product's command line.
  * The machine is shared: compare the ratios of one run, not absolute numbers across runs.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBot, makeDataDir, removeDataDir, startBot } from "../test/support/bot-process.js";
@@ -51,6 +51,23 @@ const kinds: BotKind[] = ["product", "echo"];
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (CLK_TCK 100)
+}
+
+/** CPU time (utime + stime, ms) of each thread of a process, summed by thread name (main, V8 workers, libuv, …). */
+function threadCpuMs(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      // Node names most of its threads "node": the main thread is the one whose id is the process's.
+      const name = tid === String(pid) ? "main" : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return byName;
 }
 
 function peakRssMb(pid: number): number {
@@ -83,10 +100,20 @@ async function main(): Promise<void> {
   nodeArgs.push(...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean));
   const product = await startBot({ dataDir, nodeArgs, env: { ...directory.env, SMS_MAX_GLOBAL_PER_HOUR: "1000000" } });
   const echoPort = await freePort();
-  const echo = spawnChild("the echo bot", process.execPath, ["--import", "tsx", join(repoRoot, "scripts/lib/echo-bot.ts")], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(echoPort) },
-  });
+  const echo = spawnChild(
+    "the echo bot",
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}/echo`] : []),
+      "--import",
+      "tsx",
+      join(repoRoot, "scripts/lib/echo-bot.ts"),
+    ],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, PORT: String(echoPort) },
+    },
+  );
   const echoUrl = `http://127.0.0.1:${echoPort}`;
   try {
     await waitUntil("the echo bot answered", () => answers(`${echoUrl}/healthz`), echo, 30_000);
@@ -125,25 +152,49 @@ interface Measured {
   calls: number;
 }
 
-/** `turns` turns, IN_FLIGHT at a time, cycling over `sessions`; the process's CPU time and connector calls meanwhile. */
-async function measure<S>(
-  pid: number,
+/** One bot's part of a side-by-side measurement: its sessions, the conversations they talk in, and one turn. */
+interface Run<S> {
+  pid: number;
+  sessions: S[];
+  conversations: Set<string>;
+  turn: (s: S) => Promise<void>;
+}
+
+/**
+ * Both bots at once, `turns` turns each, IN_FLIGHT at a time per bot, cycling over their
+ * sessions: each process's CPU time and connector calls over the same window, so whatever
+ * else loads the machine meanwhile weighs on both alike (measured one after the other, the
+ * ratio of single rounds swung from 0.8× to 1.7× on this shared machine).
+ */
+async function sideBySide<S>(
   connector: ConnectorStandIn,
-  sessions: S[],
+  runs: Record<BotKind, Run<S>>,
   turns: number,
-  turn: (s: S) => Promise<void>,
-): Promise<Measured> {
-  const calls = connector.requests.length;
-  const cpu = cpuMs(pid);
-  let next = 0;
+): Promise<Record<BotKind, Measured>> {
+  const first = connector.requests.length;
+  const cpu = { product: cpuMs(runs.product.pid), echo: cpuMs(runs.echo.pid) };
   await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < turns) await turn(sessions[next++ % sessions.length]!);
+    kinds.map(async (kind) => {
+      const { sessions, turn } = runs[kind];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, async () => {
+          while (next < turns) await turn(sessions[next++ % sessions.length]!);
+        }),
+      );
     }),
   );
-  // The process's last answer may leave before its own bookkeeping ends: let it settle.
+  // A process's last answer may leave before its own bookkeeping ends: let it settle.
   await new Promise((resolve) => setTimeout(resolve, 50));
-  return { cpu: cpuMs(pid) - cpu, turns, calls: connector.requests.length - calls };
+  // "POST /v3/conversations/<id>/activities": whose conversation it is says which bot called.
+  const conversationOf = (request: string) => request.split("/")[3] ?? "";
+  const requests = connector.requests.slice(first);
+  const measured = (kind: BotKind): Measured => ({
+    cpu: cpuMs(runs[kind].pid) - cpu[kind],
+    turns,
+    calls: requests.filter((request) => runs[kind].conversations.has(conversationOf(request))).length,
+  });
+  return { product: measured("product"), echo: measured("echo") };
 }
 
 async function compareCpu(targets: Record<BotKind, Measurable>, people: BenchPerson[], connector: ConnectorStandIn): Promise<void> {
@@ -171,21 +222,46 @@ async function compareCpu(targets: Record<BotKind, Measurable>, people: BenchPer
     message: { product: [] as Measured[], echo: [] as Measured[] },
     invoke: { product: [] as Measured[], echo: [] as Measured[] },
   };
+  const threadsBefore = {} as Record<BotKind, Map<string, number>>;
+  const run = <S>(kind: BotKind, list: S[], userOf: (s: S) => TeamsUser, turn: (s: S) => Promise<void>): Run<S> => ({
+    pid: targets[kind].pid,
+    sessions: list,
+    conversations: new Set(list.map((s) => userOf(s).conversationId)),
+    turn,
+  });
+  const messages = {
+    product: run("product", sessions.product.talk, (u) => u, say),
+    echo: run("echo", sessions.echo.talk, (u) => u, say),
+  };
+  const invokes = {
+    product: run("product", sessions.product.press, (s) => s.user, refused("product")),
+    echo: run("echo", sessions.echo.press, (s) => s.user, refused("echo")),
+  };
   for (let round = -1; round < ROUNDS; round++) {
-    // Round -1 warms both up (JIT, caches) and is not counted; the order alternates per round.
-    const order = round % 2 === 0 ? kinds : [...kinds].reverse();
-    for (const kind of order) {
-      const { pid } = targets[kind];
-      const turns = round < 0 ? 50 : TURNS;
-      const message = await measure(pid, connector, sessions[kind].talk, turns, say);
-      const invoke = await measure(pid, connector, sessions[kind].press, turns, refused(kind));
-      if (round >= 0) {
-        totals.message[kind].push(message);
-        totals.invoke[kind].push(invoke);
-      }
+    // Round -1 warms both up (JIT, caches) and is not counted.
+    if (round === 0) for (const kind of kinds) threadsBefore[kind] = threadCpuMs(targets[kind].pid);
+    const turns = round < 0 ? 50 : TURNS;
+    const message = await sideBySide(connector, messages, turns);
+    const invoke = await sideBySide(connector, invokes, turns);
+    if (round < 0) continue;
+    for (const kind of kinds) {
+      totals.message[kind].push(message[kind]);
+      totals.invoke[kind].push(invoke[kind]);
     }
   }
-  console.log(`CPU per turn (${ROUNDS} alternating rounds of ${TURNS} turns, ${IN_FLIGHT} in flight):`);
+  console.log(`CPU per turn (${ROUNDS} rounds of ${TURNS} turns, both bots at once, ${IN_FLIGHT} in flight each):`);
+  // Where it went: the main thread (JavaScript, syscalls) or others (V8's GC and compiler helpers, libuv's pool, workers).
+  const counted = 2 * ROUNDS * TURNS;
+  for (const kind of kinds) {
+    const after = threadCpuMs(targets[kind].pid);
+    const spent = [...after].map(([name, ms]) => [name, ms - (threadsBefore[kind]?.get(name) ?? 0)] as const).filter(([, ms]) => ms > 0);
+    console.log(
+      `  ${kind.padEnd(7)} by thread (ms per turn): ${spent
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, ms]) => `${name} ${fixed(ms / counted, 3)}`)
+        .join(", ")}`,
+    );
+  }
   for (const phase of ["message", "invoke"] as const) {
     const sum = (kind: BotKind) =>
       totals[phase][kind].reduce((a, m) => ({ cpu: a.cpu + m.cpu, turns: a.turns + m.turns, calls: a.calls + m.calls }));
