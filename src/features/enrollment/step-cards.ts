@@ -22,10 +22,23 @@ export interface StepCardSettings {
   qrImages: QrImages;
 }
 
+/** The login steps of each language and installation (the same text at every step card): filled in once. */
+const filledLoginSteps = new Map<string, string>();
+
+function loginStepsOf(locale: Locale, settings: StepCardSettings): string {
+  const key = `${locale}\n${settings.loginMode}\n${settings.citrixUrl}`;
+  let text = filledLoginSteps.get(key);
+  if (text === undefined) {
+    text = loginSteps(locale, settings.loginMode, settings.citrixUrl);
+    if (filledLoginSteps.size < 100) filledLoginSteps.set(key, text);
+  }
+  return text;
+}
+
 /** The card for the step the user is on. The QR is drawn as a PNG data: URI. */
 export async function renderStepCard(view: StepView, settings: StepCardSettings, help?: HelpSection): Promise<CardJson> {
   const params = {
-    loginSteps: loginSteps(view.locale, settings.loginMode, settings.citrixUrl),
+    loginSteps: loginStepsOf(view.locale, settings),
     mobile: view.maskedMobile ?? "",
     minutes: Math.round(settings.smsCodeTtlSeconds / 60),
     device: view.deviceName ?? "",

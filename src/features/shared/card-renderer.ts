@@ -27,10 +27,11 @@ function template(name: string): ACData.Template {
  * The values are made inert Markdown (cardParams: people's text unless `kinds` says otherwise).
  */
 export function strings(locale: Locale, params: Params, kinds?: Partial<Record<string, ParamKind>>): Record<string, string> {
-  const inert = cardParams(params, kinds);
-  const key = `${locale}\n${JSON.stringify(inert)}`;
+  // Keyed by the values as given and how each is bound: making them inert (escaping, defanging) is left to a miss.
+  const key = `${locale}\n${JSON.stringify(params)}\n${kinds ? JSON.stringify(kinds) : ""}`;
   const known = builtStrings.get(key);
   if (known) return known;
+  const inert = cardParams(params, kinds);
   const out: Record<string, string> = {};
   for (const name of Object.keys(catalog(locale)) as MessageKey[]) out[name.replace(/\./g, "_")] = t(locale, name, inert);
   builtStrings.set(key, Object.freeze(out));
