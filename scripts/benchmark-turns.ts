@@ -7,8 +7,9 @@
  * (tsc into a temp folder, `node dist/src/main.js`) against a throwaway OpenLDAP holding
  * synthetic people, with SQLite and the SMS outbox in a temp DATA_DIR. Prints:
  * - CPU per turn (utime + stime from /proc/<pid>/stat) for message turns ("hej") and
- *   invoke turns (a refused identity card: empty password), the two bots alternating over
- *   BENCH_ROUNDS rounds of BENCH_TURNS turns, and the product/echo ratio;
+ *   invoke turns (a refused identity card: empty password), both bots at once over
+ *   BENCH_ROUNDS rounds of BENCH_TURNS turns each, the product/echo ratio, and each bot's
+ *   CPU by thread (main, and the rest: V8's GC and compiler helpers, libuv, workers);
  * - connector calls per turn;
  * - the first enrollment after start-up, step by step (code run for the first time; not counted after);
  * - p50/p95/p99 turn latency with 1 (ten people one after the other), 50 and 500 people
@@ -17,7 +18,7 @@
  * - per step: p50/p99/max of each of the six steps, and with 1 person in flight the slowest
  *   step's times in order;
  * - peak RSS (VmHWM) of both processes.
- * BENCH_PROFILE=<folder> writes the product's CPU profile (.cpuprofile) there; BENCH_TRACE_GC=1
+ * BENCH_PROFILE=<folder> writes the product's CPU profile (.cpuprofile) there, the echo's in <folder>/echo; BENCH_TRACE_GC=1
  * runs the product with --trace-gc and prints its collections and their longest pause per level;
  * BENCH_NODE_ARGS adds node options to the product's command line.
  * The machine is shared: compare the ratios of one run, not absolute numbers across runs.
@@ -53,7 +54,7 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (CLK_TCK 100)
 }
 
-/** CPU time (utime + stime, ms) of each thread of a process, summed by thread name (main, V8 workers, libuv, …). */
+/** CPU time (utime + stime, ms) of a process's threads: the main thread's, and the others' summed by thread name. */
 function threadCpuMs(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
