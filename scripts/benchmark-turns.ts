@@ -1,5 +1,5 @@
 /**
- * npm run bench:turns  (BENCH_ROUNDS=3, BENCH_TURNS=150, BENCH_LEVELS=1,50,500, BENCH_THINK_MS=2000-8000)
+ * npm run bench:turns  (BENCH_ROUNDS=4, BENCH_TURNS=400, BENCH_LEVELS=1,50,500, BENCH_THINK_MS=2000-8000)
  *
  * The cost of a turn, side by side with a bare botbuilder echo bot on the same stack
  * (restify + CloudAdapter, local mode; scripts/lib/echo-bot.ts). Both talk to the Bot
@@ -35,8 +35,8 @@ import { benchPeople, startBenchDirectory, type BenchPerson } from "./lib/bench-
 import { answers, freePort, repoRoot, spawnChild, waitUntil } from "./lib/local-stack.js";
 import { enrollOnce, identityCard, OutboxCodes, refusedIdentity, type BotKind, type Target, Timings } from "./lib/turn-journeys.js";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const TURNS = Number(process.env.BENCH_TURNS ?? 150);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const TURNS = Number(process.env.BENCH_TURNS ?? 400);
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,50,500")
   .split(",")
   .map(Number)
