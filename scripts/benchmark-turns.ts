@@ -1,5 +1,5 @@
 /**
- * npm run bench:turns  (BENCH_ROUNDS=3, BENCH_TURNS=150, BENCH_LEVELS=1,50,500, BENCH_THINK_MS=2000-8000)
+ * npm run bench:turns  (BENCH_ROUNDS=4, BENCH_TURNS=400, BENCH_LEVELS=1,50,500, BENCH_THINK_MS=2000-8000)
  *
  * The cost of a turn, side by side with a bare botbuilder echo bot on the same stack
  * (restify + CloudAdapter, local mode; scripts/lib/echo-bot.ts). Both talk to the Bot
@@ -7,8 +7,9 @@
  * (tsc into a temp folder, `node dist/src/main.js`) against a throwaway OpenLDAP holding
  * synthetic people, with SQLite and the SMS outbox in a temp DATA_DIR. Prints:
  * - CPU per turn (utime + stime from /proc/<pid>/stat) for message turns ("hej") and
- *   invoke turns (a refused identity card: empty password), the two bots alternating over
- *   BENCH_ROUNDS rounds of BENCH_TURNS turns, and the product/echo ratio;
+ *   invoke turns (a refused identity card: empty password), both bots at once over
+ *   BENCH_ROUNDS rounds of BENCH_TURNS turns each, the product/echo ratio, and each bot's
+ *   CPU by thread (main, and the rest: V8's GC and compiler helpers, libuv, workers);
  * - connector calls per turn;
  * - the first enrollment after start-up, step by step (code run for the first time; not counted after);
  * - p50/p95/p99 turn latency with 1 (ten people one after the other), 50 and 500 people
@@ -17,12 +18,12 @@
  * - per step: p50/p99/max of each of the six steps, and with 1 person in flight the slowest
  *   step's times in order;
  * - peak RSS (VmHWM) of both processes.
- * BENCH_PROFILE=<folder> writes the product's CPU profile (.cpuprofile) there; BENCH_TRACE_GC=1
+ * BENCH_PROFILE=<folder> writes the product's CPU profile (.cpuprofile) there, the echo's in <folder>/echo; BENCH_TRACE_GC=1
  * runs the product with --trace-gc and prints its collections and their longest pause per level;
  * BENCH_NODE_ARGS adds node options to the product's command line.
  * The machine is shared: compare the ratios of one run, not absolute numbers across runs.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBot, makeDataDir, removeDataDir, startBot } from "../test/support/bot-process.js";
@@ -34,8 +35,8 @@ import { benchPeople, startBenchDirectory, type BenchPerson } from "./lib/bench-
 import { answers, freePort, repoRoot, spawnChild, waitUntil } from "./lib/local-stack.js";
 import { enrollOnce, identityCard, OutboxCodes, refusedIdentity, type BotKind, type Target, Timings } from "./lib/turn-journeys.js";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const TURNS = Number(process.env.BENCH_TURNS ?? 150);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const TURNS = Number(process.env.BENCH_TURNS ?? 400);
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,50,500")
   .split(",")
   .map(Number)
@@ -51,6 +52,23 @@ const kinds: BotKind[] = ["product", "echo"];
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (CLK_TCK 100)
+}
+
+/** CPU time (utime + stime, ms) of a process's threads: the main thread's, and the others' summed by thread name. */
+function threadCpuMs(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      // Node names most of its threads "node": the main thread is the one whose id is the process's.
+      const name = tid === String(pid) ? "main" : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return byName;
 }
 
 function peakRssMb(pid: number): number {
@@ -83,10 +101,20 @@ async function main(): Promise<void> {
   nodeArgs.push(...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean));
   const product = await startBot({ dataDir, nodeArgs, env: { ...directory.env, SMS_MAX_GLOBAL_PER_HOUR: "1000000" } });
   const echoPort = await freePort();
-  const echo = spawnChild("the echo bot", process.execPath, ["--import", "tsx", join(repoRoot, "scripts/lib/echo-bot.ts")], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(echoPort) },
-  });
+  const echo = spawnChild(
+    "the echo bot",
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}/echo`] : []),
+      "--import",
+      "tsx",
+      join(repoRoot, "scripts/lib/echo-bot.ts"),
+    ],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, PORT: String(echoPort) },
+    },
+  );
   const echoUrl = `http://127.0.0.1:${echoPort}`;
   try {
     await waitUntil("the echo bot answered", () => answers(`${echoUrl}/healthz`), echo, 30_000);
@@ -125,25 +153,49 @@ interface Measured {
   calls: number;
 }
 
-/** `turns` turns, IN_FLIGHT at a time, cycling over `sessions`; the process's CPU time and connector calls meanwhile. */
-async function measure<S>(
-  pid: number,
+/** One bot's part of a side-by-side measurement: its sessions, the conversations they talk in, and one turn. */
+interface Run<S> {
+  pid: number;
+  sessions: S[];
+  conversations: Set<string>;
+  turn: (s: S) => Promise<void>;
+}
+
+/**
+ * Both bots at once, `turns` turns each, IN_FLIGHT at a time per bot, cycling over their
+ * sessions: each process's CPU time and connector calls over the same window, so whatever
+ * else loads the machine meanwhile weighs on both alike (measured one after the other, the
+ * ratio of single rounds swung from 0.8× to 1.7× on this shared machine).
+ */
+async function sideBySide<S>(
   connector: ConnectorStandIn,
-  sessions: S[],
+  runs: Record<BotKind, Run<S>>,
   turns: number,
-  turn: (s: S) => Promise<void>,
-): Promise<Measured> {
-  const calls = connector.requests.length;
-  const cpu = cpuMs(pid);
-  let next = 0;
+): Promise<Record<BotKind, Measured>> {
+  const first = connector.requests.length;
+  const cpu = { product: cpuMs(runs.product.pid), echo: cpuMs(runs.echo.pid) };
   await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < turns) await turn(sessions[next++ % sessions.length]!);
+    kinds.map(async (kind) => {
+      const { sessions, turn } = runs[kind];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, async () => {
+          while (next < turns) await turn(sessions[next++ % sessions.length]!);
+        }),
+      );
     }),
   );
-  // The process's last answer may leave before its own bookkeeping ends: let it settle.
+  // A process's last answer may leave before its own bookkeeping ends: let it settle.
   await new Promise((resolve) => setTimeout(resolve, 50));
-  return { cpu: cpuMs(pid) - cpu, turns, calls: connector.requests.length - calls };
+  // "POST /v3/conversations/<id>/activities": whose conversation it is says which bot called.
+  const conversationOf = (request: string) => request.split("/")[3] ?? "";
+  const requests = connector.requests.slice(first);
+  const measured = (kind: BotKind): Measured => ({
+    cpu: cpuMs(runs[kind].pid) - cpu[kind],
+    turns,
+    calls: requests.filter((request) => runs[kind].conversations.has(conversationOf(request))).length,
+  });
+  return { product: measured("product"), echo: measured("echo") };
 }
 
 async function compareCpu(targets: Record<BotKind, Measurable>, people: BenchPerson[], connector: ConnectorStandIn): Promise<void> {
@@ -171,21 +223,46 @@ async function compareCpu(targets: Record<BotKind, Measurable>, people: BenchPer
     message: { product: [] as Measured[], echo: [] as Measured[] },
     invoke: { product: [] as Measured[], echo: [] as Measured[] },
   };
+  const threadsBefore = {} as Record<BotKind, Map<string, number>>;
+  const run = <S>(kind: BotKind, list: S[], userOf: (s: S) => TeamsUser, turn: (s: S) => Promise<void>): Run<S> => ({
+    pid: targets[kind].pid,
+    sessions: list,
+    conversations: new Set(list.map((s) => userOf(s).conversationId)),
+    turn,
+  });
+  const messages = {
+    product: run("product", sessions.product.talk, (u) => u, say),
+    echo: run("echo", sessions.echo.talk, (u) => u, say),
+  };
+  const invokes = {
+    product: run("product", sessions.product.press, (s) => s.user, refused("product")),
+    echo: run("echo", sessions.echo.press, (s) => s.user, refused("echo")),
+  };
   for (let round = -1; round < ROUNDS; round++) {
-    // Round -1 warms both up (JIT, caches) and is not counted; the order alternates per round.
-    const order = round % 2 === 0 ? kinds : [...kinds].reverse();
-    for (const kind of order) {
-      const { pid } = targets[kind];
-      const turns = round < 0 ? 50 : TURNS;
-      const message = await measure(pid, connector, sessions[kind].talk, turns, say);
-      const invoke = await measure(pid, connector, sessions[kind].press, turns, refused(kind));
-      if (round >= 0) {
-        totals.message[kind].push(message);
-        totals.invoke[kind].push(invoke);
-      }
+    // Round -1 warms both up (JIT, caches) and is not counted.
+    if (round === 0) for (const kind of kinds) threadsBefore[kind] = threadCpuMs(targets[kind].pid);
+    const turns = round < 0 ? 50 : TURNS;
+    const message = await sideBySide(connector, messages, turns);
+    const invoke = await sideBySide(connector, invokes, turns);
+    if (round < 0) continue;
+    for (const kind of kinds) {
+      totals.message[kind].push(message[kind]);
+      totals.invoke[kind].push(invoke[kind]);
     }
   }
-  console.log(`CPU per turn (${ROUNDS} alternating rounds of ${TURNS} turns, ${IN_FLIGHT} in flight):`);
+  console.log(`CPU per turn (${ROUNDS} rounds of ${TURNS} turns, both bots at once, ${IN_FLIGHT} in flight each):`);
+  // Where it went: the main thread (JavaScript, syscalls) or others (V8's GC and compiler helpers, libuv's pool, workers).
+  const counted = 2 * ROUNDS * TURNS;
+  for (const kind of kinds) {
+    const after = threadCpuMs(targets[kind].pid);
+    const spent = [...after].map(([name, ms]) => [name, ms - (threadsBefore[kind]?.get(name) ?? 0)] as const).filter(([, ms]) => ms > 0);
+    console.log(
+      `  ${kind.padEnd(7)} by thread (ms per turn): ${spent
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, ms]) => `${name} ${fixed(ms / counted, 3)}`)
+        .join(", ")}`,
+    );
+  }
   for (const phase of ["message", "invoke"] as const) {
     const sum = (kind: BotKind) =>
       totals[phase][kind].reduce((a, m) => ({ cpu: a.cpu + m.cpu, turns: a.turns + m.turns, calls: a.calls + m.calls }));

@@ -25,11 +25,22 @@ export class ETagConflictError extends Error {
 export class SqlBotStorage implements Storage {
   // A turn reads one key (the user's state): that query is compiled once (ReusedQuery).
   private readonly readOne: ReusedQuery<{ key: string }, { key: string; data: string; etag: string }>;
+  // …and writes it back with eTag "*" (UserState.saveChanges) when it changed: one statement, also compiled once.
+  private readonly overwriteOne: ReusedQuery<{ key: string; data: string; etag: string }>;
 
   constructor(private readonly db: Kysely<Schema>) {
     this.readOne = new ReusedQuery(db, (q, v) => q.selectFrom("bot_state").select(["key", "data", "etag"]).where("key", "=", v.key), [
       "key",
     ]);
+    this.overwriteOne = new ReusedQuery(
+      db,
+      (q, v) =>
+        q
+          .insertInto("bot_state")
+          .values({ key: v.key, data: v.data, etag: v.etag })
+          .onConflict((oc) => oc.column("key").doUpdateSet((eb) => ({ data: eb.ref("excluded.data"), etag: eb.ref("excluded.etag") }))),
+      ["key", "data", "etag"],
+    );
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -47,13 +58,20 @@ export class SqlBotStorage implements Storage {
   async write(changes: StoreItems): Promise<void> {
     const entries = Object.entries(changes ?? {});
     if (entries.length === 0) return;
-    await this.run("bot state write", () =>
-      this.db.transaction().execute(async (trx) => {
+    await this.run("bot state write", async () => {
+      const [only] = entries;
+      const single = entries.length === 1 && only ? unversioned(only[0], only[1]) : null;
+      // One item written over whatever is stored (a turn's user state) is one statement, atomic by itself: no transaction.
+      if (single) {
+        await this.overwriteOne.run(single);
+        return;
+      }
+      await this.db.transaction().execute(async (trx) => {
         for (const [key, item] of entries) {
           const { eTag, ...rest } = (item ?? {}) as { eTag?: unknown; [k: string]: unknown };
           const data = JSON.stringify(rest);
           const etag = randomUUID();
-          if (eTag === undefined || eTag === null || eTag === "" || eTag === "*") {
+          if (isUnversioned(eTag)) {
             await trx
               .insertInto("bot_state")
               .values({ key, data, etag })
@@ -69,8 +87,8 @@ export class SqlBotStorage implements Storage {
             if (Number(result.numUpdatedRows) !== 1) throw new ETagConflictError(key);
           }
         }
-      }),
-    );
+      });
+    });
   }
 
   async delete(keys: string[]): Promise<void> {
@@ -86,4 +104,15 @@ export class SqlBotStorage implements Storage {
       throw translateError(error, what);
     }
   }
+}
+
+/** No eTag, or "*": the write overwrites (or creates) whatever is stored. */
+function isUnversioned(eTag: unknown): boolean {
+  return eTag === undefined || eTag === null || eTag === "" || eTag === "*";
+}
+
+/** An item to overwrite, as the row to store (with a new eTag); null when its eTag asks for a compare. */
+function unversioned(key: string, item: unknown): { key: string; data: string; etag: string } | null {
+  const { eTag, ...rest } = (item ?? {}) as { eTag?: unknown; [k: string]: unknown };
+  return isUnversioned(eTag) ? { key, data: JSON.stringify(rest), etag: randomUUID() } : null;
 }

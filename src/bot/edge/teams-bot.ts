@@ -1,5 +1,12 @@
 import { errorFields } from "../../adapters/logger.js";
-import { ActivityHandler, UserState, type InvokeResponse, type StatePropertyAccessor, type Storage, type TurnContext } from "botbuilder";
+import {
+  ActivityHandler,
+  type UserState,
+  type InvokeResponse,
+  type StatePropertyAccessor,
+  type Storage,
+  type TurnContext,
+} from "botbuilder";
 import type { Logger } from "pino";
 import type { EnrollmentActions } from "../../features/enrollment/enrollment-route.js";
 import type { EnrollmentService } from "../../features/enrollment/enrollment-service.js";
@@ -17,6 +24,7 @@ import { ConversationMemory } from "./conversation-refs.js";
 import { parseInvoke } from "./invoke-envelope.js";
 import { classifyText, type TextCommand } from "./text-commands.js";
 import { ChatCards } from "./chat-cards.js";
+import { JsonUserState } from "./json-user-state.js";
 import type { TeamsConnector } from "./teams-connector.js";
 import { inProgressSteps } from "../../features/enrollment/steps.js";
 
@@ -75,7 +83,7 @@ export class EnrollmentBot extends ActivityHandler {
   constructor(private readonly deps: EnrollmentBotDeps) {
     super();
     this.conversations = new ConversationMemory(deps.conversationRefs);
-    this.userState = new UserState(deps.storage);
+    this.userState = new JsonUserState(deps.storage);
     this.preferredLocale = this.userState.createProperty<Locale | undefined>("preferredLocale");
     this.chatCards = new ChatCards(this.userState, {
       stillShowsSecret: async (caller, flowId) => {

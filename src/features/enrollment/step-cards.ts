@@ -22,10 +22,23 @@ export interface StepCardSettings {
   qrImages: QrImages;
 }
 
+/** The login steps of each language and installation (the same text at every step card): filled in once. */
+const filledLoginSteps = new Map<string, string>();
+
+function loginStepsOf(locale: Locale, settings: StepCardSettings): string {
+  const key = `${locale}\n${settings.loginMode}\n${settings.citrixUrl}`;
+  let text = filledLoginSteps.get(key);
+  if (text === undefined) {
+    text = loginSteps(locale, settings.loginMode, settings.citrixUrl);
+    if (filledLoginSteps.size < 100) filledLoginSteps.set(key, text);
+  }
+  return text;
+}
+
 /** The card for the step the user is on. The QR is drawn as a PNG data: URI. */
 export async function renderStepCard(view: StepView, settings: StepCardSettings, help?: HelpSection): Promise<CardJson> {
   const params = {
-    loginSteps: loginSteps(view.locale, settings.loginMode, settings.citrixUrl),
+    loginSteps: loginStepsOf(view.locale, settings),
     mobile: view.maskedMobile ?? "",
     minutes: Math.round(settings.smsCodeTtlSeconds / 60),
     device: view.deviceName ?? "",
@@ -58,7 +71,7 @@ export async function renderStepCard(view: StepView, settings: StepCardSettings,
     data.manualKey = view.qr.secret.replace(/(.{4})(?=.)/g, "$1 ");
   }
   // A QR step without its secret (the flow is gone) shows as cancelled rather than an empty QR.
-  return expandCard(enrollmentSteps[view.step === "qr" && !view.qr ? "cancelled" : view.step].card, data);
+  return expandCard(enrollmentSteps[view.step === "qr" && !view.qr ? "cancelled" : view.step].card, data, { reuse: true });
 }
 
 /**
@@ -66,10 +79,11 @@ export async function renderStepCard(view: StepView, settings: StepCardSettings,
  * that shows them in the card itself, so they never stay in the chat history.
  */
 export function renderQrResumeCard(view: StepView): CardJson {
-  return expandCard("qr-resume", { s: strings(view.locale, {}), flowId: view.flowId, notice: noticeData(view.locale, view.notice) });
+  const data = { s: strings(view.locale, {}), flowId: view.flowId, notice: noticeData(view.locale, view.notice) };
+  return expandCard("qr-resume", data, { reuse: true });
 }
 
 /** What replaces a QR card left in the chat once its flow has moved on, expired or been cancelled: no QR, no key. */
 export function renderQrExpiredCard(locale: Locale): CardJson {
-  return expandCard("qr-expired", { s: strings(locale, {}) });
+  return expandCard("qr-expired", { s: strings(locale, {}) }, { reuse: true });
 }

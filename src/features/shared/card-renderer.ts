@@ -27,13 +27,15 @@ function template(name: string): ACData.Template {
  * The values are made inert Markdown (cardParams: people's text unless `kinds` says otherwise).
  */
 export function strings(locale: Locale, params: Params, kinds?: Partial<Record<string, ParamKind>>): Record<string, string> {
-  const inert = cardParams(params, kinds);
-  const key = `${locale}\n${JSON.stringify(inert)}`;
+  // Keyed by the values as given and how each is bound: making them inert (escaping, defanging) is left to a miss.
+  const key = `${locale}\n${JSON.stringify(params)}\n${kinds ? JSON.stringify(kinds) : ""}`;
   const known = builtStrings.get(key);
   if (known) return known;
+  const inert = cardParams(params, kinds);
   const out: Record<string, string> = {};
   for (const name of Object.keys(catalog(locale)) as MessageKey[]) out[name.replace(/\./g, "_")] = t(locale, name, inert);
   builtStrings.set(key, Object.freeze(out));
+  builtStringIds.set(out, nextStringsId++);
   return out;
 }
 
@@ -52,11 +54,44 @@ export function noticeData(locale: Locale, notice?: Notice): { text: string; col
   return { text: cardT(locale, notice.key, notice.params) + list, color: notice.kind === "refusal" ? "Attention" : "Accent" };
 }
 
-/** Expands a card template; every value the templates use must be present (tests check no `${` is left). */
-export function expandCard(name: string, data: Record<string, unknown>): CardJson {
-  const { s } = data;
+/**
+ * Expands a card template; every value the templates use must be present (tests check no `${` is left).
+ * `reuse`: the card is built from strings() and plain JSON values only, so it is expanded once per
+ * (template, strings, values) and shared (expandedCards below); a card with a QR never is.
+ */
+export function expandCard(name: string, data: Record<string, unknown>, options: { reuse?: boolean } = {}): CardJson {
+  const { s, ...values } = data;
+  const stringsId = s === undefined ? undefined : builtStringIds.get(s as object);
+  const key =
+    options.reuse && stringsId !== undefined && !("qrImage" in values) ? `${name}\n${stringsId}\n${JSON.stringify(values)}` : undefined;
+  const known = key === undefined ? undefined : expandedCards.get(key);
+  if (known) return known;
   const bound = s && typeof s === "object" && !(s instanceof Map) ? { ...data, s: asMap(s) } : data;
-  return template(name).expand({ $root: bound }) as CardJson;
+  const card = template(name).expand({ $root: bound }) as CardJson;
+  if (key === undefined) return card;
+  deepFreeze(card);
+  expandedCards.set(key, card);
+  return card;
+}
+
+/**
+ * Expanded step cards by template, strings object and the other values as JSON: the same
+ * identity card refused again, the same step card at each greeting. Evaluating a template's
+ * expressions costs 0.1–0.5 ms a card; a hit costs the JSON of a few values (flow id, notice,
+ * username, help article), which with the strings is all such a card depends on. A card with
+ * a QR image and key is never kept. Shared, so frozen; bounded, and kept no longer than the
+ * strings they were built from (they carry the same logins, masked numbers and device names).
+ */
+const expandedCards = new LRUCache<string, CardJson>({ max: 500, ttl: 10 * 60_000 });
+
+/** An id per object strings() built (the strings are frozen, so the id stands for their content). */
+const builtStringIds = new WeakMap<object, number>();
+let nextStringsId = 0;
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
 }
 
 /**
