@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { earliestAt, KeyedBatcher } from "../../src/adapters/sql/keyed-batcher.js";
+import { earliestAt, KeyedBatcher, loneCall } from "../../src/adapters/sql/keyed-batcher.js";
 
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
 
@@ -91,6 +91,20 @@ describe("KeyedBatcher (PostgreSQL's hot counting writes, one statement per batc
     deadlocks = 5;
     await expect(batcher.run({ key: "a", at: at(1), windowMs: 1 })).rejects.toThrow("deadlock");
     expect(seen).toHaveLength(6);
+  });
+
+  it("names a batch's only call (its write can be the one-row statement)", () => {
+    const call = { key: "a", at: at(0), windowMs: 1 };
+    expect(loneCall(new Map([["a", [call]]]))).toBe(call);
+    expect(loneCall(new Map([["a", [call, call]]]))).toBeUndefined();
+    expect(
+      loneCall(
+        new Map([
+          ["a", [call]],
+          ["b", [call]],
+        ]),
+      ),
+    ).toBeUndefined();
   });
 
   it("fails every call of a failed batch with the write's error (and one its answer refuses), then goes on", async () => {

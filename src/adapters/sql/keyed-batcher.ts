@@ -92,6 +92,16 @@ export class KeyedBatcher<Call extends { key: string }, Result, Answer> {
   }
 }
 
+/**
+ * The batch's only call, if it has one: its write can be the one-row statement. PostgreSQL keeps
+ * planning an `unnest` statement afresh for each run (its custom plan for the actual arrays looks
+ * cheaper than the generic one), which costs a lone login more than the batching saves.
+ */
+export function loneCall<Call>(calls: Map<string, Call[]>): Call | undefined {
+  const [only] = calls.values();
+  return calls.size === 1 && only?.length === 1 ? only[0] : undefined;
+}
+
 /** The earliest moment among calls: a batch is judged as of its first call (see the users). */
 export function earliestAt(calls: readonly { at: Date }[]): Date {
   let first = calls[0]!.at.getTime();

@@ -5,7 +5,7 @@ import type { Schema } from "./schema.js";
 import { guard, isRolledBackByConflict } from "./sql-errors.js";
 import { fromDbTime, toCount, toDbTime } from "./sql-values.js";
 import type { Engine } from "./database.js";
-import { earliestAt, KeyedBatcher } from "./keyed-batcher.js";
+import { earliestAt, KeyedBatcher, loneCall } from "./keyed-batcher.js";
 
 /** A request throttle's hit (RateCounter.hit). */
 interface Hit {
@@ -124,6 +124,12 @@ export class SqlRateCounter implements RateCounter {
    */
   private writeHits(hits: Map<string, Hit[]>): Promise<Map<string, number>> {
     return guard("rate hit", async () => {
+      const lone = loneCall(hits);
+      if (lone) {
+        const opensAfter = toDbTime(new Date(lone.at.getTime() - lone.windowMs));
+        const [row] = (await this.windowHit.run({ key: lone.key, at: toDbTime(lone.at), opensAfter })).rows;
+        return new Map(row ? [[lone.key, toCount(row.hits)]] : []);
+      }
       const all = [...hits.values()].flat();
       const groups = [...hits.values()];
       const result = await this.windowHits.run({

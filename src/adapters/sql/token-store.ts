@@ -5,7 +5,7 @@ import { ReusedQuery } from "./reused-query.js";
 import { guard, isRolledBackByConflict } from "./sql-errors.js";
 import { fromDbTime, toDbTime } from "./sql-values.js";
 import type { Engine } from "./database.js";
-import { earliestAt, KeyedBatcher } from "./keyed-batcher.js";
+import { earliestAt, KeyedBatcher, loneCall } from "./keyed-batcher.js";
 
 /** A try at a login's active token (TokenStore.countTry); key: the login name in lower case. */
 interface Try {
@@ -117,6 +117,11 @@ export class SqlTokenStore implements TokenStore {
     if (engine === "postgres") {
       this.uses = new KeyedBatcher({
         write: async (uses) => {
+          const lone = loneCall(uses);
+          if (lone) {
+            const result = await this.use.run({ id: lone.key, step: lone.step, usedAt: lone.usedAt });
+            return new Map(Number(result.numAffectedRows) === 1 ? [[lone.key, true as const]] : []);
+          }
           const calls = [...uses.values()].map(([use]) => use!);
           const result = await this.useMany.run({
             ids: calls.map((use) => use.key),
@@ -195,6 +200,11 @@ export class SqlTokenStore implements TokenStore {
    * longer (stricter, never looser). Logins without a row back are locked or have no token.
    */
   private async writeTries(tries: Map<string, Try[]>): Promise<Map<string, Selectable<TokensTable>>> {
+    const lone = loneCall(tries);
+    if (lone) {
+      const [row] = (await this.tryCount.run({ login: lone.key, now: toDbTime(lone.at) })).rows;
+      return new Map(row ? [[lone.key, row]] : []);
+    }
     const result = await this.tryCounts.run({
       logins: [...tries.keys()],
       counts: [...tries.values()].map((calls) => calls.length),
