@@ -38,7 +38,12 @@ console.log(`Knowledge base: ${kb.ids().length} articles × 2 languages; thresho
 
 // `--tuning` runs the tuning part alone: while tuning, the held-out parts' totals are not looked at between checkpoints.
 const measured = process.argv.includes("--tuning") ? { tuning: parts.tuning } : parts;
-for (const [name, questions] of Object.entries(measured)) {
+for (const [name, questions] of Object.entries(measured)) printPart(name, questions, true);
+// The held-out part as a whole: every question kept out of tuning (its confusions are printed above, per file).
+if (measured === parts)
+  printPart("held-out, all three parts", [...parts["held-out"], ...parts["held-out-2"], ...parts["held-out-3"]], false);
+
+function printPart(name: string, questions: LabelledQuestion[], withConfusions: boolean): void {
   const started = performance.now();
   const report = evaluateKnowledge(kb, questions);
   const elapsed = performance.now() - started;
@@ -49,6 +54,7 @@ for (const [name, questions] of Object.entries(measured)) {
   console.log(`Out-of-scope rejected:           ${pct(report.outOfScopeRejected)}`);
   console.log(`False answers (all questions):   ${pct(report.falseAnswers)}`);
   console.log(`Search time:                     ${(elapsed / questions.length).toFixed(2)} ms per question`);
+  if (!withConfusions) return;
   console.log("Confusions (question → expected → top-1 [confidence] → answered):");
   for (const c of report.confusions) {
     console.log(
