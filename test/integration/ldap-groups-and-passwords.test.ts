@@ -2,6 +2,7 @@
  * LdapDirectory against a real OpenLDAP: eligibility through nested groups, isMemberOf,
  * password checks by binding as the user, the service account's bind, and close().
  */
+import type { Client } from "ldapts";
 import { describe, expect, it } from "vitest";
 import { DirectoryUnavailableError } from "../../src/features/shared/errors.js";
 import type { DirectoryUser } from "../../src/ports/directory.js";
@@ -45,7 +46,7 @@ describe.skipIf(!slapdPath)("LdapDirectory against OpenLDAP: groups and password
     expect(await directory.isMemberOf({ ...anna(), id: dn("Ghost") }, group("helpdesk"))).toBe(false);
   });
 
-  it("verifies passwords by binding as the user on a separate connection", async () => {
+  it("verifies passwords by binding as the user on a connection of its own", async () => {
     const directory = make();
     const user = (await directory.findByLoginName("annaa")) as DirectoryUser;
     expect(await directory.verifyPassword(user, PASSWORD)).toEqual({ ok: true });
@@ -62,6 +63,24 @@ describe.skipIf(!slapdPath)("LdapDirectory against OpenLDAP: groups and password
     // Never a password in the logs.
     const logged = JSON.stringify(ldap.logger.lines);
     for (const secret of [PASSWORD, "wrong-password", SERVICE_PASSWORD]) expect(logged).not.toContain(secret);
+  });
+
+  it("keeps a password-check connection between checks (right, wrong, right on one), and replaces one the directory dropped", async () => {
+    const directory = make();
+    const user = (await directory.findByLoginName("annaa")) as DirectoryUser;
+    const binds = (directory as unknown as { binds: { idle: { client: Client }[] } }).binds;
+    expect(await directory.verifyPassword(user, PASSWORD)).toEqual({ ok: true });
+    expect(binds.idle).toHaveLength(1);
+    const kept = binds.idle[0]!.client;
+    expect(await directory.verifyPassword(user, "wrong-password")).toEqual({ ok: false, reason: "invalidCredentials" });
+    expect(await directory.verifyPassword(user, PASSWORD)).toEqual({ ok: true });
+    expect(binds.idle.map((entry) => entry.client)).toEqual([kept]);
+    // Dropped (the directory's idle limit, a restart): the check goes to a fresh connection and still answers.
+    await kept.unbind();
+    expect(await directory.verifyPassword(user, PASSWORD)).toEqual({ ok: true });
+    expect(binds.idle).toHaveLength(1);
+    expect(binds.idle[0]!.client).not.toBe(kept);
+    expect(JSON.stringify(ldap.logger.lines)).not.toContain(PASSWORD);
   });
 
   it("ping works, and a wrong service password is unavailable without leaking it", async () => {

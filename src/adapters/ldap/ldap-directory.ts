@@ -10,7 +10,8 @@ import type { Directory, DirectoryUser, PasswordCheck } from "../../ports/direct
 import { accountProblem } from "./account-status.js";
 import { MATCHING_RULE_IN_CHAIN } from "./group-membership.js";
 import { GroupMembership } from "./group-membership.js";
-import { closeQuietly, openClient, type ConnectionSettings } from "./ldap-connection.js";
+import type { ConnectionSettings } from "./ldap-connection.js";
+import { BindConnections } from "./bind-connections.js";
 import { planTransport, type LdapDirectoryDeps, type LdapDirectoryOptions, type LdapLogger } from "./ldap-directory-options.js";
 import { passwordCheckFromBindError, unavailable } from "./ldap-errors.js";
 import { first, normaliseDn, values } from "./ldap-entry.js";
@@ -28,6 +29,8 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 export class LdapDirectory implements Directory {
   private readonly settings: ConnectionSettings;
   private readonly service: ServiceConnection;
+  /** Users' password checks, on connections kept between them (only binds run on them). */
+  private readonly binds: BindConnections;
   private readonly groups: GroupMembership;
   private readonly logger: LdapLogger;
   private readonly clock: Clock;
@@ -61,6 +64,7 @@ export class LdapDirectory implements Directory {
       operationTimeoutMs: options.operationTimeoutMs,
     };
     this.service = new ServiceConnection(this.settings, { dn: options.bindDn, password: options.bindPassword }, this.logger);
+    this.binds = new BindConnections(this.settings, this.clock);
     this.groups = new GroupMembership(this.service, options.nestedGroups, options.maxNestingDepth ?? 5, this.logger);
   }
 
@@ -76,16 +80,13 @@ export class LdapDirectory implements Directory {
     // AD treats a bind with an empty password as anonymous and *accepts* it.
     if (typeof password !== "string" || password.length === 0) return { ok: false, reason: "invalidCredentials" };
     if (!user.id) return { ok: false, reason: "invalidCredentials" };
-    let client;
     try {
-      client = await openClient(this.settings, { dn: user.id, password });
+      await this.binds.bind(user.id, password);
       return { ok: true };
     } catch (error) {
       const check = passwordCheckFromBindError(error);
       this.logger.info({ reason: check.ok ? undefined : check.reason }, "LDAP user bind refused");
       return check;
-    } finally {
-      await closeQuietly(client);
     }
   }
 
@@ -203,8 +204,8 @@ export class LdapDirectory implements Directory {
     }
   }
 
-  close(): Promise<void> {
-    return this.service.close();
+  async close(): Promise<void> {
+    await Promise.all([this.service.close(), this.binds.close()]);
   }
 
   private async findOne(attribute: string, value: string): Promise<DirectoryUser | null> {
