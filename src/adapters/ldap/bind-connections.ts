@@ -7,9 +7,9 @@
  * A connection serves one check at a time and nothing but binds: the identity the last bind
  * left on it (the last user, or anonymous after a refused password) is never used for anything.
  * After a check it waits idle, at most `maxIdle` of them; one idle longer than `maxIdleMs` is
- * closed when next found rather than trusted (directories drop idle connections). A check on a reused connection
- * that fails in transport (it went stale) is tried once more on a fresh connection; an answer
- * (wrong password, locked…) is the answer, and the connection stays usable.
+ * closed when next found rather than trusted (directories drop idle connections). A check on a
+ * reused connection that fails in transport (it went stale) is tried once more on a fresh
+ * connection; an answer (wrong password, locked…) is the answer, and the connection stays usable.
  */
 import type { Client } from "ldapts";
 import type { Clock } from "../../ports/clock.js";

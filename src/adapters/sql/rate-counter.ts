@@ -111,10 +111,7 @@ export class SqlRateCounter implements RateCounter {
 
   async hit(key: string, at: Date, windowMs: number): Promise<number> {
     if (this.batcher) return guard("rate hit", () => this.batcher!.run({ key, at, windowMs }));
-    return guard("rate hit", async () => {
-      const rows = (await this.windowHit.run({ key, at: toDbTime(at), opensAfter: toDbTime(new Date(at.getTime() - windowMs)) })).rows;
-      return toCount(rows[0]?.hits);
-    });
+    return guard("rate hit", async () => (await this.hitOne({ key, at, windowMs })) ?? 0);
   }
 
   /**
@@ -126,12 +123,11 @@ export class SqlRateCounter implements RateCounter {
     return guard("rate hit", async () => {
       const lone = loneCall(hits);
       if (lone) {
-        const opensAfter = toDbTime(new Date(lone.at.getTime() - lone.windowMs));
-        const [row] = (await this.windowHit.run({ key: lone.key, at: toDbTime(lone.at), opensAfter })).rows;
-        return new Map(row ? [[lone.key, toCount(row.hits)]] : []);
+        const total = await this.hitOne(lone);
+        return new Map(total === undefined ? [] : [[lone.key, total]]);
       }
-      const all = [...hits.values()].flat();
       const groups = [...hits.values()];
+      const all = groups.flat();
       const result = await this.windowHits.run({
         keys: [...hits.keys()],
         starts: groups.map((group) => toDbTime(earliestAt(group))),
@@ -140,6 +136,12 @@ export class SqlRateCounter implements RateCounter {
       });
       return new Map(result.rows.map((row) => [row.key, toCount(row.hits)]));
     });
+  }
+
+  /** One hit in one key's window: the hits in it now (undefined only if the upsert returned no row). */
+  private async hitOne({ key, at, windowMs }: Hit): Promise<number | undefined> {
+    const [row] = (await this.windowHit.run({ key, at: toDbTime(at), opensAfter: toDbTime(new Date(at.getTime() - windowMs)) })).rows;
+    return row ? toCount(row.hits) : undefined;
   }
 
   async record(key: string, at: Date): Promise<void> {

@@ -116,20 +116,7 @@ export class SqlTokenStore implements TokenStore {
     );
     if (engine === "postgres") {
       this.uses = new KeyedBatcher({
-        write: async (uses) => {
-          const lone = loneCall(uses);
-          if (lone) {
-            const result = await this.use.run({ id: lone.key, step: lone.step, usedAt: lone.usedAt });
-            return new Map(Number(result.numAffectedRows) === 1 ? [[lone.key, true as const]] : []);
-          }
-          const calls = [...uses.values()].map(([use]) => use!);
-          const result = await this.useMany.run({
-            ids: calls.map((use) => use.key),
-            steps: calls.map((use) => use.step),
-            usedAts: calls.map((use) => use.usedAt),
-          });
-          return new Map(result.rows.map((row) => [row.id, true as const]));
-        },
+        write: (uses) => this.writeUses(uses),
         answer: (advanced) => advanced === true,
         onePerKey: true,
         retryWhen: isRolledBackByConflict,
@@ -171,10 +158,8 @@ export class SqlTokenStore implements TokenStore {
   async advanceTimeStep(tokenId: string, timeStep: number, usedAt?: Date): Promise<boolean> {
     return guard("token time step", async () => {
       if (usedAt && this.uses) return this.uses.run({ key: tokenId, step: timeStep, usedAt: toDbTime(usedAt) });
-      const result = usedAt
-        ? await this.use.run({ id: tokenId, step: timeStep, usedAt: toDbTime(usedAt) })
-        : await this.advance.run({ id: tokenId, step: timeStep });
-      return Number(result.numAffectedRows) === 1;
+      if (usedAt) return this.useOne(tokenId, timeStep, toDbTime(usedAt));
+      return Number((await this.advance.run({ id: tokenId, step: timeStep })).numAffectedRows) === 1;
     });
   }
 
@@ -185,7 +170,7 @@ export class SqlTokenStore implements TokenStore {
         const counted = await this.tries.run({ key: login, at: now });
         if (counted !== "uncounted") return counted;
       } else {
-        const counted = (await this.tryCount.run({ login, now: toDbTime(now) })).rows[0];
+        const counted = await this.countOne(login, now);
         if (counted) return toTokenRecord(counted);
       }
       // Locked (returned uncounted) or no active token: the rare path reads the row.
@@ -202,7 +187,7 @@ export class SqlTokenStore implements TokenStore {
   private async writeTries(tries: Map<string, Try[]>): Promise<Map<string, Selectable<TokensTable>>> {
     const lone = loneCall(tries);
     if (lone) {
-      const [row] = (await this.tryCount.run({ login: lone.key, now: toDbTime(lone.at) })).rows;
+      const row = await this.countOne(lone.key, lone.at);
       return new Map(row ? [[lone.key, row]] : []);
     }
     const result = await this.tryCounts.run({
@@ -211,6 +196,29 @@ export class SqlTokenStore implements TokenStore {
       now: toDbTime(earliestAt([...tries.values()].flat())),
     });
     return new Map(result.rows.map((row) => [row.key, row]));
+  }
+
+  /** One try at one login's token (undefined: locked or no active token). */
+  private async countOne(login: string, now: Date): Promise<Selectable<TokensTable> | undefined> {
+    return (await this.tryCount.run({ login, now: toDbTime(now) })).rows[0];
+  }
+
+  /** Accepted logins' time steps, each token once (KeyedBatcher's onePerKey); the tokens that advanced. */
+  private async writeUses(uses: Map<string, { key: string; step: number; usedAt: string }[]>): Promise<Map<string, true>> {
+    const lone = loneCall(uses);
+    if (lone) return new Map((await this.useOne(lone.key, lone.step, lone.usedAt)) ? [[lone.key, true]] : []);
+    const calls = [...uses.values()].map(([use]) => use!);
+    const result = await this.useMany.run({
+      ids: calls.map((use) => use.key),
+      steps: calls.map((use) => use.step),
+      usedAts: calls.map((use) => use.usedAt),
+    });
+    return new Map(result.rows.map((row) => [row.id, true]));
+  }
+
+  /** An accepted login's time step on one token: true when it advanced (compare-and-set). */
+  private async useOne(id: string, step: number, usedAt: string): Promise<boolean> {
+    return Number((await this.use.run({ id, step, usedAt })).numAffectedRows) === 1;
   }
 
   async lock(tokenId: string, until: Date): Promise<void> {
