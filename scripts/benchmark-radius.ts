@@ -21,6 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScureBase32Plugin } from "@otplib/plugin-base32-scure";
 import { hotp } from "../src/adapters/otplib-totp.js";
+import { KeyedHmac } from "../src/features/shared/keyed-hmac.js";
 import { startPostgres } from "../test/support/postgres.js";
 import { benchLogin, benchSecret } from "./lib/radius-bench-server.js";
 import { RadiusLoadClient } from "./lib/radius-load-client.js";
@@ -39,7 +40,7 @@ const base32 = new ScureBase32Plugin();
 class HonestUsers {
   private nextUser = 0;
   private readonly used = new Map<number, number>();
-  private readonly keys = new Map<number, Uint8Array>();
+  private readonly keys = new Map<number, KeyedHmac>();
   constructor(
     private readonly from: number,
     private readonly to: number,
@@ -55,7 +56,7 @@ class HonestUsers {
       this.used.set(i, step);
       const login = benchLogin(i);
       let key = this.keys.get(i);
-      if (!key) this.keys.set(i, (key = base32.decode(benchSecret(SEED, login))));
+      if (!key) this.keys.set(i, (key = new KeyedHmac("sha1", base32.decode(benchSecret(SEED, login)))));
       return { userName: login, code: hotp(key, step) };
     }
     throw new Error("every bench user used up its codes in this window: raise BENCH_USERS");

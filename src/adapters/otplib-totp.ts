@@ -1,7 +1,8 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { ScureBase32Plugin } from "@otplib/plugin-base32-scure";
 import { NodeCryptoPlugin } from "@otplib/plugin-crypto-node";
 import { generateSecret, generateSync, generateURI } from "otplib";
+import { KeyedHmac } from "../features/shared/keyed-hmac.js";
 import type { Totp, TotpMatch } from "../ports/totp.js";
 
 const PERIOD = 30;
@@ -11,8 +12,8 @@ const base32 = new ScureBase32Plugin();
 
 /**
  * RFC 6238 (SHA-1, 6 digits, 30 s, as Microsoft Authenticator expects): secrets, URIs and
- * codes through otplib with OpenSSL's HMAC. `match` computes the window's codes itself
- * from one decoded key (RFC 4226 truncation, checked against otplib in the unit tests):
+ * codes through otplib. `match` computes the window's codes itself from one keyed HMAC
+ * (RFC 4226 truncation, checked against otplib in the unit tests):
  * otplib's verify costs about 20 µs per time step in option handling, and the validation
  * service checks up to 21 steps (±1 accepted, ±10 recognised as a wrong phone clock) on
  * every login.
@@ -33,7 +34,7 @@ export class OtplibTotp implements Totp {
   /** The nearest step first (0, -1, +1, -2, …): the first match is the smallest drift. */
   match(secret: string, code: string, at: Date, maxSteps: number): TotpMatch | null {
     if (!/^\d{6}$/.test(code)) return null;
-    const key = base32.decode(secret);
+    const key = new KeyedHmac("sha1", base32.decode(secret));
     const typed = Buffer.from(code);
     const now = Math.floor(at.getTime() / 1000 / PERIOD);
     for (let distance = 0; distance <= maxSteps; distance++) {
@@ -46,10 +47,10 @@ export class OtplibTotp implements Totp {
 }
 
 /** RFC 4226: HMAC-SHA-1 of the counter, dynamically truncated to six digits (exported for the load generator of bench:radius). */
-export function hotp(key: Uint8Array, counter: number): string {
+export function hotp(key: Uint8Array | KeyedHmac, counter: number): string {
   const message = Buffer.alloc(8);
   message.writeBigUInt64BE(BigInt(counter));
-  const digest = createHmac("sha1", key).update(message).digest();
+  const digest = (key instanceof KeyedHmac ? key : new KeyedHmac("sha1", key)).digest(message);
   const offset = digest[digest.length - 1]! & 0x0f;
   const binary = (digest.readUInt32BE(offset) & 0x7fffffff) % 10 ** DIGITS;
   return binary.toString().padStart(DIGITS, "0");

@@ -7,7 +7,8 @@
  * package compares it as UTF-8 strings, which is lossy (different bytes can decode to the
  * same U+FFFD string) and not constant-time.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
+import { KeyedHmac } from "../features/shared/keyed-hmac.js";
 import { attributesOf, RadiusAttribute, type RadiusPacket } from "./radius-packet.js";
 
 export const MESSAGE_AUTHENTICATOR_LENGTH = 16;
@@ -26,11 +27,20 @@ export type MessageAuthenticatorCheck = "valid" | "absent" | "malformed" | "inva
  * for a request, the Request Authenticator for a response (RFC 3579 §3.2).
  */
 export function computeMessageAuthenticator(bytes: Buffer, valueOffset: number, secret: string): Buffer {
-  return createHmac("md5", secret)
-    .update(bytes.subarray(0, valueOffset))
-    .update(ZEROES)
-    .update(bytes.subarray(valueOffset + MESSAGE_AUTHENTICATOR_LENGTH))
-    .digest();
+  return keyedWith(secret).digest(bytes.subarray(0, valueOffset), ZEROES, bytes.subarray(valueOffset + MESSAGE_AUTHENTICATOR_LENGTH));
+}
+
+/** One keyed HMAC per shared secret (the clients file's few), so each packet skips the key setup. */
+const keyed = new Map<string, KeyedHmac>();
+const MOST_SECRETS = 1_000;
+
+function keyedWith(secret: string): KeyedHmac {
+  let hmac = keyed.get(secret);
+  if (!hmac) {
+    if (keyed.size >= MOST_SECRETS) keyed.clear();
+    keyed.set(secret, (hmac = new KeyedHmac("md5", secret)));
+  }
+  return hmac;
 }
 
 /** Checks a request's Message-Authenticator in constant time. */

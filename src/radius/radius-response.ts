@@ -8,7 +8,7 @@
  * it last, so this small encoder is ours; the tests check it against that package and
  * FreeRADIUS radclient.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { computeMessageAuthenticator, MESSAGE_AUTHENTICATOR_LENGTH } from "./message-authenticator.js";
 import {
   AUTHENTICATOR_LENGTH,
@@ -74,7 +74,7 @@ export function encodeResponse(args: ResponseArgs): Buffer {
   }
   computeMessageAuthenticator(packet, MA_VALUE_OFFSET, args.secret).copy(packet, MA_VALUE_OFFSET);
   // RFC 2865 §3: Response Authenticator = MD5(Code+Identifier+Length+RequestAuth+Attributes+Secret), after the MA is in.
-  createHash("md5").update(packet).update(args.secret).digest().copy(packet, AUTHENTICATOR_OFFSET);
+  hash("md5", Buffer.concat([packet, Buffer.from(args.secret, "utf8")]), "buffer").copy(packet, AUTHENTICATOR_OFFSET);
   return packet;
 }
 

@@ -22,6 +22,14 @@ export function retransmissionKey(client: string, address: string, port: number,
 
 export class RetransmissionCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
+  /**
+   * The keys in the order they came, for eviction. Not the Map's own order: V8 leaves a
+   * deleted Map entry as a hole until the table is rebuilt, so walking the Map from its
+   * front to find the oldest skips every entry evicted before (thousands at a few thousand
+   * logins a second).
+   */
+  private readonly order: { key: string; entry: Entry<T> }[] = [];
+  private head = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -38,10 +46,10 @@ export class RetransmissionCache<T> {
     const cached = this.entries.get(key);
     if (cached && cached.expiresAt > now) return { answer: cached.answer, retransmission: true };
     if (cached) this.entries.delete(key);
-    this.evictExpired(now);
-    while (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.evict(now);
     const entry: Entry<T> = { answer: evaluate(), expiresAt: now + this.windowMs };
     this.entries.set(key, entry);
+    this.order.push({ key, entry });
     // The window also runs from the answer: a slow evaluation's retransmissions still hit.
     void entry.answer.then(
       () => {
@@ -56,11 +64,23 @@ export class RetransmissionCache<T> {
     return this.entries.size;
   }
 
-  /** Map order is insertion order, so expired entries sit at the front (bar a few refreshed by a slow answer). */
-  private evictExpired(now: number): void {
-    for (const [key, entry] of this.entries) {
-      if (entry.expiresAt > now) break;
-      this.entries.delete(key);
+  /**
+   * Drops the oldest entries while they have expired or the cache is full. An entry whose
+   * window a slow answer extended may outlive a few younger ones: it goes when it reaches
+   * the front, expired, or when the cache is full.
+   */
+  private evict(now: number): void {
+    while (this.head < this.order.length) {
+      const oldest = this.order[this.head]!;
+      const current = this.entries.get(oldest.key) === oldest.entry;
+      if (current && oldest.entry.expiresAt > now && this.entries.size < this.maxEntries) break;
+      if (current) this.entries.delete(oldest.key);
+      this.head++;
+    }
+    // Compacted now and then, so the queue's dead front does not grow without end.
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order.splice(0, this.head);
+      this.head = 0;
     }
   }
 }

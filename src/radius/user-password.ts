@@ -6,7 +6,7 @@
  * "abcd") and replaces invalid UTF-8 with U+FFFD: the password and the code go to the
  * directory and the token check exactly as the user typed them, or not at all.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 const BLOCK = 16;
 /** RFC 2865 §5.2: at most 128 octets. */
@@ -17,9 +17,10 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 export function decryptUserPassword(value: Buffer, secret: string, requestAuthenticator: Buffer): string | null {
   if (value.length < BLOCK || value.length > MAX_LENGTH || value.length % BLOCK !== 0) return null;
   const clear = Buffer.alloc(value.length);
+  const key = Buffer.from(secret, "utf8");
   let chain = requestAuthenticator;
   for (let start = 0; start < value.length; start += BLOCK) {
-    const pad = createHash("md5").update(secret).update(chain).digest();
+    const pad = hash("md5", Buffer.concat([key, chain]), "buffer");
     for (let i = 0; i < BLOCK; i++) clear[start + i] = value[start + i]! ^ pad[i]!;
     chain = value.subarray(start, start + BLOCK);
   }

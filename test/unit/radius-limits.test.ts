@@ -44,6 +44,24 @@ describe("RetransmissionCache", () => {
     expect(cache.answer("d", async () => "again").retransmission).toBe(true);
   });
 
+  it("drops expired entries as requests come, never a key's newer answer for its older place", async () => {
+    const clock = new FakeClock();
+    const cache = new RetransmissionCache<string>(clock, 1_000, 3);
+    await cache.answer("a", async () => "first").answer;
+    clock.advance(2);
+    // "a" again after its window: evaluated anew, and its first place in the queue must not evict the new entry.
+    expect(await cache.answer("a", async () => "second").answer).toBe("second");
+    cache.answer("b", async () => "b");
+    expect(cache.answer("a", async () => "third").retransmission).toBe(true);
+    for (let i = 0; i < 5_000; i++) {
+      cache.answer(`k${i}`, async () => "x");
+      clock.advance(0.5);
+    }
+    // One second's worth (two requests) is live; everything older went, oldest first.
+    expect(cache.size).toBeLessThanOrEqual(3);
+    expect(cache.answer("k4999", async () => "again").retransmission).toBe(true);
+  });
+
   it("keys on client, source address, port, Identifier and Request Authenticator", () => {
     const authenticator = Buffer.alloc(16, 1);
     const base = retransmissionKey("nsg1", "10.0.0.1", 40000, 7, authenticator);

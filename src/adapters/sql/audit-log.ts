@@ -15,12 +15,18 @@ export class SqlAuditLog implements AuditLog {
   // Every step and every login appends: a lone row through a query compiled once (ReusedQuery),
   // rows that arrive while a write is under way together in the next one (InsertBatcher).
   private readonly insert: ReusedQuery<AuditInsert>;
-  private readonly batcher: InsertBatcher<AuditInsert>;
+  private readonly batcher?: InsertBatcher<AuditInsert>;
 
-  /** With `chain`, every row carries its place in this writer's keyed hash chain (tamper-evident). */
+  /**
+   * With `chain`, every row carries its place in this writer's keyed hash chain (tamper-evident).
+   * `batchRows: false` where the database already groups the writes of a turn into one commit
+   * (SQLite with group commit): there a row waiting for the write under way would only wait a
+   * turn longer for a commit it could have shared.
+   */
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly chain?: AuditChainWriter,
+    { batchRows = true }: { batchRows?: boolean } = {},
   ) {
     this.insert = new ReusedQuery(
       db,
@@ -42,26 +48,29 @@ export class SqlAuditLog implements AuditLog {
           .onConflict((c) => c.columns(["chain_id", "seq"]).doNothing()),
       ["at", "subject", "actor", "action", "outcome", "detail", "chain_id", "seq", "mac"],
     );
-    const write = async (rows: AuditInsert[]): Promise<void> => {
-      if (rows.length === 1) await this.insert.run(rows[0]!);
-      else
-        await db
-          .insertInto("audit_events")
-          .values(rows)
-          .onConflict((c) => c.columns(["chain_id", "seq"]).doNothing())
-          .execute();
-    };
-    this.batcher = new InsertBatcher(async (rows) => {
-      try {
-        await write(rows);
-      } catch {
-        // Once more (a passing failure); if that fails too, this chain's place stays unknown.
-        await write(rows).catch((error: unknown) => {
-          this.chain?.restart();
-          throw error;
-        });
-      }
-    });
+    if (batchRows) this.batcher = new InsertBatcher((rows) => this.write(rows));
+  }
+
+  /** Once more after a failure (a passing one); if that fails too, this chain's place stays unknown. */
+  private async write(rows: AuditInsert[]): Promise<void> {
+    try {
+      await this.insertRows(rows);
+    } catch {
+      await this.insertRows(rows).catch((error: unknown) => {
+        this.chain?.restart();
+        throw error;
+      });
+    }
+  }
+
+  private async insertRows(rows: AuditInsert[]): Promise<void> {
+    if (rows.length === 1) await this.insert.run(rows[0]!);
+    else
+      await this.db
+        .insertInto("audit_events")
+        .values(rows)
+        .onConflict((c) => c.columns(["chain_id", "seq"]).doNothing())
+        .execute();
   }
 
   async append(event: AuditEvent): Promise<void> {
@@ -77,7 +86,7 @@ export class SqlAuditLog implements AuditLog {
     // The chain's links are made in the order of the appends, which the batches keep.
     const link = this.chain?.next(content);
     const row = { ...content, chain_id: link?.chainId ?? null, seq: link?.seq ?? null, mac: link?.mac ?? null };
-    await guard("audit append", () => this.batcher.add(row));
+    await guard("audit append", () => (this.batcher ? this.batcher.add(row) : this.write([row])));
   }
 
   latestOf(subject: string, action: string, outcome?: AuditEvent["outcome"]): Promise<AuditEvent | null> {

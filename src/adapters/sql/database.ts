@@ -15,6 +15,8 @@ export type Engine = "sqlite" | "postgres";
 export interface Database {
   db: Kysely<Schema>;
   engine: Engine;
+  /** SQLite with group commit: the statements of one event-loop turn already share a commit. */
+  groupCommit?: boolean;
   close(): Promise<void>;
 }
 
@@ -106,5 +108,5 @@ function openSqlite(dataDir: string, busyTimeoutMs: number, groupCommit: boolean
   };
   const dialect = groupCommit ? new GroupCommitSqliteDialect(open, timeoutMs) : new SqliteDialect({ database: async () => open() });
   const db = new Kysely<Schema>({ dialect });
-  return { db, engine: "sqlite", close: () => db.destroy() };
+  return { db, engine: "sqlite", groupCommit, close: () => db.destroy() };
 }

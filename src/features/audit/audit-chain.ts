@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
+import { KeyedHmac } from "../shared/keyed-hmac.js";
 
 import type { AuditRowContent } from "../../ports/audit-trail.js";
 
@@ -19,9 +20,9 @@ export const AUDIT_MAC_LABEL = "audit-chain";
  * content. Without the key (which the database does not hold) no one can make a row that
  * verifies, even knowing every other row.
  */
-export function auditRowMac(key: Buffer, chainId: string, seq: number, previousMac: string, row: AuditRowContent): string {
+export function auditRowMac(key: KeyedHmac, chainId: string, seq: number, previousMac: string, row: AuditRowContent): string {
   const canonical = JSON.stringify([chainId, seq, previousMac, row.at, row.subject, row.actor, row.action, row.outcome, row.detail]);
-  return createHmac("sha256", key).update(canonical).digest("base64url");
+  return key.digest(Buffer.from(canonical, "utf8")).toString("base64url");
 }
 
 /** A retention checkpoint's signature: where a chain resumes after its start was pruned. */
@@ -40,8 +41,11 @@ export class AuditChainWriter {
   private chainId = randomUUID();
   private seq = 0;
   private previousMac = "";
+  private readonly key: KeyedHmac;
 
-  constructor(private readonly key: Buffer) {}
+  constructor(key: Buffer) {
+    this.key = new KeyedHmac("sha256", key);
+  }
 
   /** The next link (synchronous: concurrent appends in this process get distinct places). */
   next(row: AuditRowContent): ChainLink {

@@ -1,4 +1,5 @@
 import type { AuditTrailReader, StoredAuditRow, StoredCheckpoint } from "../../ports/audit-trail.js";
+import { KeyedHmac } from "../shared/keyed-hmac.js";
 import { auditRowMac, checkpointSignature } from "./audit-chain.js";
 
 export type { StoredAuditRow, StoredCheckpoint } from "../../ports/audit-trail.js";
@@ -29,12 +30,14 @@ export interface VerifyResult {
 export class AuditVerifier {
   private readonly result: VerifyResult = { rows: 0, chains: 0, unchainedBefore: 0, heads: [], breaks: [] };
   private chain: { id: string; seq: number; mac: string; broken: boolean } | null = null;
+  private readonly rowKey: KeyedHmac;
 
   constructor(
-    private readonly key: Buffer,
+    key: Buffer,
     private readonly checkpoints: ReadonlyMap<string, StoredCheckpoint>,
     private readonly maxBreaks = 20,
   ) {
+    this.rowKey = new KeyedHmac("sha256", key);
     for (const cp of checkpoints.values()) {
       if (checkpointSignature(key, cp.chainId, cp.seq, cp.mac, cp.prunedAt) !== cp.signature) {
         this.fail({
@@ -60,7 +63,7 @@ export class AuditVerifier {
       this.breakChain(chain, row, reason);
       return;
     }
-    if (auditRowMac(this.key, row.chainId, row.seq, chain.mac, row) !== row.mac) {
+    if (auditRowMac(this.rowKey, row.chainId, row.seq, chain.mac, row) !== row.mac) {
       this.breakChain(chain, row, "its keyed hash does not match its content or its place (edited, moved or forged)");
       return;
     }
