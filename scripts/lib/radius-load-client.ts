@@ -48,14 +48,14 @@ export function encodeAccessRequest(
   at += name.copy(packet, at);
   packet[at++] = USER_PASSWORD;
   packet[at++] = 18;
-  const pad = hash("md5", Buffer.concat([secretBytes, authenticator]), "buffer");
+  const pad = hash("md5", Buffer.concat([secretBytes, authenticator]), "binary");
   const clear = Buffer.alloc(16);
   clear.write(password);
-  for (let i = 0; i < 16; i++) packet[at + i] = clear[i]! ^ pad[i]!;
+  for (let i = 0; i < 16; i++) packet[at + i] = clear[i]! ^ pad.charCodeAt(i);
   at += 16;
   packet[at++] = MESSAGE_AUTHENTICATOR;
   packet[at++] = 18;
-  secret.digest(packet).copy(packet, at);
+  packet.write(secret.octets(packet), at, "latin1");
   return packet;
 }
 

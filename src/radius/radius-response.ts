@@ -74,7 +74,9 @@ export function encodeResponse(args: ResponseArgs): Buffer {
   }
   computeMessageAuthenticator(packet, MA_VALUE_OFFSET, args.secret).copy(packet, MA_VALUE_OFFSET);
   // RFC 2865 §3: Response Authenticator = MD5(Code+Identifier+Length+RequestAuth+Attributes+Secret), after the MA is in.
-  hash("md5", Buffer.concat([packet, Buffer.from(args.secret, "utf8")]), "buffer").copy(packet, AUTHENTICATOR_OFFSET);
+  // "binary" is Node's latin1: one character per octet, with no Buffer allocated for the digest.
+  const responseAuthenticator = hash("md5", Buffer.concat([packet, Buffer.from(args.secret, "utf8")]), "binary");
+  packet.write(responseAuthenticator, AUTHENTICATOR_OFFSET, "latin1");
   return packet;
 }
 

@@ -20,8 +20,8 @@ export function decryptUserPassword(value: Buffer, secret: string, requestAuthen
   const key = Buffer.from(secret, "utf8");
   let chain = requestAuthenticator;
   for (let start = 0; start < value.length; start += BLOCK) {
-    const pad = hash("md5", Buffer.concat([key, chain]), "buffer");
-    for (let i = 0; i < BLOCK; i++) clear[start + i] = value[start + i]! ^ pad[i]!;
+    const pad = hash("md5", Buffer.concat([key, chain]), "binary");
+    for (let i = 0; i < BLOCK; i++) clear[start + i] = value[start + i]! ^ pad.charCodeAt(i);
     chain = value.subarray(start, start + BLOCK);
   }
   let end = clear.length;

@@ -20,7 +20,10 @@ describe("KeyedHmac", () => {
         const expected = createHmac(algorithm, key).update(Buffer.concat(parts)).digest();
         const keyed = new KeyedHmac(algorithm, key);
         expect(keyed.digest(...parts)).toEqual(expected);
-        // The same instance again: nothing of the first message stays behind.
+        // The same instance again, one part (its reused buffer): nothing of the first message stays behind.
+        expect(keyed.digest(Buffer.concat(parts))).toEqual(expected);
+        expect(Buffer.from(keyed.octets(Buffer.concat(parts)), "latin1")).toEqual(expected);
+        expect(keyed.digest(randomBytes(3))).not.toEqual(expected);
         expect(keyed.digest(Buffer.concat(parts))).toEqual(expected);
       }
     }
