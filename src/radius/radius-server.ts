@@ -60,7 +60,7 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
   const clock = options.clock ?? systemClock;
   const table = createClientTable(options.clients);
   const limit = new ClientRateLimit(options.maxRequestsPerClientPerSecond, clock);
-  const cache = new RetransmissionCache<Buffer | null>(clock);
+  const cache = new RetransmissionCache<string | null>(clock);
   const drops = new RateLimitedLog(logger, clock);
   // A burst (many NetScaler logins at once) queues in the kernel while we answer: with the
   // default buffer (about 270 small datagrams) the rest are dropped and wait for NetScaler's
@@ -72,8 +72,9 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
   const pending = new Set<Promise<void>>();
 
   /**
-   * The response bytes, or null for "no answer". Never rejects (the retransmission cache
-   * hands this promise to every copy of the request).
+   * The response bytes as a latin1 string (one small object where a Buffer is three: the
+   * retransmission cache keeps every answer for its window), or null for "no answer". Never
+   * rejects (the retransmission cache hands this promise to every copy of the request).
    *
    * When the validator throws (database or directory down) we answer NOTHING rather than
    * Access-Reject. Both refuse the login, but silence makes NetScaler retry and then fail
@@ -81,7 +82,7 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
    * and tell the user their code was wrong. The silence is cached like any answer, so the
    * retransmissions do not evaluate the same guess again.
    */
-  async function respond(client: RadiusClient, packet: RadiusPacket): Promise<Buffer | null> {
+  async function respond(client: RadiusClient, packet: RadiusPacket): Promise<string | null> {
     let userName: string | undefined;
     try {
       let answer: LoginAnswer;
@@ -114,17 +115,17 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
         requestAuthenticator: packet.authenticator,
         secret: client.secret,
         proxyStates: attributesOf(packet, RadiusAttribute.ProxyState).map((attribute) => attribute.value),
-      });
+      }).toString("latin1");
     } catch (error) {
       logger.error({ client: client.name, user: userName, err: errorFields(error) }, "RADIUS login not answered: the check failed");
       return null;
     }
   }
 
-  function send(bytes: Buffer, to: RemoteInfo): void {
+  function send(bytes: string, to: RemoteInfo): void {
     if (closed) return;
     try {
-      socket.send(bytes, to.port, to.address, (error) => {
+      socket.send(Buffer.from(bytes, "latin1"), to.port, to.address, (error) => {
         if (error) drops.warn("sendFailed", { address: to.address, err: errorFields(error) }, "RADIUS answer could not be sent");
       });
     } catch (error) {

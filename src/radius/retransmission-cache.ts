@@ -10,25 +10,38 @@ import type { Clock } from "../ports/clock.js";
 export const RETRANSMISSION_WINDOW_MS = 10_000;
 export const RETRANSMISSION_CACHE_ENTRIES = 10_000;
 
+/**
+ * A cached answer. Every entry lives the whole window, so it outlives V8's young generation
+ * and is copied into the old one: it is kept small (the answer's value once it is known, not
+ * its promise) so that thousands of logins a second do not fill the old generation.
+ */
 interface Entry<T> {
-  answer: Promise<T>;
+  key: string;
   expiresAt: number;
+  /** Until the answer is known. */
+  pending?: Promise<T>;
+  value?: T;
 }
 
-/** Same client, same source address and port, same Identifier, same Request Authenticator. */
+/**
+ * Same client, same source address and port, same Identifier, same Request Authenticator.
+ * One flat string: a template literal would leave a rope of pieces behind every cached entry.
+ */
 export function retransmissionKey(client: string, address: string, port: number, identifier: number, authenticator: Buffer): string {
-  return `${client}|${address}|${port}|${identifier}|${authenticator.toString("base64")}`;
+  // The authenticator, identifier and port have fixed lengths, and the address contains no "|": no two requests share a key.
+  const header = Buffer.from([identifier, port >> 8, port & 0xff]);
+  return Buffer.concat([authenticator, header, Buffer.from(`${address}|${client}`, "utf8")]).toString("latin1");
 }
 
 export class RetransmissionCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
   /**
-   * The keys in the order they came, for eviction. Not the Map's own order: V8 leaves a
+   * The entries in the order they came, for eviction. Not the Map's own order: V8 leaves a
    * deleted Map entry as a hole until the table is rebuilt, so walking the Map from its
    * front to find the oldest skips every entry evicted before (thousands at a few thousand
    * logins a second).
    */
-  private readonly order: { key: string; entry: Entry<T> }[] = [];
+  private readonly order: Entry<T>[] = [];
   private head = 0;
 
   constructor(
@@ -44,20 +57,25 @@ export class RetransmissionCache<T> {
   answer(key: string, evaluate: () => Promise<T>): { answer: Promise<T>; retransmission: boolean } {
     const now = this.clock.now().getTime();
     const cached = this.entries.get(key);
-    if (cached && cached.expiresAt > now) return { answer: cached.answer, retransmission: true };
+    if (cached && cached.expiresAt > now) {
+      return { answer: cached.pending ?? Promise.resolve(cached.value as T), retransmission: true };
+    }
     if (cached) this.entries.delete(key);
     this.evict(now);
-    const entry: Entry<T> = { answer: evaluate(), expiresAt: now + this.windowMs };
+    const pending = evaluate();
+    const entry: Entry<T> = { key, expiresAt: now + this.windowMs, pending, value: undefined };
     this.entries.set(key, entry);
-    this.order.push({ key, entry });
-    // The window also runs from the answer: a slow evaluation's retransmissions still hit.
-    void entry.answer.then(
-      () => {
+    this.order.push(entry);
+    void pending.then(
+      (value) => {
+        entry.value = value;
+        entry.pending = undefined;
+        // The window also runs from the answer: a slow evaluation's retransmissions still hit.
         entry.expiresAt = Math.max(entry.expiresAt, this.clock.now().getTime() + this.windowMs);
       },
       () => undefined,
     );
-    return { answer: entry.answer, retransmission: false };
+    return { answer: pending, retransmission: false };
   }
 
   get size(): number {
@@ -72,8 +90,8 @@ export class RetransmissionCache<T> {
   private evict(now: number): void {
     while (this.head < this.order.length) {
       const oldest = this.order[this.head]!;
-      const current = this.entries.get(oldest.key) === oldest.entry;
-      if (current && oldest.entry.expiresAt > now && this.entries.size < this.maxEntries) break;
+      const current = this.entries.get(oldest.key) === oldest;
+      if (current && oldest.expiresAt > now && this.entries.size < this.maxEntries) break;
       if (current) this.entries.delete(oldest.key);
       this.head++;
     }
