@@ -16,6 +16,8 @@ export class SqlAuditLog implements AuditLog {
   // rows that arrive while a write is under way together in the next one (InsertBatcher).
   private readonly insert: ReusedQuery<AuditInsert>;
   private readonly batcher?: InsertBatcher<AuditInsert>;
+  /** Not a method: the class's prototype shows only appends and reads (the contract test checks). */
+  private readonly write: (rows: AuditInsert[]) => Promise<void>;
 
   /**
    * With `chain`, every row carries its place in this writer's keyed hash chain (tamper-evident).
@@ -48,29 +50,27 @@ export class SqlAuditLog implements AuditLog {
           .onConflict((c) => c.columns(["chain_id", "seq"]).doNothing()),
       ["at", "subject", "actor", "action", "outcome", "detail", "chain_id", "seq", "mac"],
     );
-    if (batchRows) this.batcher = new InsertBatcher((rows) => this.write(rows));
-  }
-
-  /** Once more after a failure (a passing one); if that fails too, this chain's place stays unknown. */
-  private async write(rows: AuditInsert[]): Promise<void> {
-    try {
-      await this.insertRows(rows);
-    } catch {
-      await this.insertRows(rows).catch((error: unknown) => {
-        this.chain?.restart();
-        throw error;
-      });
-    }
-  }
-
-  private async insertRows(rows: AuditInsert[]): Promise<void> {
-    if (rows.length === 1) await this.insert.run(rows[0]!);
-    else
-      await this.db
-        .insertInto("audit_events")
-        .values(rows)
-        .onConflict((c) => c.columns(["chain_id", "seq"]).doNothing())
-        .execute();
+    const insertRows = async (rows: AuditInsert[]): Promise<void> => {
+      if (rows.length === 1) await this.insert.run(rows[0]!);
+      else
+        await db
+          .insertInto("audit_events")
+          .values(rows)
+          .onConflict((c) => c.columns(["chain_id", "seq"]).doNothing())
+          .execute();
+    };
+    // Once more after a failure (a passing one); if that fails too, this chain's place stays unknown.
+    this.write = async (rows) => {
+      try {
+        await insertRows(rows);
+      } catch {
+        await insertRows(rows).catch((error: unknown) => {
+          this.chain?.restart();
+          throw error;
+        });
+      }
+    };
+    if (batchRows) this.batcher = new InsertBatcher(this.write);
   }
 
   async append(event: AuditEvent): Promise<void> {
