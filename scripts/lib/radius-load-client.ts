@@ -36,7 +36,8 @@ export function encodeAccessRequest(
 ): Buffer {
   const name = Buffer.from(userName);
   const length = 20 + 2 + name.length + 18 + 18;
-  const packet = Buffer.alloc(length);
+  // From Node's pool, not an ArrayBuffer of its own: every octet is written below.
+  const packet = Buffer.allocUnsafe(length);
   packet[0] = ACCESS_REQUEST;
   packet[1] = identifier;
   packet.writeUInt16BE(length, 2);
@@ -49,12 +50,14 @@ export function encodeAccessRequest(
   packet[at++] = USER_PASSWORD;
   packet[at++] = 18;
   const pad = hash("md5", Buffer.concat([secretBytes, authenticator]), "binary");
-  const clear = Buffer.alloc(16);
+  const clear = Buffer.allocUnsafe(16).fill(0);
   clear.write(password);
   for (let i = 0; i < 16; i++) packet[at + i] = clear[i]! ^ pad.charCodeAt(i);
   at += 16;
   packet[at++] = MESSAGE_AUTHENTICATOR;
   packet[at++] = 18;
+  // Computed over the packet with its own value zeroed.
+  packet.fill(0, at);
   packet.write(secret.octets(packet), at, "latin1");
   return packet;
 }

@@ -37,8 +37,9 @@ export class KeyedHmac {
     let bytes = typeof key === "string" ? Buffer.from(key, "utf8") : key;
     // RFC 2104 §2: a key longer than the block is hashed first.
     if (bytes.length > BLOCK) bytes = hash(algorithm, bytes, "buffer");
-    this.innerPad = Buffer.alloc(BLOCK, INNER_PAD);
-    this.outerMessage = Buffer.alloc(BLOCK + DIGEST_LENGTH[algorithm], OUTER_PAD);
+    // From Node's buffer pool, like every buffer here: one made per login (the TOTP key) should not cost an ArrayBuffer.
+    this.innerPad = Buffer.allocUnsafe(BLOCK).fill(INNER_PAD);
+    this.outerMessage = Buffer.allocUnsafe(BLOCK + DIGEST_LENGTH[algorithm]).fill(OUTER_PAD);
     for (let i = 0; i < bytes.length; i++) {
       this.innerPad[i] = INNER_PAD ^ bytes[i]!;
       this.outerMessage[i] = OUTER_PAD ^ bytes[i]!;
@@ -64,7 +65,7 @@ export class KeyedHmac {
     if (parts.length !== 1) return Buffer.concat([this.innerPad, ...parts]);
     const part = parts[0]!;
     if (this.innerMessage?.length !== BLOCK + part.length) {
-      this.innerMessage = Buffer.alloc(BLOCK + part.length);
+      this.innerMessage = Buffer.allocUnsafe(BLOCK + part.length);
       this.innerPad.copy(this.innerMessage);
     }
     this.innerMessage.set(part, BLOCK);
