@@ -8,6 +8,7 @@
  * same U+FFFD string) and not constant-time.
  */
 import { timingSafeEqual } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import { KeyedHmac } from "../features/shared/keyed-hmac.js";
 import { attributesOf, RadiusAttribute, type RadiusPacket } from "./radius-packet.js";
 
@@ -31,15 +32,11 @@ export function computeMessageAuthenticator(bytes: Buffer, valueOffset: number, 
 }
 
 /** One keyed HMAC per shared secret (the clients file's few), so each packet skips the key setup. */
-const keyed = new Map<string, KeyedHmac>();
-const MOST_SECRETS = 1_000;
+const keyed = new LRUCache<string, KeyedHmac>({ max: 1_000 });
 
 function keyedWith(secret: string): KeyedHmac {
   let hmac = keyed.get(secret);
-  if (!hmac) {
-    if (keyed.size >= MOST_SECRETS) keyed.clear();
-    keyed.set(secret, (hmac = new KeyedHmac("md5", secret)));
-  }
+  if (!hmac) keyed.set(secret, (hmac = new KeyedHmac("md5", secret)));
   return hmac;
 }
 

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { loginSteps, type LoginMode } from "../../i18n/login-steps.js";
 import { localTime } from "../../i18n/local-time.js";
 import { locales, type Locale } from "../../i18n/messages.js";
@@ -23,15 +24,12 @@ export interface StepCardSettings {
 }
 
 /** The login steps of each language and installation (the same text at every step card): filled in once. */
-const filledLoginSteps = new Map<string, string>();
+const filledLoginSteps = new LRUCache<string, string>({ max: 100 });
 
 function loginStepsOf(locale: Locale, settings: StepCardSettings): string {
   const key = `${locale}\n${settings.loginMode}\n${settings.citrixUrl}`;
   let text = filledLoginSteps.get(key);
-  if (text === undefined) {
-    text = loginSteps(locale, settings.loginMode, settings.citrixUrl);
-    if (filledLoginSteps.size < 100) filledLoginSteps.set(key, text);
-  }
+  if (text === undefined) filledLoginSteps.set(key, (text = loginSteps(locale, settings.loginMode, settings.citrixUrl)));
   return text;
 }
 
