@@ -119,23 +119,21 @@ export class SqlRateCounter implements RateCounter {
    * closed as of the batch's earliest hit: at most a few milliseconds before a hit's own moment,
    * so a window is, if anything, held open that much longer (stricter, never looser).
    */
-  private writeHits(hits: Map<string, Hit[]>): Promise<Map<string, number>> {
-    return guard("rate hit", async () => {
-      const lone = loneCall(hits);
-      if (lone) {
-        const total = await this.hitOne(lone);
-        return new Map(total === undefined ? [] : [[lone.key, total]]);
-      }
-      const groups = [...hits.values()];
-      const all = groups.flat();
-      const result = await this.windowHits.run({
-        keys: [...hits.keys()],
-        starts: groups.map((group) => toDbTime(earliestAt(group))),
-        counts: groups.map((group) => group.length),
-        opensAfter: toDbTime(new Date(earliestAt(all).getTime() - all[0]!.windowMs)),
-      });
-      return new Map(result.rows.map((row) => [row.key, toCount(row.hits)]));
+  private async writeHits(hits: Map<string, Hit[]>): Promise<Map<string, number>> {
+    const lone = loneCall(hits);
+    if (lone) {
+      const total = await this.hitOne(lone);
+      return new Map(total === undefined ? [] : [[lone.key, total]]);
+    }
+    const groups = [...hits.values()];
+    const all = groups.flat();
+    const result = await this.windowHits.run({
+      keys: [...hits.keys()],
+      starts: groups.map((group) => toDbTime(earliestAt(group))),
+      counts: groups.map((group) => group.length),
+      opensAfter: toDbTime(new Date(earliestAt(all).getTime() - all[0]!.windowMs)),
     });
+    return new Map(result.rows.map((row) => [row.key, toCount(row.hits)]));
   }
 
   /** One hit in one key's window: the hits in it now (undefined only if the upsert returned no row). */

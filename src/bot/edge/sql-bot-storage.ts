@@ -59,22 +59,19 @@ export class SqlBotStorage implements Storage {
     const entries = Object.entries(changes ?? {});
     if (entries.length === 0) return;
     await this.run("bot state write", async () => {
-      const [only] = entries;
-      const single = entries.length === 1 && only ? unversioned(only[0], only[1]) : null;
+      const items = entries.map(([key, item]) => stored(key, item));
       // One item written over whatever is stored (a turn's user state) is one statement, atomic by itself: no transaction.
-      if (single) {
-        await this.overwriteOne.run(single);
+      if (items.length === 1 && items[0]!.expected === null) {
+        await this.overwriteOne.run(items[0]!.row);
         return;
       }
       await this.db.transaction().execute(async (trx) => {
-        for (const [key, item] of entries) {
-          const { eTag, ...rest } = (item ?? {}) as { eTag?: unknown; [k: string]: unknown };
-          const data = JSON.stringify(rest);
-          const etag = randomUUID();
-          if (isUnversioned(eTag)) {
+        for (const { row, expected } of items) {
+          const { key, data, etag } = row;
+          if (expected === null) {
             await trx
               .insertInto("bot_state")
-              .values({ key, data, etag })
+              .values(row)
               .onConflict((oc) => oc.column("key").doUpdateSet({ data, etag }))
               .execute();
           } else {
@@ -82,7 +79,7 @@ export class SqlBotStorage implements Storage {
               .updateTable("bot_state")
               .set({ data, etag })
               .where("key", "=", key)
-              .where("etag", "=", String(eTag))
+              .where("etag", "=", expected)
               .executeTakeFirst();
             if (Number(result.numUpdatedRows) !== 1) throw new ETagConflictError(key);
           }
@@ -106,13 +103,12 @@ export class SqlBotStorage implements Storage {
   }
 }
 
-/** No eTag, or "*": the write overwrites (or creates) whatever is stored. */
-function isUnversioned(eTag: unknown): boolean {
-  return eTag === undefined || eTag === null || eTag === "" || eTag === "*";
-}
-
-/** An item to overwrite, as the row to store (with a new eTag); null when its eTag asks for a compare. */
-function unversioned(key: string, item: unknown): { key: string; data: string; etag: string } | null {
+/**
+ * An item as the row to store (with a new eTag), and the eTag the stored row must have: null when
+ * the item has none or "*" (the write overwrites, or creates, whatever is stored).
+ */
+function stored(key: string, item: unknown): { row: { key: string; data: string; etag: string }; expected: string | null } {
   const { eTag, ...rest } = (item ?? {}) as { eTag?: unknown; [k: string]: unknown };
-  return isUnversioned(eTag) ? { key, data: JSON.stringify(rest), etag: randomUUID() } : null;
+  const unversioned = eTag === undefined || eTag === null || eTag === "" || eTag === "*";
+  return { row: { key, data: JSON.stringify(rest), etag: randomUUID() }, expected: unversioned ? null : String(eTag) };
 }
