@@ -78,6 +78,10 @@ export async function askRadius(
   const pairs = Object.entries(attributes).map(([name, value]) => `${name} = ${value}`);
   if (options.messageAuthenticator !== false) pairs.push("Message-Authenticator = 0x00");
   const result = await radclient(binary, port, secret, pairs, 3);
+  // No reply: radclient's reason (a time-out, or "connection refused" when nothing listens) goes to the test's output,
+  // only those lines: its debug output also shows the attributes sent, passwords and codes among them.
+  const reason = result.output.split("\n").filter((line) => /error|refused|no reply|fail/i.test(line) && !/password/i.test(line));
+  if (!result.received) process.stderr.write(`[radclient] no reply on port ${port}: ${reason.join(" | ").slice(0, 300)}\n`);
   return { code: result.received ?? "none", attributes: result.attributes, output: result.output };
 }
 
