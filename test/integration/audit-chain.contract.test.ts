@@ -26,7 +26,8 @@ function auditContract(factory: EngineFactory): void {
     async function filled(): Promise<{ database: Database; ids: number[] }> {
       const { database } = await suite.fresh();
       // As createSqlStores does: rows go one by one where the turn's writes share a commit anyway.
-      const writer = () => new SqlAuditLog(database.db, new AuditChainWriter(key), { batchRows: !database.groupCommit });
+      const writer = () =>
+        new SqlAuditLog(database.db, new AuditChainWriter(key), { batchRows: !database.groupCommit, engine: database.engine });
       const writers = [writer(), writer()];
       await Promise.all(
         writers.map((log, w) =>

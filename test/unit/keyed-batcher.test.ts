@@ -27,7 +27,7 @@ function countingBatcher(maxKeys?: number) {
 }
 
 describe("KeyedBatcher (PostgreSQL's hot counting writes, one statement per batch)", () => {
-  it("writes a lone call at once and the calls that wait for it together, one row per key, answered in call order", async () => {
+  it("writes the calls of one event-loop turn together, one row per key, answered in call order", async () => {
     const { batcher, batches } = countingBatcher();
     const counts = await Promise.all([
       batcher.run({ key: "a", at: at(5), windowMs: 60_000 }),
@@ -36,7 +36,28 @@ describe("KeyedBatcher (PostgreSQL's hot counting writes, one statement per batc
       batcher.run({ key: "a", at: at(6), windowMs: 60_000 }),
     ]);
     expect(counts).toEqual([1, 2, 1, 3]);
-    expect(batches).toEqual([["a×1@5"], ["a×2@3", "b×1@4"]]);
+    expect(batches).toEqual([["a×3@3", "b×1@4"]]);
+  });
+
+  it("starts a write when the turn ends; the calls made while it is under way go together in the next", async () => {
+    const batches: string[][] = [];
+    let release: () => void = () => undefined;
+    const batcher = new KeyedBatcher<{ key: string }, number, number>({
+      write: async (calls) => {
+        batches.push([...calls.keys()]);
+        if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        return new Map([...calls.keys()].map((key) => [key, 1]));
+      },
+      answer: (n) => n!,
+    });
+    const first = batcher.run({ key: "a" });
+    expect(batches).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([["a"]]);
+    const later = [batcher.run({ key: "c" }), batcher.run({ key: "b" })];
+    release();
+    expect(await Promise.all([first, ...later])).toEqual([1, 1, 1]);
+    expect(batches).toEqual([["a"], ["b", "c"]]);
   });
 
   it("takes into a batch only the calls that join the oldest one, at most maxKeys keys; the rest wait, in order", async () => {
@@ -49,7 +70,7 @@ describe("KeyedBatcher (PostgreSQL's hot counting writes, one statement per batc
       batcher.run({ key: "c", at: at(1), windowMs: 60_000 }),
       batcher.run({ key: "a", at: at(2), windowMs: 60_000 }),
     ]);
-    expect(batches).toEqual([["first×1@0"], ["a×2@1", "b×1@1"], ["sms×1@1"], ["c×1@1"]]);
+    expect(batches).toEqual([["a×2@1", "first×1@0"], ["sms×1@1"], ["b×1@1", "c×1@1"]]);
   });
 
   it("with onePerKey, a key's second call waits for the next batch", async () => {
@@ -68,7 +89,7 @@ describe("KeyedBatcher (PostgreSQL's hot counting writes, one statement per batc
       batcher.run({ key: "t2", step: 3 }),
       batcher.run({ key: "t1", step: 4 }),
     ]);
-    expect(batches).toEqual([["t1:1"], ["t1:2", "t2:3"], ["t1:4"]]);
+    expect(batches).toEqual([["t1:1", "t2:3"], ["t1:2"], ["t1:4"]]);
   });
 
   it("hands the keys to the write sorted, and tries a write again that retryWhen names (at most three times in all)", async () => {
@@ -83,10 +104,8 @@ describe("KeyedBatcher (PostgreSQL's hot counting writes, one statement per batc
       answer: (total) => total!,
       retryWhen: (error) => (error as { code?: string }).code === "40P01",
     });
-    const lone = batcher.run({ key: "z", at: at(0), windowMs: 1 });
-    const together = Promise.all(["c", "a", "b"].map((key) => batcher.run({ key, at: at(0), windowMs: 1 })));
-    expect(await lone).toBe(1);
-    expect(await together).toEqual([1, 1, 1]);
+    expect(await batcher.run({ key: "z", at: at(0), windowMs: 1 })).toBe(1);
+    expect(await Promise.all(["c", "a", "b"].map((key) => batcher.run({ key, at: at(0), windowMs: 1 })))).toEqual([1, 1, 1]);
     expect(seen).toEqual([["z"], ["z"], ["a", "b", "c"]]);
     deadlocks = 5;
     await expect(batcher.run({ key: "a", at: at(1), windowMs: 1 })).rejects.toThrow("deadlock");

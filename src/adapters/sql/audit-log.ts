@@ -1,7 +1,8 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { AuditEvent, AuditLog } from "../../ports/stores.js";
 import type { AuditChainWriter } from "../../features/audit/audit-chain.js";
 import type { AuditEventsTable, Schema } from "./schema.js";
+import type { Engine } from "./database.js";
 import { InsertBatcher } from "./insert-batcher.js";
 import { ReusedQuery } from "./reused-query.js";
 import { guard } from "./sql-errors.js";
@@ -13,8 +14,10 @@ import { fromDbTime, fromJsonText, toDbTime, toJsonText } from "./sql-values.js"
  */
 export class SqlAuditLog implements AuditLog {
   // Every step and every login appends: a lone row through a query compiled once (ReusedQuery),
-  // rows that arrive while a write is under way together in the next one (InsertBatcher).
+  // the rows of one event-loop turn, or that arrive while a write is under way, together (InsertBatcher).
   private readonly insert: ReusedQuery<AuditInsert>;
+  /** PostgreSQL: a batch as one prepared statement over arrays, not a VALUES list compiled, parsed and planned per size. */
+  private readonly insertColumns?: ReusedQuery<AuditColumns>;
   private readonly batcher?: InsertBatcher<AuditInsert>;
   /** Not a method: the class's prototype shows only appends and reads (the contract test checks). */
   private readonly write: (rows: AuditInsert[]) => Promise<void>;
@@ -28,7 +31,7 @@ export class SqlAuditLog implements AuditLog {
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly chain?: AuditChainWriter,
-    { batchRows = true }: { batchRows?: boolean } = {},
+    { batchRows = true, engine = "sqlite" }: { batchRows?: boolean; engine?: Engine } = {},
   ) {
     this.insert = new ReusedQuery(
       db,
@@ -48,10 +51,26 @@ export class SqlAuditLog implements AuditLog {
           })
           // A retried insert of a row that did get stored changes nothing.
           .onConflict((c) => c.columns(["chain_id", "seq"]).doNothing()),
-      ["at", "subject", "actor", "action", "outcome", "detail", "chain_id", "seq", "mac"],
+      AUDIT_COLUMNS,
     );
+    if (engine === "postgres") {
+      this.insertColumns = new ReusedQuery(
+        db,
+        (q, v) => {
+          const query = sql`insert into audit_events (at, subject, actor, action, outcome, detail, chain_id, seq, mac)
+            select t.at, t.subject, t.actor, t.action, t.outcome, t.detail, t.chain_id, t.seq, t.mac
+            from unnest(${v.at}::text[], ${v.subject}::text[], ${v.actor}::text[], ${v.action}::text[], ${v.outcome}::text[],
+              ${v.detail}::text[], ${v.chain_id}::text[], ${v.seq}::integer[], ${v.mac}::text[])
+              as t(at, subject, actor, action, outcome, detail, chain_id, seq, mac)
+            on conflict (chain_id, seq) do nothing`;
+          return { compile: () => query.compile(q) };
+        },
+        AUDIT_COLUMNS,
+      );
+    }
     const insertRows = async (rows: AuditInsert[]): Promise<void> => {
       if (rows.length === 1) await this.insert.run(rows[0]!);
+      else if (this.insertColumns) await this.insertColumns.run(columnsOf(rows));
       else
         await db
           .insertInto("audit_events")
@@ -124,6 +143,26 @@ export class SqlAuditLog implements AuditLog {
 }
 
 type AuditInsert = Omit<AuditEventsTable, "id">;
+type AuditColumns = { [K in keyof AuditInsert]: AuditInsert[K][] };
+
+const AUDIT_COLUMNS = [
+  "at",
+  "subject",
+  "actor",
+  "action",
+  "outcome",
+  "detail",
+  "chain_id",
+  "seq",
+  "mac",
+] as const satisfies readonly (keyof AuditInsert)[];
+
+/** Rows as one array per column, in row order (for the unnest insert). */
+function columnsOf(rows: AuditInsert[]): AuditColumns {
+  const columns = Object.fromEntries(AUDIT_COLUMNS.map((column) => [column, [] as unknown[]])) as Record<keyof AuditInsert, unknown[]>;
+  for (const row of rows) for (const column of AUDIT_COLUMNS) columns[column].push(row[column]);
+  return columns as AuditColumns;
+}
 
 export async function latestAuditEvent(
   db: Kysely<Schema>,

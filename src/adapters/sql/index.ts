@@ -37,7 +37,7 @@ export function createSqlStores(database: Database, clock?: Clock, auditChain?: 
     enrollments: new SqlEnrollmentStore(db, clock),
     tokens: new SqlTokenStore(db, database.engine),
     rateCounter: new SqlRateCounter(db, database.engine),
-    audit: new SqlAuditLog(db, auditChain, { batchRows: !database.groupCommit }),
+    audit: new SqlAuditLog(db, auditChain, { batchRows: !database.groupCommit, engine: database.engine }),
     conversationRefs: new SqlConversationRefStore(db),
   };
 }

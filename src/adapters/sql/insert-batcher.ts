@@ -2,8 +2,9 @@
  * Group commit for an append-only table. Each `add` resolves once its row is committed, but
  * rows added while a write is under way wait for it and then go together in one multi-row
  * INSERT: under load, one commit (on PostgreSQL one WAL flush) serves many rows instead of
- * one each. A lone row is written at once, so nothing waits for a timer. Rows are written in
- * the order they were added, one write at a time.
+ * one each. An idle batcher writes when the current event-loop turn ends (setImmediate, not a
+ * timer), so the rows of one turn go together. Rows are written in the order they were added,
+ * one write at a time.
  */
 export class InsertBatcher<Row> {
   private queue: { row: Row; resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -17,12 +18,14 @@ export class InsertBatcher<Row> {
   add(row: Row): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
-      if (!this.writing) void this.drain();
+      if (!this.writing) {
+        this.writing = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.writing = true;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxRows);
       try {

@@ -1,8 +1,10 @@
 /**
  * Calls of one hot counting write on PostgreSQL, where each statement is a round trip: the
  * calls that arrive while one batch is being written go together in the next, one row per key,
- * so under a flood one round trip serves many logins. A lone call is written at once, so
- * nothing waits for a timer. The write gets each key's calls in call order and returns one
+ * so under a flood one round trip serves many logins. An idle batcher starts its write when the
+ * current event-loop turn ends (setImmediate, not a timer): the logins whose previous step
+ * answered in the same turn continue together, where writing the first at once split them into
+ * a lone statement and the rest a round trip later. The write gets each key's calls in call order and returns one
  * result per key; `answer` turns it into each call's own answer (e.g. the k-th of n hits on a
  * key whose count is now `total` is number total − n + k, as one call at a time would have got).
  * A key the write returns nothing for is answered with `undefined`. A failed write fails every
@@ -36,12 +38,14 @@ export class KeyedBatcher<Call extends { key: string }, Result, Answer> {
   run(call: Call): Promise<Answer> {
     return new Promise((resolve, reject) => {
       this.queue.push({ call, resolve, reject });
-      if (!this.writing) void this.drain();
+      if (!this.writing) {
+        this.writing = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.writing = true;
     while (this.queue.length > 0) {
       const batch = this.takeBatch();
       const byKey = new Map<string, Call[]>();
