@@ -58,6 +58,29 @@ function auditContract(factory: EngineFactory): void {
       expect(result.heads.map((h) => h.seq)).toEqual([30, 30]);
     });
 
+    it("a batch written as one statement keeps every character and every missing detail, in order", async () => {
+      const { database } = await suite.fresh();
+      const log = new SqlAuditLog(database.db, new AuditChainWriter(key), { engine: database.engine });
+      const awkward = ['quote " and \\ backslash', "{braces},commas, NULL", "åäö ✓ \u2028", "'single' -- ;"];
+      // Appended in one turn: one batch (on PostgreSQL the unnest insert, one array per column).
+      await Promise.all(
+        awkward.map((text, i) =>
+          log.append({
+            at: day(1),
+            subject: "odd@x",
+            actor: text,
+            action: "validate",
+            outcome: "ok",
+            detail: i % 2 ? { text } : undefined,
+          }),
+        ),
+      );
+      const events = await log.listForSubject("odd@x");
+      expect(events.map((e) => e.actor)).toEqual(awkward);
+      expect(events.map((e) => e.detail)).toEqual(awkward.map((text, i) => (i % 2 ? { text } : undefined)));
+      expect(await verify(database)).toMatchObject({ rows: 4, chains: 1, breaks: [] });
+    });
+
     it("names an edited row", async () => {
       const { database, ids } = await filled();
       await database.db.updateTable("audit_events").set({ outcome: "error" }).where("id", "=", ids[20]!).execute();
