@@ -5,10 +5,10 @@
  * current event-loop turn ends (setImmediate, not a timer): the logins whose previous step
  * answered in the same turn continue together, where writing the first at once split them into
  * a lone statement and the rest a round trip later. The write gets each key's calls in call
- * order and returns one result per key; `answer` turns it into each call's own answer (e.g. the k-th of n hits on a
- * key whose count is now `total` is number total − n + k, as one call at a time would have got).
- * A key the write returns nothing for is answered with `undefined`. A failed write fails every
- * call of its batch.
+ * order and returns one result per key; `answer` turns it into each call's own answer (e.g. the
+ * k-th of n hits on a key whose count is now `total` is number total − n + k, as one call at a
+ * time would have got). A key the write returns nothing for is answered with `undefined`. A
+ * failed write fails every call of its batch.
  *
  * One statement now locks several rows, where one call locked one: two such statements (two
  * instances, or two batchers on the same table) could each hold a row the other waits for. The
