@@ -81,6 +81,18 @@ function auditContract(factory: EngineFactory): void {
       expect(await verify(database)).toMatchObject({ rows: 4, chains: 1, breaks: [] });
     });
 
+    it("a name with a lone UTF-16 surrogate (JSON allows one) is stored as U+FFFD, and its row still verifies", async () => {
+      const { database } = await suite.fresh();
+      const log = new SqlAuditLog(database.db, new AuditChainWriter(key), { engine: database.engine });
+      const lone = "x\ud800y@x";
+      await Promise.all(
+        [lone, "plain@x"].map((subject) => log.append({ at: day(1), subject, actor: lone, action: "validate", outcome: "refused" })),
+      );
+      await log.append({ at: day(2), subject: lone, actor: "radius", action: "validate", outcome: "refused" });
+      expect((await log.listForSubject("x\ufffdy@x")).map((e) => e.actor)).toEqual(["x\ufffdy@x", "radius"]);
+      expect(await verify(database)).toMatchObject({ rows: 3, chains: 1, breaks: [] });
+    });
+
     it("names an edited row", async () => {
       const { database, ids } = await filled();
       await database.db.updateTable("audit_events").set({ outcome: "error" }).where("id", "=", ids[20]!).execute();
