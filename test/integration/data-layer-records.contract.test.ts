@@ -55,6 +55,15 @@ function recordsContract(factory: EngineFactory): void {
         expect(await rateCounter.hit("valuser:isaiahl", at(62), 60_000)).toBe(1);
       });
 
+      it("rate counter's throttle windows: keys that differ only in a lone surrogate half are one key, even in one batch", async () => {
+        await fresh();
+        const { rateCounter } = stores;
+        // Stored as UTF-8 both are "k\ufffd": in one PostgreSQL statement they would be one row updated twice (an error for every login in it).
+        const counts = await Promise.all(["k\ud800", "k\udbff", "plain"].map((key) => rateCounter.hit(key, at(0), 60_000)));
+        expect(counts).toEqual([1, 2, 1]);
+        expect(await rateCounter.hit("k\ufffd", at(1), 60_000)).toBe(3);
+      });
+
       it("rate counter's throttle windows: concurrent hits on several keys, windows open and closed, count as one at a time would", async () => {
         await fresh();
         const { rateCounter } = stores;

@@ -57,6 +57,7 @@ describe("validation: the code", () => {
     expect((await h.service.checkCode(h.attempt("pattif"), "123456")).reason).toBe("disabled");
     expect((await h.service.checkCode(h.attempt("adelev"), "123456")).reason).toBe("noToken");
     expect((await h.service.checkCode(h.attempt(""), "123456")).reason).toBe("badRequest");
+    expect((await h.service.checkCode(h.attempt("alexw\ud800"), "123456")).reason).toBe("badRequest");
     const oldCode = h.code();
     h.enroll("alexw", "alexw@example.com", "token-2");
     expect((await h.service.checkCode(h.attempt(), oldCode)).reason).toBe("wrongCode");

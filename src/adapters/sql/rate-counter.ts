@@ -3,7 +3,7 @@ import type { RateCounter } from "../../ports/stores.js";
 import { ReusedQuery } from "./reused-query.js";
 import type { Schema } from "./schema.js";
 import { guard, isRolledBackByConflict } from "./sql-errors.js";
-import { fromDbTime, toCount, toDbTime } from "./sql-values.js";
+import { fromDbTime, toCount, toDbTime, wellFormed } from "./sql-values.js";
 import type { Engine } from "./database.js";
 import { earliestAt, KeyedBatcher, loneCall } from "./keyed-batcher.js";
 
@@ -109,7 +109,9 @@ export class SqlRateCounter implements RateCounter {
     }
   }
 
-  async hit(key: string, at: Date, windowMs: number): Promise<number> {
+  async hit(rawKey: string, at: Date, windowMs: number): Promise<number> {
+    // As the database will hold it: two keys that differ only in a lone surrogate half are one row, so one key in a batch.
+    const key = wellFormed(rawKey);
     if (this.batcher) return guard("rate hit", () => this.batcher!.run({ key, at, windowMs }));
     return guard("rate hit", async () => (await this.hitOne({ key, at, windowMs })) ?? 0);
   }

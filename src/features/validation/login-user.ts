@@ -1,3 +1,4 @@
+/// <reference lib="es2024.string" />
 import type { AccountProblem, Directory, DirectoryUser } from "../../ports/directory.js";
 import type { ValidationReason } from "./validator.js";
 
@@ -10,7 +11,9 @@ export type ParsedUserName = { kind: "upn" | "login"; value: string };
 export function parseUserName(raw: unknown): ParsedUserName | null {
   if (typeof raw !== "string") return null;
   const name = raw.trim().normalize("NFC").toLowerCase();
-  if (name === "" || name.length > MAX_USER_NAME || /[\u0000-\u001f\u007f]/.test(name)) return null;
+  // Half a UTF-16 surrogate pair (JSON can carry one) is no name: it would be stored as U+FFFD,
+  // and two different halves would become one name in the database but two in memory.
+  if (name === "" || name.length > MAX_USER_NAME || /[\u0000-\u001f\u007f]/.test(name) || !name.isWellFormed()) return null;
   if (name.includes("\\")) {
     const login = name.slice(name.lastIndexOf("\\") + 1);
     return login === "" ? null : { kind: "login", value: login };
