@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Database, SqlStores } from "../../src/adapters/sql/index.js";
+import { SqlSealedValueStore } from "../../src/adapters/sql/sealed-value-store.js";
 import { ConcurrentUpdateError } from "../../src/features/shared/errors.js";
 import { enrollmentStoreContract } from "../contracts/enrollment-store.contract.js";
 import { at, dataLayerSuite, state, token } from "../support/data-layer-suite.js";
@@ -26,6 +27,27 @@ function enrollmentsContract(factory: EngineFactory): void {
     async function tokenRows(loginName: string) {
       return database.db.selectFrom("tokens").selectAll().where("login_name", "=", loginName).orderBy("id").execute();
     }
+
+    it("a key rotation's re-seal of a pending secret does not make the flow's turn in flight lose its save", async () => {
+      await fresh();
+      const { enrollments } = stores;
+      await enrollments.save("u1", state({ step: "qr", pendingSecret: "sealed-with-old-key" }), null);
+      const loaded = (await enrollments.load("u1"))!;
+      const sealed = new SqlSealedValueStore(database.db);
+      const [row] = await sealed.page("enrollment", null, 10);
+      expect(await sealed.replace(row!, "sealed-with-new-key")).toBe(true);
+      expect((await enrollments.load("u1"))?.value.pendingSecret).toBe("sealed-with-new-key");
+      // The employee's turn loaded before the re-seal: its save still wins.
+      expect(await enrollments.save("u1", { ...loaded.value, step: "done", pendingSecret: undefined }, loaded.version)).toBe(
+        loaded.version + 1,
+      );
+      // A re-seal read before a turn's save does not overwrite it.
+      await enrollments.save("u1", state({ step: "qr", pendingSecret: "again-old" }), loaded.version + 1);
+      const [stale] = await sealed.page("enrollment", null, 10);
+      await enrollments.save("u1", state({ step: "qr", pendingSecret: "newer-turn" }), loaded.version + 2);
+      expect(await sealed.replace(stale!, "resealed-stale")).toBe(false);
+      expect((await enrollments.load("u1"))?.value.pendingSecret).toBe("newer-turn");
+    });
 
     it("activating a token replaces the login's active token in the same transaction", async () => {
       await fresh();

@@ -39,9 +39,13 @@ export class SqlSealedValueStore implements SealedValueStore {
         return Number(result.numUpdatedRows) === 1;
       }
       const state = { ...fromJsonText<EnrollmentState>(row.readAs), pendingSecret: resealed };
+      // The version stays: a re-seal changes nothing the employee's flow decided, so the turn in
+      // flight (loaded before it) still saves, and does not answer "already handled". What it saves
+      // may hold the old sealing again (still openable: a key in use is never pruned); the
+      // rotation's next pass re-seals it.
       const result = await this.db
         .updateTable("enrollments")
-        .set((eb) => ({ state: toJsonText(state), version: eb("version", "+", 1) }))
+        .set({ state: toJsonText(state) })
         .where("user_key", "=", row.ref)
         .where("state", "=", row.readAs)
         .executeTakeFirst();
