@@ -52,9 +52,9 @@ export class OtplibTotp implements Totp {
 const counterMessage = Buffer.alloc(8);
 
 /** RFC 4226: HMAC-SHA-1 of the counter, dynamically truncated to six digits (exported for the load generator of bench:radius). */
-export function hotp(key: Uint8Array | KeyedHmac, counter: number): string {
+export function hotp(key: KeyedHmac, counter: number): string {
   counterMessage.writeBigUInt64BE(BigInt(counter));
-  const digest = (key instanceof KeyedHmac ? key : new KeyedHmac("sha1", key)).octets(counterMessage);
+  const digest = key.octets(counterMessage);
   const offset = digest.charCodeAt(digest.length - 1) & 0x0f;
   const word =
     ((digest.charCodeAt(offset) & 0x7f) << 24) |

@@ -55,7 +55,7 @@ export class SqlAuditLog implements AuditLog {
           })
           // A retried insert of a row that did get stored changes nothing.
           .onConflict((c) => c.columns(["chain_id", "seq"]).doNothing()),
-      AUDIT_COLUMNS,
+      ["at", "subject", "actor", "action", "outcome", "detail", "chain_id", "seq", "mac"],
     );
     if (engine === "postgres") {
       this.insertJson = new ReusedQuery(
@@ -146,18 +146,6 @@ export class SqlAuditLog implements AuditLog {
 }
 
 type AuditInsert = Omit<AuditEventsTable, "id">;
-
-const AUDIT_COLUMNS = [
-  "at",
-  "subject",
-  "actor",
-  "action",
-  "outcome",
-  "detail",
-  "chain_id",
-  "seq",
-  "mac",
-] as const satisfies readonly (keyof AuditInsert)[];
 
 export async function latestAuditEvent(
   db: Kysely<Schema>,
