@@ -128,9 +128,18 @@ export interface RadiusClientTable {
   find(address: string): RadiusClient | undefined;
 }
 
+/** Source addresses whose client is remembered: a handful of NetScalers in practice, a bound for wide ranges. */
+const REMEMBERED_ADDRESSES = 1024;
+
 /**
  * Matches source addresses to clients. Where networks overlap the most specific wins (as
  * in FreeRADIUS), so one NetScaler can have its own secret inside a wider range.
+ *
+ * An address that belongs to a client is remembered: BlockList.check makes a native
+ * SocketAddress of the string on every call, which V8 frees only through a weak handle at the
+ * next young-generation collection, and at thousands of requests a second those handles
+ * lengthened every pause. Unknown addresses are not remembered (a flood from spoofed sources
+ * would fill the memory); the few remembered ones are forgotten together when the bound is reached.
  */
 export function createClientTable(clients: readonly RadiusClient[]): RadiusClientTable {
   const entries = clients
@@ -140,14 +149,25 @@ export function createClientTable(clients: readonly RadiusClient[]): RadiusClien
       return { client, network, list: subnet(network) };
     })
     .sort((a, b) => b.network.prefix - a.network.prefix);
+  const remembered = new Map<string, RadiusClient>();
+  const lookUp = (address: string): RadiusClient | undefined => {
+    // A dual-stack (udp6) socket reports IPv4 senders as ::ffff:a.b.c.d; they are the IPv4 client.
+    const plain = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? address;
+    const version = isIP(plain);
+    if (version === 0) return undefined;
+    const family = version === 4 ? "ipv4" : "ipv6";
+    return entries.find((entry) => entry.network.family === family && entry.list.check(plain, family))?.client;
+  };
   return {
     find(address) {
-      // A dual-stack (udp6) socket reports IPv4 senders as ::ffff:a.b.c.d; they are the IPv4 client.
-      const plain = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? address;
-      const version = isIP(plain);
-      if (version === 0) return undefined;
-      const family = version === 4 ? "ipv4" : "ipv6";
-      return entries.find((entry) => entry.network.family === family && entry.list.check(plain, family))?.client;
+      let client = remembered.get(address);
+      if (client) return client;
+      client = lookUp(address);
+      if (client) {
+        if (remembered.size >= REMEMBERED_ADDRESSES) remembered.clear();
+        remembered.set(address, client);
+      }
+      return client;
     },
   };
 }

@@ -1,8 +1,9 @@
 /** The client table: parsing with clear problems (never the secret), address matching, the local default. */
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { BlockList } from "node:net";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   createClientTable,
   loadRadiusClients,
@@ -114,6 +115,31 @@ describe("createClientTable", () => {
   it("finds no client for other or garbled addresses", () => {
     for (const address of ["127.0.0.2", "11.0.0.1", "2001:db9::1", "::1", "::ffff:127.0.0.2", "", "not-an-ip", "10.20.0.5/8"]) {
       expect(table.find(address)).toBeUndefined();
+    }
+  });
+
+  it("answers a client's address again from memory (no native SocketAddress per datagram), and only a client's", () => {
+    const remembering = createClientTable([client("wide", "10.0.0.0/8"), client("nsg1", "10.20.0.5")]);
+    const check = vi.spyOn(BlockList.prototype, "check");
+    try {
+      expect(remembering.find("10.20.0.5")?.name).toBe("nsg1");
+      const checksForFirst = check.mock.calls.length;
+      for (let i = 0; i < 100; i++) expect(remembering.find("10.20.0.5")?.name).toBe("nsg1");
+      expect(check.mock.calls.length).toBe(checksForFirst);
+      // Unknown sources are looked up every time: a spoofed flood must not fill the memory.
+      for (let i = 0; i < 3; i++) expect(remembering.find("11.0.0.1")).toBeUndefined();
+      expect(check.mock.calls.length).toBeGreaterThan(checksForFirst);
+    } finally {
+      check.mockRestore();
+    }
+  });
+
+  it("keeps matching right past the bound of remembered addresses", () => {
+    const remembering = createClientTable([client("wide", "10.0.0.0/8"), client("nsg1", "10.20.0.5")]);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 3000; i++) expect(remembering.find(`10.1.${i >> 8}.${i & 255}`)?.name).toBe("wide");
+      expect(remembering.find("10.20.0.5")?.name).toBe("nsg1");
+      expect(remembering.find("11.0.0.1")).toBeUndefined();
     }
   });
 });
