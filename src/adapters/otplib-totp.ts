@@ -31,20 +31,29 @@ export class OtplibTotp implements Totp {
     return generateSync({ secret, strategy: "totp", epoch: Math.floor(at.getTime() / 1000), period: PERIOD, crypto });
   }
 
-  /** The nearest step first (0, -1, +1, -2, …): the first match is the smallest drift. */
-  match(secret: string, code: string, at: Date, maxSteps: number): TotpMatch | null {
+  /**
+   * The nearest step first (0, -1, +1, -2, …): the first match is the smallest drift, except
+   * that a used step (at or before `prefer.after`) within `prefer.within` is kept only until
+   * the search has passed that distance without finding an unused one.
+   */
+  match(secret: string, code: string, at: Date, maxSteps: number, prefer?: { after: number; within: number }): TotpMatch | null {
     if (!/^\d{6}$/.test(code)) return null;
     const key = new KeyedHmac("sha1", base32.decode(secret));
     const typed = Buffer.from(code);
     const candidate = Buffer.alloc(DIGITS);
     const now = Math.floor(at.getTime() / 1000 / PERIOD);
+    let used: TotpMatch | null = null;
     for (let distance = 0; distance <= maxSteps; distance++) {
+      if (used && distance > prefer!.within) return used;
       for (const delta of distance === 0 ? [0] : [-distance, distance]) {
         candidate.write(hotp(key, now + delta), "latin1");
-        if (timingSafeEqual(candidate, typed)) return { delta, timeStep: now + delta };
+        if (!timingSafeEqual(candidate, typed)) continue;
+        const found = { delta, timeStep: now + delta };
+        if (!prefer || found.timeStep > prefer.after || distance > prefer.within) return found;
+        used ??= found;
       }
     }
-    return null;
+    return used;
   }
 }
 

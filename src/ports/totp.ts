@@ -13,6 +13,11 @@ export interface Totp {
   uri(secret: string, issuer: string, label: string): string;
   /** The code for `at` (tests and tools only). */
   codeAt(secret: string, at: Date): string;
-  /** Where within ±maxSteps of `at` the code is valid, or null when nowhere. */
-  match(secret: string, code: string, at: Date, maxSteps: number): TotpMatch | null;
+  /**
+   * Where within ±maxSteps of `at` the code is valid (the nearest step first), or null when
+   * nowhere. With `prefer`, a matching step after `prefer.after` (the last step already used)
+   * within `prefer.within` steps of `at` is chosen over a nearer used one: two steps can
+   * share six digits, and the used one must not turn the code of a fresh one into a replay.
+   */
+  match(secret: string, code: string, at: Date, maxSteps: number, prefer?: { after: number; within: number }): TotpMatch | null;
 }

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateSync } from "otplib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeDataDir, removeDataDir, startBot, type BotProcess } from "../support/bot-process.js";
 import { OutboxWatch } from "../support/cards.js";
 import { ConnectorStandIn } from "../support/connector-stand-in.js";
@@ -47,6 +47,15 @@ afterAll(async () => {
 });
 
 describe.skipIf(!available)("two validation service instances on one PostgreSQL", () => {
+  // A refusal is an answer; silence means a server dropped the request or its check failed: say which, from its own log.
+  beforeEach(({ onTestFailed }) =>
+    onTestFailed(() => {
+      for (const [i, server] of servers.entries()) {
+        const problems = server.logs().filter((line) => Number(line.level) >= 40);
+        process.stderr.write(`[radius ${i}] warnings and errors: ${JSON.stringify(problems).slice(0, 2000)}\n`);
+      }
+    }),
+  );
   const ask = (server: RadiusProcess, userName: string, password: string) =>
     askRadius(server.port, SECRET, { "User-Name": quoted(userName), "User-Password": quoted(password) });
 

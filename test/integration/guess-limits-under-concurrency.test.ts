@@ -36,9 +36,9 @@ class CountingSecretBox extends AesGcmSecretBox {
 /** Counts first-code comparisons. */
 class CountingTotp extends OtplibTotp {
   matches = 0;
-  override match(secret: string, code: string, at: Date, maxSteps: number): TotpMatch | null {
+  override match(secret: string, code: string, at: Date, maxSteps: number, prefer?: { after: number; within: number }): TotpMatch | null {
     this.matches++;
-    return super.match(secret, code, at, maxSteps);
+    return super.match(secret, code, at, maxSteps, prefer);
   }
 }
 

@@ -37,6 +37,23 @@ describe("OtplibTotp.match", () => {
     for (const bad of ["", "12345", "1234567", "12345a", " 123456"]) expect(totp.match(secret, bad, at, 10)).toBeNull();
   });
 
+  it("prefers an unused step to a nearer used one with the same six digits, only within `prefer.within`", () => {
+    // Found by search: for this secret, steps 59634248 and 59634250 share 565585, steps 59141676 and 59141677 share 212317.
+    const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    const stepStart = (step: number) => new Date(step * 30_000);
+    expect(totp.codeAt(secret, stepStart(59634248))).toBe("565585");
+    expect(totp.codeAt(secret, stepStart(59634250))).toBe("565585");
+    expect(totp.codeAt(secret, stepStart(59141677))).toBe("212317");
+    const between = stepStart(59634249);
+    expect(totp.match(secret, "565585", between, 10)).toEqual({ delta: -1, timeStep: 59634248 });
+    expect(totp.match(secret, "565585", between, 10, { after: 59634248, within: 1 })).toEqual({ delta: 1, timeStep: 59634250 });
+    // Both used: the nearest, which the validation service answers as a replay.
+    expect(totp.match(secret, "565585", between, 10, { after: 59634250, within: 1 })).toEqual({ delta: -1, timeStep: 59634248 });
+    expect(totp.match(secret, "212317", stepStart(59141676), 10, { after: 59141676, within: 1 })).toEqual({ delta: 1, timeStep: 59141677 });
+    // An unused step further off than `within` is not preferred: it would be a phone clock two steps ahead.
+    expect(totp.match(secret, "565585", stepStart(59634248), 10, { after: 59634248, within: 1 })).toEqual({ delta: 0, timeStep: 59634248 });
+  });
+
   it("matches RFC 6238's SHA-1 test vector (T = 59 s: 94287082, last six digits)", () => {
     // The RFC's key is the ASCII "12345678901234567890", base32 below.
     expect(totp.match("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "287082", new Date(59_000), 0)).toEqual({ delta: 0, timeStep: 1 });

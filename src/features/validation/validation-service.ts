@@ -214,7 +214,11 @@ export class ValidationService implements Validator {
     if (!tries) return refuse(user.upn, "noToken");
     if (!tries.admitted) return refuse(user.upn, "locked", { lockedUntil: tries.lockedUntil.toISOString() });
     const { token } = tries;
-    const match = this.deps.totp.match(this.deps.secrets.open(token.secretSealed), code, now, this.deps.policy.clockDriftMaxSteps);
+    // A step not yet used is preferred within the accepted window: its six digits may be those of the used one too.
+    const match = this.deps.totp.match(this.deps.secrets.open(token.secretSealed), code, now, this.deps.policy.clockDriftMaxSteps, {
+      after: token.lastTimeStep,
+      within: ACCEPTED_STEPS,
+    });
     let refused: Decision | null = null;
     if (!match) refused = refuse(user.upn, "wrongCode");
     else if (Math.abs(match.delta) > ACCEPTED_STEPS) refused = refuse(user.upn, "wrongCode", { driftSteps: match.delta });
