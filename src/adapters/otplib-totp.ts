@@ -3,7 +3,7 @@ import { ScureBase32Plugin } from "@otplib/plugin-base32-scure";
 import { NodeCryptoPlugin } from "@otplib/plugin-crypto-node";
 import { generateSecret, generateSync, generateURI } from "otplib";
 import { KeyedHmac } from "../features/shared/keyed-hmac.js";
-import type { Totp, TotpMatch } from "../ports/totp.js";
+import type { Totp, TotpMatch, UnusedStepPreference } from "../ports/totp.js";
 
 const PERIOD = 30;
 const DIGITS = 6;
@@ -36,20 +36,21 @@ export class OtplibTotp implements Totp {
    * that a used step (at or before `prefer.after`) within `prefer.within` is kept only until
    * the search has passed that distance without finding an unused one.
    */
-  match(secret: string, code: string, at: Date, maxSteps: number, prefer?: { after: number; within: number }): TotpMatch | null {
+  match(secret: string, code: string, at: Date, maxSteps: number, prefer?: UnusedStepPreference): TotpMatch | null {
     if (!/^\d{6}$/.test(code)) return null;
     const key = new KeyedHmac("sha1", base32.decode(secret));
     const typed = Buffer.from(code);
     const candidate = Buffer.alloc(DIGITS);
     const now = Math.floor(at.getTime() / 1000 / PERIOD);
+    const within = prefer?.within ?? -1;
     let used: TotpMatch | null = null;
     for (let distance = 0; distance <= maxSteps; distance++) {
-      if (used && distance > prefer!.within) return used;
+      if (used && distance > within) return used;
       for (const delta of distance === 0 ? [0] : [-distance, distance]) {
         candidate.write(hotp(key, now + delta), "latin1");
         if (!timingSafeEqual(candidate, typed)) continue;
         const found = { delta, timeStep: now + delta };
-        if (!prefer || found.timeStep > prefer.after || distance > prefer.within) return found;
+        if (!prefer || found.timeStep > prefer.after || distance > within) return found;
         used ??= found;
       }
     }

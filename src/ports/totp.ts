@@ -6,6 +6,12 @@ export interface TotpMatch {
   timeStep: number;
 }
 
+/** TOTP.match's preference for a step not yet used: the last used step, and how far from now the preference holds. */
+export interface UnusedStepPreference {
+  after: number;
+  within: number;
+}
+
 export interface Totp {
   /** A fresh random secret (20 bytes), base32. */
   generateSecret(): string;
@@ -19,5 +25,5 @@ export interface Totp {
    * within `prefer.within` steps of `at` is chosen over a nearer used one: two steps can
    * share six digits, and the used one must not turn the code of a fresh one into a replay.
    */
-  match(secret: string, code: string, at: Date, maxSteps: number, prefer?: { after: number; within: number }): TotpMatch | null;
+  match(secret: string, code: string, at: Date, maxSteps: number, prefer?: UnusedStepPreference): TotpMatch | null;
 }

@@ -16,7 +16,7 @@ import { EnrollmentService } from "../../src/features/enrollment/enrollment-serv
 import type { Caller } from "../../src/ports/caller.js";
 import { defaultValidationPolicy } from "../../src/features/validation/validation-policy.js";
 import { ValidationService } from "../../src/features/validation/validation-service.js";
-import type { TotpMatch } from "../../src/ports/totp.js";
+import type { TotpMatch, UnusedStepPreference } from "../../src/ports/totp.js";
 import { dataLayerSuite } from "../support/data-layer-suite.js";
 import { postgresEngine, sqliteEngine, type EngineFactory } from "../support/sql-engines.js";
 import { defaultTemporaryAccessPolicy } from "../../src/features/validation/temporary-access-policy.js";
@@ -36,7 +36,7 @@ class CountingSecretBox extends AesGcmSecretBox {
 /** Counts first-code comparisons. */
 class CountingTotp extends OtplibTotp {
   matches = 0;
-  override match(secret: string, code: string, at: Date, maxSteps: number, prefer?: { after: number; within: number }): TotpMatch | null {
+  override match(secret: string, code: string, at: Date, maxSteps: number, prefer?: UnusedStepPreference): TotpMatch | null {
     this.matches++;
     return super.match(secret, code, at, maxSteps, prefer);
   }
