@@ -62,7 +62,7 @@ function auditContract(factory: EngineFactory): void {
       const { database } = await suite.fresh();
       const log = new SqlAuditLog(database.db, new AuditChainWriter(key), { engine: database.engine });
       const awkward = ['quote " and \\ backslash', "{braces},commas, NULL", "åäö ✓ \u2028", "'single' -- ;"];
-      // Appended in one turn: one batch (on PostgreSQL the unnest insert, one array per column).
+      // Appended in one turn: one batch (on PostgreSQL the JSON insert, json_to_recordset).
       await Promise.all(
         awkward.map((text, i) =>
           log.append({
