@@ -13,7 +13,8 @@
  * BENCH_AUDIT_COMPARE=1 (BENCH_ROUNDS=6): instead, accepts per second at 50 in flight with the
  * keyed audit chain on and off, alternating runs side by side, and their ratio (target ≤ 1.2×).
  * BENCH_COMPARE=<variable>: the same for another of the bench server's settings, e.g. BENCH_PREPARED
- * (PostgreSQL's prepared statements) with BENCH_ENGINES=postgres.
+ * (PostgreSQL's prepared statements) with BENCH_ENGINES=postgres, or BENCH_CHECKPOINTS (SQLite's
+ * WAL checkpoints on a worker thread) with BENCH_ENGINES=sqlite.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";

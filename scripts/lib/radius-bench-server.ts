@@ -68,6 +68,10 @@ async function main(): Promise<void> {
   const database = await openDatabase(process.env.BENCH_DATABASE_URL || undefined, process.env.BENCH_DIR ?? ".", {
     poolSize: 10,
     groupCommit: true,
+    // BENCH_CHECKPOINTS=off: SQLite checkpoints on the event loop, as SQLite does by default (for the on/off ratio).
+    ...(process.env.BENCH_CHECKPOINTS !== "off" && {
+      backgroundCheckpoints: { onError: (error: Error) => process.stderr.write(`checkpointer: ${error.message}\n`) },
+    }),
     // BENCH_PREPARED=off: PostgreSQL parses and plans every statement (for the on/off ratio).
     preparedStatements: process.env.BENCH_PREPARED !== "off",
   });

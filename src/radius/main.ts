@@ -41,8 +41,15 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL).child({ component: "validation" });
   keepDataDirPrivate(config.dataDir, logger);
   const clients = config.RADIUS_CLIENTS_FILE ? loadRadiusClients(config.RADIUS_CLIENTS_FILE) : localRadiusClients(config.dataDir);
-  // Logins are many small writes: on SQLite they share commits (see OpenDatabaseOptions.groupCommit).
-  const database = await databaseFromConfig(config, { groupCommit: true });
+  // Logins are many small writes: on SQLite they share commits, and the WAL is checkpointed off
+  // the event loop (see OpenDatabaseOptions).
+  const database = await databaseFromConfig(config, {
+    groupCommit: true,
+    backgroundCheckpoints: {
+      onError: (error) =>
+        logger.error({ ...errorFields(error) }, "SQLite checkpoints stopped on their thread; the service checkpoints itself"),
+    },
+  });
   await migrateToLatest(database.db);
   const keys = await keysFromConfig(config, database, systemClock);
   const stores = createKeyedSqlStores(database, keys, systemClock);

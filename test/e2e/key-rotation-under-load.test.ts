@@ -185,7 +185,8 @@ async function keysCli(args: string[]): Promise<KeysRun> {
     batches += (chunk.toString().match(/re-sealed so far/g) ?? []).length;
   });
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // "close", not "exit": a process's last output can still be unread when "exit" comes.
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
   return { child, output: () => output, batches: () => batches, exited };
 }
 

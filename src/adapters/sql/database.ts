@@ -2,6 +2,7 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import { GroupCommitSqliteDialect } from "./sqlite-group-commit.js";
+import { WalCheckpointer } from "./sqlite-wal-checkpointer.js";
 import { prepareReusedQueries } from "./postgres-prepared.js";
 import pg from "pg";
 import type { Schema } from "./schema.js";
@@ -34,6 +35,12 @@ export interface OpenDatabaseOptions {
    * every turn leaves other writers on the same file only the gaps between its turns.
    */
   groupCommit?: boolean;
+  /**
+   * SQLite: most of the WAL checkpoint work on a worker thread, not on the event loop
+   * (sqlite-wal-checkpointer.ts). For the validation service, beside groupCommit. onError: the
+   * worker stopped, and the service's own connection does all of it again.
+   */
+  backgroundCheckpoints?: { onError(error: Error): void };
 }
 
 export const SQLITE_FILE_NAME = "enrollment.sqlite";
@@ -56,7 +63,7 @@ export function isPostgresUrl(url: string | undefined): url is string {
  */
 export async function openDatabase(url: string | undefined, dataDir: string, options: OpenDatabaseOptions = {}): Promise<Database> {
   if (isPostgresUrl(url)) return openPostgres(url.trim(), options.poolSize ?? 10, options.preparedStatements ?? true);
-  return openSqlite(dataDir, options.busyTimeoutMs ?? 5000, options.groupCommit ?? false);
+  return openSqlite(dataDir, options.busyTimeoutMs ?? 5000, options.groupCommit ?? false, options.backgroundCheckpoints);
 }
 
 function openPostgres(connectionString: string, max: number, preparedStatements: boolean): Database {
@@ -89,7 +96,12 @@ function withStatementCache(conn: BetterSqlite3.Database): BetterSqlite3.Databas
   return conn;
 }
 
-function openSqlite(dataDir: string, busyTimeoutMs: number, groupCommit: boolean): Database {
+function openSqlite(
+  dataDir: string,
+  busyTimeoutMs: number,
+  groupCommit: boolean,
+  backgroundCheckpoints: OpenDatabaseOptions["backgroundCheckpoints"],
+): Database {
   // Private before SQLite opens it: its -wal and -shm files are given the database file's mode.
   ensurePrivateDir(dataDir);
   const file = join(dataDir, SQLITE_FILE_NAME);
@@ -106,7 +118,12 @@ function openSqlite(dataDir: string, busyTimeoutMs: number, groupCommit: boolean
     conn.pragma("secure_delete = ON");
     return withStatementCache(conn);
   };
+  const checkpointer = backgroundCheckpoints && WalCheckpointer.start(file, backgroundCheckpoints);
   const dialect = groupCommit ? new GroupCommitSqliteDialect(open, timeoutMs) : new SqliteDialect({ database: async () => open() });
   const db = new Kysely<Schema>({ dialect });
-  return { db, engine: "sqlite", groupCommit, close: () => db.destroy() };
+  const close = async () => {
+    await checkpointer?.stop();
+    await db.destroy();
+  };
+  return { db, engine: "sqlite", groupCommit, close };
 }
