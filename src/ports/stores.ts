@@ -49,6 +49,12 @@ export interface EnrollmentStore {
   save(userKey: string, state: EnrollmentState, expectedVersion: number | null, activate?: NewToken): Promise<number>;
 }
 
+/**
+ * What a counted try needs of the token, and all a login reads of it: which token, its sealed
+ * secret, its last accepted step, this try's number and its lock.
+ */
+export type TokenTry = Pick<TokenRecord, "id" | "secretSealed" | "lastTimeStep" | "failedTries" | "lockedUntil">;
+
 export interface TokenStore {
   findActive(loginName: string): Promise<TokenRecord | null>;
   /** Marks the active token revoked; false when there was none. */
@@ -65,7 +71,7 @@ export interface TokenStore {
    * afresh) or since its lock ended. A token locked at `now` is returned uncounted, with its
    * `lockedUntil`. null when the login has no active token.
    */
-  countTry(loginName: string, now: Date): Promise<TokenRecord | null>;
+  countTry(loginName: string, now: Date): Promise<TokenTry | null>;
   /** Locks the active token until `until`, unless a lock is already set. */
   lock(tokenId: string, until: Date): Promise<void>;
   /** The helpdesk's "Clear blocks": not locked, and the count of tries starts afresh. */

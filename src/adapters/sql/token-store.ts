@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from "kysely";
-import type { TokenRecord, TokenStore } from "../../ports/stores.js";
+import type { TokenRecord, TokenStore, TokenTry } from "../../ports/stores.js";
 import type { Schema, TokensTable } from "./schema.js";
 import { ReusedQuery } from "./reused-query.js";
 import { guard, isRolledBackByConflict } from "./sql-errors.js";
@@ -29,20 +29,34 @@ const TOKEN_COLUMNS = [
   "locked_until",
 ] as const satisfies readonly (keyof TokensTable)[];
 
+/**
+ * What a counted try returns (TokenTry): five columns, not twelve. A login reads no more of its
+ * token, and each column returned costs SQLite's RETURNING, PostgreSQL's output and the driver's
+ * parsing on every login.
+ */
+const TRY_COLUMNS = [
+  "id",
+  "secret_sealed",
+  "last_time_step",
+  "failed_tries",
+  "locked_until",
+] as const satisfies readonly (keyof TokensTable)[];
+type TryRow = Pick<Selectable<TokensTable>, (typeof TRY_COLUMNS)[number]>;
+
 /** Tokens are written by SqlEnrollmentStore.save(…, activate); this reads and retires them. */
 export class SqlTokenStore implements TokenStore {
   // Every login looks the token up: compiled once (ReusedQuery).
   private readonly active: ReusedQuery<{ login: string }, Selectable<TokensTable>>;
   private readonly advance: ReusedQuery<{ id: string; step: number }>;
   private readonly use: ReusedQuery<{ id: string; step: number; usedAt: string }>;
-  private readonly tryCount: ReusedQuery<{ login: string; now: string }, Selectable<TokensTable>>;
-  private readonly tryCounts: ReusedQuery<{ logins: string[]; counts: number[]; now: string }, Selectable<TokensTable> & { key: string }>;
+  private readonly tryCount: ReusedQuery<{ login: string; now: string }, TryRow>;
+  private readonly tryCounts: ReusedQuery<{ logins: string[]; counts: number[]; now: string }, TryRow & { key: string }>;
   /**
    * PostgreSQL only: the tries that arrive while one batch is being written go together in the
    * next (KeyedBatcher), so a flood of guesses costs a round trip per batch, not per guess.
    * SQLite's statements are calls, not round trips, and its group commit already shares a commit per turn.
    */
-  private readonly tries?: KeyedBatcher<Try, Selectable<TokensTable>, TokenRecord | "uncounted">;
+  private readonly tries?: KeyedBatcher<Try, TryRow, TokenTry | "uncounted">;
   /** PostgreSQL only, likewise: accepted logins' time steps, one per token in a statement (a second waits for the next). */
   private readonly uses?: KeyedBatcher<{ key: string; step: number; usedAt: string }, true, boolean>;
   private readonly useMany: ReusedQuery<{ ids: string[]; steps: number[]; usedAts: string[] }, { id: string }>;
@@ -83,15 +97,15 @@ export class SqlTokenStore implements TokenStore {
           .where("login_name", "=", v.login)
           .where("status", "=", "active")
           .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", v.now)]))
-          .returning(TOKEN_COLUMNS),
+          .returning(TRY_COLUMNS),
       ["login", "now"],
     );
     // The same for many logins in one statement (PostgreSQL's unnest; each login once, with its number of tries).
     this.tryCounts = new ReusedQuery(
       db,
       (q, v) => {
-        const columns = sql.join(TOKEN_COLUMNS.map((column) => sql.ref(`tokens.${column}`)));
-        const query = sql<Selectable<TokensTable> & { key: string }>`update tokens set
+        const columns = sql.join(TRY_COLUMNS.map((column) => sql.ref(`tokens.${column}`)));
+        const query = sql<TryRow & { key: string }>`update tokens set
             failed_tries = case when tokens.locked_until is null then tokens.failed_tries + t.n else t.n end,
             locked_until = null
           from unnest(${v.logins}::text[], ${v.counts}::int[]) as t(login, n)
@@ -121,11 +135,11 @@ export class SqlTokenStore implements TokenStore {
         onePerKey: true,
         retryWhen: isRolledBackByConflict,
       });
-      this.tries = new KeyedBatcher<Try, Selectable<TokensTable>, TokenRecord | "uncounted">({
+      this.tries = new KeyedBatcher<Try, TryRow, TokenTry | "uncounted">({
         write: (tries) => this.writeTries(tries),
         // A login's n tries added n: they are the (total − n + 1)-th … total-th, in call order.
         answer: (row, index, count) =>
-          row ? { ...toTokenRecord(row), failedTries: Number(row.failed_tries ?? 0) - count + 1 + index } : "uncounted",
+          row ? { ...toTokenTry(row), failedTries: Number(row.failed_tries ?? 0) - count + 1 + index } : "uncounted",
         retryWhen: isRolledBackByConflict,
       });
     }
@@ -163,7 +177,7 @@ export class SqlTokenStore implements TokenStore {
     });
   }
 
-  async countTry(loginName: string, now: Date): Promise<TokenRecord | null> {
+  async countTry(loginName: string, now: Date): Promise<TokenTry | null> {
     return guard("token try", async () => {
       const login = loginName.toLowerCase();
       if (this.tries) {
@@ -171,11 +185,11 @@ export class SqlTokenStore implements TokenStore {
         if (counted !== "uncounted") return counted;
       } else {
         const counted = await this.countOne(login, now);
-        if (counted) return toTokenRecord(counted);
+        if (counted) return toTokenTry(counted);
       }
       // Locked (returned uncounted) or no active token: the rare path reads the row.
       const row = (await this.active.run({ login })).rows[0];
-      return row ? toTokenRecord(row) : null;
+      return row ? toTokenTry(row) : null;
     });
   }
 
@@ -184,7 +198,7 @@ export class SqlTokenStore implements TokenStore {
    * most a few milliseconds before a try's own moment, so a lock is, if anything, held that much
    * longer (stricter, never looser). Logins without a row back are locked or have no token.
    */
-  private async writeTries(tries: Map<string, Try[]>): Promise<Map<string, Selectable<TokensTable>>> {
+  private async writeTries(tries: Map<string, Try[]>): Promise<Map<string, TryRow>> {
     const lone = loneCall(tries);
     if (lone) {
       const row = await this.countOne(lone.key, lone.at);
@@ -199,7 +213,7 @@ export class SqlTokenStore implements TokenStore {
   }
 
   /** One try at one login's token (undefined: locked or no active token). */
-  private async countOne(login: string, now: Date): Promise<Selectable<TokensTable> | undefined> {
+  private async countOne(login: string, now: Date): Promise<TryRow | undefined> {
     return (await this.tryCount.run({ login, now: toDbTime(now) })).rows[0];
   }
 
@@ -238,6 +252,17 @@ export class SqlTokenStore implements TokenStore {
       await this.db.updateTable("tokens").set({ failed_tries: 0, locked_until: null }).where("id", "=", tokenId).execute();
     });
   }
+}
+
+function toTokenTry(row: TryRow): TokenTry {
+  const found: TokenTry = {
+    id: row.id,
+    secretSealed: row.secret_sealed,
+    lastTimeStep: Number(row.last_time_step),
+    failedTries: Number(row.failed_tries ?? 0),
+  };
+  if (row.locked_until) found.lockedUntil = fromDbTime(row.locked_until);
+  return found;
 }
 
 export function toTokenRecord(row: Selectable<TokensTable>): TokenRecord {

@@ -1,5 +1,5 @@
 import type { EnrollmentState } from "../../ports/enrollment-state.js";
-import type { EnrollmentStore, NewToken, TokenRecord, TokenStore, Versioned } from "../../ports/stores.js";
+import type { EnrollmentStore, NewToken, TokenRecord, TokenStore, TokenTry, Versioned } from "../../ports/stores.js";
 import type { KeyRing } from "./key-ring.js";
 
 /**
@@ -28,7 +28,7 @@ export class KeyLoadingTokenStore implements TokenStore {
     return this.inner.advanceTimeStep(tokenId, timeStep, usedAt);
   }
 
-  async countTry(loginName: string, now: Date): Promise<TokenRecord | null> {
+  async countTry(loginName: string, now: Date): Promise<TokenTry | null> {
     const token = await this.inner.countTry(loginName, now);
     if (token) await this.ring.ensureKeyFor(token.secretSealed);
     return token;

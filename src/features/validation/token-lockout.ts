@@ -1,11 +1,11 @@
-import type { TokenRecord, TokenStore } from "../../ports/stores.js";
+import type { TokenStore, TokenTry } from "../../ports/stores.js";
 import type { ValidationPolicy } from "./validation-policy.js";
 
 const MINUTE_MS = 60_000;
 
 export type LockVerdict =
-  | { admitted: true; token: TokenRecord /** Tries left after this one before the token locks. */; remaining: number }
-  | { admitted: false; token: TokenRecord; lockedUntil: Date };
+  | { admitted: true; token: TokenTry /** Tries left after this one before the token locks. */; remaining: number }
+  | { admitted: false; token: TokenTry; lockedUntil: Date };
 
 /**
  * The token's failure counter: after `maxFailures` consecutive wrong codes the token is
