@@ -265,20 +265,17 @@ function toTokenTry(row: TryRow): TokenTry {
   return found;
 }
 
+/** The whole token: what a try reads of it (toTokenTry), and the rest. */
 export function toTokenRecord(row: Selectable<TokensTable>): TokenRecord {
   const record: TokenRecord = {
-    id: row.id,
+    ...toTokenTry(row),
     loginName: row.login_name,
     upn: row.upn,
     deviceName: row.device_name,
-    secretSealed: row.secret_sealed,
     activatedAt: fromDbTime(row.activated_at),
-    lastTimeStep: Number(row.last_time_step),
     status: row.status,
   };
   if (row.ended_at !== null) record.endedAt = fromDbTime(row.ended_at);
   if (row.last_used_at) record.lastUsedAt = fromDbTime(row.last_used_at);
-  record.failedTries = Number(row.failed_tries ?? 0);
-  if (row.locked_until) record.lockedUntil = fromDbTime(row.locked_until);
   return record;
 }
