@@ -109,8 +109,13 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
           "RADIUS login answered",
         );
       }
+      // No object spread on a login's path: with spreads, V8 copied about 0.7 MB of dead objects
+      // into the old generation at every young collection, and each pause took about twice as
+      // long (README, benchmark, fifth round).
+      const reply = replyFor(answer);
       return encodeResponse({
-        ...replyFor(answer),
+        code: reply.code,
+        attributes: reply.attributes,
         identifier: packet.identifier,
         requestAuthenticator: packet.authenticator,
         secret: client.secret,

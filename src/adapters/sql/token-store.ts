@@ -138,8 +138,9 @@ export class SqlTokenStore implements TokenStore {
       this.tries = new KeyedBatcher<Try, TryRow, TokenTry | "uncounted">({
         write: (tries) => this.writeTries(tries),
         // A login's n tries added n: they are the (total − n + 1)-th … total-th, in call order.
+        // Object.assign, not a spread: see the comment in radius-server.ts's respond.
         answer: (row, index, count) =>
-          row ? { ...toTokenTry(row), failedTries: Number(row.failed_tries ?? 0) - count + 1 + index } : "uncounted",
+          row ? Object.assign(toTokenTry(row), { failedTries: Number(row.failed_tries ?? 0) - count + 1 + index }) : "uncounted",
         retryWhen: isRolledBackByConflict,
       });
     }

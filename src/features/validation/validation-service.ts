@@ -148,7 +148,8 @@ export class ValidationService implements Validator {
       actor: attempt.channel === "radius" ? `radius:${attempt.client}` : attempt.client,
       action,
       outcome: decision.ok ? "ok" : "refused",
-      detail: { reason: decision.reason, channel: attempt.channel, client: attempt.client, ...decision.detail },
+      // Object.assign, not a spread: see the comment in radius-server.ts's respond.
+      detail: Object.assign({ reason: decision.reason, channel: attempt.channel, client: attempt.client }, decision.detail),
     });
     return { ok: decision.ok, reason: decision.reason };
   }
@@ -170,7 +171,8 @@ export class ValidationService implements Validator {
   /** The directory account the name denotes (UPN in lower case, as the audit trail keys it), or "unknown user". */
   private async found(parsed: ParsedUserName): Promise<DirectoryUser | Decision> {
     const user = await findLoginUser(this.deps.directory, parsed);
-    return user ? { ...user, upn: user.upn.toLowerCase() } : refuse(parsed.value, "unknownUser");
+    // Object.assign, not a spread: see the comment in radius-server.ts's respond.
+    return user ? Object.assign({}, user, { upn: user.upn.toLowerCase() }) : refuse(parsed.value, "unknownUser");
   }
 
   /**
