@@ -60,7 +60,7 @@ class SyntheticDirectory implements Directory {
 /** BENCH_VALIDATOR=stub: the RADIUS layer alone (UDP, packets, authenticators), every code accepted unchecked. */
 const acceptEverything = { checkCode: async () => ({ ok: true, reason: "ok" }) } as unknown as ValidationService;
 
-const USERS = Number(process.env.BENCH_USERS ?? 60_000);
+const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 
 async function main(): Promise<void> {
   const seed = process.env.BENCH_SEED ?? "seed";
