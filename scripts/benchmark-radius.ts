@@ -24,12 +24,10 @@ import { ScureBase32Plugin } from "@otplib/plugin-base32-scure";
 import { hotp } from "../src/adapters/otplib-totp.js";
 import { KeyedHmac } from "../src/features/shared/keyed-hmac.js";
 import { startPostgres } from "../test/support/postgres.js";
-import { benchLogin, benchSecret } from "./lib/radius-bench-server.js";
+import { benchLogin, benchSecret, DEFAULT_BENCH_USERS } from "./lib/radius-bench-server.js";
 import { RadiusLoadClient } from "./lib/radius-load-client.js";
 
-// Half answer honestly, each at most three codes a 30-second window (the previous, current and
-// next step): 60,000 ran out at 8,500 accepts a second.
-const USERS = Number(process.env.BENCH_USERS ?? 100_000);
+const USERS = Number(process.env.BENCH_USERS ?? DEFAULT_BENCH_USERS);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ENGINES = (process.env.BENCH_ENGINES ?? "sqlite,postgres").split(",");
 const OFFERED_PER_SECOND = Number(process.env.BENCH_OFFERED ?? 2_000);

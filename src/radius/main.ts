@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     groupCommit: true,
     backgroundCheckpoints: {
       onError: (error) =>
-        logger.error({ ...errorFields(error) }, "SQLite checkpoints stopped on their thread; the service checkpoints itself"),
+        logger.error({ err: errorFields(error) }, "SQLite checkpoints stopped on their thread; the service checkpoints itself"),
     },
   });
   await migrateToLatest(database.db);
